@@ -1,0 +1,26 @@
+/**
+ * The contracts that hold Baton's modules together.
+ *
+ * <h2>Guard</h2>
+ *
+ * <p>A {@link dev.baton.core.Guard} answers one question: may the current thread touch the objects
+ * that I guard? The object model asks it before every operation; the GIL implements it (the thread
+ * holding the GIL may); a free-threaded runtime uses {@link dev.baton.core.Guard#none()}. A guard
+ * that says no throws {@link dev.baton.core.GuardNotHeldException}, which names the thread and the
+ * guard.
+ *
+ * <h2>Blocking</h2>
+ *
+ * <p>{@link dev.baton.core.Blocking} is the release-on-I/O contract, CPython's {@code
+ * Py_BEGIN_ALLOW_THREADS} for every module: a blocking wait anywhere in Baton (a selector, a wait
+ * for a worker's result, a join, a sleep) runs inside {@code Blocking.call} or {@code
+ * Blocking.run}. A thread may have a {@link dev.baton.core.BlockingHandler} installed; a GIL
+ * runtime installs one that releases its GIL before the wait and takes it back after. This is how
+ * the event loop and the process pool cooperate with a GIL without depending on the gil module.
+ *
+ * <h2>Threading</h2>
+ *
+ * <p>Handlers are per thread (a thread-local stack), so no state here is shared between threads.
+ * Misuse of the runtime is reported with subclasses of {@link dev.baton.core.BatonMisuseException}.
+ */
+package dev.baton.core;

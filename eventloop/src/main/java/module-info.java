@@ -1,0 +1,6 @@
+/** Baton's single-threaded cooperative event loop. */
+module dev.baton.eventloop {
+  requires transitive dev.baton.core;
+  requires org.slf4j;
+  requires org.jctools.core;
+}

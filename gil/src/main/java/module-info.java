@@ -1,0 +1,5 @@
+/** Baton's global interpreter lock and the runtime that ties it to an object space. */
+module dev.baton.gil {
+  requires transitive dev.baton.core;
+  requires org.slf4j;
+}
