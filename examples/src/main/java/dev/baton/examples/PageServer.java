@@ -46,7 +46,7 @@ final class PageServer implements AutoCloseable {
   private final byte[][] pages;
   private final long latencyNanos;
 
-  /** Requests answered with a page; incremented by handler threads. */
+  /** Pages sent or being sent; incremented by handler threads. */
   private final AtomicLong served = new AtomicLong();
 
   private PageServer(HttpServer server, ExecutorService handlers, byte[][] pages, long latency) {
@@ -140,7 +140,7 @@ final class PageServer implements AutoCloseable {
   }
 
   /**
-   * @return how many pages the server has sent so far
+   * @return how many pages the server has sent or started to send
    */
   long served() {
     return served.get();
@@ -168,12 +168,13 @@ final class PageServer implements AutoCloseable {
         }
       }
       byte[] body = pages[index];
+      // counted before sending, so that a client that has the page sees it counted
+      served.incrementAndGet();
       exchange.getResponseHeaders().set("Content-Type", "text/html; charset=us-ascii");
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
-      served.incrementAndGet();
     }
   }
 
