@@ -12,7 +12,10 @@ final class Waits {
 
   private Waits() {}
 
-  /** The GIL checkpoint every GIL-aware call passes on entry. */
+  /**
+   * The GIL checkpoint every GIL-aware call passes on entry; empty until this module's GIL offers
+   * one to call.
+   */
   static void checkpoint() {}
 
   /**

@@ -228,4 +228,24 @@ class GilQueueTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(queue.qsize()).isZero();
   }
+
+  /** The README's sample, verbatim between the markers. */
+  @Test
+  void readmeSampleRuns() throws Exception {
+    List<String> results = new ArrayList<>();
+    // README begin
+    GilQueue<String> jobs = new GilQueue<>(16);
+    GilLock lock = new GilLock();
+    jobs.put("job-1");
+    String job = jobs.get(Duration.ofSeconds(1));
+    try (HeldLock held = lock.hold()) {
+      results.add(job);
+    }
+    jobs.taskDone();
+    jobs.join();
+    // README end
+    assertThat(results).containsExactly("job-1");
+    assertThat(jobs.join(Duration.ZERO)).isTrue();
+    assertThat(lock.isLocked()).isFalse();
+  }
 }
