@@ -17,7 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>A wait on a set event returns at once without releasing the GIL; otherwise the wait runs
  *       inside a {@link Blocking} section (the GIL is released just for the wait).
  *   <li>As in Python, a waiter woken by {@link #set()} returns true even if another thread has
- *       cleared the flag again before the waiter runs.
+ *       cleared the flag again before the waiter runs; here that holds for any {@code set()} after
+ *       the wait began, even one that comes before the waiter is parked.
  *   <li>The internal JDK lock is held only for a few steps and never while waiting for the GIL.
  * </ul>
  *
@@ -32,10 +33,11 @@ public final class GilEvent {
   private volatile boolean flag;
 
   /**
-   * Incremented under {@link #mutex} by every {@link #set()} that sets the flag; a waiter that sees
-   * it move knows it was set while it slept, even if cleared since.
+   * Incremented under {@link #mutex} by every {@link #set()} that sets the flag; read without it
+   * (volatile) when a wait starts, before the flag, so a waiter that sees it move knows the event
+   * was set after its wait began, even if cleared since.
    */
-  private long generation;
+  private volatile long generation;
 
   /** Creates an event whose flag is clear. */
   public GilEvent() {}
@@ -82,10 +84,11 @@ public final class GilEvent {
   public void await() throws InterruptedException {
     Waits.checkpoint();
     Waits.checkInterrupt();
+    long seen = generation;
     if (flag) {
       return;
     }
-    Blocking.call(() -> awaitSet(Long.MAX_VALUE));
+    Blocking.call(() -> awaitSet(seen, Long.MAX_VALUE));
   }
 
   /**
@@ -102,20 +105,23 @@ public final class GilEvent {
     long nanos = Waits.timeoutNanos(timeout);
     Waits.checkpoint();
     Waits.checkInterrupt();
+    long seen = generation;
     if (flag) {
       return true;
     }
     if (nanos == 0) {
       return false;
     }
-    return Blocking.call(() -> awaitSet(nanos));
+    return Blocking.call(() -> awaitSet(seen, nanos));
   }
 
-  /** Runs in a blocking section; {@code Long.MAX_VALUE} nanoseconds means no bound. */
-  private boolean awaitSet(long nanos) throws InterruptedException {
+  /**
+   * Runs in a blocking section; {@code seen} is the generation when the wait began, and {@code
+   * Long.MAX_VALUE} nanoseconds means no bound.
+   */
+  private boolean awaitSet(long seen, long nanos) throws InterruptedException {
     mutex.lockInterruptibly();
     try {
-      long seen = generation;
       long remaining = nanos;
       while (!flag && generation == seen) {
         if (remaining <= 0) {

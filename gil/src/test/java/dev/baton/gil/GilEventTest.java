@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class GilEventTest {
 
+  private static final Duration LONG = Duration.ofSeconds(RecordingHandler.WAIT_SECONDS);
+
   private final GilEvent event = new GilEvent();
   private final RecordingHandler handler = new RecordingHandler();
 
@@ -42,9 +44,7 @@ class GilEventTest {
 
   @Test
   void awaitReleasesTheGilUntilSet() throws Exception {
-    CompletableFuture<Boolean> waiter =
-        handler.start(
-            "waiter", () -> event.await(Duration.ofSeconds(RecordingHandler.WAIT_SECONDS)));
+    CompletableFuture<Boolean> waiter = handler.start("waiter", () -> event.await(LONG));
     assertThat(handler.awaitEntered()).isTrue();
     assertThat(waiter).isNotDone();
     event.set();
@@ -68,13 +68,22 @@ class GilEventTest {
 
   @Test
   void aWaiterWokenBySetReturnsTrueEvenIfClearedAgainAtOnce() throws Exception {
-    CompletableFuture<Boolean> waiter =
-        handler.start(
-            "waiter", () -> event.await(Duration.ofSeconds(RecordingHandler.WAIT_SECONDS)));
+    CompletableFuture<Boolean> waiter = handler.start("waiter", () -> event.await(LONG));
     assertThat(handler.awaitEntered()).isTrue();
     event.set();
     event.clear();
     assertThat(result(waiter)).isTrue();
+  }
+
+  @Test
+  void aSetAndClearBetweenTheFastPathAndTheParkStillWakesTheWaiter() throws Exception {
+    handler.onEnter(
+        () -> {
+          event.set();
+          event.clear();
+        });
+    assertThat(result(handler.start("waiter", () -> event.await(LONG)))).isTrue();
+    assertThat(event.isSet()).isFalse();
   }
 
   @Test

@@ -21,9 +21,17 @@ final class RecordingHandler implements BlockingHandler {
   private final CountDownLatch entered = new CountDownLatch(1);
   private volatile boolean inSection;
   private volatile Thread thread;
+  private volatile Runnable onEnter = () -> {};
+
+  /** Runs {@code action} on the blocking thread at each enter, before the wait itself starts. */
+  RecordingHandler onEnter(Runnable action) {
+    onEnter = action;
+    return this;
+  }
 
   @Override
   public void enter() {
+    onEnter.run();
     enters.incrementAndGet();
     inSection = true;
     entered.countDown();
