@@ -1,5 +1,6 @@
 package dev.baton.examples;
 
+import dev.baton.eventloop.EventLoop;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ final class CpuCommand extends ExampleCommand {
       List.of("sequential", "threads", "released", "loop", "processes");
 
   /** The modes this build runs, in the order {@code --mode all} runs them. */
-  static final List<String> MODES = List.of("sequential");
+  static final List<String> MODES = List.of("sequential", "loop");
 
   /** The article's figures, in seconds, by mode. */
   static final Map<String, Double> ARTICLE_SECONDS =
@@ -34,7 +35,9 @@ final class CpuCommand extends ExampleCommand {
   @Option(
       names = "--mode",
       defaultValue = "all",
-      description = "sequential or all (default: ${DEFAULT-VALUE}).")
+      description =
+          "sequential: one thread, one number after the other; loop: each number a callback of"
+              + " one event loop (asyncio); all: each in turn (default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Option(
@@ -48,6 +51,15 @@ final class CpuCommand extends ExampleCommand {
               + Workloads.ARTICLE_BASE
               + ").")
   Long base;
+
+  @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      description = "Run each mode this many times, interleaved, and report medians (default: 1).")
+  int repeat;
+
+  /** The sum the first mode computed; every mode must compute the same. */
+  private Long resultCheck;
 
   @Option(names = "--quick", description = "A tenth of the work, for CI and the quick tour.")
   boolean quick;
@@ -69,17 +81,22 @@ final class CpuCommand extends ExampleCommand {
         numbers.length, numbers[0], numbers[numbers.length - 1], cores);
     // Compile the loop before timing, so that the first mode is not charged for the JIT.
     Workloads.sequential(Workloads.numbers(Workloads.QUICK_BASE / 20));
-    Map<String, Double> seconds = new LinkedHashMap<>();
-    Long result = null;
-    for (String m : modes) {
-      long[] total = new long[1];
-      seconds.put(m, Timing.seconds(() -> total[0] = compute(m, numbers)));
-      if (result != null && result != total[0]) {
-        throw new IllegalStateException(
-            "mode " + m + " computed " + total[0] + " but an earlier mode computed " + result);
-      }
-      result = total[0];
-    }
+    resultCheck = null;
+    Timing.Measured measured =
+        Timing.measure(
+            modes,
+            repeat,
+            m -> {
+              long total = compute(m, numbers);
+              if (resultCheck != null && resultCheck != total) {
+                throw new IllegalStateException(
+                    "mode " + m + " computed " + total + ", another mode " + resultCheck);
+              }
+              resultCheck = total;
+              return total;
+            });
+    Map<String, Double> seconds = measured.seconds();
+    Long result = resultCheck;
     double sequential = seconds.getOrDefault("sequential", Double.NaN);
     Table table = new Table("mode", "seconds", "speed-up", "article s");
     for (String m : modes) {
@@ -108,9 +125,33 @@ final class CpuCommand extends ExampleCommand {
         Progress.start("cpu " + mode, numbers.length, progress(), System.err)) {
       return switch (mode) {
         case "sequential" -> sequential(numbers, progress);
+        case "loop" -> loop(numbers, progress);
         default -> throw new IllegalStateException("no such mode: " + mode);
       };
     }
+  }
+
+  /**
+   * asyncio's version: each number is a callback on one event loop. Nothing in a callback waits, so
+   * the loop runs them one after the other on its single thread: no speed-up.
+   */
+  private static long loop(long[] numbers, Progress progress) {
+    long[] total = new long[1];
+    try (EventLoop loop = new EventLoop("cpu")) {
+      int[] left = {numbers.length};
+      for (long n : numbers) {
+        loop.callSoon(
+            () -> {
+              total[0] += Workloads.sumOfSquares(n);
+              progress.step();
+              if (--left[0] == 0) {
+                loop.stop();
+              }
+            });
+      }
+      loop.runForever();
+    }
+    return total[0];
   }
 
   private static long sequential(long[] numbers, Progress progress) {

@@ -68,6 +68,12 @@ final class IoCommand extends ExampleCommand {
   List<URI> urls = new ArrayList<>();
 
   @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      description = "Run each mode this many times, interleaved, and report medians (default: 1).")
+  int repeat;
+
+  @Option(
       names = "--quick",
       description = "Smaller run for CI and the quick tour: 40 downloads, 5 ms latency.")
   boolean quick;
@@ -101,14 +107,9 @@ final class IoCommand extends ExampleCommand {
       // otherwise pay for it alone.
       sequential(
           sites.subList(0, Math.min(sites.size(), WARM_UP)), Progress.start("", 0, false, null));
-      Map<String, Double> seconds = new LinkedHashMap<>();
-      Map<String, Long> bytes = new LinkedHashMap<>();
-      for (String m : modes) {
-        long[] total = new long[1];
-        double s = Timing.seconds(() -> total[0] = download(m, sites));
-        seconds.put(m, s);
-        bytes.put(m, total[0]);
-      }
+      Timing.Measured measured = Timing.measure(modes, repeat, m -> download(m, sites));
+      Map<String, Double> seconds = measured.seconds();
+      Map<String, Long> bytes = measured.results();
       double sequential = seconds.getOrDefault("sequential", Double.NaN);
       Table table = new Table("mode", "seconds", "speed-up", "bytes", "article (2019) s");
       for (String m : modes) {

@@ -1,6 +1,7 @@
 package dev.baton.examples;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -8,21 +9,50 @@ import java.util.Map;
 final class Timing {
   private Timing() {}
 
-  /** An action to time. */
+  /** One mode of an example: runs it once and returns what it produced (a sum, a byte count). */
   @FunctionalInterface
-  interface Action {
-    void run() throws Exception;
+  interface Mode {
+    long run(String mode) throws Exception;
   }
 
   /**
-   * @param action what to time
-   * @return its wall-clock duration in seconds
-   * @throws Exception whatever the action throws
+   * What {@link #measure} found.
+   *
+   * @param seconds each mode's median wall-clock time, in the order the modes ran
+   * @param results each mode's result in its last round
    */
-  static double seconds(Action action) throws Exception {
-    long start = System.nanoTime();
-    action.run();
-    return (System.nanoTime() - start) / 1e9;
+  record Measured(Map<String, Double> seconds, Map<String, Long> results) {}
+
+  /**
+   * Runs every mode {@code rounds} times, interleaved (all modes in order, then again), so that a
+   * burst of load on the machine hits every mode alike, and keeps each mode's median.
+   *
+   * @param modes the modes, in order
+   * @param rounds how many times to run each, at least 1
+   * @param mode runs one mode once
+   * @return medians and results
+   * @throws IllegalArgumentException if {@code rounds} is less than 1
+   * @throws Exception whatever a mode throws
+   */
+  static Measured measure(List<String> modes, int rounds, Mode mode) throws Exception {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--repeat must be at least 1, got " + rounds);
+    }
+    Map<String, double[]> times = new LinkedHashMap<>();
+    Map<String, Long> results = new LinkedHashMap<>();
+    for (String m : modes) {
+      times.put(m, new double[rounds]);
+    }
+    for (int round = 0; round < rounds; round++) {
+      for (String m : modes) {
+        long start = System.nanoTime();
+        results.put(m, mode.run(m));
+        times.get(m)[round] = (System.nanoTime() - start) / 1e9;
+      }
+    }
+    Map<String, Double> seconds = new LinkedHashMap<>();
+    times.forEach((m, t) -> seconds.put(m, median(t)));
+    return new Measured(seconds, results);
   }
 
   /**
