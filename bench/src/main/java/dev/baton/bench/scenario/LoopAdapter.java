@@ -1,5 +1,6 @@
 package dev.baton.bench.scenario;
 
+import dev.baton.eventloop.EventLoop;
 import io.netty.channel.DefaultEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -49,6 +50,59 @@ public interface LoopAdapter extends AutoCloseable {
    */
   static LoopAdapter nettyNio() {
     return new Netty("netty_nio", new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
+  }
+
+  /**
+   * @return Baton's event loop, running on a platform thread of its own
+   */
+  static LoopAdapter baton() {
+    return new Baton();
+  }
+
+  /** Baton's loop: {@code runForever} on a dedicated thread, closed on that thread. */
+  final class Baton implements LoopAdapter {
+    private final EventLoop loop = new EventLoop("bench");
+    private final Thread thread;
+
+    Baton() {
+      thread =
+          Thread.ofPlatform()
+              .name("bench-loop")
+              .start(
+                  () -> {
+                    loop.runForever();
+                    loop.close();
+                  });
+    }
+
+    @Override
+    public String key() {
+      return "baton";
+    }
+
+    @Override
+    public void execute(Runnable task) {
+      loop.callSoonThreadSafe(task);
+    }
+
+    @Override
+    public void callSoon(Runnable task) {
+      loop.callSoon(task);
+    }
+
+    @Override
+    public void schedule(Runnable task, long delayNanos) {
+      loop.callAt(loop.time() + delayNanos, task);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      loop.callSoonThreadSafe(loop::stop);
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+      if (thread.isAlive()) {
+        throw new IllegalStateException("the bench loop did not stop in 10 s");
+      }
+    }
   }
 
   /** A Netty event loop group of one thread. */

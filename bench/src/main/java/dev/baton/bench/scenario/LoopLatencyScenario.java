@@ -3,14 +3,16 @@ package dev.baton.bench.scenario;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /**
  * Cross-thread latency: another thread stamps the time and submits one task to an idle loop; the
  * task records how long after the stamp it ran. One task in flight; a 20 µs pause before each
  * submission lets the loop go back to waiting, so each sample includes the loop's wake-up.
  *
- * <p>Keys, per loop ({@code netty_default}, {@code netty_nio}): {@code _p50_us}, {@code _p99_us},
- * {@code _max_us}, {@code _per_s} (sequential submissions per second, pauses included).
+ * <p>Keys, per loop ({@code baton}, {@code netty_default}, {@code netty_nio}): {@code _p50_us},
+ * {@code _p99_us}, {@code _max_us}, {@code _per_s} (sequential submissions per second, pauses
+ * included).
  */
 final class LoopLatencyScenario implements Scenario {
 
@@ -22,7 +24,10 @@ final class LoopLatencyScenario implements Scenario {
   @Override
   public void run(boolean smoke, Metrics out) throws Exception {
     int count = smoke ? 300 : 20_000;
-    for (LoopAdapter loop : List.of(LoopAdapter.nettyDefault(), LoopAdapter.nettyNio())) {
+    for (Supplier<LoopAdapter> factory :
+        List.<Supplier<LoopAdapter>>of(
+            LoopAdapter::baton, LoopAdapter::nettyDefault, LoopAdapter::nettyNio)) {
+      LoopAdapter loop = factory.get();
       try (loop) {
         measure(loop, count / 10, new Samples(count)); // warm-up, discarded
         Samples samples = new Samples(count);

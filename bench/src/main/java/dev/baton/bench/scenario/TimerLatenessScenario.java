@@ -3,6 +3,7 @@ package dev.baton.bench.scenario;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Timer lateness: on the loop thread, a 1 ms timer is scheduled; when it fires it records how late
@@ -21,7 +22,10 @@ final class TimerLatenessScenario implements Scenario {
   @Override
   public void run(boolean smoke, Metrics out) throws Exception {
     int count = smoke ? 30 : 1_000;
-    for (LoopAdapter loop : List.of(LoopAdapter.nettyDefault(), LoopAdapter.nettyNio())) {
+    for (Supplier<LoopAdapter> factory :
+        List.<Supplier<LoopAdapter>>of(
+            LoopAdapter::baton, LoopAdapter::nettyDefault, LoopAdapter::nettyNio)) {
+      LoopAdapter loop = factory.get();
       try (loop) {
         Samples samples = measure(loop, count);
         out.put(loop.key() + "_p50_ms", samples.percentileNanos(50) / 1e6);
