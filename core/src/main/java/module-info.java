@@ -8,4 +8,5 @@ module dev.baton.core {
 
   exports dev.baton.core;
   exports dev.baton.core.object;
+  exports dev.baton.core.trace;
 }
