@@ -58,7 +58,13 @@ class ProofTest {
             UnguardedIncrementRace.class,
             SynchronizedIncrement.class,
             ReentrantLockIncrement.class,
-            AtomicIncrement.class)) {
+            AtomicIncrement.class,
+            GilIncrementNoCheckpoint.class,
+            GilIncrementWithCheckpoint.class,
+            GilLockIncrement.class,
+            GilMutualExclusion.class,
+            GilHandoffVisibility.class,
+            LoopSubmissionOrder.class)) {
       assertThat(test.getAnnotation(Expects.class)).as(test.getName()).isNotNull();
     }
   }
