@@ -64,7 +64,11 @@ class ProofTest {
             GilLockIncrement.class,
             GilMutualExclusion.class,
             GilHandoffVisibility.class,
-            LoopSubmissionOrder.class)) {
+            LoopSubmissionOrder.class,
+            PlainRefcountNoGuardRace.class,
+            PlainRefcountUnderGil.class,
+            AtomicRefcountFreeThreaded.class,
+            BiasedRefcountFreeThreaded.class)) {
       assertThat(test.getAnnotation(Expects.class)).as(test.getName()).isNotNull();
     }
   }
