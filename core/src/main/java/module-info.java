@@ -7,5 +7,6 @@ module dev.baton.core {
   requires static org.jctools.core;
 
   exports dev.baton.core;
+  exports dev.baton.core.object;
   exports dev.baton.core.trace;
 }
