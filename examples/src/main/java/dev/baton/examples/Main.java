@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       CpuCommand.class,
       IoCommand.class,
       RaceCommand.class,
+      GilCommand.class,
+      ConvoyCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
