@@ -1,6 +1,12 @@
 package dev.baton.gil;
 
 import dev.baton.core.Guard;
+import dev.baton.core.jfr.DropRequestEvent;
+import dev.baton.core.jfr.GilHandoffEvent;
+import dev.baton.core.jfr.GilWaitEvent;
+import dev.baton.core.trace.MarkKind;
+import dev.baton.core.trace.SpanState;
+import dev.baton.core.trace.Tracer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -201,6 +207,10 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   private long dropRequestTenure = -1;
   private long warnedTenure = -1;
   private long lastWarnNanos;
+  // Who last released or granted the GIL to waiters, and when; guarded by mutex, read only for
+  // the hand-off JFR event.
+  private Thread releasedBy;
+  private long releasedAtNanos;
 
   private final ConcurrentHashMap<Thread, ThreadStats> threadStats = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<ThreadStats> threadOrder = new ConcurrentLinkedQueue<>();
@@ -518,6 +528,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
 
   /** Holder-only, before giving the GIL up. */
   private void ended(Thread me) {
+    Tracer.span(SpanState.RUNNING, holdStartNanos); // one load and a branch while tracing is off
     long held = System.nanoTime() - holdStartNanos;
     HELD.setOpaque(this, heldNanos + held);
     ThreadStats stats = holderStats;
@@ -582,6 +593,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       if (waiters != 0) {
         mutex.lock();
         try {
+          noteRelease(Thread.currentThread());
           released.signal();
         } finally {
           mutex.unlock();
@@ -631,6 +643,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       handOffNext();
       if (requested) {
         forcedSwitches++;
+        Tracer.mark(MarkKind.FORCED_SWITCH, null);
       }
       waitersInc();
       interrupted = awaitFair(me, false, start);
@@ -651,6 +664,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     mutex.lock();
     try {
       if (waiters > 0) {
+        noteRelease(me);
         released.signal();
       }
       // FORCE_SWITCHING: do not compete before someone else had the GIL
@@ -663,6 +677,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       }
       if (acquisitionsOpaque() != seen) {
         forcedSwitches++;
+        Tracer.mark(MarkKind.FORCED_SWITCH, null);
       }
     } finally {
       mutex.unlock();
@@ -707,6 +722,9 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * @return whether the thread was interrupted while waiting
    */
   private boolean awaitFair(Thread me, boolean comingBack, long start) {
+    GilWaitEvent waitEvent = new GilWaitEvent();
+    waitEvent.begin();
+    Thread heldBy = holder;
     Waiter waiter = new Waiter(me, mutex.newCondition());
     (comingBack ? returning : queue).addLast(waiter);
     boolean interrupted = false;
@@ -745,6 +763,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     long now = System.nanoTime();
     beganTenure(me).waited(now - start);
     waitTimes.record(now - start);
+    waited(me, start, waitEvent, heldBy);
     return interrupted;
   }
 
@@ -754,6 +773,9 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * @return whether the thread was interrupted while waiting
    */
   private boolean awaitCpython(Thread me, long start) {
+    GilWaitEvent waitEvent = new GilWaitEvent();
+    waitEvent.begin();
+    Thread heldBy = holder;
     boolean interrupted = false;
     while (!HOLDER.compareAndSet(this, null, me)) {
       long seen = acquisitionsOpaque();
@@ -776,6 +798,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     GATE.setOpaque(this, me);
     waitTimes.record(now - start);
     switched.signalAll();
+    waited(me, start, waitEvent, heldBy);
     return interrupted;
   }
 
@@ -814,6 +837,16 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       dropRequests++;
       dropRequestedAtNanos = System.nanoTime();
       dropRequestTenure = acquisitionsOpaque();
+      Tracer.mark(MarkKind.DROP_REQUEST, current.getName());
+      DropRequestEvent event = new DropRequestEvent();
+      if (event.shouldCommit()) {
+        event.runtime = name;
+        event.requester = Thread.currentThread().getName();
+        event.holder = current.getName();
+        // racy read of the holder's clock, benign: an approximate figure for the event
+        event.heldFor = Math.max(0, dropRequestedAtNanos - holdStartNanos);
+        event.commit();
+      }
       return true;
     }
     return false;
@@ -901,11 +934,44 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   private void grant(Waiter waiter) {
     acquisitions++;
     tenureStartNanos = System.nanoTime();
+    releasedBy = Thread.currentThread();
+    releasedAtNanos = tenureStartNanos;
+    Tracer.mark(MarkKind.GIL_HANDOFF, waiter.thread.getName());
     GATE.setOpaque(this, waiter.thread);
     handOffs++;
     waitersDec();
     waiter.granted = true;
     waiter.wake.signal();
+  }
+
+  /** CPYTHON, mutex held: who released the GIL to the waiters, and when (for hand-off events). */
+  private void noteRelease(Thread me) {
+    releasedBy = me;
+    releasedAtNanos = System.nanoTime();
+    Tracer.mark(MarkKind.GIL_HANDOFF, null);
+  }
+
+  /**
+   * Mutex held, {@code me} now holds the GIL after waiting since {@code start}: records the wait on
+   * the trace timeline and in JFR, and the hand-off that ended it.
+   */
+  private void waited(Thread me, long start, GilWaitEvent waitEvent, Thread heldBy) {
+    Tracer.span(SpanState.WAITING_FOR_GIL, start);
+    waitEvent.end();
+    if (waitEvent.shouldCommit()) {
+      waitEvent.runtime = name;
+      waitEvent.holder = heldBy == null ? null : heldBy.getName();
+      waitEvent.commit();
+    }
+    GilHandoffEvent handoff = new GilHandoffEvent();
+    if (handoff.shouldCommit()) {
+      Thread from = releasedBy;
+      handoff.runtime = name;
+      handoff.fromThread = from == null ? null : from.getName();
+      handoff.toThread = me.getName();
+      handoff.latency = releasedAtNanos == 0 ? 0 : Math.max(0, System.nanoTime() - releasedAtNanos);
+      handoff.commit();
+    }
   }
 
   /** Mutex held. */
