@@ -665,6 +665,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   private void switchAwayCpython(Thread me) {
     long seen = acquisitions;
     ended(me);
+    long waitStart = Tracer.now();
     GATE.setOpaque(this, null);
     holder = null;
     boolean interrupted = false;
@@ -689,6 +690,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     } finally {
       mutex.unlock();
     }
+    Tracer.span(SpanState.WAITING_FOR_GIL, waitStart); // the forced-switch wait
     if (HOLDER.compareAndSet(this, null, me)) {
       began(me);
     } else {
