@@ -978,7 +978,6 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     tenureStartNanos = System.nanoTime();
     releasedBy = Thread.currentThread();
     releasedAtNanos = tenureStartNanos;
-    Tracer.mark(MarkKind.GIL_HANDOFF, waiter.thread.getName());
     GATE.setOpaque(this, waiter.thread);
     handOffs++;
     waitersDec();
@@ -991,7 +990,6 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   private void noteRelease(Thread me) {
     releasedBy = me;
     releasedAtNanos = System.nanoTime();
-    Tracer.mark(MarkKind.GIL_HANDOFF, null);
   }
 
   /**
@@ -1000,6 +998,10 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    */
   private void waited(Thread me, long start, GilWaitEvent waitEvent, Thread heldBy) {
     Tracer.span(SpanState.WAITING_FOR_GIL, start);
+    if (Tracer.isEnabled()) {
+      Thread from = releasedBy;
+      Tracer.mark(MarkKind.GIL_HANDOFF, from == null ? null : from.getName());
+    }
     waitEvent.end();
     if (waitEvent.shouldCommit()) {
       waitEvent.runtime = name;
