@@ -30,7 +30,7 @@ public final class DropRequestEvent extends Event {
   @Label("Holder")
   public String holder;
 
-  /** How long the holder had held the GIL when it was asked. */
+  /** How long the holder had held the GIL when it was asked; 0 when the GIL does not time holds. */
   @Label("Held For")
   @Timespan(Timespan.NANOSECONDS)
   public long heldFor;
