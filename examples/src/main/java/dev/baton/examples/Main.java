@@ -19,8 +19,10 @@ import picocli.CommandLine.Command;
       TourCommand.class,
       CpuCommand.class,
       IoCommand.class,
+      RaceCommand.class,
       GilCommand.class,
       ConvoyCommand.class,
+      RefcountCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
