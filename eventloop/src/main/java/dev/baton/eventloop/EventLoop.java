@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,8 +145,8 @@ public final class EventLoop implements AutoCloseable {
   final TimerHeap timers = new TimerHeap();
 
   /** Any thread offers; the loop thread alone polls. */
-  private final MpscUnboundedXaddArrayQueue<Runnable> inbox =
-      new MpscUnboundedXaddArrayQueue<>(1024);
+  private final MpscUnboundedAtomicArrayQueue<Runnable> inbox =
+      new MpscUnboundedAtomicArrayQueue<>(1024);
 
   /** Loop time zero: the loop's clock is {@code System.nanoTime() - origin}. */
   private final long origin = System.nanoTime();
