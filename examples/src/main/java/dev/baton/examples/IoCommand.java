@@ -31,7 +31,7 @@ final class IoCommand extends ExampleCommand {
   static final List<String> ALL_MODES = List.of("sequential", "threads", "loop", "processes");
 
   /** The modes this build runs, in the order {@code --mode all} runs them. */
-  static final List<String> MODES = List.of("sequential", "threads");
+  static final List<String> MODES = List.of("sequential", "threads", "loop");
 
   /** The diagrams' titles, by mode. */
   static final Map<String, String> TITLES =
@@ -58,7 +58,8 @@ final class IoCommand extends ExampleCommand {
       defaultValue = "all",
       description =
           "sequential: one page after the other; threads: a pool of --threads GIL threads whose"
-              + " downloads release the GIL while they wait; all: each in turn (default:"
+              + " downloads release the GIL while they wait; loop: one task per page on one event"
+              + " loop, all in flight at once (see --limit); all: each in turn (default:"
               + " ${DEFAULT-VALUE}).")
   String mode;
 
@@ -91,6 +92,14 @@ final class IoCommand extends ExampleCommand {
       defaultValue = "5",
       description = "Threads in the pool (default: ${DEFAULT-VALUE}, as in the article).")
   int threads;
+
+  @Option(
+      names = "--limit",
+      defaultValue = "0",
+      description =
+          "loop mode: the most downloads in flight at once, through a semaphore (default: 0, no"
+              + " limit).")
+  int limit;
 
   @Option(
       names = "--repeat",
@@ -176,6 +185,7 @@ final class IoCommand extends ExampleCommand {
               switch (mode) {
                 case "sequential" -> sequential(sites, progress);
                 case "threads" -> gilThreads(sites, progress);
+                case "loop" -> LoopHttpClient.downloadAll(sites, limit, progress);
                 default -> throw new IllegalStateException("no such mode: " + mode);
               });
     }
