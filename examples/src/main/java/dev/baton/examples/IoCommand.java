@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
       "The pages come from a server this command starts on 127.0.0.1 (see --latency-ms and",
       "--page-size) unless --url names real ones."
     })
-final class IoCommand extends ExampleCommand {
+final class IoCommand extends ModeComparison {
   /** Every mode the JSON figures have a key for, whether this build runs it or not. */
   static final List<String> ALL_MODES = List.of("sequential", "threads", "loop", "processes");
 
@@ -88,12 +88,6 @@ final class IoCommand extends ExampleCommand {
   List<URI> urls = new ArrayList<>();
 
   @Option(
-      names = "--threads",
-      defaultValue = "5",
-      description = "Threads in the pool (default: ${DEFAULT-VALUE}, as in the article).")
-  int threads;
-
-  @Option(
       names = "--limit",
       defaultValue = "0",
       description =
@@ -102,24 +96,13 @@ final class IoCommand extends ExampleCommand {
   int limit;
 
   @Option(
-      names = "--repeat",
-      defaultValue = "1",
-      description = "Run each mode this many times, interleaved, and report medians (default: 1).")
-  int repeat;
-
-  @Option(
       names = "--quick",
       description = "Smaller run for CI and the quick tour: 40 downloads, 5 ms latency.")
   boolean quick;
 
   @Override
-  boolean tracesItsParts() {
-    return true;
-  }
-
-  @Override
-  String summary(Map<String, Object> figures) {
-    return Timing.speedUpLine(figures, ALL_MODES);
+  List<String> allModes() {
+    return ALL_MODES;
   }
 
   @Override
@@ -165,10 +148,7 @@ final class IoCommand extends ExampleCommand {
       figures.put("downloads", count);
       figures.put("latency_ms", server != null ? latency : null);
       figures.put("page_size", server != null ? pageSize : null);
-      for (String m : ALL_MODES) {
-        Double s = seconds.get(m);
-        figures.put(m + "_s", s == null ? null : Timing.round(s));
-      }
+      putSeconds(figures, seconds);
       for (String m : modes) {
         figures.put(m + "_bytes", bytes.get(m));
       }
