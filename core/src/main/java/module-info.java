@@ -7,4 +7,5 @@ module dev.baton.core {
   requires static org.jctools.core;
 
   exports dev.baton.core;
+  exports dev.baton.core.trace;
 }

@@ -3,4 +3,6 @@ module dev.baton.eventloop {
   requires transitive dev.baton.core;
   requires org.slf4j;
   requires org.jctools.core;
+
+  exports dev.baton.eventloop;
 }

@@ -2,4 +2,6 @@
 module dev.baton.gil {
   requires transitive dev.baton.core;
   requires org.slf4j;
+
+  exports dev.baton.gil;
 }

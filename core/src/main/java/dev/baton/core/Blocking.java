@@ -1,5 +1,7 @@
 package dev.baton.core;
 
+import dev.baton.core.trace.SpanState;
+import dev.baton.core.trace.Tracer;
 import java.util.Objects;
 
 /**
@@ -28,6 +30,12 @@ import java.util.Objects;
  * interrupt status. An exception from {@code exit()} after a failed action is added to the action's
  * exception as suppressed; after a successful action it propagates.
  *
+ * <h2>Tracing</h2>
+ *
+ * <p>While {@link Tracer} is enabled, the action's run is recorded as a {@link
+ * SpanState#WAITING_FOR_IO} span of the current thread (with a handler: between {@code enter()} and
+ * {@code exit()}).
+ *
  * <p>Threading: all state is confined to the calling thread.
  */
 public final class Blocking {
@@ -52,14 +60,21 @@ public final class Blocking {
     Objects.requireNonNull(action, "action");
     Frame frame = TOP.get();
     if (frame == null || frame.depth > 0) {
-      return action.call();
+      long t0 = Tracer.now();
+      try {
+        return action.call();
+      } finally {
+        Tracer.span(SpanState.WAITING_FOR_IO, t0);
+      }
     }
     frame.handler.enter();
     frame.depth++;
     T result;
+    long t0 = Tracer.now();
     try {
       result = action.call();
     } catch (Throwable failure) {
+      Tracer.span(SpanState.WAITING_FOR_IO, t0);
       frame.depth--;
       try {
         frame.handler.exit();
@@ -68,6 +83,7 @@ public final class Blocking {
       }
       throw failure;
     }
+    Tracer.span(SpanState.WAITING_FOR_IO, t0);
     frame.depth--;
     frame.handler.exit();
     return result;

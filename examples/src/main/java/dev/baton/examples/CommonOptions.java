@@ -17,4 +17,9 @@ final class CommonOptions {
       paramLabel = "DIR",
       description = "Write the run's timeline diagrams into DIR.")
   Path traceDir;
+
+  @Option(
+      names = "--no-progress",
+      description = "Draw no progress bar on stderr while the example runs.")
+  boolean noProgress;
 }

@@ -15,7 +15,12 @@ import picocli.CommandLine.Command;
       "Runnable examples of \"An Introduction to Concurrency in Python\", on Baton's GIL,",
       "event loop and process pool. Start with: tour"
     },
-    subcommands = {TourCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      TourCommand.class,
+      CpuCommand.class,
+      IoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main implements Runnable {
 
   /**

@@ -1,90 +1,166 @@
 package dev.baton.examples;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Walks the talk in order: a sentence of the talk before each step, the step's figures after it.
+ * Walks the talk in order: a sentence of the talk before each step, the step's output after it, and
+ * a summary table at the end. Steps run in this JVM, one after the other.
  */
 @Command(
     name = "tour",
     mixinStandardHelpOptions = true,
     description = {
-      "Walk the talk \"An Introduction to Concurrency in Python\" section by section.",
-      "Each step names the talk's claim and the command that reproduces it."
+      "Walk the talk \"An Introduction to Concurrency in Python\" section by section: before each"
+          + " step, the talk's words; then the command that reproduces them runs; at the end, a"
+          + " summary table. --quick runs every step at its smallest size (as CI does)."
     })
 final class TourCommand extends ExampleCommand {
 
-  /** One section of the talk and the command that shows it. */
-  record Step(String section, String claim, String command) {}
+  /**
+   * One section of the talk and the command that shows it.
+   *
+   * @param section the talk's section
+   * @param talk a sentence of the talk, quoted
+   * @param command the command that runs it
+   */
+  record Step(String section, String talk, String command) {}
 
   /** The talk's sections, in order. */
   static final List<Step> STEPS =
       List.of(
           new Step(
-              "Concurrency vs parallelism",
-              "Concurrency is about dealing with lots of things at once; parallelism is about"
-                  + " doing lots of things at once.",
+              "CPU-bound tasks: concurrency vs parallelism",
+              "A parallel program is one that uses a multiplicity of computational hardware (e.g."
+                  + " multiple processor cores) in order to perform computation more quickly.",
               "cpu"),
           new Step(
-              "Threading and the race condition",
-              "Two threads doing x += 1 without a lock lose updates.",
-              "race"),
-          new Step(
-              "I/O-bound work",
-              "Threads and an event loop overlap waiting; one process waits in sequence.",
+              "I/O-bound tasks: sending web requests",
+              "Let's imagine we need to send multiple web requests. Waiting for the webpages'"
+                  + " responses is an I/O-bound operation.",
               "io"),
           new Step(
-              "The non-cooperating task",
-              "A task that blocks stalls the whole event loop.",
+              "Threading and the race condition",
+              "Caveats: race conditions => random bugs. Thread scheduling is non-deterministic!",
+              "race"),
+          new Step(
+              "Asynchronicity: the task that does not cooperate",
+              "What if a task does not cooperate? => blocking operations",
               "blocking"),
           new Step(
-              "Multiprocessing",
-              "Processes run CPU-bound work in parallel, past the GIL.",
-              "crash"),
-          new Step(
-              "The GIL",
-              "One lock around the interpreter makes CPU-bound threads take turns.",
+              "The Global Interpreter Lock",
+              "Only one thread executes Python bytecode at a time ... any CPU-bound program"
+                  + " becomes, effectively, single-threaded.",
               "gil"),
           new Step(
-              "The convoy effect",
-              "An I/O thread waits behind a CPU-bound thread for the GIL.",
+              "Is it really so bad? The GIL and I/O",
+              "The GIL is always released when doing I/O.",
               "convoy"),
           new Step(
               "Reference counting",
-              "Reference counts need the GIL, otherwise memory leaks or is freed too early.",
-              "refcount"));
+              "The reference count needs protection against race conditions! Otherwise: memory"
+                  + " leaks (never released) or incorrectly released memory.",
+              "refcount"),
+          new Step(
+              "How to deal with the GIL: multiprocessing",
+              "multithreading -> multiprocessing (+ asyncio)",
+              "crash"));
 
   @Option(names = "--quick", description = "Run every step at its smallest size (as CI does).")
   boolean quick;
 
+  @Option(
+      names = "--steps",
+      split = ",",
+      paramLabel = "COMMAND",
+      description = "Run only these steps (comma-separated command names), in the tour's order.")
+  List<String> only;
+
   @Override
-  Map<String, Object> run(Output out) {
-    out.println("A tour of \"An Introduction to Concurrency in Python\", on Baton.");
-    out.println("");
-    List<Map<String, Object>> steps = new java.util.ArrayList<>();
-    int i = 1;
-    for (Step step : STEPS) {
-      boolean available = spec.parent().subcommands().containsKey(step.command());
-      out.printf(
-          "%d. %s%n   \"%s\"%n   command: %s%s%n",
-          i++,
-          step.section(),
-          step.claim(),
-          step.command(),
-          available ? "" : " (not in this build yet)");
-      Map<String, Object> s = new LinkedHashMap<>();
-      s.put("section", step.section());
-      s.put("command", step.command());
-      s.put("available", available);
-      steps.add(s);
+  Map<String, Object> run(Output out) throws Exception {
+    if (only != null) {
+      for (String name : only) {
+        if (STEPS.stream().noneMatch(s -> s.command().equals(name))) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(), "--steps: no step runs command '" + name + "'");
+        }
+      }
     }
+    long start = System.nanoTime();
+    out.println("A tour of \"An Introduction to Concurrency in Python\", on Baton.");
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("quick", quick);
-    figures.put("steps", steps);
+    Table summary = new Table("#", "section", "command", "seconds", "result");
+    int number = 0;
+    for (Step step : STEPS) {
+      if (only != null && !only.contains(step.command())) {
+        continue;
+      }
+      number++;
+      out.println("");
+      out.println("=".repeat(78));
+      out.printf("%d. %s%n%s%n", number, step.section(), quote(step.talk()));
+      CommandLine sub = spec.parent().subcommands().get(step.command());
+      if (sub == null || !(sub.getCommand() instanceof ExampleCommand command)) {
+        out.printf("   (./baton %s is not in this build yet)%n", step.command());
+        summary.row(number, step.section(), step.command(), null, "not in this build yet");
+        continue;
+      }
+      List<String> args = arguments(sub);
+      out.printf("   $ ./baton %s%n%n", String.join(" ", prepend(step.command(), args)));
+      sub.parseArgs(args.toArray(String[]::new));
+      long stepStart = System.nanoTime();
+      Map<String, Object> stepFigures = command.execute(out);
+      double seconds = (System.nanoTime() - stepStart) / 1e9;
+      figures.put(step.command(), stepFigures);
+      summary.row(number, step.section(), step.command(), seconds, command.summary(stepFigures));
+    }
+    double total = (System.nanoTime() - start) / 1e9;
+    out.println("");
+    out.println("=".repeat(78));
+    out.printf("Summary (%.1f s in all)%n%n%s", total, summary.render());
+    figures.put("seconds", Timing.round(total));
     return figures;
+  }
+
+  /** The talk's words, in quotes, wrapped to 78 columns and indented. */
+  static String quote(String talk) {
+    StringBuilder out = new StringBuilder();
+    StringBuilder line = new StringBuilder("   \"");
+    for (String word : talk.split(" ")) {
+      if (line.length() + word.length() + 1 > 78 && line.length() > 4) {
+        out.append(line.toString().stripTrailing()).append('\n');
+        line = new StringBuilder("    ");
+      }
+      line.append(word).append(' ');
+    }
+    return out.append(line.toString().stripTrailing()).append('"').toString();
+  }
+
+  private List<String> arguments(CommandLine sub) {
+    List<String> args = new ArrayList<>();
+    if (quick && sub.getCommandSpec().findOption("--quick") != null) {
+      args.add("--quick");
+    }
+    if (common.noProgress) {
+      args.add("--no-progress");
+    }
+    if (common.traceDir != null) {
+      args.add("--trace");
+      args.add(common.traceDir.toString());
+    }
+    return args;
+  }
+
+  private static List<String> prepend(String first, List<String> rest) {
+    List<String> all = new ArrayList<>();
+    all.add(first);
+    all.addAll(rest);
+    return all;
   }
 }

@@ -24,21 +24,35 @@ class MainTest {
   }
 
   @Test
-  void tourJsonPrintsExactlyOneObjectOnStdout() throws Exception {
-    Run run = run("tour", "--quick", "--json");
-    assertThat(run.exit()).isZero();
+  void tourJsonHoldsEachCommandsFiguresUnderItsName() throws Exception {
+    Run run = run("tour", "--quick", "--json", "--no-progress", "--steps", "cpu,io");
+    assertThat(run.exit()).as(run.err()).isZero();
     JsonNode node = new ObjectMapper().readTree(run.out());
-    assertThat(node.isObject()).isTrue();
     assertThat(node.get("quick").asBoolean()).isTrue();
-    assertThat(node.get("steps")).hasSize(TourCommand.STEPS.size());
-    assertThat(run.err()).contains("A tour of");
+    assertThat(node.get("cpu").get("sequential_s").asDouble()).isPositive();
+    assertThat(node.get("io").get("downloads").asInt()).isEqualTo(40);
+    assertThat(node.has("race")).isFalse();
+    assertThat(run.err())
+        .contains("A tour of")
+        .contains("$ ./baton io --quick --no-progress")
+        .contains("Summary");
   }
 
   @Test
   void tourWithoutJsonPrintsTextOnStdout() {
-    Run run = run("tour");
-    assertThat(run.exit()).isZero();
-    assertThat(run.out()).contains("Threading and the race condition").doesNotContain("{");
+    Run run = run("tour", "--quick", "--no-progress", "--steps", "io");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.out())
+        .contains("I/O-bound tasks: sending web requests")
+        .contains("Let's imagine we need to send multiple web requests")
+        .doesNotContain("{");
+  }
+
+  @Test
+  void tourRejectsAnUnknownStep() {
+    Run run = run("tour", "--steps", "nope");
+    assertThat(run.exit()).isNotZero();
+    assertThat(run.err()).contains("--steps: no step runs command 'nope'");
   }
 
   @Test

@@ -17,6 +17,7 @@ import org.openjdk.jcstress.infra.results.I_Result;
  * table shows, and it must be observed for this test to prove anything.
  */
 @JCStressTest
+@Expects(Expects.Race.MUST)
 @Outcome(id = "2", expect = Expect.ACCEPTABLE, desc = "Both increments kept.")
 @Outcome(
     id = "1",

@@ -1,0 +1,349 @@
+package dev.baton.bench.report;
+
+import static dev.baton.bench.report.Metric.jmh;
+import static dev.baton.bench.report.Metric.scenario;
+
+import java.util.List;
+
+/**
+ * Every figure the capability issues set a goal for (#3 GIL, #4 object model, #5 event loop, #6
+ * process pool, #8 tracing), with where its number and its peer's come from. The goals are copied
+ * from the issues and never relaxed to make a row "met".
+ */
+public final class Figures {
+  private Figures() {}
+
+  private static final String GIL = "#3 GIL";
+  private static final String RC = "#4 refcounts";
+  private static final String LOOP = "#5 event loop";
+  private static final String POOL = "#6 process pool";
+  private static final String TRACE = "#8 tracing";
+
+  /**
+   * @return the rows of the results table, in order
+   */
+  public static List<Figure> all() {
+    return List.of(
+        // ---- #3 GIL
+        new Figure(
+            GIL,
+            "uncontended acquire+release",
+            jmh("GilBench.acquireRelease", Unit.NS, "GIL FAIR"),
+            jmh("LockBench.reentrantUnfair", Unit.NS, "ReentrantLock (unfair)"),
+            Goal.ratioAtMost(1.0),
+            null),
+        new Figure(
+            GIL,
+            "uncontended acquire+release vs fair lock",
+            jmh("GilBench.acquireRelease", Unit.NS, "GIL FAIR"),
+            jmh("LockBench.reentrantFair", Unit.NS, "ReentrantLock (fair)"),
+            Goal.none(),
+            null),
+        new Figure(
+            GIL,
+            "uncontended acquire+release vs synchronized",
+            jmh("GilBench.acquireRelease", Unit.NS, "GIL FAIR"),
+            jmh("LockBench.synchronizedBlock", Unit.NS, "synchronized"),
+            Goal.none(),
+            null),
+        new Figure(
+            GIL,
+            "uncontended acquire+release vs Semaphore",
+            jmh("GilBench.acquireRelease", Unit.NS, "GIL FAIR"),
+            jmh("LockBench.semaphore", Unit.NS, "Semaphore(1)"),
+            Goal.none(),
+            null),
+        new Figure(
+            GIL,
+            "checkpoint, no drop requested",
+            jmh("GilBench.checkpoint", Unit.NS, "checkpoint"),
+            jmh("GilBench.baseline", Unit.NS, "empty benchmark"),
+            Goal.atMost(2.0, Unit.NS),
+            null),
+        new Figure(
+            GIL,
+            "tight loop with a checkpoint per iteration",
+            jmh("GilBench.loopWithCheckpoint", Unit.NS, "loop + checkpoint"),
+            jmh("GilBench.loopPlain", Unit.NS, "same loop"),
+            Goal.ratioAtMost(1.05),
+            null),
+        new Figure(
+            GIL,
+            "hand-off between 2 threads (acquire+release each)",
+            jmh("HandoffBench.gil", Unit.NS, "GIL FAIR"),
+            jmh("HandoffBench.fairLock", Unit.NS, "ReentrantLock (fair)"),
+            Goal.none(),
+            null),
+        new Figure(
+            GIL,
+            "hand-off latency p50 (holder drops → waiter runs)",
+            scenario("gil-handoff", "fair_p50_us", Unit.US, "GIL FAIR"),
+            scenario("gil-handoff", "lock_p50_us", Unit.US, "ReentrantLock (fair)"),
+            Goal.atMost(20, Unit.US),
+            "CPython 3.11: 4–20 µs"),
+        new Figure(
+            GIL,
+            "2 CPU-bound threads vs 1 thread doing all the work",
+            scenario("gil-cpu", "two_threads_s", Unit.S, "2 threads, GIL"),
+            scenario("gil-cpu", "one_thread_s", Unit.S, "1 thread"),
+            Goal.ratioAtMost(1.10),
+            "CPython 3.11: 1.03×"),
+        new Figure(
+            GIL,
+            "4 CPU-bound threads, FAIR: Jain index of CPU share over 2 s",
+            scenario("gil-fairness", "fair_jain", Unit.NUMBER, "FAIR"),
+            scenario("gil-fairness", "cpython_jain", Unit.NUMBER, "CPYTHON policy"),
+            Goal.atLeast(0.99, Unit.NUMBER),
+            null),
+        new Figure(
+            GIL,
+            "4 CPU-bound threads, FAIR: worst single wait (interval 5 ms)",
+            scenario("gil-fairness", "fair_worst_wait_ms", Unit.MS, "FAIR"),
+            scenario("gil-fairness", "cpython_worst_wait_ms", Unit.MS, "CPYTHON policy"),
+            Goal.atMost(20, Unit.MS),
+            "CPython 3.11: 94–167 ms"),
+        new Figure(
+            GIL,
+            "convoy, FAIR: echo p50 beside a spinner vs alone",
+            scenario("convoy", "fair_busy_p50_us", Unit.US, "beside spinner"),
+            scenario("convoy", "fair_alone_p50_us", Unit.US, "alone"),
+            Goal.ratioAtMost(3.0),
+            "CPython 3.11: 64 µs → 10.3 ms (×160)"),
+        new Figure(
+            GIL,
+            "convoy, FAIR: round trips/s beside a spinner vs alone",
+            scenario("convoy", "fair_busy_rps", Unit.PER_S, "beside spinner"),
+            scenario("convoy", "fair_alone_rps", Unit.PER_S, "alone"),
+            Goal.ratioAtLeast(1.0 / 3),
+            "CPython 3.11: 15.2 k/s → 106 /s"),
+        new Figure(
+            GIL,
+            "convoy, FAIR: spinner progress vs solo",
+            scenario("convoy", "fair_spinner_share", Unit.NUMBER, "share of solo"),
+            null,
+            Goal.atLeast(0.5, Unit.NUMBER),
+            null),
+        new Figure(
+            GIL,
+            "convoy, CPYTHON policy reproduces: busy p50 vs alone",
+            scenario("convoy", "cpython_busy_p50_us", Unit.US, "beside spinner"),
+            scenario("convoy", "cpython_alone_p50_us", Unit.US, "alone"),
+            Goal.ratioAtLeast(20),
+            "CPython 3.11: ×160"),
+        // ---- #4 object model
+        new Figure(
+            RC,
+            "PLAIN incref+decref pair",
+            jmh("RefCountBench.pair", Unit.NS, "PLAIN", "strategy=PLAIN"),
+            null,
+            Goal.atMost(1.5, Unit.NS),
+            null),
+        new Figure(
+            RC,
+            "BIASED incref+decref pair, owner thread",
+            jmh("RefCountBench.pair", Unit.NS, "BIASED", "strategy=BIASED"),
+            jmh("RefCountBench.pair", Unit.NS, "PLAIN", "strategy=PLAIN"),
+            Goal.ratioAtMost(2.0),
+            "biased RC paper: per-op cost more than halved vs atomic"),
+        new Figure(
+            RC,
+            "ATOMIC incref+decref pair, uncontended",
+            jmh("RefCountBench.pair", Unit.NS, "ATOMIC", "strategy=ATOMIC"),
+            jmh("RefCountBench.pair", Unit.NS, "PLAIN", "strategy=PLAIN"),
+            Goal.none(),
+            null),
+        new Figure(
+            RC,
+            "ATOMIC incref+decref pair, 2 threads on one object",
+            jmh("RefCountBench.pairContended", Unit.NS, "ATOMIC 2 threads", "strategy=ATOMIC"),
+            jmh("RefCountBench.pair", Unit.NS, "ATOMIC 1 thread", "strategy=ATOMIC"),
+            Goal.none(),
+            null),
+        new Figure(
+            RC,
+            "BIASED incref+decref pair, 2 threads on one object",
+            jmh("RefCountBench.pairContended", Unit.NS, "BIASED 2 threads", "strategy=BIASED"),
+            jmh("RefCountBench.pair", Unit.NS, "BIASED 1 thread", "strategy=BIASED"),
+            Goal.none(),
+            null),
+        new Figure(
+            RC,
+            "trade-off, 2 threads: free-threaded BIASED vs GIL + PLAIN",
+            jmh("RefCountBench.workload2", Unit.PER_S, "free-threaded BIASED", "mode=FT_BIASED"),
+            jmh("RefCountBench.workload2", Unit.PER_S, "GIL + PLAIN", "mode=GIL_PLAIN"),
+            Goal.ratioAtLeast(1.7),
+            "PEP 703"),
+        new Figure(
+            RC,
+            "trade-off, 2 threads: free-threaded ATOMIC vs GIL + PLAIN",
+            jmh("RefCountBench.workload2", Unit.PER_S, "free-threaded ATOMIC", "mode=FT_ATOMIC"),
+            jmh("RefCountBench.workload2", Unit.PER_S, "GIL + PLAIN", "mode=GIL_PLAIN"),
+            Goal.none(),
+            null),
+        new Figure(
+            RC,
+            "trade-off, 1 thread: free-threaded BIASED vs GIL + PLAIN",
+            jmh("RefCountBench.workload1", Unit.PER_S, "free-threaded BIASED", "mode=FT_BIASED"),
+            jmh("RefCountBench.workload1", Unit.PER_S, "GIL + PLAIN", "mode=GIL_PLAIN"),
+            Goal.ratioAtLeast(0.67),
+            "PEP 703: 5–6% single-threaded overhead"),
+        new Figure(
+            RC,
+            "trade-off, 1 thread: free-threaded ATOMIC vs GIL + PLAIN",
+            jmh("RefCountBench.workload1", Unit.PER_S, "free-threaded ATOMIC", "mode=FT_ATOMIC"),
+            jmh("RefCountBench.workload1", Unit.PER_S, "GIL + PLAIN", "mode=GIL_PLAIN"),
+            Goal.none(),
+            null),
+        // ---- #5 event loop
+        new Figure(
+            LOOP,
+            "chained callSoon",
+            jmh("EventLoopBench.chainedCallSoon", Unit.PER_S, "Baton loop"),
+            jmh(
+                "NettyLoopBench.chainedExecute",
+                Unit.PER_S,
+                "Netty DefaultEventLoop",
+                "loop=default"),
+            Goal.atLeast(10e6, Unit.PER_S),
+            "asyncio: 0.54 M/s (one per pass), 3.6 M/s (burst)"),
+        new Figure(
+            LOOP,
+            "chained callSoon vs Netty DefaultEventLoop execute()",
+            jmh("EventLoopBench.chainedCallSoon", Unit.PER_S, "Baton loop"),
+            jmh(
+                "NettyLoopBench.chainedExecute",
+                Unit.PER_S,
+                "Netty DefaultEventLoop",
+                "loop=default"),
+            Goal.ratioAtLeast(1.0),
+            null),
+        new Figure(
+            LOOP,
+            "chained callSoon vs Netty NIO event loop execute()",
+            jmh("EventLoopBench.chainedCallSoon", Unit.PER_S, "Baton loop"),
+            jmh("NettyLoopBench.chainedExecute", Unit.PER_S, "Netty NIO loop", "loop=nio"),
+            Goal.ratioAtLeast(1.0),
+            null),
+        new Figure(
+            LOOP,
+            "callSoonThreadSafe from one other thread",
+            jmh("EventLoopBench.crossThreadCallSoon", Unit.PER_S, "Baton loop"),
+            jmh("NettyLoopBench.crossThreadExecute", Unit.PER_S, "Netty NIO loop", "loop=nio"),
+            Goal.atLeast(5e6, Unit.PER_S),
+            "asyncio: 177 k/s"),
+        new Figure(
+            LOOP,
+            "cross-thread latency p50",
+            scenario("loop-latency", "baton_p50_us", Unit.US, "Baton loop"),
+            scenario("loop-latency", "netty_nio_p50_us", Unit.US, "Netty NIO loop"),
+            Goal.atMost(10, Unit.US),
+            "asyncio: 26 µs"),
+        new Figure(
+            LOOP,
+            "timers scheduled and fired",
+            jmh("EventLoopBench.timers", Unit.PER_S, "Baton loop"),
+            jmh("NettyLoopBench.timers", Unit.PER_S, "Netty NIO loop", "loop=nio"),
+            Goal.atLeast(2e6, Unit.PER_S),
+            "asyncio: 148 k/s"),
+        new Figure(
+            LOOP,
+            "timer lateness p50 (1 ms timers)",
+            scenario("timer-lateness", "baton_p50_ms", Unit.MS, "Baton loop"),
+            scenario("timer-lateness", "netty_nio_p50_ms", Unit.MS, "Netty NIO loop"),
+            Goal.atMost(0.5, Unit.MS),
+            null),
+        new Figure(
+            LOOP,
+            "task switch at an await, portable (virtual threads)",
+            jmh("EventLoopBench.taskSwitch", Unit.NS, "virtual threads", "mechanism=VIRTUAL"),
+            null,
+            Goal.atMost(1000, Unit.NS),
+            "asyncio: 1.2 µs"),
+        new Figure(
+            LOOP,
+            "task switch at an await, continuations",
+            jmh("EventLoopBench.taskSwitch", Unit.NS, "continuations", "mechanism=CONTINUATION"),
+            jmh("EventLoopBench.taskSwitch", Unit.NS, "virtual threads", "mechanism=VIRTUAL"),
+            Goal.atMost(300, Unit.NS),
+            "asyncio: 1.2 µs"),
+        new Figure(
+            LOOP,
+            "create + await a trivial task",
+            jmh("EventLoopBench.taskCreateAwait", Unit.PER_S, "Baton loop"),
+            null,
+            Goal.atLeast(1e6, Unit.PER_S),
+            "asyncio: 120–160 k/s"),
+        new Figure(
+            LOOP,
+            "TCP echo, 10 clients, 64-byte messages, 127.0.0.1",
+            scenario("tcp-echo", "baton_rps", Unit.PER_S, "Baton loop"),
+            scenario("tcp-echo", "netty_rps", Unit.PER_S, "Netty NIO server"),
+            Goal.atLeast(3 * 28_700, Unit.PER_S),
+            "3× asyncio streams (28.7 k/s); asyncio Protocol 81.6 k/s"),
+        new Figure(
+            LOOP,
+            "TCP echo round trip p50, 10 clients",
+            scenario("tcp-echo", "baton_p50_us", Unit.US, "Baton loop"),
+            scenario("tcp-echo", "netty_p50_us", Unit.US, "Netty NIO server"),
+            Goal.none(),
+            null),
+        // ---- #6 process pool
+        new Figure(
+            POOL,
+            "trivial task round trip p50",
+            jmh("ProcessPoolBench.roundTrip", Unit.US, "pool of 1"),
+            null,
+            Goal.atMost(50, Unit.US),
+            "Pool: 149 µs; ProcessPoolExecutor: 191 µs"),
+        new Figure(
+            POOL,
+            "map of 100 000 trivial items, chunk size 1",
+            jmh("ProcessPoolBench.map", Unit.PER_S, "chunk 1", "chunk=1"),
+            null,
+            Goal.atLeast(100e3, Unit.PER_S),
+            "Pool: 43 k/s"),
+        new Figure(
+            POOL,
+            "map of 100 000 trivial items, default chunking",
+            jmh("ProcessPoolBench.map", Unit.PER_S, "default chunk", "chunk=default"),
+            jmh("ProcessPoolBench.map", Unit.PER_S, "chunk 1", "chunk=1"),
+            Goal.atLeast(5e6, Unit.PER_S),
+            "Pool: 5.1 M/s"),
+        new Figure(
+            POOL,
+            "CPU-bound work: 2 workers vs 1 (speed-up)",
+            scenario("pool-cpu", "speedup", Unit.NUMBER, "2 workers / 1 worker"),
+            null,
+            Goal.atLeast(1.8, Unit.NUMBER),
+            "Python: 1.45×"),
+        new Figure(
+            POOL,
+            "pool of 2 ready (first result back), default",
+            scenario("pool-startup", "ready_ms", Unit.MS, "pool of 2"),
+            scenario("pool-startup", "jvm_start_ms", Unit.MS, "bare JVM start + 1 line"),
+            Goal.atMost(150, Unit.MS),
+            null),
+        new Figure(
+            POOL,
+            "pool of 2 ready (first result back), AOT cache",
+            scenario("pool-startup", "aot_ready_ms", Unit.MS, "pool of 2, AOT"),
+            scenario("pool-startup", "jvm_start_ms", Unit.MS, "bare JVM start + 1 line"),
+            Goal.atMost(80, Unit.MS),
+            null),
+        // ---- #8 tracing
+        new Figure(
+            TRACE,
+            "instrumentation point, tracer off",
+            jmh("TracerBench.off", Unit.NS, "tracer off"),
+            jmh("TracerBench.baseline", Unit.NS, "no instrumentation"),
+            Goal.atMost(1.0, Unit.NS),
+            null),
+        new Figure(
+            TRACE,
+            "event recorded, tracer on",
+            jmh("TracerBench.on", Unit.NS, "tracer on"),
+            jmh("TracerBench.off", Unit.NS, "tracer off"),
+            Goal.atMost(100, Unit.NS),
+            null));
+  }
+}

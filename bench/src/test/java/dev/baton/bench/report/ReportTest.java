@@ -1,0 +1,137 @@
+package dev.baton.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportTest {
+  @TempDir Path dir;
+
+  private static final String JMH_JSON =
+      """
+      [
+        {"benchmark": "dev.baton.bench.LockBench.reentrantUnfair", "mode": "avgt", "params": {},
+         "primaryMetric": {"score": 99.0, "scoreUnit": "ns/op",
+                           "rawData": [[5.0, 4.0, 100.0], [6.0, 4.5]]},
+         "secondaryMetrics": {"gc.alloc.rate.norm": {"score": 0.0, "scoreUnit": "B/op",
+                                                     "rawData": [[0.0, 0.0]]}}},
+        {"benchmark": "dev.baton.bench.X.map", "mode": "thrpt", "params": {"chunk": "1"},
+         "primaryMetric": {"score": 1.0, "scoreUnit": "ops/ms", "rawData": [[2.0, 4.0]]}},
+        {"benchmark": "dev.baton.bench.X.map", "mode": "thrpt", "params": {"chunk": "default"},
+         "primaryMetric": {"score": 1.0, "scoreUnit": "ops/s", "rawData": [[10.0]]}},
+        {"benchmark": "dev.baton.bench.X.rt", "mode": "sample", "params": {},
+         "primaryMetric": {"score": 1.0, "scoreUnit": "us/op",
+                           "scorePercentiles": {"50.0": 42.0}}}
+      ]
+      """;
+
+  private Results results() throws IOException {
+    Path jmh = dir.resolve("jmh.json");
+    Files.writeString(jmh, JMH_JSON);
+    Path scenario = dir.resolve("s.json");
+    Files.writeString(
+        scenario, "{\"scenario\": \"convoy\", \"metrics\": {\"busy\": 300.0, \"alone\": 100.0}}");
+    Results results = new Results();
+    results.addJmh(jmh);
+    results.addScenario(scenario);
+    return results;
+  }
+
+  @Test
+  void jmhValueIsTheMedianOfAllIterationsConvertedToTheMetricsUnit() throws IOException {
+    Results results = results();
+    var lock = results.find(Metric.jmh("LockBench.reentrantUnfair", Unit.NS, "l")).orElseThrow();
+    assertThat(lock.value()).isEqualTo(5.0); // median of 4, 4.5, 5, 6, 100: not the mean
+    assertThat(lock.allocBytesPerOp()).isEqualTo(0.0);
+    var map = results.find(Metric.jmh("X.map", Unit.PER_S, "m", "chunk=1")).orElseThrow();
+    assertThat(map.value()).isEqualTo(3000.0); // 3 ops/ms
+    var sample = results.find(Metric.jmh("X.rt", Unit.US, "r")).orElseThrow();
+    assertThat(sample.value()).isEqualTo(42.0);
+    assertThat(results.find(Metric.jmh("Missing.bench", Unit.NS, "x"))).isEmpty();
+  }
+
+  @Test
+  void ambiguousJmhMetricIsAnError() throws IOException {
+    Results results = results();
+    assertThatThrownBy(() -> results.find(Metric.jmh("X.map", Unit.PER_S, "m")))
+        .hasMessageContaining("matches 2 JMH rows");
+  }
+
+  @Test
+  void goalsJudgeValueOrRatio() throws IOException {
+    Results results = results();
+    Figure ratioNotMet =
+        new Figure(
+            "#3",
+            "convoy",
+            Metric.scenario("convoy", "busy", Unit.US, "busy"),
+            Metric.scenario("convoy", "alone", Unit.US, "alone"),
+            Goal.ratioAtMost(2.0),
+            null);
+    Figure valueMet =
+        new Figure(
+            "#3",
+            "lock",
+            Metric.jmh("LockBench.reentrantUnfair", Unit.NS, "l"),
+            null,
+            Goal.atMost(5.0, Unit.NS),
+            null);
+    Figure missing =
+        new Figure(
+            "#5", "loop", Metric.jmh("Nope.x", Unit.NS, "n"), null, Goal.atMost(1, Unit.NS), null);
+    List<Report.Row> rows = Report.evaluate(List.of(ratioNotMet, valueMet, missing), results);
+    assertThat(rows.get(0).ratio()).isEqualTo(3.0);
+    assertThat(rows.get(0).met()).isFalse();
+    assertThat(rows.get(1).met()).isTrue();
+    assertThat(rows.get(2).met()).isNull();
+    String table = Report.table(rows);
+    assertThat(table).contains("| **no** |").contains("| yes |").contains("| not measured |");
+  }
+
+  @Test
+  void ratioGoalWithoutPeerIsRejected() {
+    assertThatThrownBy(
+            () ->
+                new Figure(
+                    "#3", "t", Metric.jmh("A.b", Unit.NS, "x"), null, Goal.ratioAtMost(1), null))
+        .hasMessageContaining("no peer");
+  }
+
+  @Test
+  void readmeTableIsReplacedBetweenTheMarkersOnly() throws IOException {
+    Results results = results();
+    Path resultsFile = dir.resolve("RESULTS.md");
+    Report.writeResults(
+        resultsFile, Report.evaluate(Figures.all(), results), results, "## Run\n\n- cores: test\n");
+    Path readme = dir.resolve("README.md");
+    Files.writeString(
+        readme, "# Title\n\nbefore\n" + Report.BEGIN + "\nold table\n" + Report.END + "\nafter\n");
+    Report.spliceReadme(resultsFile, readme, "bench/RESULTS.md");
+    String text = Files.readString(readme);
+    assertThat(text).startsWith("# Title\n\nbefore\n").endsWith("\nafter\n");
+    assertThat(text).doesNotContain("old table").contains("| issue | figure |");
+    assertThat(text).contains("ReentrantLock (unfair)");
+  }
+
+  @Test
+  void readmeWithoutMarkersIsAnError() throws IOException {
+    Path resultsFile = dir.resolve("RESULTS.md");
+    Files.writeString(resultsFile, Report.BEGIN + "\n| t |\n" + Report.END + "\n");
+    Path readme = dir.resolve("README.md");
+    Files.writeString(readme, "# no markers\n");
+    assertThatThrownBy(() -> Report.spliceReadme(resultsFile, readme, "x"))
+        .hasMessageContaining("no figures markers");
+  }
+
+  @Test
+  void everyFigureIsWellFormed() {
+    assertThat(Figures.all()).hasSizeGreaterThan(30);
+    assertThat(Figures.all()).allSatisfy(f -> assertThat(f.title()).isNotBlank());
+  }
+}

@@ -1,0 +1,251 @@
+package dev.baton.core.trace;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.core.Blocking;
+import dev.baton.core.BlockingHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TracerTest {
+
+  @AfterEach
+  void tracingIsOff() {
+    assertThat(Tracer.isEnabled()).isFalse();
+  }
+
+  @Test
+  void offByDefaultRecordsNothing() {
+    assertThat(Tracer.now()).isZero();
+    Tracer.span(SpanState.RUNNING, 12345L);
+    Tracer.mark(MarkKind.USER, "ignored");
+    try (TraceSession session = Tracer.enable()) {
+      assertThat(Tracer.isEnabled()).isTrue();
+      Tracer.span(SpanState.RUNNING, 0L); // started while off
+      TraceSnapshot snapshot = session.snapshot();
+      assertThat(snapshot.spans()).isEmpty();
+      assertThat(snapshot.marks()).isEmpty();
+    }
+  }
+
+  @Test
+  void recordsSpansAndMarksOnTheThreadsLane() {
+    TraceSnapshot snapshot;
+    try (TraceSession session = Tracer.enable()) {
+      long t0 = Tracer.now();
+      assertThat(t0).isNotZero();
+      Tracer.span(SpanState.WAITING_FOR_GIL, t0, "gil");
+      long t1 = Tracer.now();
+      Tracer.span(SpanState.RUNNING, t1);
+      Tracer.mark(MarkKind.DROP_REQUEST, "from main");
+      snapshot = session.snapshot();
+    }
+    Lane lane = snapshot.lanes().get(0);
+    assertThat(snapshot.lanes()).hasSize(1);
+    assertThat(lane.kind()).isEqualTo(LaneKind.THREAD);
+    assertThat(lane.name()).isEqualTo(Thread.currentThread().getName());
+    assertThat(lane.processId()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(snapshot.spans())
+        .extracting(Span::state, Span::label)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(SpanState.WAITING_FOR_GIL, "gil"),
+            org.assertj.core.groups.Tuple.tuple(SpanState.RUNNING, null));
+    assertThat(snapshot.spans().get(0).endNanos())
+        .isLessThanOrEqualTo(snapshot.spans().get(1).endNanos());
+    assertThat(snapshot.marks())
+        .singleElement()
+        .satisfies(
+            mark -> {
+              assertThat(mark.kind()).isEqualTo(MarkKind.DROP_REQUEST);
+              assertThat(mark.label()).isEqualTo("from main");
+              assertThat(mark.lane()).isEqualTo(lane);
+            });
+    assertThat(snapshot.startNanos()).isLessThanOrEqualTo(snapshot.spans().get(0).startNanos());
+    assertThat(snapshot.endNanos()).isGreaterThanOrEqualTo(snapshot.spans().get(1).endNanos());
+    assertThat(snapshot.droppedEvents()).isZero();
+  }
+
+  @Test
+  void eachThreadGetsItsOwnLaneAndExplicitLanesAreKept() throws Exception {
+    Lane task = Lane.of(LaneKind.TASK, "fetch-1");
+    TraceSnapshot snapshot;
+    try (TraceSession session = Tracer.enable()) {
+      Tracer.mark(MarkKind.USER, "main");
+      Thread other =
+          Thread.ofPlatform()
+              .name("tracer-test-other")
+              .start(
+                  () -> {
+                    Tracer.span(SpanState.IDLE, Tracer.now());
+                    Tracer.span(task, SpanState.RUNNING, 100, 200, "step");
+                  });
+      other.join();
+      snapshot = session.snapshot();
+    }
+    assertThat(snapshot.lanes())
+        .extracting(Lane::name)
+        .containsExactlyInAnyOrder(
+            Thread.currentThread().getName(), "tracer-test-other", "fetch-1");
+    assertThat(snapshot.spansOf(task))
+        .singleElement()
+        .isEqualTo(new Span(task, SpanState.RUNNING, 100, 200, "step"));
+    Lane otherLane =
+        snapshot.lanes().stream()
+            .filter(l -> l.name().equals("tracer-test-other"))
+            .findFirst()
+            .get();
+    assertThat(snapshot.spansOf(otherLane)).extracting(Span::state).containsExactly(SpanState.IDLE);
+  }
+
+  @Test
+  void aFullBufferDropsTheOldestAndCountsThem() {
+    TraceSnapshot snapshot;
+    Lane lane = Lane.of(LaneKind.TASK, "t");
+    try (TraceSession session = Tracer.enable(16)) {
+      assertThat(session.eventsPerThread()).isEqualTo(16);
+      for (int i = 1; i <= 100; i++) {
+        Tracer.span(lane, SpanState.RUNNING, i, i + 1, null);
+      }
+      snapshot = session.snapshot();
+    }
+    assertThat(snapshot.droppedEvents()).isEqualTo(84);
+    assertThat(snapshot.spans())
+        .extracting(Span::startNanos)
+        .containsExactlyElementsOf(range(85, 100));
+  }
+
+  @Test
+  void capacityIsRoundedUpToAPowerOfTwoAndValidated() {
+    try (TraceSession session = Tracer.enable(100)) {
+      assertThat(session.eventsPerThread()).isEqualTo(128);
+    }
+    assertThatThrownBy(() -> Tracer.enable(8))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("eventsPerThread");
+  }
+
+  @Test
+  void oneSessionAtATimeAndClosedSessionsKeepTheirEvents() {
+    TraceSession first = Tracer.enable();
+    Tracer.mark(MarkKind.USER, "one");
+    assertThatThrownBy(Tracer::enable)
+        .isInstanceOf(TracingAlreadyEnabledException.class)
+        .hasMessageContaining(Thread.currentThread().getName())
+        .hasMessageContaining("close that session first");
+    first.close();
+    first.close();
+    assertThat(first.isOpen()).isFalse();
+    Tracer.mark(MarkKind.USER, "after close");
+    try (TraceSession second = Tracer.enable()) {
+      Tracer.mark(MarkKind.USER, "two");
+      assertThat(second.snapshot().marks()).extracting(Mark::label).containsExactly("two");
+    }
+    assertThat(first.snapshot().marks()).extracting(Mark::label).containsExactly("one");
+  }
+
+  @Test
+  void blockingSectionsAreRecordedAsWaitingForIo() throws Exception {
+    List<String> log = new ArrayList<>();
+    BlockingHandler handler =
+        new BlockingHandler() {
+          @Override
+          public void enter() {
+            Tracer.mark(MarkKind.USER, "enter");
+          }
+
+          @Override
+          public void exit() {
+            Tracer.mark(MarkKind.USER, "exit");
+          }
+        };
+    TraceSnapshot snapshot;
+    try (TraceSession session = Tracer.enable()) {
+      Blocking.run(() -> log.add("bare"));
+      try (var registration = Blocking.install(handler)) {
+        assertThatThrownBy(
+                () ->
+                    Blocking.run(
+                        () -> {
+                          throw new java.io.IOException("boom");
+                        }))
+            .hasMessage("boom");
+      }
+      snapshot = session.snapshot();
+    }
+    assertThat(snapshot.spans())
+        .extracting(Span::state)
+        .containsExactly(SpanState.WAITING_FOR_IO, SpanState.WAITING_FOR_IO);
+    Span withHandler = snapshot.spans().get(1);
+    long enter = snapshot.marks().get(0).atNanos();
+    long exit = snapshot.marks().get(1).atNanos();
+    assertThat(withHandler.startNanos()).isBetween(enter, exit);
+    assertThat(withHandler.endNanos()).isBetween(enter, exit);
+    assertThat(log).containsExactly("bare");
+  }
+
+  @Test
+  void concurrentSnapshotsNeverSeeATornEvent() throws Exception {
+    String[] labels = {"a", "b", "c", "d", "e"};
+    Lane[] lanes = new Lane[labels.length];
+    for (int i = 0; i < lanes.length; i++) {
+      lanes[i] = Lane.of(LaneKind.TASK, labels[i]);
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    CountDownLatch started = new CountDownLatch(1);
+    long totalDropped = 0;
+    int snapshots = 0;
+    try (TraceSession session = Tracer.enable(64)) {
+      Thread writer =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    started.countDown();
+                    for (long i = 1; !stop.get(); i++) {
+                      int k = (int) (i % labels.length);
+                      Tracer.span(lanes[k], SpanState.RUNNING, i, i + k, labels[k]);
+                    }
+                  });
+      started.await();
+      try {
+        for (; snapshots < 200; snapshots++) {
+          TraceSnapshot snapshot = session.snapshot();
+          totalDropped += snapshot.droppedEvents();
+          long previous = 0;
+          for (Span span : snapshot.spans()) {
+            int k = (int) (span.startNanos() % labels.length);
+            assertThat(span.lane()).isSameAs(lanes[k]);
+            assertThat(span.label()).isSameAs(labels[k]);
+            assertThat(span.endNanos()).isEqualTo(span.startNanos() + k);
+            assertThat(span.startNanos()).isGreaterThan(previous);
+            previous = span.startNanos();
+          }
+          assertThat(snapshot.spans().size()).isLessThanOrEqualTo(64);
+        }
+      } catch (Throwable t) {
+        failure.set(t);
+      } finally {
+        stop.set(true);
+        writer.join();
+      }
+    }
+    if (failure.get() != null) {
+      throw new AssertionError(failure.get());
+    }
+    assertThat(totalDropped).isPositive();
+  }
+
+  private static List<Long> range(long from, long toInclusive) {
+    List<Long> values = new ArrayList<>();
+    for (long v = from; v <= toInclusive; v++) {
+      values.add(v);
+    }
+    return values;
+  }
+}

@@ -1,0 +1,261 @@
+package dev.baton.eventloop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class EventLoopTest {
+
+  @Test
+  void callbacksRunInOrderAndThoseScheduledDuringAPassRunInTheNextOne() {
+    List<String> log = new ArrayList<>();
+    try (EventLoop loop = new EventLoop("t")) {
+      loop.callSoon(
+          () -> {
+            log.add("a");
+            loop.callSoon(() -> log.add("c"));
+          });
+      loop.callSoon(() -> log.add("b"));
+      loop.stop(); // one pass only
+      loop.runForever();
+      assertThat(log).containsExactly("a", "b");
+      loop.stop();
+      loop.runForever();
+      assertThat(log).containsExactly("a", "b", "c");
+    }
+  }
+
+  @Test
+  void anExceptionInACallbackDoesNotKillTheLoop() {
+    List<String> log = new ArrayList<>();
+    try (EventLoop loop = new EventLoop("t")) {
+      loop.callSoon(
+          () -> {
+            throw new IllegalStateException("boom (expected by the test)");
+          });
+      loop.callSoon(() -> log.add("after"));
+      loop.callSoon(loop::stop);
+      loop.runForever();
+      assertThat(log).containsExactly("after");
+    }
+  }
+
+  @Test
+  void timersFireInDeadlineOrderNotBeforeTheirDeadline() {
+    List<String> log = new ArrayList<>();
+    try (EventLoop loop = new EventLoop("t")) {
+      long start = loop.time();
+      long[] firedAt = new long[1];
+      loop.callLater(Duration.ofMillis(30), () -> log.add("30"));
+      loop.callLater(Duration.ofMillis(10), () -> log.add("10"));
+      loop.callLater(Duration.ofMillis(10), () -> log.add("10 again")); // equal deadlines stay FIFO
+      loop.callAt(
+          start + TimeUnit.MILLISECONDS.toNanos(40),
+          () -> {
+            firedAt[0] = loop.time();
+            loop.stop();
+          });
+      loop.runForever();
+      assertThat(log).containsExactly("10", "10 again", "30");
+      assertThat(firedAt[0] - start).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(40));
+    }
+  }
+
+  @Test
+  void aCancelledTimerDoesNotRun() {
+    List<String> log = new ArrayList<>();
+    try (EventLoop loop = new EventLoop("t")) {
+      TimerHandle h = loop.callLater(Duration.ofMillis(5), () -> log.add("cancelled one"));
+      loop.callLater(Duration.ofMillis(20), loop::stop);
+      h.cancel();
+      assertThat(h.isCancelled()).isTrue();
+      loop.runForever();
+      assertThat(log).isEmpty();
+    }
+  }
+
+  @Test
+  void manyCancelledTimersAreCompactedAway() {
+    try (EventLoop loop = new EventLoop("t")) {
+      List<TimerHandle> handles = new ArrayList<>();
+      for (int i = 0; i < 1000; i++) {
+        handles.add(loop.callLater(Duration.ofHours(1), () -> {}));
+      }
+      for (int i = 0; i < 900; i++) {
+        handles.get(i).cancel();
+      }
+      assertThat(loop.timers.size()).isLessThan(1000);
+      assertThat(loop.timers.liveSize()).isEqualTo(100);
+      int[] ran = {0};
+      loop.callLater(Duration.ZERO, () -> ran[0]++);
+      loop.callLater(Duration.ofMillis(1), loop::stop);
+      loop.runForever();
+      assertThat(ran[0]).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void callSoonThreadSafeWakesASleepingLoop() throws Exception {
+    EventLoop loop = new EventLoop("t");
+    CompletableFuture<String> ranOn = new CompletableFuture<>();
+    Thread runner =
+        Thread.ofPlatform()
+            .name("loop-runner")
+            .start(
+                () -> {
+                  loop.runForever();
+                  loop.close();
+                });
+    // The loop has nothing to do and no timer: it sleeps until woken.
+    Thread.sleep(50);
+    loop.callSoonThreadSafe(() -> ranOn.complete(Thread.currentThread().getName()));
+    assertThat(ranOn.get(30, TimeUnit.SECONDS)).isEqualTo("loop-runner");
+    loop.callSoonThreadSafe(loop::stop);
+    runner.join(30_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(loop.isClosed()).isTrue();
+  }
+
+  @Test
+  void manyProducersAllDeliverInPerProducerOrder() throws Exception {
+    EventLoop loop = new EventLoop("t");
+    int producers = 4;
+    int each = 20_000;
+    int[][] seen = new int[producers][1];
+    boolean[] ordered = {true};
+    CountDownLatch done = new CountDownLatch(producers * each);
+    Thread runner = Thread.ofPlatform().start(loop::runForever);
+    List<Thread> threads = new ArrayList<>();
+    for (int p = 0; p < producers; p++) {
+      int id = p;
+      threads.add(
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    for (int i = 0; i < each; i++) {
+                      int value = i;
+                      loop.callSoonThreadSafe(
+                          () -> {
+                            if (seen[id][0] != value) {
+                              ordered[0] = false;
+                            }
+                            seen[id][0] = value + 1;
+                            done.countDown();
+                          });
+                    }
+                  }));
+    }
+    assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+    loop.callSoonThreadSafe(loop::stop);
+    runner.join(30_000);
+    for (Thread t : threads) {
+      t.join(30_000);
+    }
+    assertThat(ordered[0]).isTrue();
+    for (int p = 0; p < producers; p++) {
+      assertThat(seen[p][0]).isEqualTo(each);
+    }
+  }
+
+  @Test
+  void loopOnlyMethodsFromAnotherThreadFailAlways() throws Exception {
+    try (EventLoop loop = new EventLoop("t")) {
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      Thread other =
+          Thread.ofPlatform()
+              .name("intruder")
+              .start(
+                  () -> {
+                    try {
+                      loop.callSoon(() -> {});
+                    } catch (Throwable e) {
+                      failure.set(e);
+                    }
+                  });
+      other.join(30_000);
+      assertThat(failure.get())
+          .isInstanceOf(NotOnLoopThreadException.class)
+          .isInstanceOf(dev.baton.core.BatonMisuseException.class)
+          .hasMessageContaining("\"intruder\"")
+          .hasMessageContaining("callSoon")
+          .hasMessageContaining("callSoonThreadSafe");
+      Thread other2 =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      loop.callLater(Duration.ZERO, () -> {});
+                    } catch (Throwable e) {
+                      failure.set(e);
+                    }
+                  });
+      other2.join(30_000);
+      assertThat(failure.get()).isInstanceOf(NotOnLoopThreadException.class);
+    }
+  }
+
+  @Test
+  void closedLoopRefusesWorkAndRunningLoopRefusesClose() {
+    EventLoop loop = new EventLoop("t");
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    loop.callSoon(
+        () -> {
+          try {
+            loop.close();
+          } catch (Throwable e) {
+            failure.set(e);
+          }
+          loop.stop();
+        });
+    loop.runForever();
+    assertThat(failure.get()).isInstanceOf(EventLoopStateException.class);
+    loop.close();
+    loop.close();
+    assertThatThrownBy(() -> loop.callSoon(() -> {}))
+        .isInstanceOf(EventLoopStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> loop.callSoonThreadSafe(() -> {}))
+        .isInstanceOf(EventLoopStateException.class);
+    assertThatThrownBy(loop::runForever).isInstanceOf(EventLoopStateException.class);
+  }
+
+  @Test
+  void runForeverInsideTheLoopFails() {
+    try (EventLoop loop = new EventLoop("t")) {
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      loop.callSoon(
+          () -> {
+            try {
+              loop.runForever();
+            } catch (Throwable e) {
+              failure.set(e);
+            }
+            loop.stop();
+          });
+      loop.runForever();
+      assertThat(failure.get())
+          .isInstanceOf(EventLoopStateException.class)
+          .hasMessageContaining("already running");
+    }
+  }
+
+  @Test
+  void badArgumentsAreNamed() {
+    try (EventLoop loop = new EventLoop("t")) {
+      assertThatThrownBy(() -> loop.callLater(Duration.ofMillis(-1), () -> {}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("delay");
+      assertThatThrownBy(() -> loop.callSoon(null))
+          .isInstanceOf(NullPointerException.class)
+          .hasMessageContaining("callback");
+    }
+  }
+}

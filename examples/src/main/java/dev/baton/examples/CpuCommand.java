@@ -1,0 +1,165 @@
+package dev.baton.examples;
+
+import dev.baton.eventloop.EventLoop;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * CPU-bound work in each concurrency model: Real Python's sum of squares over twenty numbers. Only
+ * models that put the work on several cores at once speed it up.
+ */
+@Command(
+    name = "cpu",
+    mixinStandardHelpOptions = true,
+    description = {
+      "CPU-bound work: sum(i*i for i in range(n)) for twenty numbers n = base + x, x < 20, as",
+      "in Real Python's \"Speed Up Your Python Program With Concurrency\" (base 5 000 000 there,",
+      "scaled up here so the sequential run takes about 2 s). Computing is what takes the time,",
+      "so only models that compute on several cores at once speed it up."
+    })
+final class CpuCommand extends ExampleCommand {
+  /** Every mode the JSON figures have a key for, whether this build runs it or not. */
+  static final List<String> ALL_MODES =
+      List.of("sequential", "threads", "released", "loop", "processes");
+
+  /** The modes this build runs, in the order {@code --mode all} runs them. */
+  static final List<String> MODES = List.of("sequential", "loop");
+
+  /** The article's figures, in seconds, by mode. */
+  static final Map<String, Double> ARTICLE_SECONDS =
+      Map.of("sequential", 7.83, "threads", 10.41, "processes", 2.52);
+
+  @Option(
+      names = "--mode",
+      defaultValue = "all",
+      description =
+          "sequential: one thread, one number after the other; loop: each number a callback of"
+              + " one event loop (asyncio); all: each in turn (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(
+      names = "--base",
+      description =
+          "The smallest n (default: "
+              + Workloads.DEFAULT_BASE
+              + ", or "
+              + Workloads.QUICK_BASE
+              + " with --quick; the article's is "
+              + Workloads.ARTICLE_BASE
+              + ").")
+  Long base;
+
+  @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      description = "Run each mode this many times, interleaved, and report medians (default: 1).")
+  int repeat;
+
+  /** The sum the first mode computed; every mode must compute the same. */
+  private Long resultCheck;
+
+  @Option(names = "--quick", description = "A tenth of the work, for CI and the quick tour.")
+  boolean quick;
+
+  @Override
+  String summary(Map<String, Object> figures) {
+    return Timing.speedUpLine(figures, ALL_MODES);
+  }
+
+  @Override
+  Map<String, Object> run(Output out) throws Exception {
+    List<String> modes = modes(mode, MODES);
+    long[] numbers =
+        Workloads.numbers(
+            base != null ? base : quick ? Workloads.QUICK_BASE : Workloads.DEFAULT_BASE);
+    int cores = Runtime.getRuntime().availableProcessors();
+    out.printf(
+        "Summing squares below %d numbers from %,d to %,d on %d cores%n",
+        numbers.length, numbers[0], numbers[numbers.length - 1], cores);
+    // Compile the loop before timing, so that the first mode is not charged for the JIT.
+    Workloads.sequential(Workloads.numbers(Workloads.QUICK_BASE / 20));
+    resultCheck = null;
+    Timing.Measured measured =
+        Timing.measure(
+            modes,
+            repeat,
+            m -> {
+              long total = compute(m, numbers);
+              if (resultCheck != null && resultCheck != total) {
+                throw new IllegalStateException(
+                    "mode " + m + " computed " + total + ", another mode " + resultCheck);
+              }
+              resultCheck = total;
+              return total;
+            });
+    Map<String, Double> seconds = measured.seconds();
+    Long result = resultCheck;
+    double sequential = seconds.getOrDefault("sequential", Double.NaN);
+    Table table = new Table("mode", "seconds", "speed-up", "article s");
+    for (String m : modes) {
+      table.row(
+          m,
+          seconds.get(m),
+          Double.isNaN(sequential) ? null : Timing.speedUp(sequential, seconds.get(m)),
+          ARTICLE_SECONDS.get(m));
+    }
+    out.println("");
+    out.printf("%s", table.render());
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("numbers", numbers.length);
+    figures.put("base", numbers[0]);
+    figures.put("cores", cores);
+    for (String m : ALL_MODES) {
+      Double s = seconds.get(m);
+      figures.put(m + "_s", s == null ? null : Timing.round(s));
+    }
+    figures.put("result", result);
+    return figures;
+  }
+
+  private long compute(String mode, long[] numbers) {
+    try (Progress progress =
+        Progress.start("cpu " + mode, numbers.length, progress(), System.err)) {
+      return switch (mode) {
+        case "sequential" -> sequential(numbers, progress);
+        case "loop" -> loop(numbers, progress);
+        default -> throw new IllegalStateException("no such mode: " + mode);
+      };
+    }
+  }
+
+  /**
+   * asyncio's version: each number is a callback on one event loop. Nothing in a callback waits, so
+   * the loop runs them one after the other on its single thread: no speed-up.
+   */
+  private static long loop(long[] numbers, Progress progress) {
+    long[] total = new long[1];
+    try (EventLoop loop = new EventLoop("cpu")) {
+      int[] left = {numbers.length};
+      for (long n : numbers) {
+        loop.callSoon(
+            () -> {
+              total[0] += Workloads.sumOfSquares(n);
+              progress.step();
+              if (--left[0] == 0) {
+                loop.stop();
+              }
+            });
+      }
+      loop.runForever();
+    }
+    return total[0];
+  }
+
+  private static long sequential(long[] numbers, Progress progress) {
+    long total = 0;
+    for (long n : numbers) {
+      total += Workloads.sumOfSquares(n);
+      progress.step();
+    }
+    return total;
+  }
+}

@@ -1,0 +1,168 @@
+package dev.baton.examples;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * "Let's imagine we need to send multiple web requests": Real Python's I/O-bound workload (160
+ * downloads of two pages) in each concurrency model, against a local server with a fixed latency.
+ */
+@Command(
+    name = "io",
+    mixinStandardHelpOptions = true,
+    description = {
+      "I/O-bound work: download pages sequentially and concurrently, as in Real Python's",
+      "\"Speed Up Your Python Program With Concurrency\" (160 downloads of two pages).",
+      "Waiting is what takes the time, so any model that overlaps the waits speeds it up.",
+      "The pages come from a server this command starts on 127.0.0.1 (see --latency-ms and",
+      "--page-size) unless --url names real ones."
+    })
+final class IoCommand extends ExampleCommand {
+  /** Every mode the JSON figures have a key for, whether this build runs it or not. */
+  static final List<String> ALL_MODES = List.of("sequential", "threads", "loop", "processes");
+
+  /** The modes this build runs, in the order {@code --mode all} runs them. */
+  static final List<String> MODES = List.of("sequential");
+
+  /** The article's figures (2019, over the internet), in seconds, by mode. */
+  static final Map<String, Double> ARTICLE_SECONDS =
+      Map.of("sequential", 14.29, "threads", 3.72, "loop", 2.57, "processes", 5.72);
+
+  /** Downloads made before timing, not counted. */
+  static final int WARM_UP = 2;
+
+  @Option(
+      names = "--mode",
+      defaultValue = "all",
+      description = "sequential or all (default: ${DEFAULT-VALUE}).")
+  String mode;
+
+  @Option(
+      names = "--downloads",
+      defaultValue = "160",
+      description = "How many pages to download (default: ${DEFAULT-VALUE}, as in the article).")
+  int downloads;
+
+  @Option(
+      names = "--latency-ms",
+      defaultValue = "10",
+      description = "The local server's delay before each page (default: ${DEFAULT-VALUE} ms).")
+  int latencyMs;
+
+  @Option(
+      names = "--page-size",
+      defaultValue = "16384",
+      description = "The local server's page size in bytes (default: ${DEFAULT-VALUE}).")
+  int pageSize;
+
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      description = "Download these pages (cycled) instead of the local server's; repeatable.")
+  List<URI> urls = new ArrayList<>();
+
+  @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      description = "Run each mode this many times, interleaved, and report medians (default: 1).")
+  int repeat;
+
+  @Option(
+      names = "--quick",
+      description = "Smaller run for CI and the quick tour: 40 downloads, 5 ms latency.")
+  boolean quick;
+
+  @Override
+  String summary(Map<String, Object> figures) {
+    return Timing.speedUpLine(figures, ALL_MODES);
+  }
+
+  @Override
+  Map<String, Object> run(Output out) throws Exception {
+    if (downloads < 1) {
+      throw new IllegalArgumentException("--downloads must be at least 1, got " + downloads);
+    }
+    if (latencyMs < 0) {
+      throw new IllegalArgumentException("--latency-ms must not be negative, got " + latencyMs);
+    }
+    List<String> modes = modes(mode, MODES);
+    int count = quick ? Math.min(downloads, 40) : downloads;
+    int latency = quick ? Math.min(latencyMs, 5) : latencyMs;
+    try (PageServer server =
+        urls.isEmpty() ? PageServer.start(Duration.ofMillis(latency), pageSize) : null) {
+      List<URI> sites = server != null ? server.sites(count) : cycle(urls, count);
+      out.printf(
+          "Downloading %d pages from %s%n",
+          count,
+          server != null
+              ? "a local server (latency " + latency + " ms, " + pageSize + " bytes a page)"
+              : String.join(", ", urls.stream().map(URI::toString).toList()));
+      // Open the first connection and compile the client before timing: the first mode would
+      // otherwise pay for it alone.
+      sequential(
+          sites.subList(0, Math.min(sites.size(), WARM_UP)), Progress.start("", 0, false, null));
+      Timing.Measured measured = Timing.measure(modes, repeat, m -> download(m, sites));
+      Map<String, Double> seconds = measured.seconds();
+      Map<String, Long> bytes = measured.results();
+      double sequential = seconds.getOrDefault("sequential", Double.NaN);
+      Table table = new Table("mode", "seconds", "speed-up", "bytes", "article (2019) s");
+      for (String m : modes) {
+        table.row(
+            m,
+            seconds.get(m),
+            Double.isNaN(sequential) ? null : Timing.speedUp(sequential, seconds.get(m)),
+            bytes.get(m),
+            ARTICLE_SECONDS.get(m));
+      }
+      out.println("");
+      out.printf("%s", table.render());
+      Map<String, Object> figures = new LinkedHashMap<>();
+      figures.put("downloads", count);
+      figures.put("latency_ms", server != null ? latency : null);
+      figures.put("page_size", server != null ? pageSize : null);
+      for (String m : ALL_MODES) {
+        Double s = seconds.get(m);
+        figures.put(m + "_s", s == null ? null : Timing.round(s));
+      }
+      for (String m : modes) {
+        figures.put(m + "_bytes", bytes.get(m));
+      }
+      return figures;
+    }
+  }
+
+  private long download(String mode, List<URI> sites) throws Exception {
+    try (Progress progress = Progress.start("io " + mode, sites.size(), progress(), System.err)) {
+      return switch (mode) {
+        case "sequential" -> sequential(sites, progress);
+        default -> throw new IllegalStateException("no such mode: " + mode);
+      };
+    }
+  }
+
+  /** The article's {@code download_all_sites}: one session, one page after the other. */
+  static long sequential(List<URI> sites, Progress progress) throws Exception {
+    long bytes = 0;
+    try (BlockingHttpClient client = new BlockingHttpClient()) {
+      for (URI site : sites) {
+        bytes += client.download(site);
+        progress.step();
+      }
+    }
+    return bytes;
+  }
+
+  private static List<URI> cycle(List<URI> urls, int count) {
+    List<URI> sites = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      sites.add(urls.get(i % urls.size()));
+    }
+    return sites;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.baton.gil;
+
+import dev.baton.core.BlockingHandler;
+
+/**
+ * Release on I/O for one thread of a runtime ({@code Py_BEGIN_ALLOW_THREADS}): gives the GIL up
+ * before a blocking action and takes it back, uninterruptibly and as a thread coming back from I/O,
+ * after it. Installed by the runtime on its threads and by {@link GilRuntime#ensure()}; confined to
+ * the thread that installed it.
+ */
+final class GilBlockingHandler implements BlockingHandler {
+  final Gil gil;
+
+  /** Whether the open section gave the GIL up; confined to the owning thread. */
+  private boolean releasedIt;
+
+  GilBlockingHandler(Gil gil) {
+    this.gil = gil;
+  }
+
+  @Override
+  public void enter() {
+    releasedIt = gil.releaseForBlocking();
+  }
+
+  @Override
+  public void exit() {
+    if (releasedIt) {
+      releasedIt = false;
+      gil.acquireAfterBlocking();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GilBlockingHandler[" + gil.name() + "]";
+  }
+}

@@ -1,0 +1,441 @@
+package dev.baton.gil;
+
+import dev.baton.core.BatonMisuseException;
+import dev.baton.core.Blocking;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One "interpreter": a {@link Gil} and the threads that run under it. Several runtimes in one JVM
+ * are independent (a GIL per interpreter, as in PEP 684); a runtime built with the GIL off is the
+ * free-threaded mode (PEP 703), for comparisons.
+ *
+ * <pre>{@code
+ * try (GilRuntime runtime = GilRuntime.builder().name("main").build()) {
+ *   runtime.startThread("worker", () -> {
+ *     for (int i = 0; i < 1_000_000; i++) {
+ *       work(i);
+ *       runtime.gil().checkpoint(); // lets other threads have the GIL when they ask
+ *     }
+ *   });
+ * } // close() waits for "worker", as interpreter shutdown waits for non-daemon threads
+ * }</pre>
+ *
+ * <h2>Threading contract</h2>
+ *
+ * <p>Every method may be called from any thread. A runtime thread holds the GIL while its body
+ * runs, except inside blocking sections ({@link Blocking}, {@link GilThreads}), where the runtime's
+ * handler releases it. {@link #ensure()} gives the same to any other thread for a scope.
+ *
+ * <h2>Shutdown</h2>
+ *
+ * <p>{@link #close()} waits for the non-daemon threads (releasing the GIL while it waits if the
+ * caller holds it), then refuses new work: {@link #startThread}, {@link #ensure()} and {@link
+ * Gil#acquire()} throw {@link GilRuntimeClosedException}. Daemon threads are not waited for; they
+ * may finish what they are doing.
+ */
+public final class GilRuntime implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(GilRuntime.class);
+  private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
+
+  private final String name;
+  private final Gil gil;
+  private final boolean virtualThreads;
+  private final Thread.UncaughtExceptionHandler uncaughtHandler;
+
+  /** Guards {@link #closed} together with additions to {@link #nonDaemon}. */
+  private final Object lifecycle = new Object();
+
+  /** Non-daemon runtime threads that have not ended; close() waits for them. */
+  private final Set<Thread> nonDaemon = ConcurrentHashMap.newKeySet();
+
+  /** Written under {@link #lifecycle}; read without it. */
+  private volatile boolean closed;
+
+  private GilRuntime(Builder builder) {
+    this.name = builder.name != null ? builder.name : "runtime-" + NEXT_ID.getAndIncrement();
+    this.gil =
+        new Gil(
+            name, builder.policy, builder.switchInterval, builder.gil, builder.watchdogThreshold);
+    this.virtualThreads = builder.virtualThreads;
+    this.uncaughtHandler = builder.uncaughtHandler;
+  }
+
+  /**
+   * @return a builder with the defaults: FAIR policy, 5 ms switch interval, GIL on, platform
+   *     threads, watchdog at 100 ms
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * @return the runtime's name, used in thread-facing messages
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * @return the runtime's GIL
+   */
+  public Gil gil() {
+    return gil;
+  }
+
+  /**
+   * @return a snapshot of the GIL's statistics
+   */
+  public GilStats stats() {
+    return gil.stats();
+  }
+
+  /**
+   * @return whether {@link #close()} has finished
+   */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /**
+   * Starts a non-daemon runtime thread: it takes the GIL, runs {@code body} holding it (releasing
+   * it in blocking sections), and releases it when the body ends, normally or not. An exception
+   * escaping the body goes to the builder's uncaught-exception handler, or is logged.
+   *
+   * @param threadName the thread's name
+   * @param body what the thread runs
+   * @return the started thread
+   * @throws GilRuntimeClosedException if the runtime was closed
+   */
+  public Thread startThread(String threadName, Runnable body) {
+    return start(threadName, body, false);
+  }
+
+  /**
+   * Starts a daemon runtime thread, which {@link #close()} does not wait for; otherwise as {@link
+   * #startThread(String, Runnable)}.
+   *
+   * @param threadName the thread's name
+   * @param body what the thread runs
+   * @return the started thread
+   * @throws GilRuntimeClosedException if the runtime was closed
+   */
+  public Thread startDaemonThread(String threadName, Runnable body) {
+    return start(threadName, body, true);
+  }
+
+  private Thread start(String threadName, Runnable body, boolean daemon) {
+    Objects.requireNonNull(threadName, "threadName");
+    Objects.requireNonNull(body, "body");
+    Runnable task = () -> runBody(body);
+    Thread thread;
+    if (virtualThreads) {
+      thread = Thread.ofVirtual().name(threadName).unstarted(task);
+    } else {
+      thread = Thread.ofPlatform().name(threadName).daemon(daemon).unstarted(task);
+    }
+    synchronized (lifecycle) {
+      if (closed) {
+        throw GilRuntimeClosedException.of(name, Thread.currentThread(), "start a thread");
+      }
+      if (!daemon) {
+        nonDaemon.add(thread);
+      }
+    }
+    thread.start();
+    return thread;
+  }
+
+  private void runBody(Runnable body) {
+    Thread me = Thread.currentThread();
+    Throwable failure = null;
+    try {
+      gil.acquireUnchecked(false);
+      try (Blocking.Registration registration = Blocking.install(new GilBlockingHandler(gil))) {
+        body.run();
+      } catch (Throwable t) {
+        failure = t;
+      } finally {
+        if (gil.isEnabled() && gil.holder() == me) {
+          gil.release();
+        }
+      }
+      if (failure != null) {
+        reportUncaught(me, failure);
+      }
+    } finally {
+      nonDaemon.remove(me);
+    }
+  }
+
+  private void reportUncaught(Thread thread, Throwable failure) {
+    if (uncaughtHandler != null) {
+      try {
+        uncaughtHandler.uncaughtException(thread, failure);
+        return;
+      } catch (Throwable handlerFailure) {
+        failure.addSuppressed(handlerFailure);
+      }
+    }
+    LOG.error(
+        "uncaught exception in thread \"{}\" of runtime \"{}\"", thread.getName(), name, failure);
+  }
+
+  /**
+   * Makes the calling thread hold the GIL until the returned token is closed, like {@code
+   * PyGILState_Ensure}/{@code PyGILState_Release}. Works from any thread, including threads the
+   * runtime did not start. Nests: when the thread holds the GIL already the token does nothing.
+   * While the token is open the thread's blocking sections release the GIL.
+   *
+   * <pre>{@code
+   * try (GilRuntime.Ensured ensured = runtime.ensure()) {
+   *   // holding the GIL
+   * }
+   * }</pre>
+   *
+   * @return the token; close it on the same thread, innermost first
+   * @throws GilRuntimeClosedException if the runtime was closed
+   */
+  public Ensured ensure() {
+    Thread me = Thread.currentThread();
+    if (closed) {
+      throw GilRuntimeClosedException.of(name, me, "ensure() the GIL");
+    }
+    if (gil.isHeldByCurrentThread()) {
+      return new Ensured(me, null);
+    }
+    gil.acquire();
+    Blocking.Registration registration;
+    try {
+      registration = Blocking.install(new GilBlockingHandler(gil));
+    } catch (RuntimeException | Error e) {
+      gil.release();
+      throw e;
+    }
+    return new Ensured(me, registration);
+  }
+
+  /**
+   * Interpreter shutdown: waits for every non-daemon runtime thread to end (releasing the GIL while
+   * it waits, when the caller holds it), then refuses new work. Idempotent. An interrupt does not
+   * stop the wait; it is kept in the caller's interrupt status.
+   */
+  @Override
+  public void close() {
+    Thread me = Thread.currentThread();
+    boolean interrupted = false;
+    while (true) {
+      Thread next = null;
+      synchronized (lifecycle) {
+        if (closed) {
+          break;
+        }
+        for (Thread t : nonDaemon) {
+          if (t != me) {
+            next = t;
+            break;
+          }
+        }
+        if (next == null) {
+          closed = true;
+          gil.close();
+          break;
+        }
+      }
+      try {
+        joinReleasingGil(next);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      me.interrupt();
+    }
+  }
+
+  private void joinReleasingGil(Thread thread) throws InterruptedException {
+    boolean releasedIt = gil.releaseForBlocking();
+    try {
+      thread.join();
+    } finally {
+      if (releasedIt) {
+        gil.acquireAfterBlocking();
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "GilRuntime[" + name + ", " + gil.policy() + (gil.isEnabled() ? "" : ", GIL off") + "]";
+  }
+
+  /**
+   * What {@link #ensure()} returns: closing it gives the GIL back if {@code ensure()} took it.
+   * Confined to the thread that called {@code ensure()}.
+   */
+  public final class Ensured implements AutoCloseable {
+    private final Thread owner;
+
+    /** Null for a nested token, which does nothing. */
+    private final Blocking.Registration registration;
+
+    private boolean done;
+
+    private Ensured(Thread owner, Blocking.Registration registration) {
+      this.owner = owner;
+      this.registration = registration;
+    }
+
+    /**
+     * @return whether this token took the GIL (false when nested inside another holding)
+     */
+    public boolean acquired() {
+      return registration != null;
+    }
+
+    /**
+     * Gives the GIL back if this token took it, like {@code PyGILState_Release}.
+     *
+     * @throws BatonMisuseException if called from another thread than the one that called {@code
+     *     ensure()}, or twice
+     */
+    @Override
+    public void close() {
+      Thread me = Thread.currentThread();
+      if (me != owner) {
+        throw new BatonMisuseException(
+            "thread \""
+                + me.getName()
+                + "\" closed an ensure() token of runtime \""
+                + name
+                + "\" taken by thread \""
+                + owner.getName()
+                + "\"; close it on the thread that called ensure()");
+      }
+      if (done) {
+        throw new BatonMisuseException(
+            "thread \""
+                + me.getName()
+                + "\" closed an ensure() token of runtime \""
+                + name
+                + "\" twice; close each token once, innermost first");
+      }
+      done = true;
+      if (registration != null) {
+        registration.close();
+        gil.release();
+      }
+    }
+  }
+
+  /** Configures a {@link GilRuntime}. Not thread-safe; use it on one thread. */
+  public static final class Builder {
+    private String name;
+    private GilPolicy policy = GilPolicy.FAIR;
+    private Duration switchInterval = Duration.ofMillis(5);
+    private boolean gil = true;
+    private boolean virtualThreads;
+    private Duration watchdogThreshold = Duration.ofMillis(100);
+    private Thread.UncaughtExceptionHandler uncaughtHandler;
+
+    private Builder() {}
+
+    /**
+     * @param name the runtime's name, for messages and thread-facing diagnostics; not blank
+     * @return this builder
+     * @throws IllegalArgumentException if {@code name} is blank
+     */
+    public Builder name(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * @param policy how the GIL picks its next holder (default {@link GilPolicy#FAIR})
+     * @return this builder
+     */
+    public Builder policy(GilPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * @param interval the switch interval (default 5 ms), between {@link Gil#MIN_SWITCH_INTERVAL}
+     *     and {@link Gil#MAX_SWITCH_INTERVAL}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code interval} is outside that range
+     */
+    public Builder switchInterval(Duration interval) {
+      Gil.validateInterval(interval);
+      this.switchInterval = interval;
+      return this;
+    }
+
+    /**
+     * @param enabled false for the free-threaded mode, where acquire, release and checkpoints do
+     *     nothing (default true)
+     * @return this builder
+     */
+    public Builder gil(boolean enabled) {
+      this.gil = enabled;
+      return this;
+    }
+
+    /**
+     * @param virtual whether runtime threads are virtual threads (default false: platform threads)
+     * @return this builder
+     */
+    public Builder virtualThreads(boolean virtual) {
+      this.virtualThreads = virtual;
+      return this;
+    }
+
+    /**
+     * @param threshold how long a holder may ignore a drop request (pass no checkpoint while others
+     *     wait) before the watchdog warns (default 100 ms; 1 ms to 1 h)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code threshold} is outside that range
+     */
+    public Builder watchdogThreshold(Duration threshold) {
+      Gil.validateWatchdog(threshold);
+      this.watchdogThreshold = threshold;
+      return this;
+    }
+
+    /**
+     * Turns the watchdog off.
+     *
+     * @return this builder
+     */
+    public Builder watchdogOff() {
+      this.watchdogThreshold = null;
+      return this;
+    }
+
+    /**
+     * @param handler receives exceptions that escape runtime threads' bodies (default: logged
+     *     through SLF4J at ERROR)
+     * @return this builder
+     */
+    public Builder uncaughtExceptionHandler(Thread.UncaughtExceptionHandler handler) {
+      this.uncaughtHandler = Objects.requireNonNull(handler, "handler");
+      return this;
+    }
+
+    /**
+     * @return a new open runtime
+     */
+    public GilRuntime build() {
+      return new GilRuntime(this);
+    }
+  }
+}

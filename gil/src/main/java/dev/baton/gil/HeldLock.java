@@ -1,0 +1,22 @@
+package dev.baton.gil;
+
+/**
+ * A GIL-aware lock the caller has acquired, for try-with-resources: Python's {@code with lock:}.
+ *
+ * <pre>{@code
+ * try (HeldLock held = lock.hold()) {
+ *   // the lock is held here
+ * }
+ * }</pre>
+ *
+ * <p>The handle is the lock's own, allocated once with it: {@code hold()} allocates nothing.
+ */
+public interface HeldLock extends AutoCloseable {
+  /**
+   * Releases the lock, exactly as the lock's {@code release()} does.
+   *
+   * @throws LockNotHeldException as {@code release()} does
+   */
+  @Override
+  void close();
+}
