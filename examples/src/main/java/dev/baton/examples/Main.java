@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TourCommand.class,
       CpuCommand.class,
       IoCommand.class,
+      CrashCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -340,7 +340,7 @@ public final class ProcessPool implements AutoCloseable {
 
   private static byte[] serializeFunction(Object fn) {
     try {
-      return SerialPolicy.serialize(fn);
+      return SerialPolicy.serializeCode(fn);
     } catch (IOException e) {
       throw new TaskSerializationException(
           "task "

@@ -256,6 +256,16 @@ class ProcessPoolTest {
   }
 
   @Test
+  void submittedCodeIsTrustedWhateverItsPackageButItsDataIsNot() throws Exception {
+    assertThat(get(pool.submit(new dev.baton.process.forbidden.ForeignTask())))
+        .isEqualTo("ran ForeignTask");
+    assertThat(get(pool.submit(dev.baton.process.forbidden.ForeignTask.lambda())))
+        .isEqualTo("ran a lambda of ForeignTask");
+    assertThat(failureOf(pool.submit(() -> new Gadget(1))))
+        .isInstanceOf(TaskSerializationException.class);
+  }
+
+  @Test
   void compactTypesAndRecordsRoundTrip() throws Exception {
     Point p = new Point(1, 2L, "é", List.of(3, 4), new byte[] {5, 6});
     // Point is not Serializable: it can only cross as an argument and result of the compact codec

@@ -636,9 +636,9 @@ public final class PoolEngine implements WorkerProcess.Listener {
     StringBuilder msg =
         new StringBuilder("worker ")
             .append(worker)
-            .append(" died while running task ")
+            .append(" died while running its task (id ")
             .append(job.id)
-            .append(": ")
+            .append("): ")
             .append(exitDescription(code));
     if (worker.death() == WorkerProcess.Death.CORRUPT
         || worker.death() == WorkerProcess.Death.CANCELLED) {

@@ -131,6 +131,79 @@ public final class SerialPolicy {
   }
 
   /**
+   * Java-serializes submitted code (a task, function or initializer) together with the names of its
+   * own classes: the class of each object in it whose class is not hidden, and the capturing class
+   * of each lambda in it. The worker allows exactly these names for this blob, on top of the
+   * allow-list: code its parent submitted is trusted, data in it still passes the allow-list.
+   *
+   * @param code the task, function or initializer
+   * @return the blob for {@link #deserializeCode}
+   * @throws IOException when it is not serializable
+   */
+  public static byte[] serializeCode(Object code) throws IOException {
+    ByteArrayOutputStream java = new ByteArrayOutputStream(512);
+    java.util.Set<String> names = new java.util.LinkedHashSet<>();
+    if (!code.getClass().isHidden()) {
+      names.add(code.getClass().getName());
+    }
+    try (ObjectOutputStream out = new CodeOutputStream(java, names)) {
+      out.writeObject(code);
+    }
+    ByteArrayOutputStream blob = new ByteArrayOutputStream(java.size() + 64);
+    DataOutputStream out = new DataOutputStream(blob);
+    out.writeInt(names.size());
+    for (String n : names) {
+      out.writeUTF(n);
+    }
+    java.writeTo(out);
+    out.flush();
+    return blob.toByteArray();
+  }
+
+  /**
+   * Deserializes what {@link #serializeCode} wrote, allowing its own classes by exact name.
+   *
+   * @param blob the blob
+   * @param loader where classes are looked up
+   * @return the task, function or initializer
+   * @throws IOException when the blob is malformed or the policy rejects it
+   * @throws ClassNotFoundException when a class is missing
+   */
+  public Object deserializeCode(byte[] blob, ClassLoader loader)
+      throws IOException, ClassNotFoundException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob));
+    int n = in.readInt();
+    if (n < 0 || n > 10_000) {
+      throw new IOException("malformed task: " + n + " class names");
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < n; i++) {
+      names.add(in.readUTF());
+    }
+    return deserialize(in.readAllBytes(), loader, names);
+  }
+
+  /** Records the classes of the code it writes, and the capturing class of every lambda. */
+  private static final class CodeOutputStream extends ObjectOutputStream {
+    private final java.util.Set<String> names;
+
+    CodeOutputStream(ByteArrayOutputStream out, java.util.Set<String> names) throws IOException {
+      super(out);
+      this.names = names;
+      enableReplaceObject(true);
+    }
+
+    @Override
+    protected Object replaceObject(Object obj) {
+      if (obj instanceof java.lang.invoke.SerializedLambda lambda) {
+        names.add(lambda.getCapturingClass().replace('/', '.'));
+        names.add(lambda.getFunctionalInterfaceClass().replace('/', '.'));
+      }
+      return obj;
+    }
+  }
+
+  /**
    * Java-deserializes bytes through this policy.
    *
    * @param bytes the stream
@@ -142,7 +215,12 @@ public final class SerialPolicy {
    */
   public Object deserialize(byte[] bytes, ClassLoader loader)
       throws IOException, ClassNotFoundException {
-    StreamFilter filter = new StreamFilter();
+    return deserialize(bytes, loader, java.util.Set.of());
+  }
+
+  private Object deserialize(byte[] bytes, ClassLoader loader, java.util.Set<String> alsoAllowed)
+      throws IOException, ClassNotFoundException {
+    StreamFilter filter = new StreamFilter(alsoAllowed);
     try (ObjectInputStream in = new LoaderObjectInputStream(bytes, loader)) {
       in.setObjectInputFilter(filter);
       return in.readObject();
@@ -193,8 +271,15 @@ public final class SerialPolicy {
 
   /** The filter of one stream: remembers why it rejected, for a clear message. */
   private final class StreamFilter implements ObjectInputFilter {
+    /** Classes allowed by exact name for this stream only. */
+    private final java.util.Set<String> alsoAllowed;
+
     /** Written and read by the deserializing thread only. */
     String rejection;
+
+    StreamFilter(java.util.Set<String> alsoAllowed) {
+      this.alsoAllowed = alsoAllowed;
+    }
 
     @Override
     public Status checkInput(FilterInfo info) {
@@ -220,7 +305,9 @@ public final class SerialPolicy {
       if (type == null) {
         return Status.UNDECIDED;
       }
-      if (allowed(type)) {
+      // a lambda's hidden class, returned by readResolve, is as trusted as its capturing class
+      Class<?> named = type.isHidden() ? type.getNestHost() : type;
+      if (allowed(named) || alsoAllowed.contains(named.getName())) {
         return Status.ALLOWED;
       }
       rejection = notAllowed(type.getName());

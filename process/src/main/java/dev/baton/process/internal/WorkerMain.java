@@ -93,7 +93,7 @@ public final class WorkerMain {
 
     if (initializer.length > 0) {
       try {
-        ((PoolRunnable) policy.deserialize(initializer, loader)).run();
+        ((PoolRunnable) policy.deserializeCode(initializer, loader)).run();
       } catch (Throwable t) {
         Frame.write(
             out, Frame.T_INIT_FAILED, 0, Payloads.ErrorRecord.of(Payloads.TASK_THREW, t).encode());
@@ -160,7 +160,7 @@ public final class WorkerMain {
               | ((payload[2] & 0xff) << 16)
               | ((payload[3] & 0xff) << 8)
               | (payload[4] & 0xff);
-      task = codec.policy().deserialize(Arrays.copyOfRange(payload, 5, 5 + fnLength), loader);
+      task = codec.policy().deserializeCode(Arrays.copyOfRange(payload, 5, 5 + fnLength), loader);
       values =
           payload.length > 5 + fnLength
               ? codec.decode(Arrays.copyOfRange(payload, 5 + fnLength, payload.length))
