@@ -10,8 +10,19 @@ import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.jctools.queues.MpscUnboundedXaddArrayQueue;
@@ -53,9 +64,11 @@ import org.slf4j.LoggerFactory;
  * <h2>Threading contract</h2>
  *
  * <p>Methods are <em>loop-only</em> unless they say otherwise: they may be called only by the
- * thread running the loop (or a task of the loop); before the loop first runs, by the thread that
- * created it. Any other thread gets a {@link NotOnLoopThreadException}, always. Other threads use
- * {@link #callSoonThreadSafe(Runnable)}, {@link #runCoroutineThreadSafe} and {@link Future#get()}.
+ * thread running the loop (or a task of the loop); while it does not run, by the thread that
+ * created it or last ran it. {@link #runForever()}, {@link #runUntilComplete} and {@link #close()}
+ * of a loop that is not running may be called by any thread, which becomes the loop's thread. Any
+ * other thread gets a {@link NotOnLoopThreadException}, always. Other threads use {@link
+ * #callSoonThreadSafe(Runnable)}, {@link #runCoroutineThreadSafe} and {@link Future#get()}.
  *
  * <h2>Errors</h2>
  *
@@ -99,7 +112,25 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /** The loop whose thread (or task thread) the current thread is; see {@link #current()}. */
+  private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
+
+  private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
+
   private final String name;
+  private final TaskMechanism mechanism;
+
+  /** The task whose step is running, null in plain callbacks. Loop thread only. */
+  Task<?> currentTask;
+
+  /** Tasks not done yet, in creation order. Loop thread only. */
+  private final Set<Task<?>> liveTasks = new LinkedHashSet<>();
+
+  /** Failures of tasks to log at close unless retrieved. Loop thread only. */
+  private final List<FailureReport> failureReports = new ArrayList<>();
+
+  /** Created on first use of {@link #runInExecutor(Callable)}. Loop thread only. */
+  private ExecutorService defaultExecutor;
 
   /** Loop thread only. */
   private final RunnableRing ready = new RunnableRing(256);
@@ -161,14 +192,400 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * Creates a loop. The creating thread may schedule on it until it runs.
+   * Creates a loop with the {@linkplain TaskMechanism#defaultMechanism() default task mechanism}.
+   * The creating thread may schedule on it until it runs.
    *
    * @param name used in thread names and log messages
    * @throws NullPointerException if {@code name} is null
    */
   public EventLoop(String name) {
+    this(name, TaskMechanism.defaultMechanism());
+  }
+
+  /**
+   * Creates a loop. The creating thread may schedule on it until it runs.
+   *
+   * @param name used in thread names and log messages
+   * @param mechanism how its tasks get their own stack
+   * @throws IllegalArgumentException if the mechanism is not available on this JVM
+   * @throws NullPointerException if an argument is null
+   */
+  public EventLoop(String name, TaskMechanism mechanism) {
     this.name = Objects.requireNonNull(name, "name");
+    this.mechanism = Objects.requireNonNull(mechanism, "mechanism");
+    mechanism.requireAvailable();
     this.owner = Thread.currentThread();
+  }
+
+  /**
+   * Runs {@code main} as a task on a new loop until it completes, then cancels the tasks still
+   * running, waits for them, shuts the default executor down and closes the loop: asyncio's {@code
+   * asyncio.run}. With {@link TaskMechanism#VIRTUAL_THREADS} the loop runs on a new virtual thread
+   * (so task switches are virtual-to-virtual hand-offs) unless the calling thread has a {@link
+   * dev.baton.core.BlockingHandler} installed (a GIL thread), which then runs the loop itself.
+   *
+   * @param main the main task's body
+   * @param <T> its result type
+   * @return main's result
+   * @throws RuntimeException main's failure, or a {@link java.util.concurrent.CompletionException}
+   *     around a checked one; {@link CancelledException} if it was cancelled
+   */
+  public static <T> T run(TaskBody<T> main) {
+    return run("main", TaskMechanism.defaultMechanism(), main);
+  }
+
+  /**
+   * Like {@link #run(TaskBody)}, with a loop name and task mechanism.
+   *
+   * @param name the loop's name
+   * @param mechanism how tasks get their own stack
+   * @param main the main task's body
+   * @param <T> its result type
+   * @return main's result
+   */
+  public static <T> T run(String name, TaskMechanism mechanism, TaskBody<T> main) {
+    Objects.requireNonNull(main, "main");
+    mechanism.requireAvailable();
+    if (CURRENT.get() != null) {
+      throw new EventLoopStateException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" called EventLoop.run inside loop \""
+              + CURRENT.get().name
+              + "\"; await a task instead of nesting loops");
+    }
+    Thread me = Thread.currentThread();
+    if (mechanism == TaskMechanism.CONTINUATIONS
+        || me.isVirtual()
+        || Blocking.currentHandler() != null) {
+      return runHere(name, mechanism, main);
+    }
+    CompletableFuture<T> outcome = new CompletableFuture<>();
+    Thread loopThread =
+        Thread.ofVirtual()
+            .name(name)
+            .start(
+                () -> {
+                  try {
+                    outcome.complete(runHere(name, mechanism, main));
+                  } catch (Throwable e) {
+                    outcome.completeExceptionally(e);
+                  }
+                });
+    try {
+      return outcome.join();
+    } catch (CompletionException e) {
+      throw Future.rethrowable(e.getCause());
+    } finally {
+      boolean interrupted = false;
+      while (loopThread.isAlive()) {
+        try {
+          loopThread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        me.interrupt();
+      }
+    }
+  }
+
+  private static <T> T runHere(String name, TaskMechanism mechanism, TaskBody<T> main) {
+    EventLoop loop = new EventLoop(name, mechanism);
+    try {
+      Task<T> task = loop.createTask("main", main);
+      return loop.runUntilComplete(task);
+    } finally {
+      try {
+        loop.cancelAllTasks();
+      } finally {
+        loop.close();
+      }
+    }
+  }
+
+  /**
+   * The loop the current thread runs, or whose task it runs: asyncio's {@code get_running_loop}.
+   *
+   * @return the current loop
+   * @throws EventLoopStateException if the current thread is not running a loop
+   */
+  public static EventLoop current() {
+    EventLoop loop = CURRENT.get();
+    if (loop == null || !loop.isRunning()) {
+      throw new EventLoopStateException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" asked for the running loop, but runs none; call this from a task or callback");
+    }
+    return loop;
+  }
+
+  static EventLoop currentOrNull() {
+    return CURRENT.get();
+  }
+
+  /**
+   * @return how this loop's tasks get their own stack
+   */
+  public TaskMechanism mechanism() {
+    return mechanism;
+  }
+
+  /**
+   * Creates a task that runs {@code body} on this loop, starting in the next pass. Loop-only.
+   *
+   * @param name the task's name, for logs and diagnostics
+   * @param body the task's sequential code; it may {@link Tasks#await} futures
+   * @param <T> the result type
+   * @return the task, which is also the future of its result
+   * @throws NotOnLoopThreadException if called from another thread
+   */
+  public <T> Task<T> createTask(String name, TaskBody<T> body) {
+    checkLoopThread("createTask");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    if (state == CLOSED) {
+      throw closed("createTask");
+    }
+    Task<T> task = new Task<>(this, name, body, mechanism);
+    liveTasks.add(task);
+    return task;
+  }
+
+  /**
+   * @param <T> the result type
+   * @return a new pending future bound to this loop; loop-only
+   */
+  public <T> Future<T> createFuture() {
+    return new Future<>(this);
+  }
+
+  /**
+   * Runs the loop until {@code future} is done and returns its result.
+   *
+   * @param future a future of this loop
+   * @param <T> the result type
+   * @return its result
+   * @throws EventLoopStateException if the loop was stopped before the future was done
+   * @throws RuntimeException its failure, as {@link Future#result()} reports it
+   */
+  public <T> T runUntilComplete(Future<T> future) {
+    claimIfIdle("runUntilComplete");
+    if (future.loop != this) {
+      throw new IllegalArgumentException("future " + future + " belongs to loop " + future.loop);
+    }
+    Consumer<Future<T>> stopper = f -> stop();
+    future.addDoneCallback(stopper);
+    try {
+      runForever();
+    } finally {
+      future.removeDoneCallback(stopper);
+    }
+    if (!future.isDone()) {
+      throw new EventLoopStateException(
+          "loop \"" + name + "\" stopped before " + future + " was done");
+    }
+    return future.result();
+  }
+
+  /**
+   * Runs {@code action} on the loop's default executor (a pool of daemon platform threads created
+   * on first use, shut down at close) and returns a loop future of its result: asyncio's {@code
+   * run_in_executor}. Use it for blocking work, so that the loop goes on. Loop-only.
+   *
+   * @param action the blocking work
+   * @param <T> its result type
+   * @return a future completed on the loop when the action ends
+   */
+  public <T> Future<T> runInExecutor(Callable<T> action) {
+    checkLoopThread("runInExecutor");
+    if (defaultExecutor == null) {
+      int threads = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+      defaultExecutor =
+          Executors.newFixedThreadPool(
+              threads,
+              r ->
+                  Thread.ofPlatform()
+                      .daemon()
+                      .name(name + "-executor-" + EXECUTOR_THREADS.incrementAndGet())
+                      .unstarted(r));
+    }
+    return runInExecutor(defaultExecutor, action);
+  }
+
+  /**
+   * Runs {@code action} on {@code executor} and returns a loop future of its result. Loop-only.
+   * Cancelling the returned future does not interrupt the action.
+   *
+   * @param executor where to run it
+   * @param action the blocking work
+   * @param <T> its result type
+   * @return a future completed on the loop when the action ends
+   */
+  public <T> Future<T> runInExecutor(Executor executor, Callable<T> action) {
+    checkLoopThread("runInExecutor");
+    Objects.requireNonNull(executor, "executor");
+    Objects.requireNonNull(action, "action");
+    Future<T> future = new Future<>(this);
+    executor.execute(
+        () -> {
+          T value;
+          try {
+            value = action.call();
+          } catch (Throwable e) {
+            completeFromOutside(future, null, e);
+            return;
+          }
+          completeFromOutside(future, value, null);
+        });
+    return future;
+  }
+
+  /**
+   * Wraps a {@link CompletableFuture} in a loop future completed on the loop when it completes
+   * (asyncio's {@code wrap_future}); cancelling the loop future cancels it. Loop-only.
+   *
+   * @param source the future to follow
+   * @param <T> its result type
+   * @return a loop future
+   */
+  public <T> Future<T> wrapFuture(CompletableFuture<T> source) {
+    checkLoopThread("wrapFuture");
+    Future<T> future = new Future<>(this);
+    future.addDoneCallback(
+        f -> {
+          if (f.isCancelled()) {
+            source.cancel(false);
+          }
+        });
+    source.whenComplete(
+        (value, error) -> {
+          Throwable cause = error instanceof CompletionException ce ? ce.getCause() : error;
+          if (cause instanceof java.util.concurrent.CancellationException c
+              && !(c instanceof CancelledException)) {
+            cause = new CancelledException(c.getMessage());
+          }
+          completeFromOutside(future, value, cause);
+        });
+    return future;
+  }
+
+  /**
+   * Creates a task on this loop from any thread (asyncio's {@code run_coroutine_threadsafe}).
+   * Cancelling the returned future cancels the task.
+   *
+   * @param name the task's name
+   * @param body the task's code
+   * @param <T> its result type
+   * @return a CompletableFuture completed with the task's outcome
+   * @throws EventLoopStateException if the loop is closed
+   */
+  public <T> CompletableFuture<T> runCoroutineThreadSafe(String name, TaskBody<T> body) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(body, "body");
+    CompletableFuture<T> result = new CompletableFuture<>();
+    callSoonThreadSafe(
+        () -> {
+          if (result.isDone()) {
+            return;
+          }
+          Task<T> task = createTask(name, body);
+          task.addDoneCallback(f -> f.copyTo(result));
+          result.whenComplete(
+              (v, e) -> {
+                if (result.isCancelled()) {
+                  try {
+                    callSoonThreadSafe(task::cancel);
+                  } catch (EventLoopStateException closedMeanwhile) {
+                    // the loop is closed: the task is gone with it
+                  }
+                }
+              });
+        });
+    return result;
+  }
+
+  private <T> void completeFromOutside(Future<T> future, T value, Throwable error) {
+    try {
+      callSoonThreadSafe(
+          () -> {
+            if (future.pendingPlain()) {
+              if (error != null) {
+                future.setException(error);
+              } else {
+                future.setResult(value);
+              }
+            }
+          });
+    } catch (EventLoopStateException closed) {
+      LOG.debug("loop \"{}\" closed before a result from outside arrived", name);
+    }
+  }
+
+  /**
+   * Cancels every task not done yet and runs the loop until they are done. Loop-only; used by
+   * {@link #run}.
+   */
+  public void cancelAllTasks() {
+    checkLoopThread("cancelAllTasks");
+    if (liveTasks.isEmpty() || state == CLOSED) {
+      return;
+    }
+    List<Task<?>> tasks = new ArrayList<>(liveTasks);
+    for (Task<?> t : tasks) {
+      t.cancel("the loop is shutting down");
+    }
+    Future<Void> all = new Future<>(this);
+    int[] left = {tasks.size()};
+    for (Task<?> t : tasks) {
+      t.addDoneCallback(
+          f -> {
+            if (--left[0] == 0) {
+              all.setResult(null);
+            }
+          });
+    }
+    runUntilComplete(all);
+  }
+
+  /**
+   * @return the tasks of this loop not done yet, in creation order; loop-only
+   */
+  public List<Task<?>> allTasks() {
+    checkLoopThread("allTasks");
+    return List.copyOf(liveTasks);
+  }
+
+  void taskDone(Task<?> task) {
+    liveTasks.remove(task);
+    if (task.failedPlain()) {
+      FailureReport r = new FailureReport(name, task.toString(), task.failurePlain());
+      task.report = r;
+      failureReports.add(r);
+      FailureReport.CLEANER.register(task, r);
+    }
+  }
+
+  /** The baton goes to {@code next}: it becomes the thread allowed to call loop-only methods. */
+  void handOver(Thread next) {
+    owner = next;
+  }
+
+  static void enterTaskThread(EventLoop loop) {
+    if (CURRENT.get() != loop) {
+      CURRENT.set(loop);
+    }
+  }
+
+  /**
+   * Any thread.
+   *
+   * @return whether the calling thread may call loop-only methods now
+   */
+  public boolean onLoopThread() {
+    return Thread.currentThread() == owner;
   }
 
   /**
@@ -315,6 +732,8 @@ public final class EventLoop implements AutoCloseable {
       loopThread = me;
       state = RUNNING;
     }
+    EventLoop outer = CURRENT.get();
+    CURRENT.set(this);
     try {
       do {
         runOnce();
@@ -322,6 +741,11 @@ public final class EventLoop implements AutoCloseable {
     } finally {
       stopRequested = false;
       CURRENT_STEP.setOpaque(this, (Object) null);
+      if (outer == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(outer);
+      }
       synchronized (this) {
         loopThread = null;
         state = IDLE;
@@ -345,11 +769,10 @@ public final class EventLoop implements AutoCloseable {
    * Closes the loop: drops pending callbacks and timers and closes the selector. Idempotent.
    *
    * @throws EventLoopStateException if the loop is running
-   * @throws NotOnLoopThreadException if called from a thread other than the loop's
+   * @throws NotOnLoopThreadException never: any thread may close a loop that is not running
    */
   @Override
   public void close() {
-    checkLoopThread("close");
     if (state == CLOSED) {
       return;
     }
@@ -361,7 +784,15 @@ public final class EventLoop implements AutoCloseable {
               + name
               + "\" while it runs; call stop() and close it after runForever returns");
     }
+    claimIfIdle("close");
     state = CLOSED;
+    for (FailureReport r : failureReports) {
+      r.run();
+    }
+    failureReports.clear();
+    if (defaultExecutor != null) {
+      defaultExecutor.shutdown();
+    }
     ready.clear();
     timers.clear();
     inbox.clear();
@@ -492,6 +923,20 @@ public final class EventLoop implements AutoCloseable {
 
   // ---------------------------------------------------------------------------------------------
   // Checks
+
+  /**
+   * A loop that is not running may be run or closed by any thread, which becomes its owner (the
+   * caller provides the happens-before edge from the previous owner, e.g. by joining it).
+   */
+  private void claimIfIdle(String method) {
+    synchronized (this) {
+      if (state == IDLE) {
+        owner = Thread.currentThread();
+        return;
+      }
+    }
+    checkLoopThread(method);
+  }
 
   void checkLoopThread(String method) {
     if (Thread.currentThread() != owner) {

@@ -54,9 +54,10 @@ class EventLoopTest {
     try (EventLoop loop = new EventLoop("t")) {
       long start = loop.time();
       long[] firedAt = new long[1];
-      loop.callLater(Duration.ofMillis(30), () -> log.add("30"));
-      loop.callLater(Duration.ofMillis(10), () -> log.add("10"));
-      loop.callLater(Duration.ofMillis(10), () -> log.add("10 again")); // equal deadlines stay FIFO
+      long ms = TimeUnit.MILLISECONDS.toNanos(1);
+      loop.callAt(start + 30 * ms, () -> log.add("30"));
+      loop.callAt(start + 10 * ms, () -> log.add("10"));
+      loop.callAt(start + 10 * ms, () -> log.add("10 again")); // equal deadlines stay FIFO
       loop.callAt(
           start + TimeUnit.MILLISECONDS.toNanos(40),
           () -> {

@@ -13,10 +13,12 @@ final class Waits {
   private Waits() {}
 
   /**
-   * The GIL checkpoint every GIL-aware call passes on entry; empty until this module's GIL offers
-   * one to call.
+   * The GIL checkpoint every GIL-aware call passes on entry: a drop requested by a waiter happens
+   * here, as at any checkpoint; nothing when the caller holds no GIL.
    */
-  static void checkpoint() {}
+  static void checkpoint() {
+    Gil.checkpointIfHeld();
+  }
 
   /**
    * @param timeout a wait bound, zero meaning "do not wait"

@@ -38,6 +38,35 @@
  *       nothing; the hot fields sit on separate cache lines (see {@code GilFields}).
  * </ul>
  *
+ * <h2>GIL-aware primitives</h2>
+ *
+ * <p>Python's {@code threading} and {@code queue} for runtime threads: {@link
+ * dev.baton.gil.GilLock} and {@link dev.baton.gil.GilRLock} (both {@link
+ * dev.baton.gil.GilAcquirable}), {@link dev.baton.gil.GilCondition}, {@link
+ * dev.baton.gil.GilEvent}, {@link dev.baton.gil.GilSemaphore}, {@link
+ * dev.baton.gil.GilBoundedSemaphore}, {@link dev.baton.gil.GilQueue}; and views whose blocking I/O
+ * releases the GIL: {@link dev.baton.gil.GilIO} (streams, byte channels), {@link
+ * dev.baton.gil.GilSocket}, {@link dev.baton.gil.GilServerSocket}. They share these rules:
+ *
+ * <ul>
+ *   <li>Every call is a checkpoint on entry ({@link dev.baton.gil.Gil#checkpointIfHeld()}).
+ *   <li>A call first tries without waiting and, if it succeeds, keeps the GIL; only a real wait
+ *       runs inside a {@link dev.baton.core.Blocking} section, so the GIL is released exactly while
+ *       the thread waits and held again when the call returns or throws.
+ *   <li>No lock-order deadlock with the GIL: a primitive's waits always release the GIL, and its
+ *       internal JDK lock (if any) is held only for a few steps, never while waiting for the GIL.
+ *   <li>Timeouts are {@link java.time.Duration}s: zero means "do not wait", negative is rejected.
+ *       Blocking forms throw {@link java.lang.InterruptedException} when interrupted on entry or
+ *       while waiting, having changed nothing.
+ *   <li>Built on java.util.concurrent ({@code AbstractQueuedSynchronizer}, {@code ReentrantLock}
+ *       and its conditions) and on blocking-mode NIO channels.
+ * </ul>
+ *
+ * <p>Their misuse has its own exceptions: {@link dev.baton.gil.LockNotHeldException}, {@link
+ * dev.baton.gil.SemaphoreOverReleaseException}, {@link dev.baton.gil.UnmatchedTaskDoneException}; a
+ * queue that gives up throws the checked {@link dev.baton.gil.QueueEmptyException} or {@link
+ * dev.baton.gil.QueueFullException}.
+ *
  * <p>Misuse throws subclasses of {@link dev.baton.core.BatonMisuseException}: {@link
  * dev.baton.gil.GilNotHeldException}, {@link dev.baton.gil.GilAlreadyHeldException}, {@link
  * dev.baton.gil.GilRuntimeClosedException}.

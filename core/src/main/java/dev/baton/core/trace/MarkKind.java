@@ -1,5 +1,7 @@
 package dev.baton.core.trace;
 
+import java.util.Locale;
+
 /** The kinds of instant events ({@link Mark}s) the tracer records. */
 public enum MarkKind {
   /** A thread waiting for the GIL asked its holder to drop it (CPython's eval breaker). */
@@ -21,5 +23,12 @@ public enum MarkKind {
   /** A worker process died while it had work. */
   WORKER_CRASH,
   /** A mark placed by user code. */
-  USER
+  USER;
+
+  /**
+   * @return the kind's name in diagrams and exports, e.g. "drop request"
+   */
+  public String displayName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', ' ');
+  }
 }

@@ -9,5 +9,18 @@ public enum SpanState {
   /** Inside a blocking section: waiting for I/O, a sleep, a join, a result (red). */
   WAITING_FOR_IO,
   /** Nothing to do: an event loop with no ready callback, a worker with no task. */
-  IDLE
+  IDLE;
+
+  /**
+   * @return the state's name in diagrams and exports: "running", "waiting for GIL", "waiting for
+   *     I/O", "idle"
+   */
+  public String displayName() {
+    return switch (this) {
+      case RUNNING -> "running";
+      case WAITING_FOR_GIL -> "waiting for GIL";
+      case WAITING_FOR_IO -> "waiting for I/O";
+      case IDLE -> "idle";
+    };
+  }
 }

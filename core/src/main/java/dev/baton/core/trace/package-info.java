@@ -18,6 +18,19 @@
  * callback, a worker crash, a user mark). {@link dev.baton.core.Blocking} records every blocking
  * section as WAITING_FOR_IO; the gil, eventloop and process modules record the rest.
  *
+ * <h2>Exporting</h2>
+ *
+ * <p>A {@link dev.baton.core.trace.TraceSnapshot} (from {@link
+ * dev.baton.core.trace.TraceSession#snapshot()}, or built by hand) goes to:
+ *
+ * <ul>
+ *   <li>{@link dev.baton.core.trace.ChromeTraceExporter#write(TraceSnapshot, java.nio.file.Path)}:
+ *       Chrome trace-event JSON for Perfetto and {@code chrome://tracing};
+ *   <li>{@link dev.baton.core.trace.SvgExporter#write(TraceSnapshot, java.nio.file.Path, String)}:
+ *       a standalone SVG in the talk's style, deterministic for a given snapshot;
+ *   <li>{@link dev.baton.core.trace.HtmlReport}: a page of such diagrams with captions.
+ * </ul>
+ *
  * <h2>Invariants</h2>
  *
  * <ul>

@@ -1,0 +1,22 @@
+/**
+ * JDK Flight Recorder events for Baton's behaviour, so that {@code -XX:StartFlightRecording} and
+ * JDK Mission Control show it under the "Baton" category:
+ *
+ * <ul>
+ *   <li>{@code dev.baton.GilWait} ({@link dev.baton.core.jfr.GilWaitEvent}), above 1 ms;
+ *   <li>{@code dev.baton.GilHandoff} ({@link dev.baton.core.jfr.GilHandoffEvent}), all;
+ *   <li>{@code dev.baton.DropRequest} ({@link dev.baton.core.jfr.DropRequestEvent}), instant;
+ *   <li>{@code dev.baton.SlowCallback} ({@link dev.baton.core.jfr.SlowCallbackEvent}), above 100
+ *       ms;
+ *   <li>{@code dev.baton.WorkerCrashed} ({@link dev.baton.core.jfr.WorkerCrashedEvent}), instant.
+ * </ul>
+ *
+ * <p>Instrumentation uses JFR's own idiom: {@code new}, {@code begin()}, the work, {@code end()},
+ * then fill the fields and {@code commit()} only if {@code shouldCommit()}. With no recording
+ * running the JIT removes all of it; thresholds are the defaults and can be changed in a JFR
+ * settings file. The events are independent of {@link dev.baton.core.trace.Tracer}: either can be
+ * on without the other.
+ *
+ * <p>Threading: an event object belongs to the thread that created it.
+ */
+package dev.baton.core.jfr;

@@ -1,0 +1,134 @@
+package dev.baton.core.jfr;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import jdk.jfr.EventType;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JfrEventsTest {
+
+  @Test
+  void eventsAreRecordedWithTheirNamesFieldsAndDefaultThresholds(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("baton.jfr");
+    try (Recording recording = new Recording()) {
+      recording.enable(GilWaitEvent.class);
+      recording.enable(GilHandoffEvent.class);
+      recording.enable(DropRequestEvent.class);
+      recording.enable(SlowCallbackEvent.class);
+      recording.enable(WorkerCrashedEvent.class);
+      recording.start();
+
+      GilWaitEvent quick = new GilWaitEvent(); // under the 1 ms threshold: filtered out
+      quick.begin();
+      quick.end();
+      assertThat(quick.shouldCommit()).isFalse();
+
+      GilWaitEvent wait = new GilWaitEvent();
+      wait.begin();
+      Thread.sleep(3);
+      wait.end();
+      assertThat(wait.shouldCommit()).isTrue();
+      wait.runtime = "main";
+      wait.holder = "worker-2";
+      wait.dropRequested = true;
+      wait.commit();
+
+      GilHandoffEvent handoff = new GilHandoffEvent();
+      handoff.begin();
+      handoff.end();
+      handoff.runtime = "main";
+      handoff.fromThread = "worker-2";
+      handoff.toThread = "worker-1";
+      handoff.forced = true;
+      handoff.commit();
+
+      DropRequestEvent drop = new DropRequestEvent();
+      drop.runtime = "main";
+      drop.requester = "worker-1";
+      drop.holder = "worker-2";
+      drop.waited = 5_000_000L;
+      drop.commit();
+
+      SlowCallbackEvent fast = new SlowCallbackEvent(); // under 100 ms: filtered out
+      fast.begin();
+      fast.end();
+      fast.callback = "fast";
+      fast.commit();
+
+      WorkerCrashedEvent crash = new WorkerCrashedEvent();
+      crash.pool = "pool-1";
+      crash.workerPid = 4242;
+      crash.exitCode = 137;
+      crash.task = "square(7)";
+      crash.commit();
+
+      recording.stop();
+      recording.dump(file);
+    }
+    List<RecordedEvent> events =
+        RecordingFile.readAllEvents(file).stream()
+            .filter(e -> e.getEventType().getName().startsWith("dev.baton."))
+            .toList();
+    assertThat(events)
+        .extracting(e -> e.getEventType().getName())
+        .containsExactlyInAnyOrder(
+            "dev.baton.GilWait",
+            "dev.baton.GilHandoff",
+            "dev.baton.DropRequest",
+            "dev.baton.WorkerCrashed");
+
+    RecordedEvent wait = byName(events, "dev.baton.GilWait");
+    assertThat(wait.getString("runtime")).isEqualTo("main");
+    assertThat(wait.getString("holder")).isEqualTo("worker-2");
+    assertThat(wait.getBoolean("dropRequested")).isTrue();
+    assertThat(wait.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(1));
+
+    RecordedEvent handoff = byName(events, "dev.baton.GilHandoff");
+    assertThat(handoff.getString("toThread")).isEqualTo("worker-1");
+    assertThat(handoff.getBoolean("forced")).isTrue();
+
+    RecordedEvent drop = byName(events, "dev.baton.DropRequest");
+    assertThat(drop.getDuration("waited")).isEqualTo(Duration.ofMillis(5));
+    assertThat(drop.getString("requester")).isEqualTo("worker-1");
+
+    RecordedEvent crash = byName(events, "dev.baton.WorkerCrashed");
+    assertThat(crash.getLong("workerPid")).isEqualTo(4242);
+    assertThat(crash.getInt("exitCode")).isEqualTo(137);
+    assertThat(crash.getString("task")).isEqualTo("square(7)");
+  }
+
+  @Test
+  void eventTypesCarryBatonsCategoryAndThresholds() {
+    EventType gilWait = EventType.getEventType(GilWaitEvent.class);
+    assertThat(gilWait.getName()).isEqualTo("dev.baton.GilWait");
+    assertThat(gilWait.getCategoryNames()).containsExactly("Baton", "GIL");
+    assertThat(setting(gilWait, "threshold")).isEqualTo("1 ms");
+    assertThat(setting(EventType.getEventType(SlowCallbackEvent.class), "threshold"))
+        .isEqualTo("100 ms");
+    assertThat(EventType.getEventType(WorkerCrashedEvent.class).getCategoryNames())
+        .containsExactly("Baton", "Process Pool");
+  }
+
+  private static String setting(EventType type, String name) {
+    return type.getSettingDescriptors().stream()
+        .filter(d -> d.getName().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .getDefaultValue();
+  }
+
+  private static RecordedEvent byName(List<RecordedEvent> events, String name) {
+    return events.stream()
+        .filter(e -> e.getEventType().getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+}

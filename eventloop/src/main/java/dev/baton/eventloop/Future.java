@@ -1,0 +1,422 @@
+package dev.baton.eventloop;
+
+import dev.baton.core.Blocking;
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+
+/**
+ * A loop-bound result that is not there yet: asyncio's {@code Future}. Completed once, by {@link
+ * #setResult}, {@link #setException} or {@link #cancel()}; its done callbacks then run through
+ * {@link EventLoop#callSoon}, in the order they were added, never inline.
+ *
+ * <h2>Threading contract</h2>
+ *
+ * <p>Loop-only, like asyncio's: every method but {@link #get()}, {@link #get(long, TimeUnit)} and
+ * {@link #toCompletableFuture()} throws {@link NotOnLoopThreadException} off the loop's thread. A
+ * task waits for it with {@link Tasks#await}; another thread with {@link #get()}, which fails fast
+ * with {@link BlockingOperationException} on the loop's thread, where it could only deadlock.
+ *
+ * <h2>Failures</h2>
+ *
+ * <p>{@link #result()} and {@link Tasks#await} rethrow a failure as it is when it is unchecked, and
+ * wrapped in a {@link CompletionException} when it is checked.
+ *
+ * @param <T> the result type
+ */
+public class Future<T> {
+  private static final int PENDING = 0;
+  private static final int RESULT = 1;
+  private static final int FAILED = 2;
+  private static final int CANCELLED = 3;
+
+  final EventLoop loop;
+
+  /** PENDING, RESULT, FAILED or CANCELLED. Loop thread only. */
+  private int state;
+
+  private T result;
+  private Throwable failure;
+  private String cancelMessage;
+
+  /** Null, one {@code Consumer}, or an {@code ArrayList} of them. Loop thread only. */
+  private Object callbacks;
+
+  /** Set when the failure of a failed task is tracked for "never retrieved" logging. */
+  FailureReport report;
+
+  /**
+   * Creates a pending future bound to {@code loop}; loop-only.
+   *
+   * @param loop the loop its callbacks run on
+   */
+  public Future(EventLoop loop) {
+    this.loop = Objects.requireNonNull(loop, "loop");
+    loop.checkLoopThread("new Future");
+  }
+
+  /**
+   * @return the loop this future is bound to
+   */
+  public final EventLoop loop() {
+    return loop;
+  }
+
+  /**
+   * @return whether it has a result, a failure, or was cancelled
+   */
+  public final boolean isDone() {
+    loop.checkLoopThread("Future.isDone");
+    return state != PENDING;
+  }
+
+  /**
+   * @return whether it was cancelled
+   */
+  public final boolean isCancelled() {
+    loop.checkLoopThread("Future.isCancelled");
+    return state == CANCELLED;
+  }
+
+  /**
+   * @return the result
+   * @throws InvalidStateException if not done
+   * @throws CancelledException if cancelled
+   * @throws RuntimeException the failure, or a {@link CompletionException} around a checked one
+   */
+  public final T result() {
+    loop.checkLoopThread("Future.result");
+    return reportResult();
+  }
+
+  /**
+   * @return the failure, or null when it completed with a result
+   * @throws InvalidStateException if not done
+   * @throws CancelledException if cancelled
+   */
+  public final Throwable exception() {
+    loop.checkLoopThread("Future.exception");
+    switch (state) {
+      case PENDING -> throw notDone("exception");
+      case CANCELLED -> throw new CancelledException(cancelMessage);
+      default -> {
+        markRetrieved();
+        return failure;
+      }
+    }
+  }
+
+  /**
+   * Completes it with a result and schedules its done callbacks.
+   *
+   * @param value the result
+   * @throws InvalidStateException if already done
+   */
+  public final void setResult(T value) {
+    loop.checkLoopThread("Future.setResult");
+    if (state != PENDING) {
+      throw alreadyDone("setResult");
+    }
+    result = value;
+    complete(RESULT);
+  }
+
+  /**
+   * Completes it with a failure and schedules its done callbacks.
+   *
+   * @param error the failure; a {@link CancelledException} cancels it instead
+   * @throws InvalidStateException if already done
+   */
+  public final void setException(Throwable error) {
+    loop.checkLoopThread("Future.setException");
+    Objects.requireNonNull(error, "error");
+    if (state != PENDING) {
+      throw alreadyDone("setException");
+    }
+    if (error instanceof CancelledException c) {
+      cancelMessage = c.getMessage();
+      complete(CANCELLED);
+      return;
+    }
+    failure = error;
+    complete(FAILED);
+  }
+
+  /**
+   * Cancels it if it is pending.
+   *
+   * @return whether it was pending (and is now cancelled)
+   */
+  public boolean cancel() {
+    return cancel(null);
+  }
+
+  /**
+   * Cancels it if it is pending.
+   *
+   * @param message passed to the {@link CancelledException} its waiters get, may be null
+   * @return whether it was pending (and is now cancelled)
+   */
+  public boolean cancel(String message) {
+    loop.checkLoopThread("Future.cancel");
+    if (state != PENDING) {
+      return false;
+    }
+    cancelMessage = message;
+    complete(CANCELLED);
+    return true;
+  }
+
+  /**
+   * Adds a callback that runs (through {@link EventLoop#callSoon}) once it is done; scheduled at
+   * once if it is already done.
+   *
+   * @param callback receives this future
+   */
+  @SuppressWarnings("unchecked")
+  public final void addDoneCallback(Consumer<? super Future<T>> callback) {
+    loop.checkLoopThread("Future.addDoneCallback");
+    Objects.requireNonNull(callback, "callback");
+    if (state != PENDING) {
+      loop.callSoon(new DoneCall<>(callback, this));
+      return;
+    }
+    Object cbs = callbacks;
+    if (cbs == null) {
+      callbacks = callback;
+    } else if (cbs instanceof ArrayList<?> list) {
+      ((ArrayList<Object>) list).add(callback);
+    } else {
+      ArrayList<Object> list = new ArrayList<>(4);
+      list.add(cbs);
+      list.add(callback);
+      callbacks = list;
+    }
+  }
+
+  /**
+   * @param callback a callback added before
+   * @return how many registrations of it were removed
+   */
+  public final int removeDoneCallback(Consumer<? super Future<T>> callback) {
+    loop.checkLoopThread("Future.removeDoneCallback");
+    Object cbs = callbacks;
+    if (cbs == callback) {
+      callbacks = null;
+      return 1;
+    }
+    if (cbs instanceof ArrayList<?> list) {
+      int before = list.size();
+      list.removeIf(c -> c == callback);
+      return before - list.size();
+    }
+    return 0;
+  }
+
+  /**
+   * Waits for the result from a thread that is not the loop's. Any thread but the loop's.
+   *
+   * @return the result
+   * @throws BlockingOperationException on the loop's thread or in one of its tasks
+   * @throws ExecutionException around its failure
+   * @throws java.util.concurrent.CancellationException if it was cancelled
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public final T get() throws InterruptedException, ExecutionException {
+    refuseBlockingOnLoop("get");
+    CompletableFuture<T> cf = toCompletableFuture();
+    try {
+      return Blocking.<T, Exception>call(cf::get);
+    } catch (InterruptedException | ExecutionException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * Like {@link #get()}, bounded.
+   *
+   * @param timeout how long to wait
+   * @param unit its unit
+   * @return the result
+   * @throws TimeoutException if it is not done in time
+   * @throws ExecutionException around its failure
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public final T get(long timeout, TimeUnit unit)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    refuseBlockingOnLoop("get");
+    CompletableFuture<T> cf = toCompletableFuture();
+    try {
+      return Blocking.<T, Exception>call(() -> cf.get(timeout, unit));
+    } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * A {@link CompletableFuture} completed when this one is; cancelling it does not cancel this one.
+   * Any thread (off the loop, the link is made through {@link EventLoop#callSoonThreadSafe}).
+   *
+   * @return a new CompletableFuture following this one
+   */
+  public final CompletableFuture<T> toCompletableFuture() {
+    CompletableFuture<T> cf = new CompletableFuture<>();
+    Runnable link = () -> addDoneCallback(f -> f.copyTo(cf));
+    if (loop.onLoopThread()) {
+      link.run();
+    } else {
+      loop.callSoonThreadSafe(link);
+    }
+    return cf;
+  }
+
+  final void copyTo(CompletableFuture<T> cf) {
+    switch (state) {
+      case RESULT -> cf.complete(result);
+      case CANCELLED -> cf.completeExceptionally(new CancelledException(cancelMessage));
+      case FAILED -> {
+        markRetrieved();
+        cf.completeExceptionally(failure);
+      }
+      default -> throw new AssertionError("pending");
+    }
+  }
+
+  private void refuseBlockingOnLoop(String method) {
+    if (loop.onLoopThread()) {
+      throw new BlockingOperationException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" called Future."
+              + method
+              + "() on loop \""
+              + loop.name()
+              + "\"'s own thread, where blocking stalls every task and can never see the result;"
+              + " in a task use Tasks.await(future), in a callback use addDoneCallback");
+    }
+  }
+
+  /** Result for await and result(), the loop thread having been checked. */
+  final T reportResult() {
+    switch (state) {
+      case RESULT -> {
+        return result;
+      }
+      case CANCELLED -> throw new CancelledException(cancelMessage);
+      case FAILED -> {
+        markRetrieved();
+        throw rethrowable(failure);
+      }
+      default -> throw notDone("result");
+    }
+  }
+
+  final boolean pendingPlain() {
+    return state == PENDING;
+  }
+
+  final boolean failedPlain() {
+    return state == FAILED;
+  }
+
+  final Throwable failurePlain() {
+    return failure;
+  }
+
+  static RuntimeException rethrowable(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new CompletionException(t);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void complete(int newState) {
+    state = newState;
+    onDone();
+    Object cbs = callbacks;
+    callbacks = null;
+    if (cbs == null) {
+      return;
+    }
+    if (cbs instanceof ArrayList<?> list) {
+      for (Object c : list) {
+        loop.callSoon(new DoneCall<>((Consumer<? super Future<T>>) c, this));
+      }
+    } else {
+      loop.callSoon(new DoneCall<>((Consumer<? super Future<T>>) cbs, this));
+    }
+  }
+
+  final void markRetrieved() {
+    FailureReport r = report;
+    if (r != null) {
+      r.retrieved = true;
+    }
+  }
+
+  /** Hook for subclasses, run when it completes, before its callbacks are scheduled. */
+  void onDone() {}
+
+  private InvalidStateException notDone(String method) {
+    return new InvalidStateException(
+        "thread \""
+            + Thread.currentThread().getName()
+            + "\" called "
+            + method
+            + "() on "
+            + this
+            + ", which is not done yet; await it in a task or use addDoneCallback");
+  }
+
+  private InvalidStateException alreadyDone(String method) {
+    return new InvalidStateException(
+        "thread \""
+            + Thread.currentThread().getName()
+            + "\" called "
+            + method
+            + "() on "
+            + this
+            + ", which is already done; a future completes once");
+  }
+
+  final String stateName() {
+    return switch (state) {
+      case PENDING -> "pending";
+      case RESULT -> "finished";
+      case FAILED -> "failed: " + failure;
+      default -> "cancelled";
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "Future[" + stateName() + "]";
+  }
+
+  /** A done callback bound to its future: one allocation per callback, no capture. */
+  private record DoneCall<T>(Consumer<? super Future<T>> callback, Future<T> future)
+      implements Runnable {
+    @Override
+    public void run() {
+      callback.accept(future);
+    }
+
+    @Override
+    public String toString() {
+      return "done callback " + callback + " of " + future;
+    }
+  }
+}

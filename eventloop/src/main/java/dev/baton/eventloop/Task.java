@@ -1,0 +1,180 @@
+package dev.baton.eventloop;
+
+import dev.baton.eventloop.internal.ContinuationStrand;
+import dev.baton.eventloop.internal.Strand;
+import dev.baton.eventloop.internal.VirtualThreadStrand;
+import java.util.function.Consumer;
+
+/**
+ * A task: sequential code ({@link TaskBody}) that runs on the loop one step at a time and suspends
+ * only at {@link Tasks#await}; also the {@link Future} of its result. Created by {@link
+ * EventLoop#createTask}.
+ *
+ * <h2>Cancellation</h2>
+ *
+ * <p>{@link #cancel()} delivers a {@link CancelledException} at the task's current await (or at its
+ * first step if it has not started, or at its next await if it is running): the future it awaits is
+ * cancelled, as in asyncio. The task may catch the exception to clean up; if it lets it propagate,
+ * it ends cancelled; if it swallows it, it goes on. Cancel scopes ({@link Tasks#timeout}) are
+ * stricter: once expired, every await inside them fails until they exit.
+ *
+ * <p>Threading: loop-only, like {@link Future}.
+ *
+ * @param <T> the result type
+ */
+public final class Task<T> extends Future<T> {
+  private final String name;
+  private final TaskBody<T> body;
+  final Strand strand;
+
+  /** Runs one step; scheduled with callSoon. One per task, so scheduling a step allocates none. */
+  private final Runnable step = new Step();
+
+  /** Done callback that schedules the next step; one per task. */
+  final Consumer<Future<?>> wakeup = f -> loop.callSoon(step);
+
+  /** What the suspended task awaits, null while it runs. Loop thread only (like all below). */
+  Future<?> waitingOn;
+
+  /** A cancellation to deliver at the next await. */
+  private boolean cancelPending;
+
+  private String cancelPendingMessage;
+
+  /** Cancellation requests not withdrawn by {@link #uncancel()} (asyncio's cancelling()). */
+  private int cancelRequests;
+
+  /** Innermost active cancel scope of this task, null when none. */
+  CancelScope scope;
+
+  Task(EventLoop loop, String name, TaskBody<T> body, TaskMechanism mechanism) {
+    super(loop);
+    this.name = name;
+    this.body = body;
+    this.strand =
+        mechanism == TaskMechanism.CONTINUATIONS
+            ? new ContinuationStrand(this::runBody)
+            : new VirtualThreadStrand(loop.name() + "/" + name, this::runBody, loop::handOver);
+    loop.callSoon(step);
+  }
+
+  /**
+   * @return the task's name
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * Requests cancellation: a {@link CancelledException} is delivered at the task's current (or
+   * next) await. Loop-only.
+   *
+   * @param message carried by the exception, may be null
+   * @return false if the task is already done, true otherwise
+   */
+  @Override
+  public boolean cancel(String message) {
+    loop.checkLoopThread("Task.cancel");
+    if (!pendingPlain()) {
+      return false;
+    }
+    cancelRequests++;
+    cancelPending = true;
+    cancelPendingMessage = message;
+    Future<?> w = waitingOn;
+    if (w != null) {
+      w.cancel(message);
+    }
+    return true;
+  }
+
+  /**
+   * @return how many cancellation requests are outstanding (asyncio's {@code cancelling()})
+   */
+  public int cancelling() {
+    loop.checkLoopThread("Task.cancelling");
+    return cancelRequests;
+  }
+
+  /**
+   * Withdraws one cancellation request, as a timeout scope does when it turns its own cancellation
+   * into a timeout. When none is left, a cancellation not yet delivered is dropped.
+   *
+   * @return the requests left
+   */
+  public int uncancel() {
+    loop.checkLoopThread("Task.uncancel");
+    if (cancelRequests > 0) {
+      cancelRequests--;
+      if (cancelRequests == 0) {
+        cancelPending = false;
+      }
+    }
+    return cancelRequests;
+  }
+
+  /** Throws the cancellation this task must see now, if any. Called by await, on the task. */
+  void throwIfCancelled() {
+    if (cancelPending) {
+      cancelPending = false;
+      throw new CancelledException(cancelPendingMessage);
+    }
+    for (CancelScope s = scope; s != null; s = s.parent) {
+      if (s.cancelled) {
+        throw new CancelledException(s.message);
+      }
+    }
+  }
+
+  private void step() {
+    if (!pendingPlain()) {
+      return;
+    }
+    Task<?> previous = loop.currentTask;
+    loop.currentTask = this;
+    try {
+      strand.resume();
+    } finally {
+      loop.currentTask = previous;
+    }
+  }
+
+  private void runBody() {
+    EventLoop.enterTaskThread(loop);
+    T value;
+    try {
+      throwIfCancelled();
+      value = body.run();
+    } catch (CancelledException e) {
+      super.cancel(e.getMessage());
+      return;
+    } catch (Throwable e) {
+      setException(e);
+      return;
+    }
+    setResult(value);
+  }
+
+  @Override
+  void onDone() {
+    loop.taskDone(this);
+  }
+
+  @Override
+  public String toString() {
+    return "Task[" + name + ", " + stateName() + "]";
+  }
+
+  /** One step of the task, as the loop's logs and watchdog name it. */
+  private final class Step implements Runnable {
+    @Override
+    public void run() {
+      step();
+    }
+
+    @Override
+    public String toString() {
+      return "task \"" + name + "\"";
+    }
+  }
+}

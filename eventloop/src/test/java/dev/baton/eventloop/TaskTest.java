@@ -1,0 +1,353 @@
+package dev.baton.eventloop;
+
+import static dev.baton.eventloop.Tasks.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@SuppressWarnings("resource")
+class TaskTest {
+
+  static List<TaskMechanism> mechanisms() {
+    return Mechanisms.all();
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void runReturnsMainsResultAndAwaitGivesOtherTasksResults(TaskMechanism m) {
+    int result =
+        EventLoop.run(
+            "t",
+            m,
+            () -> {
+              EventLoop loop = EventLoop.current();
+              Task<Integer> a = loop.createTask("a", () -> 20);
+              Task<Integer> b = loop.createTask("b", () -> 22);
+              return await(a) + await(b);
+            });
+    assertThat(result).isEqualTo(42);
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void onlyOneTaskRunsAtATimeAndSwitchesOnlyAtAwait(TaskMechanism m) {
+    List<String> log = new ArrayList<>();
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          EventLoop loop = EventLoop.current();
+          List<Task<Void>> tasks = new ArrayList<>();
+          for (String name : List.of("x", "y")) {
+            tasks.add(
+                loop.createTask(
+                    name,
+                    () -> {
+                      for (int i = 0; i < 3; i++) {
+                        log.add(name + i + "-start");
+                        // no await here: nothing else may run in between
+                        log.add(name + i + "-end");
+                        Tasks.sleep(Duration.ZERO);
+                      }
+                      return null;
+                    }));
+          }
+          for (Task<Void> t : tasks) {
+            await(t);
+          }
+          return null;
+        });
+    assertThat(log)
+        .containsExactly(
+            "x0-start",
+            "x0-end",
+            "y0-start",
+            "y0-end",
+            "x1-start",
+            "x1-end",
+            "y1-start",
+            "y1-end",
+            "x2-start",
+            "x2-end",
+            "y2-start",
+            "y2-end");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void taskCodeMayCallLoopOnlyMethods(TaskMechanism m) {
+    String ran =
+        EventLoop.run(
+            "t",
+            m,
+            () -> {
+              EventLoop loop = EventLoop.current();
+              Future<String> f = loop.createFuture();
+              loop.callLater(Duration.ofMillis(5), () -> f.setResult("timer"));
+              return await(f);
+            });
+    assertThat(ran).isEqualTo("timer");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void failuresPropagateThroughAwait(TaskMechanism m) {
+    assertThatThrownBy(
+            () ->
+                EventLoop.run(
+                    "t",
+                    m,
+                    () -> {
+                      Task<Void> bad =
+                          EventLoop.current()
+                              .createTask(
+                                  "bad",
+                                  () -> {
+                                    throw new IllegalArgumentException("bad input");
+                                  });
+                      return await(bad);
+                    }))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("bad input");
+    assertThatThrownBy(
+            () ->
+                EventLoop.run(
+                    "t",
+                    m,
+                    () -> {
+                      throw new IOException("checked");
+                    }))
+        .isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(IOException.class);
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void cancelDeliversCancelledExceptionAtTheCurrentAwaitAndTheTaskMayCleanUp(TaskMechanism m) {
+    List<String> log = new ArrayList<>();
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          EventLoop loop = EventLoop.current();
+          Future<Void> never = loop.createFuture();
+          Task<String> t =
+              loop.createTask(
+                  "waiter",
+                  () -> {
+                    try {
+                      await(never);
+                      return "not cancelled";
+                    } catch (CancelledException e) {
+                      log.add("cleanup: " + e.getMessage());
+                      throw e;
+                    }
+                  });
+          Tasks.sleep(Duration.ofMillis(1));
+          assertThat(t.cancel("stop it")).isTrue();
+          assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);
+          assertThat(t.isCancelled()).isTrue();
+          assertThat(never.isCancelled()).isTrue();
+          return null;
+        });
+    assertThat(log).containsExactly("cleanup: stop it");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void aTaskCancelledBeforeItStartsNeverRunsItsBody(TaskMechanism m) {
+    boolean[] ran = {false};
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          Task<Void> t =
+              EventLoop.current()
+                  .createTask(
+                      "early",
+                      () -> {
+                        ran[0] = true;
+                        return null;
+                      });
+          t.cancel();
+          assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);
+          return null;
+        });
+    assertThat(ran[0]).isFalse();
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void aTaskThatSwallowsCancellationGoesOn(TaskMechanism m) {
+    String r =
+        EventLoop.run(
+            "t",
+            m,
+            () -> {
+              EventLoop loop = EventLoop.current();
+              Task<String> t =
+                  loop.createTask(
+                      "stubborn",
+                      () -> {
+                        try {
+                          Tasks.sleep(Duration.ofHours(1));
+                        } catch (CancelledException e) {
+                          // swallowed
+                        }
+                        Tasks.sleep(Duration.ofMillis(1));
+                        return "survived";
+                      });
+              Tasks.sleep(Duration.ofMillis(1));
+              t.cancel();
+              return await(t);
+            });
+    assertThat(r).isEqualTo("survived");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void awaitOutsideATaskIsMisuse(TaskMechanism m) {
+    assertThatThrownBy(() -> await(new CompletableFutureHolder().future()))
+        .isInstanceOf(AwaitOutsideTaskException.class);
+    AtomicReference<Throwable> inCallback = new AtomicReference<>();
+    try (EventLoop loop = new EventLoop("t", m)) {
+      Future<String> f = loop.createFuture();
+      loop.callSoon(
+          () -> {
+            try {
+              await(f);
+            } catch (Throwable e) {
+              inCallback.set(e);
+            }
+            loop.stop();
+          });
+      loop.runForever();
+    }
+    assertThat(inCallback.get())
+        .isInstanceOf(AwaitOutsideTaskException.class)
+        .hasMessageContaining("callback");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void blockingGetOnTheLoopFailsFastAndWorksFromOtherThreads(TaskMechanism m) throws Exception {
+    EventLoop loop = new EventLoop("t", m);
+    AtomicReference<Throwable> onLoop = new AtomicReference<>();
+    AtomicReference<Throwable> inTask = new AtomicReference<>();
+    Future<String> f = loop.createFuture();
+    loop.callSoon(
+        () -> {
+          try {
+            f.get();
+          } catch (Throwable e) {
+            onLoop.set(e);
+          }
+        });
+    loop.createTask(
+        "getter",
+        () -> {
+          try {
+            f.get(1, TimeUnit.SECONDS);
+          } catch (Throwable e) {
+            inTask.set(e);
+          }
+          return null;
+        });
+    CompletableFuture<String> fromOutside = new CompletableFuture<>();
+    Thread outsider =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    fromOutside.complete(f.get(30, TimeUnit.SECONDS));
+                  } catch (Throwable e) {
+                    fromOutside.completeExceptionally(e);
+                  }
+                });
+    loop.callLater(Duration.ofMillis(20), () -> f.setResult("done"));
+    Thread runner = Thread.ofPlatform().start(() -> loop.runUntilComplete(f));
+    assertThat(fromOutside.get(30, TimeUnit.SECONDS)).isEqualTo("done");
+    runner.join(30_000);
+    outsider.join(30_000);
+    assertThat(onLoop.get())
+        .isInstanceOf(BlockingOperationException.class)
+        .hasMessageContaining("Tasks.await");
+    assertThat(inTask.get()).isInstanceOf(BlockingOperationException.class);
+    loop.close();
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void bridgesToAndFromCompletableFuture(TaskMechanism m) throws Exception {
+    EventLoop loop = new EventLoop("t", m);
+    Thread runner = Thread.ofPlatform().start(loop::runForever);
+    CompletableFuture<String> viaTask =
+        loop.runCoroutineThreadSafe(
+            "bridge",
+            () -> {
+              CompletableFuture<String> outside =
+                  CompletableFuture.supplyAsync(() -> "from a pool thread");
+              String s = await(EventLoop.current().wrapFuture(outside));
+              String t =
+                  await(EventLoop.current().runInExecutor(() -> Thread.currentThread().getName()));
+              return s + " / " + t;
+            });
+    assertThat(viaTask.get(30, TimeUnit.SECONDS)).startsWith("from a pool thread / t-executor-");
+    CompletableFuture<String> failing =
+        loop.runCoroutineThreadSafe(
+            "failing",
+            () -> {
+              throw new IllegalStateException("nope");
+            });
+    assertThatThrownBy(() -> failing.get(30, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IllegalStateException.class);
+    loop.callSoonThreadSafe(loop::stop);
+    runner.join(30_000);
+    loop.close();
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void runCancelsWhatIsLeftWhenMainEnds(TaskMechanism m) {
+    List<String> log = new ArrayList<>();
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          EventLoop.current()
+              .createTask(
+                  "forever",
+                  () -> {
+                    try {
+                      Tasks.sleep(Duration.ofHours(1));
+                    } catch (CancelledException e) {
+                      log.add("cancelled at exit");
+                      throw e;
+                    }
+                    return null;
+                  });
+          Tasks.sleep(Duration.ofMillis(1));
+          return null;
+        });
+    assertThat(log).containsExactly("cancelled at exit");
+  }
+
+  /** A future of no loop's task: awaiting it outside a task must fail before touching it. */
+  private static final class CompletableFutureHolder {
+    Future<String> future() {
+      return null;
+    }
+  }
+}
