@@ -1,21 +1,28 @@
 package dev.baton.bench;
 
+import dev.baton.gil.Gil;
+import dev.baton.gil.GilPolicy;
+import dev.baton.gil.GilRuntime;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Two threads taking turns: each operation is acquire, one increment, release, with the other
- * thread waiting, so a fair lock hands off on nearly every release. Time per operation per thread.
+ * thread waiting, so a fair lock (or the FAIR GIL) hands off on nearly every release. Time per
+ * operation per thread.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -26,6 +33,21 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class HandoffBench {
   private final ReentrantLock fair = new ReentrantLock(true);
+  private GilRuntime runtime;
+  private Gil gil;
+
+  /** Builds a FAIR runtime. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    runtime = GilRuntime.builder().name("bench").policy(GilPolicy.FAIR).watchdogOff().build();
+    gil = runtime.gil();
+  }
+
+  /** Closes it. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    runtime.close();
+  }
 
   /** Guarded by the lock the benchmark takes. */
   private int counter;
@@ -40,6 +62,19 @@ public class HandoffBench {
       return ++counter;
     } finally {
       fair.unlock();
+    }
+  }
+
+  /**
+   * @return the counter, incremented holding a FAIR GIL contended by 2 threads
+   */
+  @Benchmark
+  public int gil() {
+    gil.acquire();
+    try {
+      return ++counter;
+    } finally {
+      gil.release();
     }
   }
 }

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.profile.GCProfiler;
 import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.NoBenchmarksException;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
@@ -152,15 +153,21 @@ public final class BenchMain {
     if (profile.gcProfiler) {
       options.addProfiler(GCProfiler.class);
     }
+    boolean jmhRan = true;
     try {
       new Runner(options.build()).run();
+    } catch (NoBenchmarksException e) {
+      jmhRan = false;
+      if (only == null) {
+        failures.add("JMH: the jar holds no benchmarks");
+      } // else a subset (--only) that names scenarios alone
     } catch (RunnerException e) {
       failures.add("JMH: " + e.getMessage());
       e.printStackTrace();
     }
-    if (Files.exists(jmhJson)) {
+    if (jmhRan && Files.exists(jmhJson)) {
       results.addJmh(jmhJson);
-    } else {
+    } else if (jmhRan) {
       failures.add("JMH wrote no result file");
     }
 

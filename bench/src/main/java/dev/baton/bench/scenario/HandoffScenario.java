@@ -1,5 +1,8 @@
 package dev.baton.bench.scenario;
 
+import dev.baton.gil.Gil;
+import dev.baton.gil.GilPolicy;
+import dev.baton.gil.GilRuntime;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -8,8 +11,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * acquire; the waiter records how long after the stamp it runs. Two threads ping-pong so that every
  * release is a hand-off.
  *
- * <p>Keys: {@code lock_p50_us}, {@code lock_p99_us}, {@code lock_max_us}, {@code lock_per_s} for a
- * fair {@link ReentrantLock} (the peer).
+ * <p>Keys: {@code fair_p50_us}, {@code fair_p99_us}, {@code fair_max_us}, {@code fair_per_s} for
+ * the GIL with policy FAIR (plain {@code release()}, FIFO hand-off to the waiter), and the same
+ * with prefix {@code lock} for a fair {@link ReentrantLock} (the peer). The CPYTHON policy is not
+ * measured this way: it lets the releaser take the GIL back before the waiter, so a release is not
+ * a hand-off.
  */
 final class HandoffScenario implements Scenario {
 
@@ -42,6 +48,30 @@ final class HandoffScenario implements Scenario {
               }
             });
     peer.measure(handoffs, out, "lock");
+
+    try (GilRuntime runtime =
+        GilRuntime.builder().name("handoff").policy(GilPolicy.FAIR).watchdogOff().build()) {
+      Handoff<Gil> gil =
+          new Handoff<>(
+              runtime.gil(),
+              new Handoff.Ops<>() {
+                @Override
+                public void acquire(Gil g) {
+                  g.acquire();
+                }
+
+                @Override
+                public void release(Gil g) {
+                  g.release();
+                }
+
+                @Override
+                public boolean hasWaiter(Gil g) {
+                  return g.waitingThreads() > 0;
+                }
+              });
+      gil.measure(handoffs, out, "fair");
+    }
   }
 
   /**
@@ -78,6 +108,7 @@ final class HandoffScenario implements Scenario {
       Samples b = new Samples(handoffs / 2 + 1);
       int each = handoffs / 2;
       long start = System.nanoTime();
+      ops.acquire(lock); // before the partner starts, so the roles cannot swap
       Thread other = Thread.ofPlatform().name("handoff-b").start(() -> pingPong(false, each, b));
       pingPong(true, each, a);
       other.join(TimeUnit.SECONDS.toMillis(60));
@@ -90,14 +121,12 @@ final class HandoffScenario implements Scenario {
     }
 
     /**
-     * The first thread takes the lock, then both alternate: wait until the partner is queued,
+     * The first thread holds the lock already; both alternate: wait until the partner is queued,
      * stamp, release, acquire again (queued behind the partner), record the gap.
      */
     private void pingPong(boolean first, int rounds, Samples samples) {
       try {
-        if (first) {
-          ops.acquire(lock);
-        } else {
+        if (!first) {
           ops.acquire(lock);
           samples.add(System.nanoTime() - stamp);
         }

@@ -12,6 +12,9 @@ public final class Scenarios {
   public static List<Scenario> all() {
     return List.of(
         new HandoffScenario(),
+        new GilCpuScenario(),
+        new GilFairnessScenario(),
+        new ConvoyScenario(),
         new LoopLatencyScenario(),
         new TimerLatenessScenario(),
         new TcpEchoScenario(),

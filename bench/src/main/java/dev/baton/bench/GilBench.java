@@ -1,0 +1,137 @@
+package dev.baton.bench;
+
+import dev.baton.bench.scenario.Work;
+import dev.baton.gil.Gil;
+import dev.baton.gil.GilPolicy;
+import dev.baton.gil.GilRuntime;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The GIL on one thread: uncontended acquire+release (peers in {@link LockBench}, same run), a
+ * checkpoint with no drop requested, and a tight CPU loop with and without a checkpoint per
+ * iteration.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class GilBench {
+  static final int LOOP = 1_000;
+
+  private GilRuntime runtime;
+  private Gil gil;
+
+  /** Guarded by the GIL in {@link #acquireRelease()}. */
+  private int counter;
+
+  private long seed = 42;
+
+  /** Builds a FAIR runtime. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    runtime = GilRuntime.builder().name("bench").policy(GilPolicy.FAIR).build();
+    gil = runtime.gil();
+  }
+
+  /** Closes it. */
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    runtime.close();
+  }
+
+  /** The benchmarks that need the GIL held take it for the iteration, on the benchmark thread. */
+  @State(Scope.Thread)
+  public static class Held {
+    Gil gil;
+
+    /**
+     * @param bench the runtime's state
+     */
+    @Setup(Level.Iteration)
+    public void take(GilBench bench) {
+      gil = bench.gil;
+      gil.acquire();
+    }
+
+    /** Gives it back. */
+    @TearDown(Level.Iteration)
+    public void give() {
+      gil.release();
+    }
+  }
+
+  /**
+   * @return the counter, incremented holding the GIL
+   */
+  @Benchmark
+  public int acquireRelease() {
+    gil.acquire();
+    try {
+      return ++counter;
+    } finally {
+      gil.release();
+    }
+  }
+
+  /**
+   * @param held the GIL, held by this thread
+   * @return the counter, read after a checkpoint
+   */
+  @Benchmark
+  public int checkpoint(Held held) {
+    held.gil.checkpoint();
+    return counter;
+  }
+
+  /**
+   * @return the counter: the cost of a benchmark that does nothing, for reference
+   */
+  @Benchmark
+  public int baseline() {
+    return counter;
+  }
+
+  /**
+   * @return the last value of {@value #LOOP} dependent CPU steps; time is per step
+   */
+  @Benchmark
+  @OperationsPerInvocation(LOOP)
+  public long loopPlain() {
+    long x = seed;
+    for (int i = 0; i < LOOP; i++) {
+      x = Work.step(x);
+    }
+    return x;
+  }
+
+  /**
+   * @param held the GIL, held by this thread
+   * @return the same loop's value, with a checkpoint per step; time is per step
+   */
+  @Benchmark
+  @OperationsPerInvocation(LOOP)
+  public long loopWithCheckpoint(Held held) {
+    Gil g = held.gil;
+    long x = seed;
+    for (int i = 0; i < LOOP; i++) {
+      x = Work.step(x);
+      g.checkpoint();
+    }
+    return x;
+  }
+}
