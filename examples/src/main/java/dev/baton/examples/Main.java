@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       TourCommand.class,
       CpuCommand.class,
       IoCommand.class,
+      GilCommand.class,
+      ConvoyCommand.class,
       CrashCommand.class,
       CommandLine.HelpCommand.class
     })

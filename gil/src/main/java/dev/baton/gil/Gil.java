@@ -187,6 +187,13 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   /** FAIR: every other waiter. Guarded by mutex. */
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
 
+  /**
+   * FAIR: the waiter granted the GIL that has not woken up yet, or null. Guarded by mutex. A thread
+   * coming back from I/O may take such a grant over (see awaitFair) instead of waiting for the
+   * grantee to wake, run to a checkpoint and hand the GIL on.
+   */
+  private Waiter inFlight;
+
   // Statistics and watchdog state, guarded by mutex.
   private long handOffs;
   private long dropRequests;
@@ -690,6 +697,9 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
         tenureStartNanos = holdStartNanos;
         return;
       }
+      if (policy == GilPolicy.FAIR && comingBack && takeOverInFlightGrant(me, start)) {
+        return;
+      }
       interrupted =
           policy == GilPolicy.FAIR ? awaitFair(me, comingBack, start) : awaitCpython(me, start);
     } finally {
@@ -707,7 +717,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * @return whether the thread was interrupted while waiting
    */
   private boolean awaitFair(Thread me, boolean comingBack, long start) {
-    Waiter waiter = new Waiter(me, mutex.newCondition());
+    Waiter waiter = new Waiter(me, mutex.newCondition(), comingBack, start);
     (comingBack ? returning : queue).addLast(waiter);
     boolean interrupted = false;
     long seen = acquisitionsOpaque();
@@ -742,10 +752,40 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       seen = acquisitionsOpaque();
       deadline = System.nanoTime() + (landed ? intervalNanos : RETRY_NANOS);
     }
+    if (inFlight == waiter) {
+      inFlight = null;
+    }
     long now = System.nanoTime();
     beganTenure(me).waited(now - start);
     waitTimes.record(now - start);
     return interrupted;
+  }
+
+  /**
+   * FAIR, mutex held, {@code waiters} counts the caller, which comes back from a blocking section:
+   * when the GIL was granted to a waiter that has not woken up yet, and that waiter has waited less
+   * than one interval, the caller takes the GIL now and the grantee goes back to the head of its
+   * queue, keeping its turn. This saves the I/O thread two wake-ups (the grantee's and its own);
+   * the bound on the grantee's wait keeps CPU-bound threads from starving.
+   *
+   * @return whether the caller now holds the GIL
+   */
+  private boolean takeOverInFlightGrant(Thread me, long start) {
+    Waiter grantee = inFlight;
+    if (grantee == null || holder != grantee.thread || start - grantee.since >= intervalNanos) {
+      return false;
+    }
+    grantee.granted = false;
+    (grantee.comingBack ? returning : queue).addFirst(grantee);
+    inFlight = null;
+    holder = me;
+    acquisitions++;
+    tenureStartNanos = System.nanoTime();
+    GATE.setOpaque(this, me);
+    // the caller stops waiting, the grantee waits again: the count is unchanged
+    beganTenure(me);
+    waitTimes.record(tenureStartNanos - start);
+    return true;
   }
 
   /**
@@ -905,6 +945,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     handOffs++;
     waitersDec();
     waiter.granted = true;
+    inFlight = waiter;
     waiter.wake.signal();
   }
 
@@ -988,11 +1029,18 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   private static final class Waiter {
     final Thread thread;
     final Condition wake;
+    final boolean comingBack;
+
+    /** When the thread started waiting (nanoTime). */
+    final long since;
+
     boolean granted;
 
-    Waiter(Thread thread, Condition wake) {
+    Waiter(Thread thread, Condition wake, boolean comingBack, long since) {
       this.thread = thread;
       this.wake = wake;
+      this.comingBack = comingBack;
+      this.since = since;
     }
   }
 

@@ -89,6 +89,45 @@ class GilTest {
 
   @ParameterizedTest
   @EnumSource(GilPolicy.class)
+  void exclusionHoldsWhenThreadsComeBackFromBlockingSections(GilPolicy policy) throws Exception {
+    // threads coming back from I/O take the fast paths of both policies (FAIR: priority queue and
+    // in-flight grant take-over); a plain counter must still never lose an update
+    GilRuntime runtime = runtime(policy);
+    Gil gil = runtime.gil();
+    long[] counter = new long[1];
+    int perThread = 3_000;
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < 3; t++) {
+      workers.add(
+          runtime.startThread(
+              "io-" + t,
+              () -> {
+                for (int i = 0; i < perThread; i++) {
+                  long v = counter[0];
+                  counter[0] = v + 1;
+                  Blocking.run(Thread::yield);
+                  gil.checkpoint();
+                }
+              }));
+    }
+    workers.add(
+        runtime.startThread(
+            "cpu",
+            () -> {
+              for (int i = 0; i < perThread * 50; i++) {
+                long v = counter[0];
+                counter[0] = v + 1;
+                gil.checkpoint();
+              }
+            }));
+    for (Thread w : workers) {
+      join(w);
+    }
+    assertThat(counter[0]).isEqualTo(3L * perThread + perThread * 50L);
+  }
+
+  @ParameterizedTest
+  @EnumSource(GilPolicy.class)
   void readModifyWriteWithCheckpointInsideCanLoseAnUpdate(GilPolicy policy) throws Exception {
     Gil gil = runtime(policy).gil();
     int[] x = new int[1];

@@ -86,6 +86,11 @@ public final class Proof implements Callable<Integer> {
     PrintStream stdout = System.out;
     Path report = Files.createTempDirectory("baton-proof-report-");
     List<String> argv = new ArrayList<>(List.of("-m", mode, "-t", tests, "-r", report.toString()));
+    if (Runtime.version().feature() >= 24) {
+      // JCTools (the event loop's queues) still reads fields through sun.misc.Unsafe; allow it
+      // quietly in the forked VMs rather than print the JDK's deprecation banner in every fork.
+      argv.addAll(List.of("-jvmArgsPrepend", "--sun-misc-unsafe-memory-access=allow"));
+    }
     if (cpus > 0) {
       argv.addAll(List.of("-c", Integer.toString(cpus)));
     }

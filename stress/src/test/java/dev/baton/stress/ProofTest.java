@@ -58,7 +58,17 @@ class ProofTest {
             UnguardedIncrementRace.class,
             SynchronizedIncrement.class,
             ReentrantLockIncrement.class,
-            AtomicIncrement.class)) {
+            AtomicIncrement.class,
+            GilIncrementNoCheckpoint.class,
+            GilIncrementWithCheckpoint.class,
+            GilLockIncrement.class,
+            GilMutualExclusion.class,
+            GilHandoffVisibility.class,
+            LoopSubmissionOrder.class,
+            PlainRefcountNoGuardRace.class,
+            PlainRefcountUnderGil.class,
+            AtomicRefcountFreeThreaded.class,
+            BiasedRefcountFreeThreaded.class)) {
       assertThat(test.getAnnotation(Expects.class)).as(test.getName()).isNotNull();
     }
   }
