@@ -1,7 +1,14 @@
 package dev.baton.eventloop;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The calls a task makes: {@link #await}, {@link #sleep}, and the structured-concurrency helpers.
@@ -144,6 +151,262 @@ public final class Tasks {
    */
   public static <T> T waitFor(Future<T> future, Duration delay) {
     return timeout(delay, () -> await(future));
+  }
+
+  /**
+   * Suspends until {@code future} is done, whatever the task's cancellation state: for code that
+   * must wait for its children even while it is being cancelled (a task group's join). A {@link
+   * Task#cancel()} meanwhile cancels {@code future} (which ends the wait); the task's pending
+   * cancellation is left for its next ordinary await.
+   */
+  static void awaitIgnoringCancellation(Task<?> task, Future<?> future) {
+    if (future.pendingPlain()) {
+      task.waitingOn = future;
+      future.addDoneCallback(task.wakeup);
+      try {
+        task.strand.suspend();
+      } finally {
+        task.waitingOn = null;
+      }
+    }
+  }
+
+  /**
+   * A future of the results of all {@code futures}, in their order (asyncio's {@code gather});
+   * fails with the first failure, while the others go on. Cancelling it cancels them all. Loop-only
+   * (it does not have to be called from a task).
+   *
+   * @param futures futures of one loop; at least one
+   * @param <T> the result type
+   * @return the gathering future
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> Future<List<T>> gather(List<? extends Future<? extends T>> futures) {
+    return (Future<List<T>>) (Future<?>) gather(false, futures);
+  }
+
+  /**
+   * Like {@link #gather(List)}; with {@code returnExceptions}, a failure (or a {@link
+   * CancelledException} for a cancelled future) takes its place in the list instead of failing the
+   * gathering future.
+   *
+   * @param returnExceptions whether failures are results
+   * @param futures futures of one loop; at least one
+   * @return the gathering future: results and, with {@code returnExceptions}, throwables
+   */
+  public static Future<List<Object>> gather(
+      boolean returnExceptions, List<? extends Future<?>> futures) {
+    EventLoop loop = loopOf(futures, "gather");
+    List<Future<?>> children = List.copyOf(futures);
+    Object[] results = new Object[children.size()];
+    int[] left = {children.size()};
+    Future<List<Object>> outer =
+        new Future<>(loop) {
+          @Override
+          public boolean cancel(String message) {
+            boolean any = false;
+            for (Future<?> c : children) {
+              any |= c.cancel(message);
+            }
+            return super.cancel(message) || any;
+          }
+        };
+    for (int i = 0; i < children.size(); i++) {
+      int index = i;
+      children
+          .get(i)
+          .addDoneCallback(
+              c -> {
+                Object value;
+                Throwable error = null;
+                if (c.isCancelled()) {
+                  error = new CancelledException("gathered " + c + " was cancelled");
+                  value = error;
+                } else if (c.failedPlain()) {
+                  c.markRetrieved();
+                  error = c.failurePlain();
+                  value = error;
+                } else {
+                  value = c.reportResult();
+                }
+                results[index] = value;
+                left[0]--;
+                if (!outer.pendingPlain()) {
+                  return;
+                }
+                if (error != null && !returnExceptions) {
+                  outer.setException(error);
+                } else if (left[0] == 0) {
+                  outer.setResult(Collections.unmodifiableList(java.util.Arrays.asList(results)));
+                }
+              });
+    }
+    return outer;
+  }
+
+  /**
+   * A future that follows {@code future} but whose cancellation does not reach it (asyncio's {@code
+   * shield}): awaiting the shield from a cancelled task cancels the wait, not the work. Loop-only.
+   *
+   * @param future the work to protect
+   * @param <T> its result type
+   * @return the shield (the future itself when it is already done)
+   */
+  public static <T> Future<T> shield(Future<T> future) {
+    Objects.requireNonNull(future, "future");
+    future.loop.checkLoopThread("shield");
+    if (!future.pendingPlain()) {
+      return future;
+    }
+    Future<T> outer = new Future<>(future.loop);
+    future.addDoneCallback(inner -> copyOutcome(inner, outer));
+    return outer;
+  }
+
+  /**
+   * Futures that complete in the order {@code futures} complete (asyncio's {@code as_completed}):
+   * the first returned completes like whichever finishes first, and so on. Loop-only.
+   *
+   * @param futures futures of one loop
+   * @param <T> the result type
+   * @return as many futures as given, in completion order
+   */
+  public static <T> List<Future<T>> asCompleted(Collection<? extends Future<? extends T>> futures) {
+    EventLoop loop = loopOf(futures, "asCompleted");
+    List<Future<T>> slots = new ArrayList<>(futures.size());
+    for (int i = 0; i < futures.size(); i++) {
+      slots.add(new Future<>(loop));
+    }
+    int[] next = {0};
+    for (Future<? extends T> f : futures) {
+      f.addDoneCallback(done -> copyOutcome(done, slots.get(next[0]++)));
+    }
+    return Collections.unmodifiableList(slots);
+  }
+
+  /** When {@link #wait} returns. */
+  public enum ReturnWhen {
+    /** As soon as any future is done. */
+    FIRST_COMPLETED,
+    /** As soon as any future fails (cancellation is not a failure here), or all are done. */
+    FIRST_EXCEPTION,
+    /** When all are done. */
+    ALL_COMPLETED
+  }
+
+  /**
+   * The outcome of {@link #wait}: the futures done and those still pending, each in input order.
+   *
+   * @param done futures done
+   * @param pending futures not done
+   * @param <T> the result type
+   */
+  public record WaitResult<T>(Set<Future<T>> done, Set<Future<T>> pending) {}
+
+  /**
+   * Suspends the current task until {@code when} holds for {@code futures}, or {@code timeout}
+   * elapses (asyncio's {@code wait}); cancels nothing.
+   *
+   * @param futures futures of the task's loop, at least one
+   * @param when the condition
+   * @param timeout the limit, or null for none
+   * @param <T> the result type
+   * @return the futures done and pending when it returns
+   */
+  public static <T> WaitResult<T> wait(
+      Collection<? extends Future<T>> futures, ReturnWhen when, Duration timeout) {
+    Task<?> task = current("wait");
+    Objects.requireNonNull(when, "when");
+    EventLoop loop = loopOf(futures, "wait");
+    if (loop != task.loop) {
+      throw new IllegalArgumentException("futures belong to loop " + loop + ", not " + task.loop);
+    }
+    Future<Void> ready = new Future<>(loop);
+    int[] left = {0};
+    for (Future<T> f : futures) {
+      if (f.pendingPlain()) {
+        left[0]++;
+      }
+    }
+    Consumer<Future<T>> onDone =
+        f -> {
+          left[0]--;
+          boolean met =
+              switch (when) {
+                case FIRST_COMPLETED -> true;
+                case FIRST_EXCEPTION -> f.failedPlain() || left[0] == 0;
+                case ALL_COMPLETED -> left[0] == 0;
+              };
+          if (met && ready.pendingPlain()) {
+            ready.setResult(null);
+          }
+        };
+    boolean metAlready =
+        left[0] == 0
+            || (when == ReturnWhen.FIRST_COMPLETED && left[0] < futures.size())
+            || (when == ReturnWhen.FIRST_EXCEPTION
+                && futures.stream().anyMatch(Future::failedPlain));
+    if (!metAlready) {
+      for (Future<T> f : futures) {
+        if (f.pendingPlain()) {
+          f.addDoneCallback(onDone);
+        }
+      }
+      TimerHandle timer = timeout == null ? null : loop.callLater(timeout, new Wake(ready));
+      try {
+        await(ready);
+      } finally {
+        if (timer != null) {
+          timer.cancel();
+        }
+        for (Future<T> f : futures) {
+          f.removeDoneCallback(onDone);
+        }
+      }
+    }
+    Set<Future<T>> done = new LinkedHashSet<>();
+    Set<Future<T>> pending = new LinkedHashSet<>();
+    for (Future<T> f : futures) {
+      (f.pendingPlain() ? pending : done).add(f);
+    }
+    return new WaitResult<>(
+        Collections.unmodifiableSet(done), Collections.unmodifiableSet(pending));
+  }
+
+  static <T> void copyOutcome(Future<? extends T> from, Future<T> to) {
+    if (!to.pendingPlain()) {
+      if (from.failedPlain()) {
+        from.markRetrieved();
+      }
+      return;
+    }
+    if (from.isCancelled()) {
+      to.cancel();
+    } else if (from.failedPlain()) {
+      from.markRetrieved();
+      to.setException(from.failurePlain());
+    } else {
+      to.setResult(from.reportResult());
+    }
+  }
+
+  private static EventLoop loopOf(Collection<? extends Future<?>> futures, String method) {
+    Objects.requireNonNull(futures, "futures");
+    if (futures.isEmpty()) {
+      throw new IllegalArgumentException(method + " needs at least one future, got none");
+    }
+    EventLoop loop = null;
+    for (Future<?> f : futures) {
+      Objects.requireNonNull(f, "futures contains null");
+      if (loop == null) {
+        loop = f.loop;
+      } else if (f.loop != loop) {
+        throw new IllegalArgumentException(
+            method + " got futures of two loops: " + loop + " and " + f.loop);
+      }
+    }
+    loop.checkLoopThread(method);
+    return loop;
   }
 
   static Task<?> current(String method) {
