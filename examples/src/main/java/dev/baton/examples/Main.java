@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       IoCommand.class,
       GilCommand.class,
       ConvoyCommand.class,
+      RefcountCommand.class,
       CrashCommand.class,
       CommandLine.HelpCommand.class
     })
