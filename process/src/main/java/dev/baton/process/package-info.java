@@ -19,14 +19,17 @@
  * Frames over the worker's stdin and stdout: {@code magic:int ("BTN" 0x01) version:byte type:byte
  * id:long length:int payload}. The parent sends INIT (codec, allow-list and limits, initializer),
  * then TASK frames (kind, the Java-serialized task or function, the arguments in the pool's codec)
- * and CANCEL frames; the worker answers READY (its pid) or INIT_FAILED, then exactly one RESULT,
- * ERROR (the task threw, its result could not be serialized, or its input was refused) or CANCELLED
- * per task, in the order it received them. A frame with a wrong magic number, version or length is
- * corruption: the reader stops, logs the offending bytes and the worker is replaced.
+ * and CANCEL frames; the worker answers READY (its pid) or INIT_FAILED, then exactly one answer per
+ * task: RESULT or ERROR (the task threw, its result could not be serialized, or its input was
+ * refused), in the order it received the tasks, or CANCELLED, at once, for a task a CANCEL frame
+ * removed before it started. A frame with a wrong magic number, version or length is corruption:
+ * the reader stops, logs the offending bytes and the worker is replaced.
  *
  * <p>The parent sends a worker at most two tasks ahead (one running, one waiting in its stdin) and
  * writes them under the pool's lock, so the oldest unanswered task of a worker is always the one it
- * is running.
+ * is running. When a worker goes idle while another holds a task sent ahead, the pool takes that
+ * task back with a CANCEL frame (a result instead means it had started), so no task waits behind a
+ * long one while a worker is free.
  *
  * <h2>Failure model</h2>
  *

@@ -199,6 +199,22 @@ class CrashRecoveryTest {
   }
 
   @Test
+  void aTaskSentAheadBehindALongOneIsTakenBackForAnIdleWorker() throws Exception {
+    Path gate = dir.resolve("gate");
+    CompletableFuture<Long> longOne =
+        pool.submit(parked(dir.resolve("long").toString(), gate.toString()));
+    pidIn(dir.resolve("long"));
+    CompletableFuture<Integer> first = pool.submit(() -> 1);
+    // sent ahead to the first worker with room: the one running the long task
+    CompletableFuture<Integer> second = pool.submit(() -> 2);
+    assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(second.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+    assertThat(longOne).isNotDone();
+    Files.writeString(gate, "open");
+    assertThat(longOne.get(30, TimeUnit.SECONDS)).isPositive();
+  }
+
+  @Test
   void cancellingQueuedTasksRemovesThemAndARunningOneWithoutInterruptKeepsItsWorker()
       throws Exception {
     long replaced = pool.workersReplaced();

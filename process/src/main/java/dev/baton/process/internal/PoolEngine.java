@@ -162,6 +162,9 @@ public final class PoolEngine implements WorkerProcess.Listener {
     WorkerProcess worker;
     ScheduledFuture<?> timer;
 
+    /** Sent ahead to a busy worker and being taken back for an idle one. */
+    boolean stealing;
+
     Job(byte[] payload, int retries) {
       this.id = ids.incrementAndGet();
       this.payload = payload;
@@ -329,10 +332,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
     for (int depth = 1; depth <= PIPELINE && !queue.isEmpty(); depth++) {
       for (int i = 0; i < workers.size() && !queue.isEmpty(); i++) {
         WorkerProcess w = workers.get(i);
-        if (!w.isReady() || w.retired || w.inFlight.size() >= depth) {
-          continue;
-        }
-        if (config.maxTasksPerWorker() > 0 && w.dispatched >= config.maxTasksPerWorker()) {
+        if (w.inFlight.size() >= depth || !canTakeLocked(w)) {
           continue;
         }
         Job job = nextLiveJobLocked();
@@ -346,6 +346,44 @@ public final class PoolEngine implements WorkerProcess.Listener {
           armTimerLocked(job);
         }
         w.send(Frame.T_TASK, job.id, job.payload);
+      }
+    }
+    if (queue.isEmpty()) {
+      stealLocked();
+    }
+  }
+
+  private boolean canTakeLocked(WorkerProcess w) {
+    return w.isReady()
+        && !w.retired
+        && (config.maxTasksPerWorker() == 0 || w.dispatched < config.maxTasksPerWorker());
+  }
+
+  /**
+   * Takes back tasks sent ahead to busy workers while other workers sit idle, so that no task waits
+   * behind a long one: a cancel frame asks the busy worker to drop it if it has not started it; its
+   * CANCELLED answer puts the task back at the front of the queue, a result means it was too late.
+   */
+  private void stealLocked() {
+    int idle = 0;
+    int stealing = 0;
+    for (WorkerProcess w : workers) {
+      if (w.inFlight.isEmpty() && canTakeLocked(w)) {
+        idle++;
+      }
+      for (Job j : w.inFlight) {
+        if (j.stealing) {
+          stealing++;
+        }
+      }
+    }
+    for (int i = 0; i < workers.size() && stealing < idle; i++) {
+      WorkerProcess v = workers.get(i);
+      Job last = v.inFlight.peekLast();
+      if (v.inFlight.size() >= 2 && !last.stealing && !last.future.isDone()) {
+        last.stealing = true;
+        stealing++;
+        v.sendCancel(last.id);
       }
     }
   }
@@ -418,6 +456,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   @Override
   public void frame(WorkerProcess worker, Frame frame) {
+    if (frame.type() == Frame.T_CANCELLED) {
+      skipped(worker, frame.id());
+      return;
+    }
     Job job;
     lock.lock();
     try {
@@ -455,6 +497,45 @@ public final class PoolEngine implements WorkerProcess.Listener {
     complete(job, worker, frame);
   }
 
+  /** The worker dropped a task before starting it: a steal or a user's cancel. */
+  private void skipped(WorkerProcess worker, long id) {
+    Job job = null;
+    lock.lock();
+    try {
+      Job head = worker.inFlight.peekFirst();
+      for (Job j : worker.inFlight) {
+        if (j.id == id) {
+          job = j;
+          break;
+        }
+      }
+      if (job != null) {
+        worker.inFlight.remove(job);
+        worker.dispatched--;
+        if (job.timer != null) {
+          job.timer.cancel(false);
+        }
+        Job next = worker.inFlight.peekFirst();
+        if (job == head && next != null) {
+          armTimerLocked(next);
+        }
+        if (job.stealing && !job.future.isDone()) {
+          job.stealing = false;
+          job.worker = null;
+          queue.addFirst(job);
+          job = null;
+        }
+        dispatchLocked();
+        finishLocked();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (job != null) {
+      job.future.completeExceptionally(new CancellationException("task " + job.id + " cancelled"));
+    }
+  }
+
   private void complete(Job job, WorkerProcess worker, Frame frame) {
     switch (frame.type()) {
       case Frame.T_RESULT -> {
@@ -476,9 +557,6 @@ public final class PoolEngine implements WorkerProcess.Listener {
         job.future.complete(value);
       }
       case Frame.T_ERROR -> job.future.completeExceptionally(remoteFailure(job, worker, frame));
-      case Frame.T_CANCELLED ->
-          job.future.completeExceptionally(
-              new CancellationException("task " + job.id + " cancelled"));
       default -> {
         worker.kill(WorkerProcess.Death.CORRUPT, 0, "unexpected frame type " + frame.type());
         job.future.completeExceptionally(
@@ -546,6 +624,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
       for (int i = behind.size() - 1; i >= 0; i--) {
         Job j = behind.get(i);
         j.worker = null;
+        j.stealing = false;
         queue.addFirst(j);
       }
       if (head != null) {
@@ -566,6 +645,11 @@ public final class PoolEngine implements WorkerProcess.Listener {
                         + worker
                         + "; the worker was killed and replaced",
                     config.taskTimeout());
+          } else if (head.stealing && death != WorkerProcess.Death.SHUTDOWN) {
+            // dropped by the worker before it died (its CANCELLED answer was lost): never ran
+            head.stealing = false;
+            head.worker = null;
+            queue.addFirst(head);
           } else if (head.retriesLeft > 0 && death != WorkerProcess.Death.SHUTDOWN) {
             head.retriesLeft--;
             head.worker = null;

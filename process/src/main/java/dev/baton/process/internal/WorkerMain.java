@@ -18,8 +18,6 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -39,10 +37,10 @@ public final class WorkerMain {
   private final ValueCodec codec;
   private final ClassLoader loader;
 
-  /** Ids of tasks cancelled before they started. Added by the reader, removed by the main loop. */
-  private final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
-
-  /** Frames from the reader thread to the main loop. */
+  /**
+   * Frames from the reader thread to the main loop. A cancel frame removes its task from here if
+   * the main loop has not taken it yet; the reader then answers for it.
+   */
   private final LinkedBlockingQueue<Frame> tasks = new LinkedBlockingQueue<>();
 
   private WorkerMain(DataOutputStream out, ValueCodec codec, ClassLoader loader) {
@@ -124,7 +122,10 @@ public final class WorkerMain {
         if (frame == null) {
           Runtime.getRuntime().halt(0);
         } else if (frame.type() == Frame.T_CANCEL) {
-          cancelled.add(frame.id());
+          long id = frame.id();
+          if (tasks.removeIf(f -> f.id() == id)) {
+            send(Frame.T_CANCELLED, id, new byte[0]);
+          }
         } else if (frame.type() == Frame.T_TASK) {
           tasks.add(frame);
         } else {
@@ -141,12 +142,14 @@ public final class WorkerMain {
   private void taskLoop() throws InterruptedException, IOException {
     while (true) {
       Frame frame = tasks.take();
-      if (cancelled.remove(frame.id())) {
-        Frame.write(out, Frame.T_CANCELLED, frame.id(), new byte[0]);
-      } else {
-        answer(frame.id(), frame.payload());
-        cancelled.remove(frame.id());
-      }
+      answer(frame.id(), frame.payload());
+    }
+  }
+
+  /** Writes one answer; the main loop and the reader both answer, so writes are serialized. */
+  private void send(byte type, long id, byte[] payload) throws IOException {
+    synchronized (out) {
+      Frame.write(out, type, id, payload);
       out.flush();
     }
   }
@@ -183,7 +186,7 @@ public final class WorkerMain {
       error(id, Payloads.RESULT_NOT_SERIALIZABLE, e);
       return;
     }
-    Frame.write(out, Frame.T_RESULT, id, encoded);
+    send(Frame.T_RESULT, id, encoded);
   }
 
   @SuppressWarnings("unchecked")
@@ -216,6 +219,6 @@ public final class WorkerMain {
   }
 
   private void error(long id, byte kind, Throwable failure) throws IOException {
-    Frame.write(out, Frame.T_ERROR, id, Payloads.ErrorRecord.of(kind, failure).encode());
+    send(Frame.T_ERROR, id, Payloads.ErrorRecord.of(kind, failure).encode());
   }
 }
