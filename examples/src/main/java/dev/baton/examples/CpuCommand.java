@@ -1,6 +1,10 @@
 package dev.baton.examples;
 
+import dev.baton.core.Blocking;
 import dev.baton.eventloop.EventLoop;
+import dev.baton.gil.Gil;
+import dev.baton.gil.GilRuntime;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +30,16 @@ final class CpuCommand extends ExampleCommand {
       List.of("sequential", "threads", "released", "loop", "processes");
 
   /** The modes this build runs, in the order {@code --mode all} runs them. */
-  static final List<String> MODES = List.of("sequential", "loop");
+  static final List<String> MODES = List.of("sequential", "threads", "released", "loop");
+
+  /**
+   * The GIL watchdog's threshold for the examples' runtimes: their threads reach a checkpoint every
+   * microsecond or so, so only a machine too busy to schedule them could trip the default 100 ms.
+   */
+  static final Duration WATCHDOG = Duration.ofSeconds(2);
+
+  /** Squares between two checkpoints of a thread holding the GIL: its "bytecodes". */
+  static final int CHECKPOINT_INTERVAL = 1000;
 
   /** The article's figures, in seconds, by mode. */
   static final Map<String, Double> ARTICLE_SECONDS =
@@ -36,8 +49,11 @@ final class CpuCommand extends ExampleCommand {
       names = "--mode",
       defaultValue = "all",
       description =
-          "sequential: one thread, one number after the other; loop: each number a callback of"
-              + " one event loop (asyncio); all: each in turn (default: ${DEFAULT-VALUE}).")
+          "sequential: one thread, one number after the other; threads: a pool of --threads GIL"
+              + " threads that hold the GIL while they compute; released: the same threads"
+              + " computing inside a blocking section, with the GIL released (as NumPy's C code"
+              + " does); loop: each number a callback of one event loop (asyncio); all: each in"
+              + " turn (default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Option(
@@ -51,6 +67,12 @@ final class CpuCommand extends ExampleCommand {
               + Workloads.ARTICLE_BASE
               + ").")
   Long base;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "5",
+      description = "Threads in the pool (default: ${DEFAULT-VALUE}, as in the article).")
+  int threads;
 
   @Option(
       names = "--repeat",
@@ -120,14 +142,47 @@ final class CpuCommand extends ExampleCommand {
     return figures;
   }
 
-  private long compute(String mode, long[] numbers) {
+  private long compute(String mode, long[] numbers) throws Exception {
     try (Progress progress =
         Progress.start("cpu " + mode, numbers.length, progress(), System.err)) {
       return switch (mode) {
         case "sequential" -> sequential(numbers, progress);
+        case "threads" -> gilThreads(numbers, progress, false);
+        case "released" -> gilThreads(numbers, progress, true);
         case "loop" -> loop(numbers, progress);
         default -> throw new IllegalStateException("no such mode: " + mode);
       };
+    }
+  }
+
+  /**
+   * The article's {@code ThreadPoolExecutor} version, under a GIL. Without {@code release}, each
+   * thread holds the GIL while it computes and passes it on at a checkpoint every {@link
+   * #CHECKPOINT_INTERVAL} squares when another thread asks (after the 5 ms switch interval): one
+   * thread computes at a time. With {@code release}, each number is computed inside a blocking
+   * section, which releases the GIL as NumPy's C code does: the threads compute on every core.
+   */
+  private long gilThreads(long[] numbers, Progress progress, boolean release) throws Exception {
+    try (GilRuntime runtime =
+        GilRuntime.builder()
+            .name(release ? "cpu-released" : "cpu-threads")
+            .watchdogThreshold(WATCHDOG)
+            .build()) {
+      Gil gil = runtime.gil();
+      Runnable checkpoint = gil::checkpoint;
+      return GilWorkers.run(
+          runtime,
+          threads,
+          numbers.length,
+          i -> {
+            long n = numbers[i];
+            long sum =
+                release
+                    ? Blocking.call(() -> Workloads.sumOfSquares(n))
+                    : Workloads.sumOfSquares(n, CHECKPOINT_INTERVAL, checkpoint);
+            progress.step();
+            return sum;
+          });
     }
   }
 

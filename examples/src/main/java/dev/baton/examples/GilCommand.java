@@ -186,7 +186,7 @@ final class GilCommand extends ExampleCommand {
       GilPolicy gilPolicy, Duration interval, int n, long steps, boolean release) throws Exception {
     long[] sink = new long[n];
     long start;
-    GilRuntime runtime = runtime(gilPolicy, interval, "countdown");
+    GilRuntime runtime = runtime(gilPolicy, interval, "countdown", false);
     try (runtime) {
       Gil gil = runtime.gil();
       start = System.nanoTime();
@@ -217,7 +217,7 @@ final class GilCommand extends ExampleCommand {
     AtomicLongArray progress = new AtomicLongArray(n);
     AtomicBoolean stop = new AtomicBoolean();
     long[] sink = new long[n];
-    GilRuntime runtime = runtime(gilPolicy, interval, "fairness");
+    GilRuntime runtime = runtime(gilPolicy, interval, "fairness", true);
     try (runtime) {
       Gil gil = runtime.gil();
       for (int i = 0; i < n; i++) {
@@ -257,8 +257,14 @@ final class GilCommand extends ExampleCommand {
     return new Fairness(jain, stats.waitMax().toNanos() / 1e6, shares, stats);
   }
 
-  private static GilRuntime runtime(GilPolicy gilPolicy, Duration interval, String name) {
-    return GilRuntime.builder().name(name).policy(gilPolicy).switchInterval(interval).build();
+  private static GilRuntime runtime(
+      GilPolicy gilPolicy, Duration interval, String name, boolean holdTiming) {
+    return GilRuntime.builder()
+        .name(name)
+        .policy(gilPolicy)
+        .switchInterval(interval)
+        .holdTiming(holdTiming)
+        .build();
   }
 
   private static void blackhole(long[] sink) {

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       TourCommand.class,
       CpuCommand.class,
       IoCommand.class,
+      RaceCommand.class,
       GilCommand.class,
       ConvoyCommand.class,
       RefcountCommand.class,

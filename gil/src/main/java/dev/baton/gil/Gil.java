@@ -161,6 +161,13 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   private final String name;
   private final GilPolicy policy;
   private final boolean enabled;
+
+  /**
+   * Whether every tenure is timed (two System.nanoTime() calls per acquire/release pair, on the
+   * uncontended path too) for the hold totals and the held fraction; waits are always timed.
+   */
+  private final boolean holdTiming;
+
   private final long createdNanos = System.nanoTime();
 
   /** Any thread writes (validated), waiters read at each wait. */
@@ -218,10 +225,12 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       GilPolicy policy,
       Duration switchInterval,
       boolean enabled,
-      Duration watchdogThreshold) {
+      Duration watchdogThreshold,
+      boolean holdTiming) {
     this.name = Objects.requireNonNull(name, "name");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.enabled = enabled;
+    this.holdTiming = holdTiming;
     this.intervalNanos = validateInterval(switchInterval);
     this.watchdogNanos = watchdogThreshold == null ? 0 : validateWatchdog(watchdogThreshold);
     this.overflowStats = new ThreadStats(Thread.currentThread(), "(other threads)");
@@ -519,12 +528,17 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       holderStats = stats;
     }
     stats.acquired();
-    holdStartNanos = System.nanoTime();
+    if (holdTiming) {
+      holdStartNanos = System.nanoTime();
+    }
     return stats;
   }
 
   /** Holder-only, before giving the GIL up. */
   private void ended(Thread me) {
+    if (!holdTiming) {
+      return;
+    }
     long held = System.nanoTime() - holdStartNanos;
     HELD.setOpaque(this, heldNanos + held);
     ThreadStats stats = holderStats;
@@ -694,7 +708,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       if (HOLDER.compareAndSet(this, null, me)) {
         waitersDec();
         began(me);
-        tenureStartNanos = holdStartNanos;
+        tenureStartNanos = System.nanoTime();
         return;
       }
       if (policy == GilPolicy.FAIR && comingBack && takeOverInFlightGrant(me, start)) {
@@ -881,13 +895,13 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     lastWarnNanos = now;
     if (LOG.isWarnEnabled()) {
       LOG.warn(
-          "thread \"{}\" has held the GIL of runtime \"{}\" for {} ms without reaching a"
-              + " checkpoint while {} thread(s) wait; add checkpoint() calls to long loops or run"
-              + " blocking calls through the runtime (GilThreads, Blocking). Further warnings for"
-              + " {} s are only counted in stats().",
+          "thread \"{}\" holds the GIL of runtime \"{}\" and has not reached a checkpoint for"
+              + " {} ms since it was asked to drop it, while {} thread(s) wait; add checkpoint()"
+              + " calls to long loops or run blocking calls through the runtime (GilThreads,"
+              + " Blocking). Further warnings for {} s are only counted in stats().",
           current.getName(),
           name,
-          (now - holdStartNanos) / 1_000_000,
+          (now - dropRequestedAtNanos) / 1_000_000,
           waiters,
           WARN_SPACING_NANOS / 1_000_000_000L,
           new HolderStack(current));
@@ -982,7 +996,8 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       long elapsed = Math.max(1, now - createdNanos);
       Thread current = holder;
       // racy read of the holder's clock, benign: clamped, and only the current tenure's share
-      long tenure = current == null ? 0 : Math.clamp(now - holdStartNanos, 0, elapsed);
+      long tenure =
+          current == null || !holdTiming ? 0 : Math.clamp(now - holdStartNanos, 0, elapsed);
       long held = Math.min(elapsed, (long) HELD.getOpaque(this) + tenure);
       long contended = contendedNanos + (waiters > 0 ? now - contendedSinceNanos : 0);
       List<GilStats.ThreadTotals> threads = new ArrayList<>();
@@ -1003,9 +1018,10 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
           Duration.ofNanos(waitTimes.quantile(0.50)),
           Duration.ofNanos(waitTimes.quantile(0.99)),
           Duration.ofNanos(waitTimes.max()),
-          (double) held / elapsed,
+          holdTiming ? (double) held / elapsed : Double.NaN,
           Math.min(1.0, (double) contended / elapsed),
           Duration.ofNanos(elapsed),
+          holdTiming,
           threads);
     } finally {
       mutex.unlock();

@@ -23,9 +23,12 @@ import java.util.List;
  * @param waitP50 median wait of the acquisitions that had to wait (within 12.5%)
  * @param waitP99 99th percentile of those waits (within 12.5%)
  * @param waitMax longest of those waits (exact)
- * @param heldFraction fraction of the elapsed time during which some thread held the GIL
+ * @param heldFraction fraction of the elapsed time during which some thread held the GIL; NaN
+ *     unless the runtime was built with {@link GilRuntime.Builder#holdTiming(boolean)}
  * @param contendedFraction fraction of the elapsed time during which some thread waited for it
  * @param elapsed time since the GIL was created
+ * @param holdTimed whether tenures were timed ({@link GilRuntime.Builder#holdTiming(boolean)}); if
+ *     not, {@code heldFraction} is NaN and every thread's {@code held} is zero
  * @param threads per-thread totals, in order of each thread's first acquisition
  */
 public record GilStats(
@@ -45,6 +48,7 @@ public record GilStats(
     double heldFraction,
     double contendedFraction,
     Duration elapsed,
+    boolean holdTimed,
     List<ThreadTotals> threads) {
 
   /** Defensive copy of {@code threads}. */
@@ -58,7 +62,7 @@ public record GilStats(
    * @param thread the thread's name when it first took the GIL
    * @param threadId the thread's id
    * @param acquisitions tenures this thread began
-   * @param held total time it held the GIL
+   * @param held total time it held the GIL (zero unless tenures are timed)
    * @param waited total time it waited for the GIL
    */
   public record ThreadTotals(

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 class GilEventTest {
@@ -108,13 +107,7 @@ class GilEventTest {
               event.await();
               return null;
             });
-    assertThat(handler.awaitEntered()).isTrue();
-    handler.thread().interrupt();
-    assertThatThrownBy(() -> result(waiter))
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .isInstanceOf(InterruptedException.class);
-    assertThat(handler.exits).hasValue(1);
+    handler.interruptWhileWaiting(waiter);
   }
 
   @Test

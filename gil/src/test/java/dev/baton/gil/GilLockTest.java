@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 class GilLockTest {
@@ -96,13 +95,7 @@ class GilLockTest {
               lock.acquire();
               return null;
             });
-    assertThat(handler.awaitEntered()).isTrue();
-    handler.thread().interrupt();
-    assertThatThrownBy(() -> result(waiter))
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .isInstanceOf(InterruptedException.class);
-    assertThat(handler.exits).hasValue(1);
+    handler.interruptWhileWaiting(waiter);
     lock.release();
     assertThat(lock.isLocked()).as("the interrupted waiter did not take it").isFalse();
   }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 
 class GilRLockTest {
@@ -83,12 +82,7 @@ class GilRLockTest {
               lock.acquire();
               return true;
             });
-    assertThat(handler.awaitEntered()).isTrue();
-    handler.thread().interrupt();
-    assertThatThrownBy(() -> result(waiter))
-        .isInstanceOf(ExecutionException.class)
-        .cause()
-        .isInstanceOf(InterruptedException.class);
+    handler.interruptWhileWaiting(waiter);
     assertThat(lock.holdCount()).isEqualTo(1);
     lock.release();
     assertThat(lock.isLocked()).isFalse();

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
+import dev.baton.core.object.ObjectSpace;
+import dev.baton.core.object.RcList;
+import dev.baton.core.object.RefCountStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -384,5 +387,22 @@ class GilRuntimeTest {
       }
     }
     assertThat(counter[0]).isEqualTo(400_000);
+  }
+
+  @Test
+  void theObjectSpaceIsGuardedByTheGilWithPlainCounts() throws Exception {
+    GilRuntime runtime = runtime(GilRuntime.builder().name("objs"));
+    ObjectSpace objects = runtime.objects();
+    assertThat(objects).isSameAs(runtime.objects());
+    assertThat(objects.strategy()).isEqualTo(RefCountStrategy.PLAIN);
+    assertThatThrownBy(objects::newList).isInstanceOf(GilNotHeldException.class);
+    try (GilRuntime.Ensured ensured = runtime.ensure()) {
+      RcList list = objects.newList();
+      assertThat(list.refCount()).isEqualTo(1);
+      list.decref();
+    }
+    GilRuntime free = runtime(GilRuntime.builder().gil(false));
+    assertThat(free.objects().strategy()).isEqualTo(RefCountStrategy.BIASED);
+    free.objects().newList().decref(); // no GIL needed
   }
 }

@@ -383,7 +383,12 @@ class GilTest {
   @ParameterizedTest
   @EnumSource(GilPolicy.class)
   void statsCountAndStayConsistent(GilPolicy policy) throws Exception {
-    GilRuntime runtime = runtime(policy);
+    GilRuntime runtime =
+        runtime(
+            GilRuntime.builder()
+                .policy(policy)
+                .switchInterval(Duration.ofMillis(1))
+                .holdTiming(true));
     Gil gil = runtime.gil();
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> spinners = new ArrayList<>();
@@ -403,6 +408,7 @@ class GilTest {
       join(t);
     }
     GilStats stats = gil.stats();
+    assertThat(stats.holdTimed()).isTrue();
     assertThat(stats.policy()).isEqualTo(policy);
     assertThat(stats.handOffs()).isGreaterThanOrEqualTo(10);
     assertThat(stats.dropRequests()).isGreaterThanOrEqualTo(stats.forcedSwitches());
@@ -422,6 +428,24 @@ class GilTest {
         assertThat(t.waited()).isPositive();
       }
     }
+  }
+
+  @Test
+  void withoutHoldTimingTheHoldFiguresSayUnknown() {
+    Gil gil = runtime(GilPolicy.FAIR).gil();
+    gil.acquire();
+    gil.release();
+    GilStats stats = gil.stats();
+    assertThat(stats.holdTimed()).isFalse();
+    assertThat(stats.heldFraction()).isNaN();
+    assertThat(stats.acquisitions()).isEqualTo(1);
+    assertThat(stats.threads())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.acquisitions()).isEqualTo(1);
+              assertThat(t.held()).isZero();
+            });
   }
 
   @Test

@@ -1,9 +1,13 @@
 package dev.baton.gil;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.baton.core.Blocking;
 import dev.baton.core.BlockingHandler;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -91,6 +95,20 @@ final class RecordingHandler implements BlockingHandler {
    */
   Thread thread() {
     return thread;
+  }
+
+  /**
+   * Interrupts the started thread once it is inside a blocking section, then checks that its
+   * outcome is an {@link InterruptedException} and that it left the section.
+   */
+  void interruptWhileWaiting(CompletableFuture<?> outcome) throws Exception {
+    assertThat(awaitEntered()).isTrue();
+    thread().interrupt();
+    assertThatThrownBy(() -> result(outcome))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(InterruptedException.class);
+    assertThat(exits).hasValue(enters.get());
   }
 
   /** Waits for {@code outcome} within the generous bound. */
