@@ -111,8 +111,9 @@ public final class ProcessPool implements AutoCloseable {
    *
    * @param task the task, serialized now, in the caller's thread
    * @param <T> its result type
-   * @return its future; {@code cancel(false)} removes it if it has not started, {@code
-   *     cancel(true)} also kills and replaces the worker running it
+   * @return its future; {@code cancel(false)} removes it from the queue, or asks the worker it was
+   *     sent ahead to to drop it (if the worker has already started it, it runs and its result is
+   *     dropped); {@code cancel(true)} also kills and replaces the worker running it
    * @throws TaskSerializationException when the task cannot be serialized
    * @throws PoolShutdownException when the pool is shut down
    */

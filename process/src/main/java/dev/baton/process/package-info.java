@@ -47,9 +47,10 @@
  *   <li>A task or argument that cannot be serialized fails at submission, in the caller's thread; a
  *       result that cannot be serialized or is refused fails that task only ({@link
  *       dev.baton.process.TaskSerializationException}); the worker serves on.
- *   <li>Cancelling a queued task removes it (a task already sent ahead is skipped by the worker);
- *       cancelling a running task with interruption kills and replaces its worker, without it lets
- *       the task finish and drops its result.
+ *   <li>Cancelling a queued task removes it (a task already sent ahead is dropped by the worker
+ *       unless it started it before the cancel frame arrived); cancelling a running task with
+ *       interruption kills and replaces its worker, without it lets the task finish and drops its
+ *       result.
  *   <li>Workers that cannot start (bad option, class path, failing initializer) make {@code
  *       build()} fail with {@link dev.baton.process.WorkerStartException}; if replacements keep
  *       failing with no worker left, queued tasks fail with it rather than wait forever.

@@ -225,6 +225,8 @@ class CrashRecoveryTest {
     }
     long first = pidIn(dir.resolve("busy0"));
     pidIn(dir.resolve("busy1"));
+    // one task sent ahead to each busy worker fills its pipeline: the next ones wait in the pool
+    List<CompletableFuture<Integer>> fillers = List.of(pool.submit(() -> 1), pool.submit(() -> 2));
     List<CompletableFuture<Boolean>> queued = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       String marker = dir.resolve("ran" + i).toString();
@@ -241,6 +243,8 @@ class CrashRecoveryTest {
     assertThat(busy.get(0).cancel(false)).isTrue();
     Files.writeString(gate, "open");
     assertThat(busy.get(1).get(30, TimeUnit.SECONDS)).isPositive();
+    assertThat(fillers.get(0).get(30, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(fillers.get(1).get(30, TimeUnit.SECONDS)).isEqualTo(2);
     // both workers have moved past every cancelled task once these two answer
     assertThat(pool.map(x -> x, List.of(1, 2), 1)).containsExactly(1, 2);
     for (int i = 0; i < 4; i++) {
