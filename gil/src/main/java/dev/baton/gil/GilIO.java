@@ -22,7 +22,7 @@ import java.util.Objects;
  * <h2>When the GIL is released</h2>
  *
  * <ul>
- *   <li>Every call is a GIL checkpoint on entry.
+ *   <li>Every read, skip, write, flush and close is a GIL checkpoint on entry.
  *   <li>Reading a stream: when {@link InputStream#available()} reports bytes, the read takes at
  *       most that many without releasing the GIL (it cannot block); otherwise it runs in a blocking
  *       section. {@code skip} does the same.

@@ -12,10 +12,11 @@ import java.util.concurrent.locks.Condition;
  * <h2>Threading contract</h2>
  *
  * <ul>
- *   <li>Every method is a GIL checkpoint on entry. {@link #acquire()} and {@link
- *       #acquire(Duration)} first try to take the lock without waiting; only when they must wait do
- *       they run the wait inside a {@link Blocking} section, so a GIL runtime thread releases its
- *       GIL just for the wait and holds it again when the call returns or throws.
+ *   <li>Acquiring and releasing are GIL checkpoints on entry ({@link #isLocked()} is a plain
+ *       snapshot). {@link #acquire()} and {@link #acquire(Duration)} first try to take the lock
+ *       without waiting; only when they must wait do they run the wait inside a {@link Blocking}
+ *       section, so a GIL runtime thread releases its GIL just for the wait and holds it again when
+ *       the call returns or throws.
  *   <li>The holder acquiring again blocks (Python deadlocks the same way): use {@link GilRLock} for
  *       reentrancy.
  *   <li>No fairness: a thread arriving while the lock is free may take it before a queued waiter,

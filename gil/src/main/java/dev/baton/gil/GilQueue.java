@@ -14,7 +14,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Threading contract</h2>
  *
  * <ul>
- *   <li>Any number of producers and consumers. Every method is a GIL checkpoint on entry.
+ *   <li>Any number of producers and consumers. Every put, get, {@code taskDone} and join is a GIL
+ *       checkpoint on entry (the snapshots {@code qsize}, {@code isEmpty}, {@code isFull} are not).
  *   <li>A {@code put} that finds room and a {@code get} that finds an item complete without
  *       releasing the GIL; only a call that must wait runs its wait inside a {@link Blocking}
  *       section (the GIL is released just for the wait).

@@ -13,9 +13,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Threading contract</h2>
  *
  * <ul>
- *   <li>Every method is a GIL checkpoint on entry. The owner re-acquiring, or any thread finding
- *       the lock free, returns at once without releasing the GIL; only a thread that must wait runs
- *       the wait inside a {@link Blocking} section (the GIL is released just for the wait).
+ *   <li>Acquiring and releasing are GIL checkpoints on entry (the snapshots {@link #isLocked()},
+ *       {@link #holdCount()} and {@link #isHeldByCurrentThread()} are not). The owner re-acquiring,
+ *       or any thread finding the lock free, returns at once without releasing the GIL; only a
+ *       thread that must wait runs the wait inside a {@link Blocking} section (the GIL is released
+ *       just for the wait).
  *   <li>Built on the JDK's non-fair {@link ReentrantLock}: no fairness, as in CPython.
  *   <li>Interrupts: the blocking forms check the interrupt status on entry and while waiting and
  *       throw {@link InterruptedException} without the lock.

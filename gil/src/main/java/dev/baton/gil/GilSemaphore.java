@@ -12,9 +12,10 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  *
  * <ul>
  *   <li>Any thread may acquire or release; a permit is not owned by the thread that took it.
- *   <li>Every method is a GIL checkpoint on entry. An acquire that finds a permit takes it without
- *       releasing the GIL; only a thread that must wait runs the wait inside a {@link Blocking}
- *       section (the GIL is released just for the wait).
+ *   <li>Acquiring and releasing are GIL checkpoints on entry ({@link #availablePermits()} is a
+ *       plain snapshot). An acquire that finds a permit takes it without releasing the GIL; only a
+ *       thread that must wait runs the wait inside a {@link Blocking} section (the GIL is released
+ *       just for the wait).
  *   <li>No fairness, as in CPython: a thread arriving when a permit is free may take it before a
  *       queued waiter. Built on the JDK's {@link AbstractQueuedSynchronizer} in shared mode, as
  *       {@link java.util.concurrent.Semaphore} is (which cannot be bounded).

@@ -21,9 +21,10 @@ import java.util.Objects;
  * <h2>Threading contract</h2>
  *
  * <ul>
- *   <li>Every call is a GIL checkpoint on entry. {@link #connect}, {@link #read}, {@link #write}
- *       and the streams' blocking calls run inside a {@link Blocking} section (see {@link GilIO}
- *       for the stream fast path); the GIL is held again when they return or throw.
+ *   <li>Connecting, reading, writing and closing are GIL checkpoints on entry. {@link #connect},
+ *       {@link #read}, {@link #write} and the streams' blocking calls run inside a {@link Blocking}
+ *       section (see {@link GilIO} for the stream fast path); the GIL is held again when they
+ *       return or throw.
  *   <li>One reader and one writer may work at once, as the JDK's {@link SocketChannel} allows.
  *   <li>Interrupts: a thread interrupted while blocked in a channel call closes the socket and gets
  *       {@link java.nio.channels.ClosedByInterruptException}, as with any {@link SocketChannel}.

@@ -49,7 +49,8 @@
  * dev.baton.gil.GilSocket}, {@link dev.baton.gil.GilServerSocket}. They share these rules:
  *
  * <ul>
- *   <li>Every call is a checkpoint on entry ({@link dev.baton.gil.Gil#checkpointIfHeld()}).
+ *   <li>Every call that acquires, releases, waits, signals or does I/O is a checkpoint on entry
+ *       ({@link dev.baton.gil.Gil#checkpointIfHeld()}); snapshot getters are not.
  *   <li>A call first tries without waiting and, if it succeeds, keeps the GIL; only a real wait
  *       runs inside a {@link dev.baton.core.Blocking} section, so the GIL is released exactly while
  *       the thread waits and held again when the call returns or throws.

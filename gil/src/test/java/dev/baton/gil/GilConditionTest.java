@@ -225,6 +225,29 @@ class GilConditionTest {
   }
 
   @Test
+  void overAPlainLockAnyThreadMaySignalWhileItIsLocked() throws Exception {
+    GilLock lock = new GilLock();
+    GilCondition condition = new GilCondition(lock);
+    lock.acquire();
+    result(CompletableFuture.runAsync(condition::signalAll)); // Python's rule for a plain Lock
+    lock.release();
+    assertThatThrownBy(condition::signalAll).isInstanceOf(LockNotHeldException.class);
+  }
+
+  @Test
+  void overAReentrantLockOnlyTheOwnerMaySignal() throws Exception {
+    GilRLock lock = new GilRLock();
+    GilCondition condition = new GilCondition(lock);
+    lock.acquire();
+    try {
+      CompletableFuture<Void> other = CompletableFuture.runAsync(condition::signalAll);
+      assertThatThrownBy(() -> result(other)).cause().isInstanceOf(LockNotHeldException.class);
+    } finally {
+      lock.release();
+    }
+  }
+
+  @Test
   void defaultConditionUsesAReentrantLock() {
     assertThat(new GilCondition().lock()).isInstanceOf(GilRLock.class);
   }

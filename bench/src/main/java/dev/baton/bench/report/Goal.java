@@ -22,6 +22,8 @@ public record Goal(Kind kind, double bound, String text) {
     RATIO_AT_MOST,
     /** measured / peer ≥ bound */
     RATIO_AT_LEAST,
+    /** measured − peer ≤ bound: the overhead something adds to the peer (its baseline) */
+    OVERHEAD_AT_MOST,
     /** no goal: the figure is reported for context */
     NONE
   }
@@ -61,6 +63,15 @@ public record Goal(Kind kind, double bound, String text) {
   }
 
   /**
+   * @param bound the largest acceptable difference to the peer (the baseline)
+   * @param unit the figure's unit, for the goal's text
+   * @return the goal "measured − peer ≤ bound"
+   */
+  public static Goal overheadAtMost(double bound, Unit unit) {
+    return new Goal(Kind.OVERHEAD_AT_MOST, bound, "overhead over baseline ≤ " + unit.format(bound));
+  }
+
+  /**
    * @return no goal: measured for context
    */
   public static Goal none() {
@@ -71,22 +82,26 @@ public record Goal(Kind kind, double bound, String text) {
    * @return whether this goal needs a peer value
    */
   public boolean needsPeer() {
-    return kind == Kind.RATIO_AT_MOST || kind == Kind.RATIO_AT_LEAST;
+    return kind == Kind.RATIO_AT_MOST
+        || kind == Kind.RATIO_AT_LEAST
+        || kind == Kind.OVERHEAD_AT_MOST;
   }
 
   /**
    * Judges a measurement.
    *
    * @param value the measured value
-   * @param ratio the measured / peer ratio, NaN when there is no peer
+   * @param peer the peer's value, NaN when there is none
    * @return true when met, false when not, null when there is no goal or nothing to judge
    */
-  public Boolean met(double value, double ratio) {
+  public Boolean met(double value, double peer) {
+    double ratio = value / peer;
     return switch (kind) {
       case VALUE_AT_MOST -> Double.isNaN(value) ? null : value <= bound;
       case VALUE_AT_LEAST -> Double.isNaN(value) ? null : value >= bound;
       case RATIO_AT_MOST -> Double.isNaN(ratio) ? null : ratio <= bound;
       case RATIO_AT_LEAST -> Double.isNaN(ratio) ? null : ratio >= bound;
+      case OVERHEAD_AT_MOST -> Double.isNaN(peer) ? null : value - peer <= bound;
       case NONE -> null;
     };
   }

@@ -56,7 +56,8 @@ public final class Report {
           ours.isPresent() && peer.isPresent()
               ? ours.get().value() / peer.get().value()
               : Double.NaN;
-      Boolean met = ours.isEmpty() ? null : figure.goal().met(ours.get().value(), ratio);
+      double peerValue = peer.map(Results.Value::value).orElse(Double.NaN);
+      Boolean met = ours.isEmpty() ? null : figure.goal().met(ours.get().value(), peerValue);
       rows.add(new Row(figure, ours, peer, ratio, met));
     }
     return rows;

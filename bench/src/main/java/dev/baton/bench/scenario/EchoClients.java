@@ -7,12 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Blocking echo clients on 127.0.0.1: each sends a fixed-size message, reads the echo back in full,
- * and records the round trip; only round trips that start inside the measurement window count.
- * Bounded in time: every client stops at the end of the window.
+ * and records the round trip; the round trips that end inside the measurement window count. The
+ * window opens (after a warm-up) once every client is connected. Bounded in time: every client
+ * stops at the end of the window (after the round trip in flight).
  */
 final class EchoClients {
   private EchoClients() {}
@@ -36,16 +38,22 @@ final class EchoClients {
    */
   static Outcome run(int port, int clients, int messageBytes, long warmupMillis, long measureMillis)
       throws Exception {
-    long windowStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
-    long windowEnd = windowStart + TimeUnit.MILLISECONDS.toNanos(measureMillis);
+    Window window = new Window(clients);
     List<Client> all = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
-      all.add(new Client(port, messageBytes, windowStart, windowEnd));
+      all.add(new Client(port, messageBytes, window));
     }
     List<Thread> threads = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       threads.add(Thread.ofPlatform().name("echo-client-" + i).start(all.get(i)));
     }
+    // the clock starts once every client is connected, however slow the machine is to start them
+    if (!window.connected.await(30, TimeUnit.SECONDS)) {
+      window.open(0, 0);
+      throw new IllegalStateException("echo clients could not all connect in 30 s");
+    }
+    long windowStart = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+    window.open(windowStart, windowStart + TimeUnit.MILLISECONDS.toNanos(measureMillis));
     Samples merged = new Samples(1024);
     for (int i = 0; i < clients; i++) {
       threads.get(i).join(TimeUnit.MILLISECONDS.toMillis(warmupMillis + measureMillis) + 30_000);
@@ -58,24 +66,50 @@ final class EchoClients {
       }
       merged.addAll(client.samples);
     }
+    if (merged.size() == 0) {
+      throw new IllegalStateException(
+          "no echo round trip ended in the "
+              + measureMillis
+              + " ms window: the server never"
+              + " answered, or the machine is too loaded to run this scenario now");
+    }
     return new Outcome(merged, merged.size() / (measureMillis / 1e3));
+  }
+
+  /** When the measurement window opens and closes; published once every client is connected. */
+  private static final class Window {
+    final CountDownLatch connected;
+    final CountDownLatch opened = new CountDownLatch(1);
+
+    /** Written before {@link #opened} is counted down; read after awaiting it. */
+    long start;
+
+    long end;
+
+    Window(int clients) {
+      connected = new CountDownLatch(clients);
+    }
+
+    void open(long start, long end) {
+      this.start = start;
+      this.end = end;
+      opened.countDown();
+    }
   }
 
   private static final class Client implements Runnable {
     private final int port;
     private final int messageBytes;
-    private final long windowStart;
-    private final long windowEnd;
+    private final Window window;
     private final Samples samples = new Samples(16 * 1024);
 
     /** Written by the client thread; read after join. */
     private Exception failure;
 
-    Client(int port, int messageBytes, long windowStart, long windowEnd) {
+    Client(int port, int messageBytes, Window window) {
       this.port = port;
       this.messageBytes = messageBytes;
-      this.windowStart = windowStart;
-      this.windowEnd = windowEnd;
+      this.window = window;
     }
 
     @Override
@@ -84,6 +118,10 @@ final class EchoClients {
         channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
         ByteBuffer out = ByteBuffer.allocateDirect(messageBytes);
         ByteBuffer in = ByteBuffer.allocateDirect(messageBytes);
+        window.connected.countDown();
+        window.opened.await();
+        long windowStart = window.start;
+        long windowEnd = window.end;
         while (true) {
           long start = System.nanoTime();
           if (start >= windowEnd) {
@@ -99,8 +137,9 @@ final class EchoClients {
               throw new IOException("server closed the connection");
             }
           }
-          if (start >= windowStart) {
-            samples.add(System.nanoTime() - start);
+          long end = System.nanoTime();
+          if (end >= windowStart && end < windowEnd) {
+            samples.add(end - start);
           }
         }
       } catch (Exception e) {

@@ -31,8 +31,9 @@ final class TcpEchoScenario implements Scenario {
 
   @Override
   public void run(boolean smoke, Metrics out) throws Exception {
-    long warmup = smoke ? 100 : 1_000;
-    long measure = smoke ? 300 : 3_000;
+    long warmup =
+        1_000; // Netty's pipeline runs interpreted at first: warm it up even for a smoke run
+    long measure = smoke ? 500 : 3_000;
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       Channel server =

@@ -95,6 +95,15 @@ class ReportTest {
   }
 
   @Test
+  void overheadGoalJudgesTheDifferenceToTheBaseline() {
+    Goal goal = Goal.overheadAtMost(1.0, Unit.NS);
+    assertThat(goal.met(1.8, 1.0)).isTrue();
+    assertThat(goal.met(2.1, 1.0)).isFalse();
+    assertThat(goal.met(2.1, Double.NaN)).isNull();
+    assertThat(goal.needsPeer()).isTrue();
+  }
+
+  @Test
   void ratioGoalWithoutPeerIsRejected() {
     assertThatThrownBy(
             () ->

@@ -1,0 +1,83 @@
+package dev.baton.bench;
+
+import dev.baton.core.trace.SpanState;
+import dev.baton.core.trace.TraceSession;
+import dev.baton.core.trace.Tracer;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The tracer's cost at one instrumentation point (a span: {@code Tracer.now()} then {@code
+ * Tracer.span(...)}): the same tiny body without instrumentation, with tracing off, and with
+ * tracing on (one event recorded per operation into the thread's ring, which overwrites its oldest
+ * events when full).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class TracerBench {
+  private int counter;
+
+  /** Tracing on for {@link #on()}: opened and closed around each iteration. */
+  @State(Scope.Thread)
+  public static class Enabled {
+    TraceSession session;
+
+    /** Opens a session. */
+    @Setup(Level.Iteration)
+    public void open() {
+      session = Tracer.enable();
+    }
+
+    /** Closes it. */
+    @TearDown(Level.Iteration)
+    public void close() {
+      session.close();
+    }
+  }
+
+  /**
+   * @return the counter: the body alone
+   */
+  @Benchmark
+  public int baseline() {
+    return ++counter;
+  }
+
+  /**
+   * @return the counter, with an instrumentation point and tracing off
+   */
+  @Benchmark
+  public int off() {
+    long t0 = Tracer.now();
+    int c = ++counter;
+    Tracer.span(SpanState.RUNNING, t0);
+    return c;
+  }
+
+  /**
+   * @param enabled the open session
+   * @return the counter, with an instrumentation point recording one span
+   */
+  @Benchmark
+  public int on(Enabled enabled) {
+    long t0 = Tracer.now();
+    int c = ++counter;
+    Tracer.span(SpanState.RUNNING, t0);
+    return c;
+  }
+}
