@@ -1,6 +1,12 @@
 package dev.baton.gil;
 
 import dev.baton.core.Guard;
+import dev.baton.core.jfr.DropRequestEvent;
+import dev.baton.core.jfr.GilHandoffEvent;
+import dev.baton.core.jfr.GilWaitEvent;
+import dev.baton.core.trace.MarkKind;
+import dev.baton.core.trace.SpanState;
+import dev.baton.core.trace.Tracer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
@@ -215,6 +221,10 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   private long dropRequestTenure = -1;
   private long warnedTenure = -1;
   private long lastWarnNanos;
+  // Who last released or granted the GIL to waiters, and when; guarded by mutex, read only for
+  // the hand-off JFR event.
+  private Thread releasedBy;
+  private long releasedAtNanos;
 
   private final ConcurrentHashMap<Thread, ThreadStats> threadStats = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<ThreadStats> threadOrder = new ConcurrentLinkedQueue<>();
@@ -531,11 +541,13 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     if (holdTiming) {
       holdStartNanos = System.nanoTime();
     }
+    traceStartNanos = Tracer.now();
     return stats;
   }
 
   /** Holder-only, before giving the GIL up. */
   private void ended(Thread me) {
+    Tracer.span(SpanState.RUNNING, traceStartNanos); // a branch while tracing is off
     if (!holdTiming) {
       return;
     }
@@ -603,6 +615,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       if (waiters != 0) {
         mutex.lock();
         try {
+          noteRelease(Thread.currentThread());
           released.signal();
         } finally {
           mutex.unlock();
@@ -652,6 +665,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       handOffNext();
       if (requested) {
         forcedSwitches++;
+        Tracer.mark(MarkKind.FORCED_SWITCH, null);
       }
       waitersInc();
       interrupted = awaitFair(me, false, start);
@@ -666,12 +680,14 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   private void switchAwayCpython(Thread me) {
     long seen = acquisitions;
     ended(me);
+    long waitStart = Tracer.now();
     GATE.setOpaque(this, null);
     holder = null;
     boolean interrupted = false;
     mutex.lock();
     try {
       if (waiters > 0) {
+        noteRelease(me);
         released.signal();
       }
       // FORCE_SWITCHING: do not compete before someone else had the GIL
@@ -684,10 +700,12 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       }
       if (acquisitionsOpaque() != seen) {
         forcedSwitches++;
+        Tracer.mark(MarkKind.FORCED_SWITCH, null);
       }
     } finally {
       mutex.unlock();
     }
+    Tracer.span(SpanState.WAITING_FOR_GIL, waitStart); // the forced-switch wait
     if (HOLDER.compareAndSet(this, null, me)) {
       began(me);
     } else {
@@ -731,6 +749,9 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * @return whether the thread was interrupted while waiting
    */
   private boolean awaitFair(Thread me, boolean comingBack, long start) {
+    GilWaitEvent waitEvent = new GilWaitEvent();
+    waitEvent.begin();
+    Thread heldBy = holder;
     Waiter waiter = new Waiter(me, mutex.newCondition(), comingBack, start);
     (comingBack ? returning : queue).addLast(waiter);
     boolean interrupted = false;
@@ -772,6 +793,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     long now = System.nanoTime();
     beganTenure(me).waited(now - start);
     waitTimes.record(now - start);
+    waited(me, start, waitEvent, heldBy);
     return interrupted;
   }
 
@@ -808,6 +830,9 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * @return whether the thread was interrupted while waiting
    */
   private boolean awaitCpython(Thread me, long start) {
+    GilWaitEvent waitEvent = new GilWaitEvent();
+    waitEvent.begin();
+    Thread heldBy = holder;
     boolean interrupted = false;
     while (!HOLDER.compareAndSet(this, null, me)) {
       long seen = acquisitionsOpaque();
@@ -830,6 +855,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     GATE.setOpaque(this, me);
     waitTimes.record(now - start);
     switched.signalAll();
+    waited(me, start, waitEvent, heldBy);
     return interrupted;
   }
 
@@ -868,6 +894,16 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       dropRequests++;
       dropRequestedAtNanos = System.nanoTime();
       dropRequestTenure = acquisitionsOpaque();
+      Tracer.mark(MarkKind.DROP_REQUEST, current.getName());
+      DropRequestEvent event = new DropRequestEvent();
+      if (event.shouldCommit()) {
+        event.runtime = name;
+        event.requester = Thread.currentThread().getName();
+        event.holder = current.getName();
+        // racy read of the holder's clock, benign: an approximate figure for the event
+        event.heldFor = holdTiming ? Math.max(0, dropRequestedAtNanos - holdStartNanos) : 0;
+        event.commit();
+      }
       return true;
     }
     return false;
@@ -955,12 +991,47 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   private void grant(Waiter waiter) {
     acquisitions++;
     tenureStartNanos = System.nanoTime();
+    releasedBy = Thread.currentThread();
+    releasedAtNanos = tenureStartNanos;
     GATE.setOpaque(this, waiter.thread);
     handOffs++;
     waitersDec();
     waiter.granted = true;
     inFlight = waiter;
     waiter.wake.signal();
+  }
+
+  /** CPYTHON, mutex held: who released the GIL to the waiters, and when (for hand-off events). */
+  private void noteRelease(Thread me) {
+    releasedBy = me;
+    releasedAtNanos = System.nanoTime();
+  }
+
+  /**
+   * Mutex held, {@code me} now holds the GIL after waiting since {@code start}: records the wait on
+   * the trace timeline and in JFR, and the hand-off that ended it.
+   */
+  private void waited(Thread me, long start, GilWaitEvent waitEvent, Thread heldBy) {
+    Tracer.span(SpanState.WAITING_FOR_GIL, start);
+    if (Tracer.isEnabled()) {
+      Thread from = releasedBy;
+      Tracer.mark(MarkKind.GIL_HANDOFF, from == null ? null : from.getName());
+    }
+    waitEvent.end();
+    if (waitEvent.shouldCommit()) {
+      waitEvent.runtime = name;
+      waitEvent.holder = heldBy == null ? null : heldBy.getName();
+      waitEvent.commit();
+    }
+    GilHandoffEvent handoff = new GilHandoffEvent();
+    if (handoff.shouldCommit()) {
+      Thread from = releasedBy;
+      handoff.runtime = name;
+      handoff.fromThread = from == null ? null : from.getName();
+      handoff.toThread = me.getName();
+      handoff.latency = releasedAtNanos == 0 ? 0 : Math.max(0, System.nanoTime() - releasedAtNanos);
+      handoff.commit();
+    }
   }
 
   /** Mutex held. */

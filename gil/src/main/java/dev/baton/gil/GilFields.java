@@ -183,6 +183,11 @@ final class GilFields {
     /** Total nanoseconds of finished tenures; holder-written, read racily by snapshots. */
     long heldNanos;
 
+    /**
+     * When the current tenure began for the trace timeline, 0 while tracing is off; holder-only.
+     */
+    long traceStartNanos;
+
     /** Cache of the last holder's statistics record; holder-written. */
     ThreadStats holderStats;
   }

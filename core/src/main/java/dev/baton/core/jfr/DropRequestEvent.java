@@ -30,8 +30,8 @@ public final class DropRequestEvent extends Event {
   @Label("Holder")
   public String holder;
 
-  /** How long the requester had waited when it asked. */
-  @Label("Waited")
+  /** How long the holder had held the GIL when it was asked; 0 when the GIL does not time holds. */
+  @Label("Held For")
   @Timespan(Timespan.NANOSECONDS)
-  public long waited;
+  public long heldFor;
 }

@@ -6,25 +6,24 @@ import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
-import jdk.jfr.Threshold;
+import jdk.jfr.Timespan;
 
 /**
- * A GIL passed from one thread to another: begun when the old holder released it, ended when the
- * new holder had it (the hand-off latency). Recorded from 0 ms by default; raise the threshold in a
- * JFR settings file to see only slow hand-offs.
+ * A GIL passed from one thread to a waiting one. An instant event committed by the new holder as it
+ * starts running; {@code latency} is the time from the release (or the direct grant) to that
+ * moment, the hand-off cost that the convoy effect multiplies.
  */
 @Name("dev.baton.GilHandoff")
 @Label("GIL Hand-off")
 @Category({"Baton", "GIL"})
 @Description("A GIL passed from one thread to another")
-@Threshold("0 ms")
 @StackTrace(false)
 public final class GilHandoffEvent extends Event {
   /** The GIL runtime's name. */
   @Label("Runtime")
   public String runtime;
 
-  /** The thread that released the GIL. */
+  /** The thread that released or granted the GIL, or null if unknown. */
   @Label("From Thread")
   public String fromThread;
 
@@ -32,7 +31,8 @@ public final class GilHandoffEvent extends Event {
   @Label("To Thread")
   public String toThread;
 
-  /** Whether the release answered a drop request (a forced switch). */
-  @Label("Forced")
-  public boolean forced;
+  /** From the release to the new holder running. */
+  @Label("Latency")
+  @Timespan(Timespan.NANOSECONDS)
+  public long latency;
 }

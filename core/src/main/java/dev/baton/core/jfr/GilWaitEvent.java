@@ -19,7 +19,7 @@ import jdk.jfr.Threshold;
  * event.end();
  * if (event.shouldCommit()) {
  *   event.runtime = name;
- *   event.holder = previousOwnerName;
+ *   event.holder = holderName;
  *   event.commit();
  * }
  * }</pre>
@@ -38,8 +38,4 @@ public final class GilWaitEvent extends Event {
   /** The thread that held the GIL when the wait began, or null. */
   @Label("Holder")
   public String holder;
-
-  /** Whether the waiter had to ask the holder to drop the GIL. */
-  @Label("Drop Requested")
-  public boolean dropRequested;
 }

@@ -4,7 +4,8 @@
  *
  * <ul>
  *   <li>{@code dev.baton.GilWait} ({@link dev.baton.core.jfr.GilWaitEvent}), above 1 ms;
- *   <li>{@code dev.baton.GilHandoff} ({@link dev.baton.core.jfr.GilHandoffEvent}), all;
+ *   <li>{@code dev.baton.GilHandoff} ({@link dev.baton.core.jfr.GilHandoffEvent}), instant, with
+ *       its latency;
  *   <li>{@code dev.baton.DropRequest} ({@link dev.baton.core.jfr.DropRequestEvent}), instant;
  *   <li>{@code dev.baton.SlowCallback} ({@link dev.baton.core.jfr.SlowCallbackEvent}), above 100
  *       ms;

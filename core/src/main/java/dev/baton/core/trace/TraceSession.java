@@ -60,6 +60,7 @@ public final class TraceSession implements AutoCloseable {
 
   /**
    * Copies what has been recorded so far. Spans are sorted by start time, then lane; marks by time.
+   * A span that began before the session (a GIL tenure, say) is cut at the session's start.
    *
    * @return the snapshot; its time range runs from the session's start to its close (or now)
    */
@@ -73,6 +74,10 @@ public final class TraceSession implements AutoCloseable {
       dropped +=
           buffer.copyTo(
               (lane, kind, start, end, label) -> {
+                if (end < startNanos) {
+                  return; // ended before the session began (e.g. a tenure begun earlier)
+                }
+                start = Math.max(start, startNanos);
                 lanes.put(lane, Boolean.TRUE);
                 last[0] = Math.max(last[0], end);
                 if (kind >= Tracer.MARK_BASE) {

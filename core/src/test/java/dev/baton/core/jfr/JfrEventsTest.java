@@ -38,23 +38,20 @@ class JfrEventsTest {
       assertThat(wait.shouldCommit()).isTrue();
       wait.runtime = "main";
       wait.holder = "worker-2";
-      wait.dropRequested = true;
       wait.commit();
 
       GilHandoffEvent handoff = new GilHandoffEvent();
-      handoff.begin();
-      handoff.end();
       handoff.runtime = "main";
       handoff.fromThread = "worker-2";
       handoff.toThread = "worker-1";
-      handoff.forced = true;
+      handoff.latency = 40_000L;
       handoff.commit();
 
       DropRequestEvent drop = new DropRequestEvent();
       drop.runtime = "main";
       drop.requester = "worker-1";
       drop.holder = "worker-2";
-      drop.waited = 5_000_000L;
+      drop.heldFor = 5_000_000L;
       drop.commit();
 
       SlowCallbackEvent fast = new SlowCallbackEvent(); // under 100 ms: filtered out
@@ -88,15 +85,14 @@ class JfrEventsTest {
     RecordedEvent wait = byName(events, "dev.baton.GilWait");
     assertThat(wait.getString("runtime")).isEqualTo("main");
     assertThat(wait.getString("holder")).isEqualTo("worker-2");
-    assertThat(wait.getBoolean("dropRequested")).isTrue();
     assertThat(wait.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(1));
 
     RecordedEvent handoff = byName(events, "dev.baton.GilHandoff");
     assertThat(handoff.getString("toThread")).isEqualTo("worker-1");
-    assertThat(handoff.getBoolean("forced")).isTrue();
+    assertThat(handoff.getDuration("latency")).isEqualTo(Duration.ofNanos(40_000));
 
     RecordedEvent drop = byName(events, "dev.baton.DropRequest");
-    assertThat(drop.getDuration("waited")).isEqualTo(Duration.ofMillis(5));
+    assertThat(drop.getDuration("heldFor")).isEqualTo(Duration.ofMillis(5));
     assertThat(drop.getString("requester")).isEqualTo("worker-1");
 
     RecordedEvent crash = byName(events, "dev.baton.WorkerCrashed");

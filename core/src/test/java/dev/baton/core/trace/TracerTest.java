@@ -75,7 +75,9 @@ class TracerTest {
   void eachThreadGetsItsOwnLaneAndExplicitLanesAreKept() throws Exception {
     Lane task = Lane.of(LaneKind.TASK, "fetch-1");
     TraceSnapshot snapshot;
+    long base;
     try (TraceSession session = Tracer.enable()) {
+      base = System.nanoTime();
       Tracer.mark(MarkKind.USER, "main");
       Thread other =
           Thread.ofPlatform()
@@ -83,7 +85,7 @@ class TracerTest {
               .start(
                   () -> {
                     Tracer.span(SpanState.IDLE, Tracer.now());
-                    Tracer.span(task, SpanState.RUNNING, 100, 200, "step");
+                    Tracer.span(task, SpanState.RUNNING, base + 100, base + 200, "step");
                   });
       other.join();
       snapshot = session.snapshot();
@@ -94,7 +96,7 @@ class TracerTest {
             Thread.currentThread().getName(), "tracer-test-other", "fetch-1");
     assertThat(snapshot.spansOf(task))
         .singleElement()
-        .isEqualTo(new Span(task, SpanState.RUNNING, 100, 200, "step"));
+        .isEqualTo(new Span(task, SpanState.RUNNING, base + 100, base + 200, "step"));
     Lane otherLane =
         snapshot.lanes().stream()
             .filter(l -> l.name().equals("tracer-test-other"))
@@ -109,15 +111,36 @@ class TracerTest {
     Lane lane = Lane.of(LaneKind.TASK, "t");
     try (TraceSession session = Tracer.enable(16)) {
       assertThat(session.eventsPerThread()).isEqualTo(16);
+      long base = System.nanoTime();
       for (int i = 1; i <= 100; i++) {
-        Tracer.span(lane, SpanState.RUNNING, i, i + 1, null);
+        Tracer.span(lane, SpanState.RUNNING, base + i, base + i + 1, null);
       }
       snapshot = session.snapshot();
     }
     assertThat(snapshot.droppedEvents()).isEqualTo(84);
+    long base = snapshot.spans().get(0).startNanos() - 85;
     assertThat(snapshot.spans())
         .extracting(Span::startNanos)
-        .containsExactlyElementsOf(range(85, 100));
+        .containsExactlyElementsOf(range(base + 85, base + 100));
+  }
+
+  @Test
+  void spansBegunBeforeTheSessionAreCutAtItsStart() {
+    Lane lane = Lane.of(LaneKind.THREAD, "t");
+    long before = System.nanoTime();
+    TraceSnapshot snapshot;
+    try (TraceSession session = Tracer.enable()) {
+      Tracer.span(lane, SpanState.RUNNING, before - 1_000, before - 500, "ended before");
+      Tracer.span(lane, SpanState.RUNNING, before, System.nanoTime(), "began before");
+      snapshot = session.snapshot();
+    }
+    assertThat(snapshot.spans())
+        .singleElement()
+        .satisfies(
+            span -> {
+              assertThat(span.label()).isEqualTo("began before");
+              assertThat(span.startNanos()).isEqualTo(snapshot.startNanos());
+            });
   }
 
   @Test
@@ -200,8 +223,10 @@ class TracerTest {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     CountDownLatch started = new CountDownLatch(1);
     long totalDropped = 0;
+    long copied = 0;
     int snapshots = 0;
     try (TraceSession session = Tracer.enable(64)) {
+      long base = System.nanoTime();
       Thread writer =
           Thread.ofPlatform()
               .start(
@@ -209,7 +234,7 @@ class TracerTest {
                     started.countDown();
                     for (long i = 1; !stop.get(); i++) {
                       int k = (int) (i % labels.length);
-                      Tracer.span(lanes[k], SpanState.RUNNING, i, i + k, labels[k]);
+                      Tracer.span(lanes[k], SpanState.RUNNING, base + i, base + i + k, labels[k]);
                     }
                   });
       started.await();
@@ -222,7 +247,7 @@ class TracerTest {
           totalDropped += snapshot.droppedEvents();
           long previous = 0;
           for (Span span : snapshot.spans()) {
-            int k = (int) (span.startNanos() % labels.length);
+            int k = (int) ((span.startNanos() - base) % labels.length);
             assertThat(span.lane()).isSameAs(lanes[k]);
             assertThat(span.label()).isSameAs(labels[k]);
             assertThat(span.endNanos()).isEqualTo(span.startNanos() + k);
@@ -230,6 +255,7 @@ class TracerTest {
             previous = span.startNanos();
           }
           assertThat(snapshot.spans().size()).isLessThanOrEqualTo(64);
+          copied += snapshot.spans().size();
         }
       } catch (Throwable t) {
         failure.set(t);
@@ -242,6 +268,7 @@ class TracerTest {
       throw new AssertionError(failure.get());
     }
     assertThat(totalDropped).isPositive();
+    assertThat(copied).isPositive();
   }
 
   private static List<Long> range(long from, long toInclusive) {

@@ -1,0 +1,179 @@
+package dev.baton.gil;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.core.Blocking;
+import dev.baton.core.jfr.DropRequestEvent;
+import dev.baton.core.jfr.GilHandoffEvent;
+import dev.baton.core.jfr.GilWaitEvent;
+import dev.baton.core.trace.Lane;
+import dev.baton.core.trace.Mark;
+import dev.baton.core.trace.MarkKind;
+import dev.baton.core.trace.Span;
+import dev.baton.core.trace.SpanState;
+import dev.baton.core.trace.TraceSession;
+import dev.baton.core.trace.TraceSnapshot;
+import dev.baton.core.trace.Tracer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** The GIL's instrumentation: what the trace timeline and JFR show of two threads sharing it. */
+class GilTracingTest {
+  private static final long QUOTA = 20_000;
+
+  /**
+   * Two CPU-bound threads, each looping until both have done {@link #QUOTA} iterations: the second
+   * can only progress after a drop request, so the run has waits, drop requests and hand-offs.
+   */
+  private static void twoCpuBoundThreads(GilPolicy policy) {
+    try (GilRuntime runtime =
+        GilRuntime.builder()
+            .name("traced")
+            .policy(policy)
+            .switchInterval(Duration.ofMillis(1))
+            .build()) {
+      long[] counts = new long[2]; // guarded by the GIL
+      for (int t = 0; t < 2; t++) {
+        int me = t;
+        runtime.startThread(
+            "cpu-" + t,
+            () -> {
+              while (counts[0] < QUOTA || counts[1] < QUOTA) {
+                counts[me]++;
+                runtime.gil().checkpoint();
+              }
+            });
+      }
+    }
+  }
+
+  private static Lane lane(TraceSnapshot trace, String name) {
+    return trace.lanes().stream().filter(l -> l.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  @ParameterizedTest
+  @EnumSource(GilPolicy.class)
+  void theTimelineShowsWhoHoldsTheGilAndWhoWaitsForIt(GilPolicy policy) {
+    TraceSnapshot trace;
+    try (TraceSession session = Tracer.enable()) {
+      twoCpuBoundThreads(policy);
+      trace = session.snapshot();
+    }
+    Lane cpu0 = lane(trace, "cpu-0");
+    Lane cpu1 = lane(trace, "cpu-1");
+    for (Lane lane : List.of(cpu0, cpu1)) {
+      assertThat(trace.spansOf(lane))
+          .extracting(Span::state)
+          .contains(SpanState.RUNNING, SpanState.WAITING_FOR_GIL);
+    }
+    List<Span> running =
+        trace.spans().stream()
+            .filter(s -> s.state() == SpanState.RUNNING)
+            .filter(s -> s.lane().equals(cpu0) || s.lane().equals(cpu1))
+            .sorted(Comparator.comparingLong(Span::startNanos))
+            .toList();
+    for (int i = 1; i < running.size(); i++) {
+      // one holder at a time: a tenure starts after the previous one ended
+      assertThat(running.get(i).startNanos()).isGreaterThanOrEqualTo(running.get(i - 1).endNanos());
+    }
+    assertThat(trace.marks()).extracting(Mark::kind).contains(MarkKind.DROP_REQUEST);
+    assertThat(trace.marks())
+        .filteredOn(m -> m.kind() == MarkKind.DROP_REQUEST)
+        .extracting(Mark::label)
+        .isSubsetOf("cpu-0", "cpu-1");
+    // every wait ends in a hand-off, marked on the new holder's lane
+    assertThat(trace.marks())
+        .filteredOn(m -> m.kind() == MarkKind.GIL_HANDOFF)
+        .extracting(Mark::lane)
+        .isNotEmpty()
+        .isSubsetOf(cpu0, cpu1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(GilPolicy.class)
+  void aThreadBlockedOnIoLetsTheOtherRun(GilPolicy policy) {
+    TraceSnapshot trace;
+    try (TraceSession session = Tracer.enable()) {
+      try (GilRuntime runtime =
+          GilRuntime.builder()
+              .name("io")
+              .policy(policy)
+              .switchInterval(Duration.ofMillis(1))
+              .build()) {
+        boolean[] done = new boolean[1]; // guarded by the GIL
+        runtime.startThread(
+            "io",
+            () -> {
+              try {
+                Blocking.run(() -> Thread.sleep(30));
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              done[0] = true;
+            });
+        runtime.startThread(
+            "cpu",
+            () -> {
+              while (!done[0]) {
+                runtime.gil().checkpoint();
+              }
+            });
+      }
+      trace = session.snapshot();
+    }
+    Span io =
+        trace.spansOf(lane(trace, "io")).stream()
+            .filter(s -> s.state() == SpanState.WAITING_FOR_IO)
+            .findFirst()
+            .orElseThrow();
+    assertThat(trace.spansOf(lane(trace, "cpu")))
+        .filteredOn(s -> s.state() == SpanState.RUNNING)
+        .anySatisfy(
+            s -> {
+              assertThat(s.startNanos()).isLessThan(io.endNanos());
+              assertThat(s.endNanos()).isGreaterThan(io.startNanos());
+            });
+  }
+
+  @ParameterizedTest
+  @EnumSource(GilPolicy.class)
+  void jfrRecordsWaitsDropRequestsAndHandOffs(GilPolicy policy, @TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("gil.jfr");
+    try (Recording recording = new Recording()) {
+      recording.enable(GilWaitEvent.class).withThreshold(Duration.ZERO);
+      recording.enable(GilHandoffEvent.class);
+      recording.enable(DropRequestEvent.class);
+      recording.start();
+      twoCpuBoundThreads(policy);
+      recording.stop();
+      recording.dump(file);
+    }
+    List<RecordedEvent> events =
+        RecordingFile.readAllEvents(file).stream()
+            .filter(e -> e.getEventType().getName().startsWith("dev.baton."))
+            .toList();
+    assertThat(events)
+        .extracting(e -> e.getEventType().getName())
+        .contains("dev.baton.GilWait", "dev.baton.GilHandoff", "dev.baton.DropRequest");
+    assertThat(events).allSatisfy(e -> assertThat(e.getString("runtime")).isEqualTo("traced"));
+    RecordedEvent drop =
+        events.stream()
+            .filter(e -> e.getEventType().getName().equals("dev.baton.DropRequest"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(List.of(drop.getString("requester"), drop.getString("holder")))
+        .containsExactlyInAnyOrder("cpu-0", "cpu-1");
+    assertThat(events)
+        .filteredOn(e -> e.getEventType().getName().equals("dev.baton.GilHandoff"))
+        .allSatisfy(e -> assertThat(e.getString("toThread")).isIn("cpu-0", "cpu-1"));
+  }
+}
