@@ -1,6 +1,7 @@
 package dev.baton.examples;
 
-import dev.baton.core.Blocking;
+import dev.baton.core.trace.SpanState;
+import dev.baton.core.trace.Tracer;
 import dev.baton.eventloop.EventLoop;
 import dev.baton.gil.Gil;
 import dev.baton.gil.GilRuntime;
@@ -40,6 +41,18 @@ final class CpuCommand extends ExampleCommand {
 
   /** Squares between two checkpoints of a thread holding the GIL: its "bytecodes". */
   static final int CHECKPOINT_INTERVAL = 1000;
+
+  /** The diagrams' titles, by mode. */
+  static final Map<String, String> TITLES =
+      Map.of(
+          "sequential", "CPU-bound, sequential: one thread works all the time",
+          "threads", "CPU-bound, threads under the GIL: one works, the others wait for the GIL",
+          "released", "CPU-bound, threads that release the GIL to compute: every core works",
+          "loop", "CPU-bound on the event loop: one thread, callbacks one after the other",
+          "processes", "CPU-bound, a process pool: each worker process computes on its own core");
+
+  /** Label of the diagrams' working spans. */
+  private static final String WORK = "sum of squares";
 
   /** The article's figures, in seconds, by mode. */
   static final Map<String, Double> ARTICLE_SECONDS =
@@ -87,6 +100,11 @@ final class CpuCommand extends ExampleCommand {
   boolean quick;
 
   @Override
+  boolean tracesItsParts() {
+    return true;
+  }
+
+  @Override
   String summary(Map<String, Object> figures) {
     return Timing.speedUpLine(figures, ALL_MODES);
   }
@@ -120,12 +138,13 @@ final class CpuCommand extends ExampleCommand {
     Map<String, Double> seconds = measured.seconds();
     Long result = resultCheck;
     double sequential = seconds.getOrDefault("sequential", Double.NaN);
-    Table table = new Table("mode", "seconds", "speed-up", "article s");
+    Table table = new Table("mode", "seconds", "speed-up", "cores used", "article s");
     for (String m : modes) {
       table.row(
           m,
           seconds.get(m),
           Double.isNaN(sequential) ? null : Timing.speedUp(sequential, seconds.get(m)),
+          measured.coresUsed().get(m),
           ARTICLE_SECONDS.get(m));
     }
     out.println("");
@@ -138,6 +157,10 @@ final class CpuCommand extends ExampleCommand {
       Double s = seconds.get(m);
       figures.put(m + "_s", s == null ? null : Timing.round(s));
     }
+    for (String m : modes) {
+      Double c = measured.coresUsed().get(m);
+      figures.put(m + "_cores_used", c == null ? null : Math.round(c * 100) / 100.0);
+    }
     figures.put("result", result);
     return figures;
   }
@@ -145,13 +168,17 @@ final class CpuCommand extends ExampleCommand {
   private long compute(String mode, long[] numbers) throws Exception {
     try (Progress progress =
         Progress.start("cpu " + mode, numbers.length, progress(), System.err)) {
-      return switch (mode) {
-        case "sequential" -> sequential(numbers, progress);
-        case "threads" -> gilThreads(numbers, progress, false);
-        case "released" -> gilThreads(numbers, progress, true);
-        case "loop" -> loop(numbers, progress);
-        default -> throw new IllegalStateException("no such mode: " + mode);
-      };
+      return traces.record(
+          "cpu-" + mode,
+          TITLES.get(mode),
+          () ->
+              switch (mode) {
+                case "sequential" -> sequential(numbers, progress);
+                case "threads" -> gilThreads(numbers, progress, false);
+                case "released" -> gilThreads(numbers, progress, true);
+                case "loop" -> loop(numbers, progress);
+                default -> throw new IllegalStateException("no such mode: " + mode);
+              });
     }
   }
 
@@ -178,11 +205,29 @@ final class CpuCommand extends ExampleCommand {
             long n = numbers[i];
             long sum =
                 release
-                    ? Blocking.call(() -> Workloads.sumOfSquares(n))
+                    ? withoutGil(gil, n)
                     : Workloads.sumOfSquares(n, CHECKPOINT_INTERVAL, checkpoint);
             progress.step();
             return sum;
           });
+    }
+  }
+
+  /**
+   * Computes with the GIL released, as C code between {@code Py_BEGIN_ALLOW_THREADS} and {@code
+   * Py_END_ALLOW_THREADS} does (NumPy's loops): the GIL is given up, the work runs without
+   * checkpoints, and the GIL is taken back after. This is what a blocking section does; it is
+   * written out here so that the diagram shows the time as work, not as a wait for I/O.
+   */
+  private static long withoutGil(Gil gil, long n) {
+    gil.release();
+    try {
+      long t0 = Tracer.now();
+      long sum = Workloads.sumOfSquares(n);
+      Tracer.span(SpanState.RUNNING, t0, WORK);
+      return sum;
+    } finally {
+      gil.acquire();
     }
   }
 
@@ -197,7 +242,9 @@ final class CpuCommand extends ExampleCommand {
       for (long n : numbers) {
         loop.callSoon(
             () -> {
+              long t0 = Tracer.now();
               total[0] += Workloads.sumOfSquares(n);
+              Tracer.span(SpanState.RUNNING, t0, WORK);
               progress.step();
               if (--left[0] == 0) {
                 loop.stop();
@@ -212,7 +259,9 @@ final class CpuCommand extends ExampleCommand {
   private static long sequential(long[] numbers, Progress progress) {
     long total = 0;
     for (long n : numbers) {
+      long t0 = Tracer.now();
       total += Workloads.sumOfSquares(n);
+      Tracer.span(SpanState.RUNNING, t0, WORK);
       progress.step();
     }
     return total;

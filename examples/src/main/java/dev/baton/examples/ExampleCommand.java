@@ -12,6 +12,9 @@ import picocli.CommandLine.Spec;
  * A command of the examples CLI: runs its experiment, prints human text, and returns its figures,
  * which {@code --json} prints as one JSON object on stdout.
  *
+ * <p>{@code --trace DIR} writes the run's timeline as {@code DIR/<command>.svg} and {@code
+ * .trace.json}; a command with modes writes one pair per mode instead ({@link #tracesItsParts()}).
+ *
  * <p>The tour runs commands in-process through {@link #execute(Output)}, after picocli has parsed
  * their options; a command that offers a smaller run declares a {@code --quick} option, which the
  * tour passes on.
@@ -20,6 +23,9 @@ abstract class ExampleCommand implements Callable<Integer> {
   @Mixin CommonOptions common = new CommonOptions();
 
   @Spec CommandSpec spec;
+
+  /** This run's diagrams; set by {@link #execute(Output)}. */
+  Traces traces = new Traces(null, null);
 
   /**
    * Runs the experiment.
@@ -57,7 +63,20 @@ abstract class ExampleCommand implements Callable<Integer> {
    * @throws Exception when the experiment cannot run
    */
   Map<String, Object> execute(Output out) throws Exception {
+    traces = new Traces(common.traceDir, out);
+    if (traces.on() && !tracesItsParts()) {
+      String name = spec.name();
+      return traces.record(name, "./baton " + name, () -> run(out));
+    }
     return run(out);
+  }
+
+  /**
+   * @return true when {@link #run(Output)} records its own diagrams through {@link #traces} (one
+   *     per mode, say); by default the whole run is one diagram named after the command
+   */
+  boolean tracesItsParts() {
+    return false;
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.baton.examples;
 
+import dev.baton.core.trace.SpanState;
+import dev.baton.core.trace.Tracer;
 import dev.baton.gil.GilRuntime;
 import java.net.URI;
 import java.time.Duration;
@@ -30,6 +32,19 @@ final class IoCommand extends ExampleCommand {
 
   /** The modes this build runs, in the order {@code --mode all} runs them. */
   static final List<String> MODES = List.of("sequential", "threads");
+
+  /** The diagrams' titles, by mode. */
+  static final Map<String, String> TITLES =
+      Map.of(
+          "sequential",
+              "I/O-bound, sequential: a little work (blue), then a wait for the page (red)",
+          "threads",
+              "I/O-bound, threads under the GIL: the waits overlap, the GIL is free during them",
+          "loop", "I/O-bound on the event loop: one thread, every request in flight at once",
+          "processes", "I/O-bound, a process pool: each worker waits for its own pages");
+
+  /** Label of the diagrams' working spans. */
+  private static final String DOWNLOAD = "download";
 
   /** The article's figures (2019, over the internet), in seconds, by mode. */
   static final Map<String, Double> ARTICLE_SECONDS =
@@ -87,6 +102,11 @@ final class IoCommand extends ExampleCommand {
       names = "--quick",
       description = "Smaller run for CI and the quick tour: 40 downloads, 5 ms latency.")
   boolean quick;
+
+  @Override
+  boolean tracesItsParts() {
+    return true;
+  }
 
   @Override
   String summary(Map<String, Object> figures) {
@@ -149,11 +169,15 @@ final class IoCommand extends ExampleCommand {
 
   private long download(String mode, List<URI> sites) throws Exception {
     try (Progress progress = Progress.start("io " + mode, sites.size(), progress(), System.err)) {
-      return switch (mode) {
-        case "sequential" -> sequential(sites, progress);
-        case "threads" -> gilThreads(sites, progress);
-        default -> throw new IllegalStateException("no such mode: " + mode);
-      };
+      return traces.record(
+          "io-" + mode,
+          TITLES.get(mode),
+          () ->
+              switch (mode) {
+                case "sequential" -> sequential(sites, progress);
+                case "threads" -> gilThreads(sites, progress);
+                default -> throw new IllegalStateException("no such mode: " + mode);
+              });
     }
   }
 
@@ -162,7 +186,9 @@ final class IoCommand extends ExampleCommand {
     long bytes = 0;
     try (BlockingHttpClient client = new BlockingHttpClient()) {
       for (URI site : sites) {
+        long t0 = Tracer.now();
         bytes += client.download(site);
+        Tracer.span(SpanState.RUNNING, t0, DOWNLOAD);
         progress.step();
       }
     }

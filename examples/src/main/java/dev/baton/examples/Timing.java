@@ -1,5 +1,7 @@
 package dev.baton.examples;
 
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +21,20 @@ final class Timing {
    * What {@link #measure} found.
    *
    * @param seconds each mode's median wall-clock time, in the order the modes ran
+   * @param coresUsed each mode's median of the process's CPU time over the wall-clock time: how
+   *     many cores it kept busy on average (absent where the JVM cannot tell)
    * @param results each mode's result in its last round
    */
-  record Measured(Map<String, Double> seconds, Map<String, Long> results) {}
+  record Measured(
+      Map<String, Double> seconds, Map<String, Double> coresUsed, Map<String, Long> results) {}
+
+  private static final OperatingSystemMXBean OS =
+      ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os ? os : null;
+
+  /** The JVM's CPU time so far in nanoseconds, all threads together, or -1 when unknown. */
+  private static long processCpuNanos() {
+    return OS == null ? -1 : OS.getProcessCpuTime();
+  }
 
   /**
    * Runs every mode {@code rounds} times, interleaved (all modes in order, then again), so that a
@@ -39,20 +52,30 @@ final class Timing {
       throw new IllegalArgumentException("--repeat must be at least 1, got " + rounds);
     }
     Map<String, double[]> times = new LinkedHashMap<>();
+    Map<String, double[]> cores = new LinkedHashMap<>();
     Map<String, Long> results = new LinkedHashMap<>();
     for (String m : modes) {
       times.put(m, new double[rounds]);
+      cores.put(m, new double[rounds]);
     }
+    boolean cpuKnown = processCpuNanos() >= 0;
     for (int round = 0; round < rounds; round++) {
       for (String m : modes) {
+        long cpu = processCpuNanos();
         long start = System.nanoTime();
         results.put(m, mode.run(m));
-        times.get(m)[round] = (System.nanoTime() - start) / 1e9;
+        long wall = System.nanoTime() - start;
+        times.get(m)[round] = wall / 1e9;
+        cores.get(m)[round] = wall > 0 ? (double) (processCpuNanos() - cpu) / wall : 0;
       }
     }
     Map<String, Double> seconds = new LinkedHashMap<>();
     times.forEach((m, t) -> seconds.put(m, median(t)));
-    return new Measured(seconds, results);
+    Map<String, Double> coresUsed = new LinkedHashMap<>();
+    if (cpuKnown) {
+      cores.forEach((m, c) -> coresUsed.put(m, median(c)));
+    }
+    return new Measured(seconds, coresUsed, results);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.baton.examples;
 
+import dev.baton.core.trace.HtmlReport;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,6 +83,12 @@ final class TourCommand extends ExampleCommand {
       description = "Run only these steps (comma-separated command names), in the tour's order.")
   List<String> only;
 
+  /** The steps write their own diagrams; the tour adds the page that shows them all. */
+  @Override
+  boolean tracesItsParts() {
+    return true;
+  }
+
   @Override
   Map<String, Object> run(Output out) throws Exception {
     if (only != null) {
@@ -96,6 +104,13 @@ final class TourCommand extends ExampleCommand {
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("quick", quick);
     Table summary = new Table("#", "section", "command", "seconds", "result");
+    HtmlReport report =
+        new HtmlReport("Baton: \"An Introduction to Concurrency in Python\", run")
+            .paragraph(
+                "Each diagram is a real run of ./baton tour"
+                    + (quick ? " --quick" : "")
+                    + ": blue where a thread, task or worker works, red where it waits for I/O,"
+                    + " amber where it waits for the GIL.");
     int number = 0;
     for (Step step : STEPS) {
       if (only != null && !only.contains(step.command())) {
@@ -118,6 +133,10 @@ final class TourCommand extends ExampleCommand {
       Map<String, Object> stepFigures = command.execute(out);
       double seconds = (System.nanoTime() - stepStart) / 1e9;
       figures.put(step.command(), stepFigures);
+      report.paragraph(number + ". " + step.section() + ": \"" + step.talk() + "\"");
+      for (Traces.Written diagram : command.traces.written()) {
+        report.figure(diagram.svg().getFileName().toString(), diagram.title());
+      }
       summary.row(number, step.section(), step.command(), seconds, command.summary(stepFigures));
     }
     double total = (System.nanoTime() - start) / 1e9;
@@ -125,6 +144,11 @@ final class TourCommand extends ExampleCommand {
     out.println("=".repeat(78));
     out.printf("Summary (%.1f s in all)%n%n%s", total, summary.render());
     figures.put("seconds", Timing.round(total));
+    if (common.traceDir != null) {
+      Path index = common.traceDir.resolve("index.html");
+      report.write(index);
+      out.printf("%nAll diagrams: %s%n", index);
+    }
     return figures;
   }
 

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class MainTest {
@@ -46,6 +49,22 @@ class MainTest {
         .contains("I/O-bound tasks: sending web requests")
         .contains("Let's imagine we need to send multiple web requests")
         .doesNotContain("{");
+  }
+
+  @Test
+  void tourTraceWritesEachStepsDiagramsAndAPageOfThemAll(@TempDir Path dir) throws Exception {
+    Run run =
+        run("tour", "--quick", "--no-progress", "--steps", "io,race", "--trace", dir.toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    for (String name : new String[] {"io-sequential", "io-threads", "race"}) {
+      assertThat(dir.resolve(name + ".svg")).as(name).isNotEmptyFile();
+      assertThat(dir.resolve(name + ".trace.json")).as(name).isNotEmptyFile();
+    }
+    String index = Files.readString(dir.resolve("index.html"));
+    assertThat(index)
+        .contains("<img src=\"io-sequential.svg\"")
+        .contains("<img src=\"race.svg\"")
+        .contains("I/O-bound tasks: sending web requests");
   }
 
   @Test

@@ -1,0 +1,114 @@
+package dev.baton.examples;
+
+import dev.baton.core.trace.ChromeTraceExporter;
+import dev.baton.core.trace.SvgExporter;
+import dev.baton.core.trace.TraceSession;
+import dev.baton.core.trace.TraceSnapshot;
+import dev.baton.core.trace.Tracer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The diagrams of one command's run ({@code --trace DIR}): each traced part of the run becomes
+ * {@code DIR/NAME.svg} (the talk's style of figure) and {@code DIR/NAME.trace.json} (Chrome
+ * trace-event JSON, for Perfetto). Without a directory, {@link #record} just runs the action.
+ *
+ * <p>Threading: confined to the command's thread. Only one trace is recorded at a time (tracing is
+ * global to the JVM).
+ */
+final class Traces {
+  /** Events kept per thread: enough for a full run of any example, oldest dropped beyond. */
+  static final int EVENTS_PER_THREAD = 1 << 16;
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+  /**
+   * One diagram written.
+   *
+   * @param name the file name without extension
+   * @param title the diagram's title
+   * @param svg the SVG file
+   * @param json the trace-event JSON file
+   */
+  record Written(String name, String title, Path svg, Path json) {}
+
+  /** Something traced. */
+  @FunctionalInterface
+  interface Action<T> {
+    T run() throws Exception;
+  }
+
+  private final Path dir;
+  private final Output out;
+  private final List<Written> written = new ArrayList<>();
+
+  /**
+   * @param dir where diagrams go, or null for none
+   * @param out where to say which files were written
+   */
+  Traces(Path dir, Output out) {
+    this.dir = dir;
+    this.out = out;
+  }
+
+  /**
+   * @return whether diagrams are being written
+   */
+  boolean on() {
+    return dir != null;
+  }
+
+  /**
+   * Runs {@code action}, tracing it when diagrams are on.
+   *
+   * @param name file name without extension: lower-case letters, digits and dashes, e.g. {@code
+   *     io-threads}
+   * @param title the diagram's title
+   * @param action what to trace
+   * @return the action's result
+   * @throws IllegalArgumentException if {@code name} is not a valid file name
+   * @throws IOException if the files cannot be written
+   * @throws Exception whatever the action throws (no diagram is written then)
+   */
+  <T> T record(String name, String title, Action<T> action) throws Exception {
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          "trace name must be lower-case letters, digits and dashes, got '" + name + "'");
+    }
+    if (dir == null) {
+      return action.run();
+    }
+    T result;
+    TraceSnapshot snapshot;
+    try (TraceSession session = Tracer.enable(EVENTS_PER_THREAD)) {
+      result = action.run();
+      session.close();
+      snapshot = session.snapshot();
+    }
+    Files.createDirectories(dir);
+    Path svg = dir.resolve(name + ".svg");
+    Path json = dir.resolve(name + ".trace.json");
+    SvgExporter.write(snapshot, svg, title);
+    ChromeTraceExporter.write(snapshot, json);
+    written.add(new Written(name, title, svg, json));
+    out.printf(
+        "(diagram: %s, %d lanes, %d spans%s; timeline for Perfetto: %s)%n",
+        svg,
+        snapshot.lanes().size(),
+        snapshot.spans().size(),
+        snapshot.droppedEvents() > 0 ? ", " + snapshot.droppedEvents() + " oldest dropped" : "",
+        json.getFileName());
+    return result;
+  }
+
+  /**
+   * @return the diagrams written so far, in order
+   */
+  List<Written> written() {
+    return List.copyOf(written);
+  }
+}
