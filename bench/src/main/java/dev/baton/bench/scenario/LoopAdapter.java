@@ -6,7 +6,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.concurrent.EventExecutor;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One event loop, Baton's or a peer's, seen the same way by the loop scenarios: submit from any
@@ -50,6 +52,13 @@ public interface LoopAdapter extends AutoCloseable {
    */
   static LoopAdapter nettyNio() {
     return new Netty("netty_nio", new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()));
+  }
+
+  /**
+   * @return how to start each loop the scenarios compare: Baton's, then Netty's two
+   */
+  static List<Supplier<LoopAdapter>> all() {
+    return List.of(LoopAdapter::baton, LoopAdapter::nettyDefault, LoopAdapter::nettyNio);
   }
 
   /**

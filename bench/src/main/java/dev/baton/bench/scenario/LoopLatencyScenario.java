@@ -1,6 +1,5 @@
 package dev.baton.bench.scenario;
 
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -24,9 +23,7 @@ final class LoopLatencyScenario implements Scenario {
   @Override
   public void run(boolean smoke, Metrics out) throws Exception {
     int count = smoke ? 300 : 20_000;
-    for (Supplier<LoopAdapter> factory :
-        List.<Supplier<LoopAdapter>>of(
-            LoopAdapter::baton, LoopAdapter::nettyDefault, LoopAdapter::nettyNio)) {
+    for (Supplier<LoopAdapter> factory : LoopAdapter.all()) {
       LoopAdapter loop = factory.get();
       try (loop) {
         measure(loop, count / 10, new Samples(count)); // warm-up, discarded

@@ -1,6 +1,5 @@
 package dev.baton.bench.scenario;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -22,9 +21,7 @@ final class TimerLatenessScenario implements Scenario {
   @Override
   public void run(boolean smoke, Metrics out) throws Exception {
     int count = smoke ? 30 : 1_000;
-    for (Supplier<LoopAdapter> factory :
-        List.<Supplier<LoopAdapter>>of(
-            LoopAdapter::baton, LoopAdapter::nettyDefault, LoopAdapter::nettyNio)) {
+    for (Supplier<LoopAdapter> factory : LoopAdapter.all()) {
       LoopAdapter loop = factory.get();
       try (loop) {
         Samples samples = measure(loop, count);
