@@ -66,8 +66,11 @@ public final class ObjectSpace {
   private final LongAdder allocated = new LongAdder();
   private final LongAdder deallocated = new LongAdder();
 
-  /** Guards the generations, their counts and every object's gc fields. Reentrant by design. */
-  private final Object gcLock = new Object();
+  /**
+   * Guards the generations, their counts and every object's gc fields. Held only for short sections
+   * that pass no guard checkpoint (see {@link #runCollection(int)}).
+   */
+  final Object gcLock = new Object();
 
   /**
    * Heads of the tracked containers' circular doubly-linked lists by generation, youngest first,
@@ -83,7 +86,7 @@ public final class ObjectSpace {
   /** gen0: container allocations minus deallocations; gen1/2: collections of the younger gen. */
   private final int[] counts = new int[GENERATIONS];
 
-  /** A collection is running (on the thread holding gcLock). */
+  /** A collection is running; set and cleared under gcLock, so that collections never nest. */
   private boolean collecting;
 
   private long collections;
@@ -307,9 +310,20 @@ public final class ObjectSpace {
         return 0;
       }
       collecting = true;
-      try {
-        return CycleCollector.collect(this, generation);
-      } finally {
+    }
+    return runCollection(generation);
+  }
+
+  /**
+   * Runs a collection that the caller marked with {@link #collecting}. The collector holds gcLock
+   * only while it reads and writes the gc fields, never while finalizers, callbacks or decrefs run:
+   * those pass guard checkpoints, where a GIL may go to a thread that then needs gcLock.
+   */
+  private int runCollection(int generation) {
+    try {
+      return CycleCollector.collect(this, generation);
+    } finally {
+      synchronized (gcLock) {
         collecting = false;
       }
     }
@@ -333,7 +347,7 @@ public final class ObjectSpace {
     }
   }
 
-  /** Called by the collector with gcLock held. */
+  /** With gcLock held. */
   List<RcObject> containersUpTo(int generation) {
     List<RcObject> young = new ArrayList<>();
     for (int i = 0; i <= generation; i++) {
@@ -345,7 +359,7 @@ public final class ObjectSpace {
     return young;
   }
 
-  /** Called by the collector with gcLock held: survivors age by one generation. */
+  /** With gcLock held: survivors age by one generation. */
   void promote(RcObject object, int generation) {
     int older = Math.min(generation + 1, GENERATIONS - 1);
     if (object.gcGeneration >= 0 && object.gcGeneration != older) {
@@ -354,7 +368,7 @@ public final class ObjectSpace {
     }
   }
 
-  /** Called by the collector with gcLock held, after a collection of generations 0..generation. */
+  /** With gcLock held, after a collection of generations 0..generation. */
   void collected(int generation, int found) {
     collections++;
     collectedTotal += found;
@@ -383,23 +397,23 @@ public final class ObjectSpace {
     if (!container || !collectsAutomatically) {
       return;
     }
+    int generation = -1;
     synchronized (gcLock) {
       counts[0]++;
       if (collecting || counts[0] <= thresholds[0] || TRASHCAN.get().draining) {
         return;
       }
-      for (int g = GENERATIONS - 1; g >= 0; g--) {
+      for (int g = GENERATIONS - 1; g >= 0 && generation < 0; g--) {
         if (counts[g] > thresholds[g] && thresholds[g] > 0) {
-          collecting = true;
-          try {
-            CycleCollector.collect(this, g);
-          } finally {
-            collecting = false;
-          }
-          return;
+          generation = g;
         }
       }
+      if (generation < 0) {
+        return;
+      }
+      collecting = true;
     }
+    runCollection(generation);
   }
 
   /** Registers a new object; returns its tracker, or null for a container. */
@@ -463,11 +477,7 @@ public final class ObjectSpace {
     for (WeakRc<?> ref : object.takeWeakrefs()) {
       ref.referentDied();
     }
-    try {
-      object.clearReferences(RELEASE);
-    } catch (RuntimeException e) {
-      LOG.warn("Exception ignored while clearing the references of {}", object.describe(), e);
-    }
+    clearReferences(object);
     try {
       object.deallocate();
     } catch (RuntimeException e) {
@@ -475,6 +485,15 @@ public final class ObjectSpace {
     }
     object.setStateRelease(RcObject.DEAD);
     untrack(object);
+  }
+
+  /** tp_clear, exceptions logged: deallocation and collection cannot fail. */
+  void clearReferences(RcObject object) {
+    try {
+      object.clearReferences(RELEASE);
+    } catch (RuntimeException e) {
+      LOG.warn("Exception ignored while clearing the references of {}", object.describe(), e);
+    }
   }
 
   void runFinalizer(RcObject object) {

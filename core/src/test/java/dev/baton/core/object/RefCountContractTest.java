@@ -364,7 +364,7 @@ class RefCountContractTest {
   }
 
   /** A user-defined container with a finalizer that may resurrect it into {@code rescue}. */
-  static final class Node extends RcObject {
+  static class Node extends RcObject {
     final AtomicInteger finalized = new AtomicInteger();
     private final RcList rescue;
     private RcObject next;
