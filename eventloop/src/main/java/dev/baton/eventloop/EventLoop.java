@@ -2,6 +2,10 @@ package dev.baton.eventloop;
 
 import dev.baton.core.Blocking;
 import dev.baton.core.BlockingCallable;
+import dev.baton.core.jfr.SlowCallbackEvent;
+import dev.baton.core.trace.MarkKind;
+import dev.baton.core.trace.SpanState;
+import dev.baton.core.trace.Tracer;
 import dev.baton.eventloop.internal.RunnableRing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -96,6 +100,9 @@ public final class EventLoop implements AutoCloseable {
 
   /** Inbox items moved to the ready ring per pass, at most; the rest wait for the next pass. */
   private static final int INBOX_BATCH = 4096;
+
+  /** A callback running this long is marked slow on the trace timeline (asyncio's default). */
+  static final long SLOW_CALLBACK_NANOS = 100_000_000L;
 
   private static final VarHandle SLEEPING;
   private static final VarHandle STEP_SEQ;
@@ -846,12 +853,33 @@ public final class EventLoop implements AutoCloseable {
   private void runStep(Runnable r) {
     CURRENT_STEP.setOpaque(this, (Object) r);
     STEP_SEQ.setOpaque(this, (long) STEP_SEQ.getOpaque(this) + 1);
+    long traceStart = Tracer.now();
+    // JFR's idiom: begin/end/shouldCommit are empty until a recording enables the event
+    SlowCallbackEvent slow = new SlowCallbackEvent();
+    slow.begin();
     try {
       r.run();
     } catch (Throwable e) {
       LOG.error("Exception in callback {} on loop \"{}\"", r, name, e);
     }
+    slow.end();
+    if (slow.shouldCommit()) {
+      slow.loop = name;
+      slow.callback = String.valueOf(r);
+      slow.commit();
+    }
+    if (traceStart != 0) {
+      traceStep(r, traceStart);
+    }
     CURRENT_STEP.setOpaque(this, (Object) null);
+  }
+
+  /** Tracing only: the callback as a running span of the loop's thread; a mark if it was slow. */
+  private static void traceStep(Runnable r, long start) {
+    Tracer.span(SpanState.RUNNING, start);
+    if (System.nanoTime() - start >= SLOW_CALLBACK_NANOS) {
+      Tracer.mark(MarkKind.SLOW_CALLBACK, String.valueOf(r));
+    }
   }
 
   @SuppressWarnings("unused")

@@ -1,5 +1,9 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.trace.Lane;
+import dev.baton.core.trace.LaneKind;
+import dev.baton.core.trace.SpanState;
+import dev.baton.core.trace.Tracer;
 import dev.baton.eventloop.internal.ContinuationStrand;
 import dev.baton.eventloop.internal.Strand;
 import dev.baton.eventloop.internal.VirtualThreadStrand;
@@ -38,6 +42,9 @@ public final class Task<T> extends Future<T> {
 
   /** A cancellation to deliver at the next await. */
   private boolean cancelPending;
+
+  /** The task's row on the trace timeline, or null before its first traced step; loop-only. */
+  private Lane traceLane;
 
   private String cancelPendingMessage;
 
@@ -132,11 +139,25 @@ public final class Task<T> extends Future<T> {
     }
     Task<?> previous = loop.currentTask;
     loop.currentTask = this;
+    long traceStart = Tracer.now();
     try {
       strand.resume();
     } finally {
       loop.currentTask = previous;
+      if (traceStart != 0) {
+        traceStep(traceStart);
+      }
     }
+  }
+
+  /** Tracing only: the step as a running span of the task's own lane, made on first use. */
+  private void traceStep(long start) {
+    Lane lane = traceLane;
+    if (lane == null) {
+      lane = Lane.of(LaneKind.TASK, name);
+      traceLane = lane;
+    }
+    Tracer.span(lane, SpanState.RUNNING, start, System.nanoTime(), null);
   }
 
   private void runBody() {
