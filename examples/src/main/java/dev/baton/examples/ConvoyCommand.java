@@ -128,12 +128,14 @@ final class ConvoyCommand extends ExampleCommand {
     Phase alone = Phase.EMPTY;
     Phase busy = Phase.EMPTY;
     double[] shares = new double[rounds];
+    double[] gilShares = new double[rounds];
     try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         GilRuntime runtime =
             GilRuntime.builder()
                 .name("convoy-" + name)
                 .policy(gilPolicy)
                 .switchInterval(interval)
+                .holdTiming(true)
                 .build()) {
       AtomicReference<Throwable> serverFailure = new AtomicReference<>();
       runtime.startDaemonThread("echo-server", () -> serve(listener, serverFailure));
@@ -152,15 +154,22 @@ final class ConvoyCommand extends ExampleCommand {
           paused.set(true);
           alone = alone.plus(roundTrips(in, outStream, window));
           paused.set(false);
+          Thread.sleep(20); // let the spinner wake up and take the GIL
           long s0 = spun.get();
+          long h0 = held(runtime, "spinner");
           long t0 = System.nanoTime();
           Thread.sleep(window);
-          double soloRate = (spun.get() - s0) / ((System.nanoTime() - t0) / 1e9);
-          long s1 = spun.get();
           long t1 = System.nanoTime();
+          long s1 = spun.get();
+          long h1 = held(runtime, "spinner");
           busy = busy.plus(roundTrips(in, outStream, window));
-          double busyRate = (spun.get() - s1) / ((System.nanoTime() - t1) / 1e9);
+          long t2 = System.nanoTime();
+          double soloRate = (s1 - s0) / (double) (t1 - t0);
+          double busyRate = (spun.get() - s1) / (double) (t2 - t1);
           shares[r] = soloRate == 0 ? 0 : busyRate / soloRate;
+          double soloHeld = (h1 - h0) / (double) (t1 - t0);
+          double busyHeld = (held(runtime, "spinner") - h1) / (double) (t2 - t1);
+          gilShares[r] = soloHeld == 0 ? 0 : busyHeld / soloHeld;
         }
       } finally {
         stop.set(true);
@@ -173,14 +182,21 @@ final class ConvoyCommand extends ExampleCommand {
       stats = runtime.stats();
     }
     double share = Timing.median(shares);
+    double gilShare = Timing.median(gilShares);
     Table table = new Table("phase", "round trips/s", "p50 us", "p99 us");
     table.row("alone", Math.round(alone.perSecond()), alone.p50Us(), alone.p99Us());
     table.row("beside a spinner", Math.round(busy.perSecond()), busy.p50Us(), busy.p99Us());
     out.printf("%s", table.render());
     out.printf(
-        "p50 x%.1f slower beside the spinner; the spinner kept %.0f%% of its solo speed"
-            + " (median of %d rounds); %d drop requests, %d hand-offs%n",
-        busy.p50Us() / alone.p50Us(), share * 100, rounds, stats.dropRequests(), stats.handOffs());
+        "p50 x%.1f slower beside the spinner; the spinner kept %.0f%% of its solo speed and %.0f%%"
+            + " of its solo time holding the GIL (medians of %d rounds); %d drop requests, %d"
+            + " hand-offs%n",
+        busy.p50Us() / alone.p50Us(),
+        share * 100,
+        gilShare * 100,
+        rounds,
+        stats.dropRequests(),
+        stats.handOffs());
 
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("policy", name);
@@ -194,6 +210,7 @@ final class ConvoyCommand extends ExampleCommand {
     figures.put("busy_rps", Math.round(busy.perSecond()));
     figures.put("slowdown_p50", round1(busy.p50Us() / alone.p50Us()));
     figures.put("spinner_share", GilCommand.round3(share));
+    figures.put("spinner_gil_share", GilCommand.round3(gilShare));
     figures.put("drop_requests", stats.dropRequests());
     figures.put("hand_offs", stats.handOffs());
     return figures;
@@ -223,6 +240,16 @@ final class ConvoyCommand extends ExampleCommand {
     if (acc == 42) {
       spun.incrementAndGet();
     }
+  }
+
+  /** A thread's total time holding the runtime's GIL so far, in nanoseconds. */
+  private static long held(GilRuntime runtime, String thread) {
+    for (GilStats.ThreadTotals t : runtime.stats().threads()) {
+      if (t.thread().equals(thread)) {
+        return t.held().toNanos();
+      }
+    }
+    return 0;
   }
 
   /** The server: one connection, echo each read back. Runs on a runtime thread, holding the GIL. */

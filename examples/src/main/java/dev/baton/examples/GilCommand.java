@@ -5,6 +5,8 @@ import dev.baton.gil.GilPolicy;
 import dev.baton.gil.GilRuntime;
 import dev.baton.gil.GilStats;
 import dev.baton.gil.GilThreads;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -102,6 +104,7 @@ final class GilCommand extends ExampleCommand {
     timeCountdown(gilPolicy, interval, 1, steps / 10, false);
     timeCountdown(gilPolicy, interval, threads, steps / 10, true);
     GilStats[] threadedStats = new GilStats[1];
+    Map<String, List<Double>> cpu = new LinkedHashMap<>();
     Timing.Measured measured =
         Timing.measure(
             List.of("single", "threads", "released"),
@@ -116,11 +119,15 @@ final class GilCommand extends ExampleCommand {
               if (m.equals("threads")) {
                 threadedStats[0] = c.stats;
               }
+              cpu.computeIfAbsent(m, k -> new ArrayList<>()).add(c.cpuSeconds);
               return c.result;
             });
     double single = measured.seconds().get("single");
-    Countdown underGil = new Countdown(measured.seconds().get("threads"), threadedStats[0], 0);
+    Countdown underGil =
+        new Countdown(measured.seconds().get("threads"), threadedStats[0], 0, Double.NaN);
     double released = measured.seconds().get("released");
+    double singleCpu = median(cpu.get("single"));
+    double threadsCpu = median(cpu.get("threads"));
     Fairness fairness = fairness(gilPolicy, interval, threads, fairnessRun);
 
     Table table = new Table("run", "seconds", "vs one thread");
@@ -129,6 +136,10 @@ final class GilCommand extends ExampleCommand {
     table.row(threads + " threads, GIL released", released, released / single);
     out.println("");
     out.printf("%s", table.render());
+    out.printf(
+        "CPU time of the counting threads: %.2f s for one thread, %.2f s for %d threads under the"
+            + " GIL (x%.3f, the GIL's own cost, whatever the machine's load)%n",
+        singleCpu, threadsCpu, threads, threadsCpu / singleCpu);
     out.println("");
     out.printf(
         "Fairness over %.1f s with %d threads: Jain index %.4f (1 = even), worst wait %.1f ms"
@@ -155,6 +166,9 @@ final class GilCommand extends ExampleCommand {
     figures.put("released_s", Timing.round(released));
     figures.put("ratio_threads_vs_single", round3(underGil.seconds / single));
     figures.put("ratio_released_vs_single", round3(released / single));
+    figures.put("single_cpu_s", Timing.round(singleCpu));
+    figures.put("threads_cpu_s", Timing.round(threadsCpu));
+    figures.put("cpu_ratio_threads_vs_single", round3(threadsCpu / singleCpu));
     figures.put("countdown_switches", underGil.stats.handOffs());
     figures.put("jain", Math.round(fairness.jain * 10_000) / 10_000.0);
     figures.put("worst_wait_ms", round3(fairness.worstWaitMs));
@@ -180,11 +194,24 @@ final class GilCommand extends ExampleCommand {
     return acc;
   }
 
-  private record Countdown(double seconds, GilStats stats, long result) {}
+  /**
+   * @param seconds wall-clock time
+   * @param stats the runtime's GIL statistics
+   * @param result what the run computed
+   * @param cpuSeconds CPU time of the counting threads together, which the machine's load does not
+   *     change: the cost of the GIL itself
+   */
+  private record Countdown(double seconds, GilStats stats, long result, double cpuSeconds) {}
+
+  private static double median(List<Double> values) {
+    return Timing.median(values.stream().mapToDouble(Double::doubleValue).toArray());
+  }
 
   private Countdown timeCountdown(
       GilPolicy gilPolicy, Duration interval, int n, long steps, boolean release) throws Exception {
     long[] sink = new long[n];
+    long[] cpuNanos = new long[n];
+    ThreadMXBean threadBean = ManagementFactory.getThreadMXBean();
     long start;
     GilRuntime runtime = runtime(gilPolicy, interval, "countdown", false);
     try (runtime) {
@@ -202,12 +229,17 @@ final class GilCommand extends ExampleCommand {
               } else {
                 sink[k] = countDown(share, gil);
               }
+              cpuNanos[k] = threadBean.getCurrentThreadCpuTime();
             });
       }
     } // close() waits for the threads
     double seconds = (System.nanoTime() - start) / 1e9;
     blackhole(sink);
-    return new Countdown(seconds, runtime.stats(), steps);
+    long cpuTotal = 0;
+    for (long c : cpuNanos) {
+      cpuTotal += c;
+    }
+    return new Countdown(seconds, runtime.stats(), steps, cpuTotal / 1e9);
   }
 
   private record Fairness(double jain, double worstWaitMs, List<Double> shares, GilStats stats) {}

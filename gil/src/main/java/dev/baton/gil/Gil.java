@@ -128,6 +128,13 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
 
   static final Duration MAX_WATCHDOG = Duration.ofHours(1);
 
+  /**
+   * FAIR: how long a waiter spins (without the mutex) for its grant before it parks. Hand-offs to
+   * and from a thread coming back from I/O take microseconds; a parked waiter would add the
+   * operating system's wake-up latency to each of them (milliseconds on a loaded machine).
+   */
+  private static final long SPIN_NANOS = 50_000;
+
   /** Wait before retrying a drop request that did not land (the holder was mid-acquire). */
   private static final long RETRY_NANOS = 50_000;
 
@@ -763,8 +770,21 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
         deadline = start + RETRY_NANOS;
       }
     }
+    long spinUntil = start + SPIN_NANOS;
     while (!waiter.granted) {
-      long left = deadline - System.nanoTime();
+      long now = System.nanoTime();
+      long left = deadline - now;
+      if (left > 0 && now < spinUntil) {
+        mutex.unlock();
+        try {
+          while (!waiter.granted && System.nanoTime() < spinUntil) {
+            Thread.onSpinWait();
+          }
+        } finally {
+          mutex.lock();
+        }
+        continue;
+      }
       if (left > 0) {
         try {
           waiter.wake.awaitNanos(left);
@@ -1112,7 +1132,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
         + "]";
   }
 
-  /** A FAIR waiter; {@code granted} is guarded by the mutex. */
+  /** A FAIR waiter. */
   private static final class Waiter {
     final Thread thread;
     final Condition wake;
@@ -1121,7 +1141,8 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     /** When the thread started waiting (nanoTime). */
     final long since;
 
-    boolean granted;
+    /** Written under the mutex; read under it, or without it while the waiter spins. */
+    volatile boolean granted;
 
     Waiter(Thread thread, Condition wake, boolean comingBack, long since) {
       this.thread = thread;
