@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -117,7 +118,7 @@ final class RaceCommand extends ExampleCommand {
     out.println("A lost update (the talk's first table):");
     out.printf("%s%n", BAD_INTERLEAVING.indent(2));
     out.println("No lost update (the talk's second table):");
-    out.printf("%s", GOOD_INTERLEAVING.indent(2));
+    out.printf("%s%n", GOOD_INTERLEAVING.indent(2));
     out.printf("Measured: 2 threads x %,d increments, expecting %,d%n%n", n, 2L * n);
 
     Outcome noLock = noLock(n);
@@ -167,6 +168,7 @@ final class RaceCommand extends ExampleCommand {
   static Outcome noLock(int n) throws InterruptedException {
     Counter counter = new Counter();
     CountDownLatch go = new CountDownLatch(1);
+    AtomicInteger running = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
     for (int t = 1; t <= 2; t++) {
       threads.add(
@@ -175,6 +177,11 @@ final class RaceCommand extends ExampleCommand {
               .start(
                   () -> {
                     awaitUninterruptibly(go);
+                    // spin until both threads are on a core, so that their loops overlap
+                    running.incrementAndGet();
+                    while (running.get() < 2) {
+                      Thread.onSpinWait();
+                    }
                     for (int i = 0; i < n; i++) {
                       long value = counter.value; // read value
                       counter.value = value + 1; // increase value, write back
