@@ -1,16 +1,14 @@
 package dev.baton.gil;
 
-/** The GIL's field layout: superclasses of {@link Gil}, each hot group padded onto its own line. */
+/**
+ * The GIL's field layout: superclasses of {@link Gil}, each hot group on its own cache line, padded
+ * by inheritance (HotSpot lays out a superclass's fields before its subclass's): 64 bytes of byte
+ * fields before and after each group, 64 being the cache line of the x86-64 and AArch64 machines
+ * Baton runs on. Adjacent-line prefetching is not defended against; the groups are written by
+ * different threads, never all at once.
+ */
 final class GilFields {
   private GilFields() {}
-
-  // The GIL's hot fields, each group on its own cache line, padded by inheritance (HotSpot lays out
-  // a
-  // superclass's fields before its subclass's): 64 bytes of byte fields before and after each
-  // group,
-  // 64 being the cache line of the x86-64 and AArch64 machines Baton runs on. Adjacent-line
-  // prefetching is not defended against; the groups are written by different threads, never all at
-  // once.
 
   /** 64 bytes of padding so the fields after it sit on their own cache line. */
   @SuppressWarnings("unused")

@@ -111,7 +111,7 @@ public final class GilThreads {
    */
   public static boolean join(Thread thread, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(thread, "thread");
-    checkTimeout(timeout);
+    Waits.timeoutNanos(timeout);
     return call(() -> thread.join(timeout));
   }
 
@@ -150,7 +150,7 @@ public final class GilThreads {
   public static <T> T get(Future<T> future, Duration timeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     Objects.requireNonNull(future, "future");
-    long nanos = checkTimeout(timeout);
+    long nanos = Waits.timeoutNanos(timeout);
     try {
       return call(() -> future.get(nanos, TimeUnit.NANOSECONDS));
     } catch (InterruptedException | ExecutionException | TimeoutException | RuntimeException e) {
@@ -170,17 +170,5 @@ public final class GilThreads {
   public static int waitFor(Process process) throws InterruptedException {
     Objects.requireNonNull(process, "process");
     return call(process::waitFor);
-  }
-
-  private static long checkTimeout(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must be zero or positive, was " + timeout);
-    }
-    try {
-      return timeout.toNanos();
-    } catch (ArithmeticException tooLong) {
-      return Long.MAX_VALUE;
-    }
   }
 }

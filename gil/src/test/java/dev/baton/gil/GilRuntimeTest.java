@@ -18,39 +18,12 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** Runtime threads, ensure(), shutdown, independence of runtimes, and the GIL-off mode. */
-class GilRuntimeTest {
-  private static final Duration BOUND = Duration.ofSeconds(30);
-
-  private final List<GilRuntime> runtimes = new ArrayList<>();
-
-  private GilRuntime runtime(GilRuntime.Builder builder) {
-    GilRuntime runtime = builder.build();
-    runtimes.add(runtime);
-    return runtime;
-  }
-
-  private GilRuntime runtime(GilPolicy policy) {
-    return runtime(GilRuntime.builder().policy(policy).switchInterval(Duration.ofMillis(1)));
-  }
-
-  @AfterEach
-  void tearDown() {
-    for (GilRuntime runtime : runtimes) {
-      runtime.close();
-    }
-  }
-
-  private static void join(Thread t) throws InterruptedException {
-    t.join(BOUND.toMillis());
-    assertThat(t.isAlive()).as("thread %s ended in time", t.getName()).isFalse();
-  }
-
+class GilRuntimeTest extends GilTestBase {
   @ParameterizedTest
   @EnumSource(GilPolicy.class)
   void aRuntimeThreadHoldsTheGilWhileItsBodyRunsAndReleasesItAfter(GilPolicy policy)

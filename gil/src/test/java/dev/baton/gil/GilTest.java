@@ -13,50 +13,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /** The GIL's contract, run under both policies where it is shared. */
-class GilTest {
-  private static final Duration BOUND = Duration.ofSeconds(30);
-
-  private final List<GilRuntime> runtimes = new ArrayList<>();
-  private final List<Thread> threads = new ArrayList<>();
-
-  private GilRuntime runtime(GilPolicy policy) {
-    return runtime(GilRuntime.builder().policy(policy).switchInterval(Duration.ofMillis(1)));
-  }
-
-  private GilRuntime runtime(GilRuntime.Builder builder) {
-    GilRuntime runtime = builder.build();
-    runtimes.add(runtime);
-    return runtime;
-  }
-
-  private Thread thread(String name, Runnable body) {
-    Thread t = Thread.ofPlatform().name(name).daemon(true).start(body);
-    threads.add(t);
-    return t;
-  }
-
-  @AfterEach
-  void tearDown() throws InterruptedException {
-    for (Thread t : threads) {
-      t.join(BOUND.toMillis());
-      assertThat(t.isAlive()).as("thread %s ended", t.getName()).isFalse();
-    }
-    for (GilRuntime runtime : runtimes) {
-      runtime.close();
-    }
-  }
-
-  private static void join(Thread t) throws InterruptedException {
-    t.join(BOUND.toMillis());
-    assertThat(t.isAlive()).as("thread %s ended in time", t.getName()).isFalse();
-  }
-
+class GilTest extends GilTestBase {
   @ParameterizedTest
   @EnumSource(GilPolicy.class)
   void readModifyWriteWithoutCheckpointIsNeverInterrupted(GilPolicy policy) throws Exception {
@@ -134,13 +96,12 @@ class GilTest {
     AtomicBoolean otherRan = new AtomicBoolean();
     gil.acquire();
     Thread other =
-        thread(
+        holding(
             "other",
+            gil,
             () -> {
-              gil.acquire();
               x[0] = x[0] + 1;
               otherRan.set(true);
-              gil.release();
             });
     await().atMost(BOUND).until(() -> gil.waitingThreads() == 1);
     int v = x[0];
@@ -232,13 +193,12 @@ class GilTest {
     CountDownLatch held = new CountDownLatch(1);
     CountDownLatch done = new CountDownLatch(1);
     Thread holder =
-        thread(
+        holding(
             "holder",
+            gil,
             () -> {
-              gil.acquire();
               held.countDown();
               awaitLatch(done);
-              gil.release();
             });
     assertThat(held.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThatThrownBy(gil::release).isInstanceOf(GilNotHeldException.class);
@@ -274,12 +234,11 @@ class GilTest {
     AtomicBoolean waiterRan = new AtomicBoolean();
     gil.acquire();
     Thread waiter =
-        thread(
+        holding(
             "waiter",
+            gil,
             () -> {
-              gil.acquire();
               waiterRan.set(true);
-              gil.release();
             });
     await().atMost(BOUND).until(() -> gil.waitingThreads() == 1);
     GilThreads.sleep(Duration.ZERO);
@@ -314,13 +273,7 @@ class GilTest {
                     .watchdogThreshold(Duration.ofMillis(5)))
             .gil();
     gil.acquire();
-    Thread waiter =
-        thread(
-            "waiter",
-            () -> {
-              gil.acquire();
-              gil.release();
-            });
+    Thread waiter = holding("waiter", gil, () -> {});
     // hold without a checkpoint until the watchdog has noticed
     await().atMost(BOUND).until(() -> gil.stats().watchdogWarnings() >= 1);
     gil.release();
@@ -340,13 +293,7 @@ class GilTest {
             .gil();
     assertThat(gil.watchdogThreshold()).isNull();
     gil.acquire();
-    Thread waiter =
-        thread(
-            "waiter",
-            () -> {
-              gil.acquire();
-              gil.release();
-            });
+    Thread waiter = holding("waiter", gil, () -> {});
     await().atMost(BOUND).until(() -> gil.stats().dropRequests() >= 1);
     Thread.sleep(50); // many intervals with the drop request ignored
     gil.release();
@@ -494,12 +441,11 @@ class GilTest {
     for (int i = 0; i < 4; i++) {
       String name = "w" + i;
       waiters.add(
-          thread(
+          holding(
               name,
+              gil,
               () -> {
-                gil.acquire();
                 order.add(name);
-                gil.release();
               }));
       int expected = i + 1;
       await().atMost(BOUND).until(() -> gil.waitingThreads() == expected);

@@ -1,6 +1,5 @@
 package dev.baton.core.object;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
@@ -98,14 +97,7 @@ public final class RcDict<K> extends RcObject {
 
   @Override
   protected void clearReferences(ReferenceVisitor release) {
-    if (entries.isEmpty()) {
-      return;
-    }
-    List<RcObject> dropped = new ArrayList<>(entries.values());
-    entries.clear();
-    for (RcObject value : dropped) {
-      release.visit(value);
-    }
+    releaseAll(entries.values(), release);
   }
 
   @Override

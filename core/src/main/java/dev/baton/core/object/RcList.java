@@ -1,7 +1,6 @@
 package dev.baton.core.object;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -105,14 +104,7 @@ public final class RcList extends RcObject {
 
   @Override
   protected void clearReferences(ReferenceVisitor release) {
-    if (items.isEmpty()) {
-      return;
-    }
-    List<RcObject> dropped = new ArrayList<>(items);
-    items.clear();
-    for (RcObject item : dropped) {
-      release.visit(item);
-    }
+    releaseAll(items, release);
   }
 
   @Override

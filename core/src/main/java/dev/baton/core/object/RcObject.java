@@ -501,6 +501,25 @@ public abstract class RcObject {
   protected void clearReferences(ReferenceVisitor release) {}
 
   /**
+   * Helper for {@link #clearReferences(ReferenceVisitor)}: empties {@code references} first, then
+   * hands each former element to {@code release}.
+   *
+   * @param references a container's held references; empty afterwards
+   * @param release gives back one reference per call
+   */
+  protected static void releaseAll(
+      java.util.Collection<? extends RcObject> references, ReferenceVisitor release) {
+    if (references.isEmpty()) {
+      return;
+    }
+    List<RcObject> dropped = new ArrayList<>(references);
+    references.clear();
+    for (RcObject reference : dropped) {
+      release.visit(reference);
+    }
+  }
+
+  /**
    * The type's finalizer ({@code tp_finalize}, PEP 442): runs once in the object's life, before its
    * references are cleared, when its count reaches zero or when the cycle collector finds it
    * unreachable. It may resurrect the object by storing a new reference to it somewhere reachable;

@@ -41,6 +41,25 @@ class LeakDetectorTest {
   }
 
   @Test
+  void simpleLevelSamplesOneObjectIn128AndReportsWithoutRecords() {
+    ObjectSpace space =
+        ObjectSpace.builder().guard(guard).leakDetection(LeakDetection.SIMPLE).build();
+    int leaks = 2000; // about 16 watched; none watched has probability (127/128)^2000 < 1e-6
+    String log =
+        captureStderr(
+            () -> {
+              for (int i = 0; i < leaks; i++) {
+                leakOneBox(space);
+              }
+              awaitLeaks(space, leaks);
+            });
+    int reports = log.split("LEAK:", -1).length - 1;
+    assertThat(reports).isBetween(1, 100);
+    assertThat(log).contains("Use leak detection ADVANCED").doesNotContain("allocated by thread");
+    assertThat(space.leakedObjects()).isEqualTo(leaks);
+  }
+
+  @Test
   void disabledLevelCountsLeaksSilently() {
     ObjectSpace disabled =
         ObjectSpace.builder().guard(guard).leakDetection(LeakDetection.DISABLED).build();
