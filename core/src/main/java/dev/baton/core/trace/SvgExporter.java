@@ -18,6 +18,9 @@ import java.util.Set;
  * state the PyCharm diagram omits), grey where it idles; instant events as small triangles; a time
  * axis with units, a legend and a title.
  *
+ * <p>Lanes of the same kind, name and process that never overlap in time (a thread name reused by
+ * the next repeat of an experiment) share one row, whose {@code data-lane-id} lists their ids.
+ *
  * <p>The drawing is a pure function of the snapshot and the title (same input, same bytes), so
  * diagrams can be committed and compared. Spans of one lane and state closer than half a pixel are
  * drawn as one box ({@code data-count} says how many), and every box is at least one pixel wide so
@@ -77,12 +80,12 @@ public final class SvgExporter {
   public static String toSvg(TraceSnapshot snapshot, String title) {
     Objects.requireNonNull(snapshot, "snapshot");
     Objects.requireNonNull(title, "title");
-    List<Lane> lanes = snapshot.lanes();
     long origin = snapshot.startNanos();
     long duration = Math.max(1, snapshot.durationNanos());
     double plotWidth = WIDTH - LEFT - RIGHT;
     double scale = plotWidth / duration;
-    int axisY = LANES_TOP + lanes.size() * ROW + 4;
+    List<Row> rows = rows(snapshot);
+    int axisY = LANES_TOP + rows.size() * ROW + 4;
     int height = axisY + 44 + (snapshot.droppedEvents() > 0 ? 16 : 0);
 
     StringBuilder out = new StringBuilder(4096);
@@ -108,27 +111,19 @@ public final class SvgExporter {
         .append("</text>\n");
     legend(out, snapshot);
 
-    Map<Lane, List<Span>> spansByLane = new LinkedHashMap<>();
-    Map<Lane, List<Mark>> marksByLane = new LinkedHashMap<>();
-    for (Lane lane : lanes) {
-      spansByLane.put(lane, new ArrayList<>());
-      marksByLane.put(lane, new ArrayList<>());
-    }
-    for (Span span : snapshot.spans()) {
-      spansByLane.get(span.lane()).add(span);
-    }
-    for (Mark mark : snapshot.marks()) {
-      marksByLane.get(mark.lane()).add(mark);
-    }
-
-    for (int row = 0; row < lanes.size(); row++) {
-      Lane lane = lanes.get(row);
+    for (int row = 0; row < rows.size(); row++) {
+      Row current = rows.get(row);
+      Lane lane = current.lanes.get(0);
       int top = LANES_TOP + row * ROW;
       int barTop = top + (ROW - BAR) / 2;
+      StringBuilder ids = new StringBuilder();
+      for (Lane member : current.lanes) {
+        ids.append(ids.isEmpty() ? "" : " ").append(member.id());
+      }
       out.append("<g class=\"lane\" data-lane=\"")
           .append(Text.xml(lane.name()))
           .append("\" data-lane-id=\"")
-          .append(lane.id())
+          .append(ids)
           .append("\" data-kind=\"")
           .append(lane.kind().name())
           .append("\">\n");
@@ -150,7 +145,7 @@ public final class SvgExporter {
           .append("</text>\n");
       for (SpanState state : PAINT_ORDER) {
         List<Span> ofState = new ArrayList<>();
-        for (Span span : spansByLane.get(lane)) {
+        for (Span span : current.spans) {
           if (span.state() == state) {
             ofState.add(span);
           }
@@ -158,7 +153,7 @@ public final class SvgExporter {
         ofState.sort(Comparator.comparingLong(Span::startNanos));
         boxes(out, ofState, origin, scale, barTop);
       }
-      marks(out, marksByLane.get(lane), origin, scale, top);
+      marks(out, current.marks, origin, scale, top);
       out.append("</g>\n");
     }
     axis(out, origin, duration, scale, axisY);
@@ -172,6 +167,71 @@ public final class SvgExporter {
           .append(" early events dropped (trace buffer full)</text>\n");
     }
     return out.append("</svg>\n").toString();
+  }
+
+  /** One row of the diagram: lanes of one kind, name and process that never overlap in time. */
+  private static final class Row {
+    final List<Lane> lanes = new ArrayList<>();
+    final List<Span> spans = new ArrayList<>();
+    final List<Mark> marks = new ArrayList<>();
+    long end = Long.MIN_VALUE;
+
+    boolean accepts(Lane lane, long start) {
+      Lane first = lanes.get(0);
+      return first.kind() == lane.kind()
+          && first.processId() == lane.processId()
+          && first.name().equals(lane.name())
+          && end <= start;
+    }
+  }
+
+  /**
+   * Lays the lanes out in rows, in lane order: a lane joins the first earlier row of its kind, name
+   * and process that ended before it began (a thread name reused by the next repeat of an
+   * experiment), else opens a new row.
+   */
+  private static List<Row> rows(TraceSnapshot snapshot) {
+    Map<Lane, long[]> extents = new LinkedHashMap<>();
+    for (Lane lane : snapshot.lanes()) {
+      extents.put(lane, new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+    }
+    for (Span span : snapshot.spans()) {
+      long[] extent = extents.get(span.lane());
+      extent[0] = Math.min(extent[0], span.startNanos());
+      extent[1] = Math.max(extent[1], span.endNanos());
+    }
+    for (Mark mark : snapshot.marks()) {
+      long[] extent = extents.get(mark.lane());
+      extent[0] = Math.min(extent[0], mark.atNanos());
+      extent[1] = Math.max(extent[1], mark.atNanos());
+    }
+    List<Row> rows = new ArrayList<>();
+    Map<Lane, Row> rowOf = new LinkedHashMap<>();
+    for (Map.Entry<Lane, long[]> entry : extents.entrySet()) {
+      Lane lane = entry.getKey();
+      long[] extent = entry.getValue();
+      Row target = null;
+      for (Row row : rows) {
+        if (row.accepts(lane, extent[0])) {
+          target = row;
+          break;
+        }
+      }
+      if (target == null) {
+        target = new Row();
+        rows.add(target);
+      }
+      target.lanes.add(lane);
+      target.end = Math.max(target.end, extent[1]);
+      rowOf.put(lane, target);
+    }
+    for (Span span : snapshot.spans()) {
+      rowOf.get(span.lane()).spans.add(span);
+    }
+    for (Mark mark : snapshot.marks()) {
+      rowOf.get(mark.lane()).marks.add(mark);
+    }
+    return rows;
   }
 
   private static String laneLabel(Lane lane) {

@@ -140,6 +140,30 @@ class SvgExporterTest {
   }
 
   @Test
+  void lanesThatReuseANameWithoutOverlappingShareARow() throws Exception {
+    Lane first = new Lane(1, LaneKind.THREAD, "worker", 1);
+    Lane overlapping = new Lane(2, LaneKind.THREAD, "worker", 1);
+    Lane later = new Lane(3, LaneKind.THREAD, "worker", 1);
+    Lane task = new Lane(4, LaneKind.TASK, "worker", 1);
+    TraceSnapshot trace =
+        TraceSnapshot.of(
+            List.of(
+                new Span(first, SpanState.RUNNING, 0, 10 * MS, null),
+                new Span(overlapping, SpanState.RUNNING, 5 * MS, 12 * MS, null),
+                new Span(later, SpanState.WAITING_FOR_IO, 20 * MS, 30 * MS, null),
+                new Span(task, SpanState.RUNNING, 40 * MS, 50 * MS, null)),
+            List.of());
+    List<Element> rows =
+        elements(parse(SvgExporter.toSvg(trace, "rows")).getDocumentElement(), "g", "lane");
+    assertThat(rows)
+        .extracting(e -> e.getAttribute("data-lane-id"))
+        .containsExactly("1 3", "2", "4");
+    assertThat(elements(rows.get(0), "rect", "span"))
+        .extracting(e -> e.getAttribute("data-state"))
+        .containsExactly("RUNNING", "WAITING_FOR_IO");
+  }
+
+  @Test
   void writesAFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("a/b.svg");
     SvgExporter.write(SampleTraces.gilAndFriends(), file, "t");
