@@ -1,6 +1,7 @@
 package dev.baton.process;
 
 import dev.baton.core.Blocking;
+import dev.baton.process.internal.AotCache;
 import dev.baton.process.internal.Payloads;
 import dev.baton.process.internal.PoolEngine;
 import dev.baton.process.internal.SerialPolicy;
@@ -138,8 +139,8 @@ public final class ProcessPool implements AutoCloseable {
     if (maxRetries < 0) {
       throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
     }
-    byte[] payload = Payloads.task(Payloads.CALL, serializeFunction(task), null);
-    return (CompletableFuture<T>) (CompletableFuture<?>) enqueue(payload, maxRetries);
+    Payloads.TaskBody body = new Payloads.TaskBody(Payloads.CALL, 0, serializeFunction(task), null);
+    return (CompletableFuture<T>) (CompletableFuture<?>) enqueue(body, maxRetries);
   }
 
   /**
@@ -326,8 +327,8 @@ public final class ProcessPool implements AutoCloseable {
 
   // ---- internals ----
 
-  private PoolEngine.TaskFuture enqueue(byte[] payload, int retries) {
-    PoolEngine.TaskFuture future = engine.submit(payload, retries);
+  private PoolEngine.TaskFuture enqueue(Payloads.TaskBody body, int retries) {
+    PoolEngine.TaskFuture future = engine.submit(body, retries);
     if (future == null) {
       throw new PoolShutdownException(
           "thread \""
@@ -381,14 +382,15 @@ public final class ProcessPool implements AutoCloseable {
           "chunkSize must be >= 1, or 0 for the default; was " + chunkSize);
     }
     int chunk = chunkSize == 0 ? defaultChunk(items.size()) : chunkSize;
-    List<byte[]> payloads = new ArrayList<>();
+    List<Payloads.TaskBody> payloads = new ArrayList<>();
+    long fnId = engine.newFunctionId();
     for (int i = 0; i < items.size(); i += chunk) {
       List<Object> part = items.subList(i, Math.min(items.size(), i + chunk));
-      payloads.add(Payloads.task(kind, fn, encodeValues(part, i)));
+      payloads.add(new Payloads.TaskBody(kind, fnId, fn, encodeValues(part, i)));
     }
     List<PoolEngine.TaskFuture> futures = new ArrayList<>(payloads.size());
     try {
-      for (byte[] p : payloads) {
+      for (Payloads.TaskBody p : payloads) {
         futures.add(enqueue(p, 0));
       }
       List<R> results = new ArrayList<>(items.size());
@@ -433,6 +435,7 @@ public final class ProcessPool implements AutoCloseable {
   /** The iterator behind {@link #imap} and {@link #imapUnordered}. Confined to its consumer. */
   private final class ChunkIterator<A, R> implements Iterator<R> {
     private final byte[] fn;
+    private final long fnId;
     private final Iterator<? extends A> source;
     private final int chunk;
     private final boolean ordered;
@@ -454,6 +457,7 @@ public final class ProcessPool implements AutoCloseable {
         throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
       }
       this.fn = serializeFunction(fn);
+      this.fnId = engine.newFunctionId();
       this.source = items.iterator();
       this.chunk = chunkSize;
       this.ordered = ordered;
@@ -466,7 +470,7 @@ public final class ProcessPool implements AutoCloseable {
           part.add(source.next());
         }
         PoolEngine.TaskFuture f =
-            enqueue(Payloads.task(Payloads.MAP, fn, encodeValues(part, index)), 0);
+            enqueue(new Payloads.TaskBody(Payloads.MAP, fnId, fn, encodeValues(part, index)), 0);
         index += part.size();
         inFlight++;
         if (ordered) {
@@ -527,6 +531,7 @@ public final class ProcessPool implements AutoCloseable {
     private long maxReferences = 1_000_000;
     private long maxBytes = 256L << 20;
     private String javaExecutable = defaultJava();
+    private Path aotCache;
 
     private Builder() {}
 
@@ -664,6 +669,22 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /**
+     * Opt-in on JDK 25 or newer: workers start from an AOT cache (JEP 483, 514) kept in {@code
+     * file}, which makes them ready sooner. When the file does not exist, {@link #build()} first
+     * runs one training worker that writes it (seconds, once); keep the file between runs. Ignored,
+     * with a warning, on an older JDK or when the class path holds anything but jar files (the
+     * JDK's AOT cache needs jars). A cache made with other JVM options or another class path is
+     * refused by the JVM, which then starts without it.
+     *
+     * @param file the cache file
+     * @return this
+     */
+    public Builder aotCache(Path file) {
+      this.aotCache = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
      * @param depth the deepest object graph accepted, {@code >= 1} (default 100)
      * @param references the most references in one stream, {@code >= 1} (default 1 000 000)
      * @param bytes the largest stream and frame, {@code >= 1024} (default 256 MiB)
@@ -718,6 +739,23 @@ public final class ProcessPool implements AutoCloseable {
       // an out-of-memory worker dies and is replaced rather than limping on
       command.add("-XX:+ExitOnOutOfMemoryError");
       command.addAll(jvmOptions);
+      if (aotCache != null) {
+        List<String> jvm = List.copyOf(command);
+        byte[] trainingInit = initFrame(policy, false);
+        String option =
+            Blocking.call(
+                () ->
+                    AotCache.option(
+                        jvm,
+                        classPath,
+                        aotCache.toAbsolutePath(),
+                        trainingInit,
+                        valueCodec,
+                        startupTimeout.plusMinutes(2)));
+        if (option != null) {
+          command.add(option);
+        }
+      }
       command.add("-cp");
       command.add(classPath);
       command.add(WorkerMain.class.getName());
@@ -728,7 +766,7 @@ public final class ProcessPool implements AutoCloseable {
                   workers,
                   command,
                   Map.copyOf(environment),
-                  initFrame(policy),
+                  initFrame(policy, true),
                   maxTasksPerWorker,
                   taskTimeout,
                   startupTimeout,
@@ -745,13 +783,14 @@ public final class ProcessPool implements AutoCloseable {
       return new ProcessPool(this, valueCodec, engine);
     }
 
-    private byte[] initFrame(SerialPolicy policy) {
+    private byte[] initFrame(SerialPolicy policy, boolean withInitializer) {
       try {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.writeByte(codec.ordinal());
         policy.writeTo(out);
-        byte[] init = initializer == null ? new byte[0] : serializeFunction(initializer);
+        byte[] init =
+            initializer == null || !withInitializer ? new byte[0] : serializeFunction(initializer);
         out.writeInt(init.length);
         out.write(init);
         out.flush();

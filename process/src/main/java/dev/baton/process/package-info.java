@@ -18,12 +18,15 @@
  *
  * Frames over the worker's stdin and stdout: {@code magic:int ("BTN" 0x01) version:byte type:byte
  * id:long length:int payload}. The parent sends INIT (codec, allow-list and limits, initializer),
- * then TASK frames (kind, the Java-serialized task or function, the arguments in the pool's codec)
- * and CANCEL frames; the worker answers READY (its pid) or INIT_FAILED, then exactly one answer per
- * task: RESULT or ERROR (the task threw, its result could not be serialized, or its input was
- * refused), in the order it received the tasks, or CANCELLED, at once, for a task a CANCEL frame
- * removed before it started. A frame with a wrong magic number, version or length is corruption:
- * the reader stops, logs the offending bytes and the worker is replaced.
+ * then TASK frames (kind, function id, the Java-serialized task or function, the arguments in the
+ * pool's codec), CANCEL and FORGET frames. A map's function travels with the first chunk a worker
+ * gets and by id after that, until a FORGET frame (sent past 64 functions) clears the worker's
+ * store; the worker applies one deserialized instance to the items of many chunks. The worker
+ * answers READY (its pid) or INIT_FAILED, then exactly one answer per task: RESULT or ERROR (the
+ * task threw, its result could not be serialized, or its input was refused), in the order it
+ * received the tasks, or CANCELLED, at once, for a task a CANCEL frame removed before it started. A
+ * frame with a wrong magic number, version or length is corruption: the reader stops, logs the
+ * offending bytes and the worker is replaced.
  *
  * <p>The parent sends a worker at most two tasks ahead (one running, one waiting in its stdin) and
  * writes them under the pool's lock, so the oldest unanswered task of a worker is always the one it

@@ -104,6 +104,15 @@ class ProcessPoolTest {
   }
 
   @Test
+  void manyMapsInARowOutgrowTheWorkersFunctionCacheAndStayCorrect() throws Exception {
+    for (int i = 0; i < 80; i++) {
+      int offset = i;
+      assertThat(pool.map(x -> x + offset, List.of(1, 2, 3), 1))
+          .containsExactly(1 + offset, 2 + offset, 3 + offset);
+    }
+  }
+
+  @Test
   void starmapAppliesPairs() throws Exception {
     List<Map.Entry<String, Integer>> pairs =
         List.of(Map.entry("a", 3), Map.entry("b", 1), Map.entry("c", 2));

@@ -32,6 +32,9 @@ public record Frame(byte type, long id, byte[] payload) {
   /** Parent to worker: skip the task with this id if it has not started. */
   public static final byte T_CANCEL = 3;
 
+  /** Parent to worker: forget the functions received so far (the parent will send them again). */
+  public static final byte T_FORGET = 4;
+
   /** Worker to parent: initialized; payload is its pid as a long. */
   public static final byte T_READY = 10;
 

@@ -31,25 +31,46 @@ public final class Payloads {
   private Payloads() {}
 
   /**
+   * A task as the parent holds it until it is sent.
+   *
    * @param kind the task kind
+   * @param functionId 0 for a task, else the id of a map's function (the same for all its chunks)
    * @param function the serialized task or function
    * @param values the encoded arguments, or null
-   * @return the task payload
    */
-  public static byte[] task(byte kind, byte[] function, byte[] values) {
-    int valuesLength = values == null ? 0 : values.length;
-    byte[] payload = new byte[1 + 4 + function.length + valuesLength];
-    payload[0] = kind;
-    payload[1] = (byte) (function.length >>> 24);
-    payload[2] = (byte) (function.length >>> 16);
-    payload[3] = (byte) (function.length >>> 8);
-    payload[4] = (byte) function.length;
-    System.arraycopy(function, 0, payload, 5, function.length);
-    if (values != null) {
-      System.arraycopy(values, 0, payload, 5 + function.length, valuesLength);
+  public record TaskBody(byte kind, long functionId, byte[] function, byte[] values) {
+
+    /**
+     * Writes a whole task frame: {@code kind:byte functionId:long length:int function values}.
+     * Without the function (length 0), the worker uses the one it last received under that id.
+     *
+     * @param out the stream; the caller flushes
+     * @param id the task id
+     * @param withFunction whether to include the function's bytes
+     * @throws IOException when the stream fails
+     */
+    public void writeFrame(DataOutputStream out, long id, boolean withFunction) throws IOException {
+      int fnLength = withFunction ? function.length : 0;
+      int valuesLength = values == null ? 0 : values.length;
+      out.writeInt(Frame.MAGIC);
+      out.writeByte(Frame.VERSION);
+      out.writeByte(Frame.T_TASK);
+      out.writeLong(id);
+      out.writeInt(1 + 8 + 4 + fnLength + valuesLength);
+      out.writeByte(kind);
+      out.writeLong(functionId);
+      out.writeInt(fnLength);
+      if (withFunction) {
+        out.write(function);
+      }
+      if (values != null) {
+        out.write(values);
+      }
     }
-    return payload;
   }
+
+  /** Bytes before a task payload's function: kind, function id, function length. */
+  public static final int TASK_HEADER = 1 + 8 + 4;
 
   /**
    * An error as it crosses the process boundary.

@@ -44,6 +44,12 @@ public final class PoolEngine implements WorkerProcess.Listener {
   /** Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. */
   private static final int PIPELINE = 2;
 
+  /** Map functions a worker keeps by id before the pool tells it to forget them all. */
+  private static final int MAX_FUNCTIONS_PER_WORKER = 64;
+
+  /** Ids of map functions, shared by all the chunks of one map. */
+  private final AtomicLong functionIds = new AtomicLong();
+
   /** Replacement start failures in a row, with no worker ready, after which queued work fails. */
   private static final int MAX_START_FAILURES = 3;
 
@@ -156,7 +162,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
    */
   public final class Job {
     final long id;
-    final byte[] payload;
+    final Payloads.TaskBody body;
     final TaskFuture future;
     int retriesLeft;
     WorkerProcess worker;
@@ -165,9 +171,9 @@ public final class PoolEngine implements WorkerProcess.Listener {
     /** Sent ahead to a busy worker and being taken back for an idle one. */
     boolean stealing;
 
-    Job(byte[] payload, int retries) {
+    Job(Payloads.TaskBody body, int retries) {
       this.id = ids.incrementAndGet();
-      this.payload = payload;
+      this.body = body;
       this.retriesLeft = retries;
       this.future = new TaskFuture(this);
     }
@@ -199,15 +205,22 @@ public final class PoolEngine implements WorkerProcess.Listener {
   }
 
   /**
+   * @return a new id for a map's function, never 0
+   */
+  public long newFunctionId() {
+    return functionIds.incrementAndGet();
+  }
+
+  /**
    * Queues a task.
    *
-   * @param payload the task frame's payload
+   * @param body the task
    * @param retries how many times a crash of its worker may be retried
    * @return its future
    * @throws IllegalStateException when the pool is not open (the caller checked and reports misuse)
    */
-  public TaskFuture submit(byte[] payload, int retries) {
-    Job job = new Job(payload, retries);
+  public TaskFuture submit(Payloads.TaskBody body, int retries) {
+    Job job = new Job(body, retries);
     lock.lock();
     try {
       if (state != State.OPEN) {
@@ -345,7 +358,16 @@ public final class PoolEngine implements WorkerProcess.Listener {
         if (w.inFlight.size() == 1) {
           armTimerLocked(job);
         }
-        w.send(Frame.T_TASK, job.id, job.payload);
+        long fnId = job.body.functionId();
+        boolean withFunction = fnId == 0 || !w.knownFunctions.contains(fnId);
+        if (fnId != 0 && withFunction) {
+          if (w.knownFunctions.size() >= MAX_FUNCTIONS_PER_WORKER) {
+            w.send(Frame.T_FORGET, 0, new byte[0]);
+            w.knownFunctions.clear();
+          }
+          w.knownFunctions.add(fnId);
+        }
+        w.sendTask(job.id, job.body, withFunction);
       }
     }
     if (queue.isEmpty()) {

@@ -17,7 +17,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
@@ -41,7 +44,40 @@ public final class WorkerMain {
    * Frames from the reader thread to the main loop. A cancel frame removes its task from here if
    * the main loop has not taken it yet; the reader then answers for it.
    */
-  private final LinkedBlockingQueue<Frame> tasks = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Work> tasks = new LinkedBlockingQueue<>();
+
+  /**
+   * Serialized map functions by id, as the parent sent them: it sends a function's bytes with the
+   * first chunk a worker gets and only its id after that, until it sends a forget frame. Confined
+   * to the reader, which sees frames in the parent's order, so it knows what the parent knows.
+   */
+  private final Map<Long, byte[]> functionBytes = new HashMap<>();
+
+  /**
+   * Deserialized map functions by id: a worker applies one instance to all the items of a chunk
+   * anyway, so it may as well apply it to the next chunk's. Confined to the main loop; least
+   * recently used evicted (they are deserialized again from their bytes).
+   */
+  private final Map<Long, Object> functions =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Object> eldest) {
+          return size() > 32;
+        }
+      };
+
+  /**
+   * A task on its way from the reader to the main loop.
+   *
+   * @param id the task id
+   * @param kind its kind
+   * @param functionId its function's id, or 0
+   * @param function the function's (or task's) bytes, or null when the parent sent an unknown id
+   * @param payload the frame's payload (the values start after the function)
+   * @param valuesOffset where the values start in it
+   */
+  private record Work(
+      long id, byte kind, long functionId, byte[] function, byte[] payload, int valuesOffset) {}
 
   private WorkerMain(DataOutputStream out, ValueCodec codec, ClassLoader loader) {
     this.out = out;
@@ -127,7 +163,9 @@ public final class WorkerMain {
             send(Frame.T_CANCELLED, id, new byte[0]);
           }
         } else if (frame.type() == Frame.T_TASK) {
-          tasks.add(frame);
+          tasks.add(work(frame));
+        } else if (frame.type() == Frame.T_FORGET) {
+          functionBytes.clear();
         } else {
           throw new IOException("unexpected frame type " + frame.type());
         }
@@ -139,10 +177,33 @@ public final class WorkerMain {
     }
   }
 
+  private Work work(Frame frame) throws IOException {
+    byte[] p = frame.payload();
+    if (p.length < Payloads.TASK_HEADER) {
+      throw new IOException("task frame of " + p.length + " bytes");
+    }
+    DataInputStream header = new DataInputStream(new ByteArrayInputStream(p));
+    byte kind = header.readByte();
+    long functionId = header.readLong();
+    int fnLength = header.readInt();
+    if (fnLength < 0 || fnLength > p.length - Payloads.TASK_HEADER) {
+      throw new IOException("task function length " + fnLength + " out of its frame");
+    }
+    byte[] function;
+    if (fnLength > 0) {
+      function = Arrays.copyOfRange(p, Payloads.TASK_HEADER, Payloads.TASK_HEADER + fnLength);
+      if (functionId != 0) {
+        functionBytes.put(functionId, function);
+      }
+    } else {
+      function = functionBytes.get(functionId);
+    }
+    return new Work(frame.id(), kind, functionId, function, p, Payloads.TASK_HEADER + fnLength);
+  }
+
   private void taskLoop() throws InterruptedException, IOException {
     while (true) {
-      Frame frame = tasks.take();
-      answer(frame.id(), frame.payload());
+      answer(tasks.take());
     }
   }
 
@@ -154,19 +215,28 @@ public final class WorkerMain {
     }
   }
 
-  private void answer(long id, byte[] payload) throws IOException {
+  private void answer(Work work) throws IOException {
+    long id = work.id();
+    byte[] payload = work.payload();
     Object task;
     Object values;
     try {
-      int fnLength =
-          ((payload[1] & 0xff) << 24)
-              | ((payload[2] & 0xff) << 16)
-              | ((payload[3] & 0xff) << 8)
-              | (payload[4] & 0xff);
-      task = codec.policy().deserializeCode(Arrays.copyOfRange(payload, 5, 5 + fnLength), loader);
+      if (work.function() == null) {
+        throw new IOException(
+            "the parent referred to function " + work.functionId() + ", unknown here");
+      }
+      if (work.functionId() == 0) {
+        task = codec.policy().deserializeCode(work.function(), loader);
+      } else {
+        task = functions.get(work.functionId());
+        if (task == null) {
+          task = codec.policy().deserializeCode(work.function(), loader);
+          functions.put(work.functionId(), task);
+        }
+      }
       values =
-          payload.length > 5 + fnLength
-              ? codec.decode(Arrays.copyOfRange(payload, 5 + fnLength, payload.length))
+          payload.length > work.valuesOffset()
+              ? codec.decode(Arrays.copyOfRange(payload, work.valuesOffset(), payload.length))
               : null;
     } catch (Exception | LinkageError e) {
       error(id, Payloads.INPUT_REJECTED, e);
@@ -174,7 +244,7 @@ public final class WorkerMain {
     }
     Object result;
     try {
-      result = run(payload[0], task, values);
+      result = run(work.kind(), task, values);
     } catch (Throwable t) {
       error(id, Payloads.TASK_THREW, t);
       return;

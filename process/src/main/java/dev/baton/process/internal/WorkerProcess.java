@@ -90,6 +90,9 @@ public final class WorkerProcess {
   /** Tasks sent and not answered, oldest (the running one) first. Guarded by the pool's lock. */
   public final ArrayDeque<PoolEngine.Job> inFlight = new ArrayDeque<>();
 
+  /** Ids of the map functions this worker has received. Guarded by the pool's lock. */
+  public final java.util.Set<Long> knownFunctions = new java.util.HashSet<>();
+
   /** Tasks sent over this worker's life. Guarded by the pool's lock. */
   public int dispatched;
 
@@ -236,6 +239,22 @@ public final class WorkerProcess {
       return true;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  /**
+   * Writes a task frame and flushes. Called under the pool's lock.
+   *
+   * @param id the task id
+   * @param body the task
+   * @param withFunction whether to include its function's bytes
+   */
+  public void sendTask(long id, Payloads.TaskBody body, boolean withFunction) {
+    try {
+      body.writeFrame(stdin, id, withFunction);
+      stdin.flush();
+    } catch (IOException e) {
+      // the worker is gone; its reader reports the exit and the pool requeues the task
     }
   }
 
