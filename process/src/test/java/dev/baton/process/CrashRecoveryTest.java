@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -58,13 +57,6 @@ class CrashRecoveryTest {
     return Long.parseLong(Files.readString(file));
   }
 
-  private static Throwable failureOf(CompletableFuture<?> f) {
-    ExecutionException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
-    return e.getCause();
-  }
-
   private static void assertServesOnTwoFreshWorkers(long deadPid) throws Exception {
     await()
         .atMost(Duration.ofSeconds(30))
@@ -86,7 +78,7 @@ class CrashRecoveryTest {
     }
     new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor(30, TimeUnit.SECONDS);
 
-    Throwable failure = failureOf(victim);
+    Throwable failure = Pools.failureOf(victim);
     assertThat(failure).isInstanceOf(WorkerCrashedException.class);
     WorkerCrashedException crash = (WorkerCrashedException) failure;
     assertThat(crash.pid()).isEqualTo(pid);
@@ -108,7 +100,7 @@ class CrashRecoveryTest {
               System.exit(42);
               return 0;
             });
-    Throwable failure = failureOf(f);
+    Throwable failure = Pools.failureOf(f);
     assertThat(failure).isInstanceOf(WorkerCrashedException.class);
     WorkerCrashedException crash = (WorkerCrashedException) failure;
     assertThat(crash.exitCode()).hasValue(42);
@@ -128,7 +120,7 @@ class CrashRecoveryTest {
                 hog.add(new long[1 << 20]);
               }
             });
-    Throwable failure = failureOf(f);
+    Throwable failure = Pools.failureOf(f);
     assertThat(failure).isInstanceOf(WorkerCrashedException.class);
     WorkerCrashedException crash = (WorkerCrashedException) failure;
     assertThat(crash.exitCode()).hasValue(3);
@@ -159,7 +151,7 @@ class CrashRecoveryTest {
               return "unreachable";
             },
             2);
-    Throwable failure = failureOf(always);
+    Throwable failure = Pools.failureOf(always);
     assertThat(failure).isInstanceOf(WorkerCrashedException.class);
     assertThat(((WorkerCrashedException) failure).exitCode()).hasValue(7);
     assertServesOnTwoFreshWorkers(((WorkerCrashedException) failure).pid());
@@ -176,7 +168,7 @@ class CrashRecoveryTest {
               Thread.sleep(30_000);
               return 1;
             });
-    Throwable failure = failureOf(f);
+    Throwable failure = Pools.failureOf(f);
     assertThat(failure)
         .isInstanceOf(WorkerCrashedException.class)
         .hasMessageContaining("corrupted")

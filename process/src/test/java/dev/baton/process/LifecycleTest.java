@@ -14,19 +14,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** Configurations that need their own pool: timeouts, recycling, initializers, shutdown. */
 class LifecycleTest {
-  private static Throwable failureOf(CompletableFuture<?> f) {
-    ExecutionException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
-    return e.getCause();
-  }
 
   @Test
   void aTaskOverTheTimeoutFailsAndItsWorkerIsReplaced() throws Exception {
@@ -39,7 +32,7 @@ class LifecycleTest {
                 return 1;
               });
       CompletableFuture<Integer> next = pool.submit(() -> 2);
-      Throwable failure = failureOf(slow);
+      Throwable failure = Pools.failureOf(slow);
       assertThat(failure)
           .isInstanceOf(TaskTimeoutException.class)
           .hasMessageContaining("PT1.5S")

@@ -4,6 +4,15 @@ package dev.baton.process;
 final class Pools {
   private Pools() {}
 
+  /** Waits, bounded, for {@code f} to fail and returns why. */
+  static Throwable failureOf(java.util.concurrent.CompletableFuture<?> f) {
+    java.util.concurrent.ExecutionException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            java.util.concurrent.ExecutionException.class,
+            () -> f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    return e.getCause();
+  }
+
   static ProcessPool.Builder lean(int workers) {
     return ProcessPool.builder()
         .workers(workers)

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -42,13 +41,6 @@ class ProcessPoolTest {
 
   private static <T> T get(CompletableFuture<T> f) throws Exception {
     return f.get(30, TimeUnit.SECONDS);
-  }
-
-  private static Throwable failureOf(CompletableFuture<?> f) {
-    ExecutionException e =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            ExecutionException.class, () -> f.get(30, TimeUnit.SECONDS));
-    return e.getCause();
   }
 
   @Test
@@ -181,7 +173,7 @@ class ProcessPoolTest {
   @Test
   void aThrowingTaskFailsWithTheRemoteMessageStackAndCause() {
     Throwable failure =
-        failureOf(
+        Pools.failureOf(
             pool.submit(
                 () -> {
                   throw new IllegalStateException("boom in worker");
@@ -200,7 +192,7 @@ class ProcessPoolTest {
   @Test
   void anExceptionOfAForbiddenClassArrivesAsTextOnly() {
     Throwable failure =
-        failureOf(
+        Pools.failureOf(
             pool.submit(
                 () -> {
                   throw new GadgetException("not trusted");
@@ -226,7 +218,7 @@ class ProcessPoolTest {
   void anUnserializableResultFailsOnlyItsTask() throws Exception {
     List<Long> before = pool.workerPids();
     long replaced = pool.workersReplaced();
-    Throwable failure = failureOf(pool.submit(() -> (Object) new Thread()));
+    Throwable failure = Pools.failureOf(pool.submit(() -> (Object) new Thread()));
     assertThat(failure)
         .isInstanceOf(TaskSerializationException.class)
         .hasMessageContaining("could not be serialized")
@@ -239,13 +231,13 @@ class ProcessPoolTest {
   @Test
   void aResultOfAForbiddenClassIsRejectedByTheParentAndTheWorkerSurvives() throws Exception {
     List<Long> before = pool.workerPids();
-    Throwable failure = failureOf(pool.submit(() -> new Gadget(7)));
+    Throwable failure = Pools.failureOf(pool.submit(() -> new Gadget(7)));
     assertThat(failure)
         .isInstanceOf(TaskSerializationException.class)
         .hasMessageContaining(Gadget.class.getName())
         .hasMessageContaining("allow-list")
         .hasMessageContaining("allowClasses");
-    Throwable record = failureOf(pool.submit(() -> new Spot(1)));
+    Throwable record = Pools.failureOf(pool.submit(() -> new Spot(1)));
     assertThat(record)
         .isInstanceOf(TaskSerializationException.class)
         .hasMessageContaining(Spot.class.getName());
@@ -270,7 +262,7 @@ class ProcessPoolTest {
         .isEqualTo("ran ForeignTask");
     assertThat(get(pool.submit(dev.baton.process.forbidden.ForeignTask.lambda())))
         .isEqualTo("ran a lambda of ForeignTask");
-    assertThat(failureOf(pool.submit(() -> new Gadget(1))))
+    assertThat(Pools.failureOf(pool.submit(() -> new Gadget(1))))
         .isInstanceOf(TaskSerializationException.class);
   }
 

@@ -751,12 +751,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
       msg.append(" (").append(worker.deathDetail()).append(')');
     }
     msg.append("; the pool replaced it");
-    if (!tail.isEmpty()) {
-      msg.append("; last stderr lines:");
-      for (String line : tail) {
-        msg.append("\n  ").append(line);
-      }
-    }
+    appendTail(msg, tail);
     return new WorkerCrashedException(msg.toString(), worker.pid(), code, tail);
   }
 
@@ -797,14 +792,17 @@ public final class PoolEngine implements WorkerProcess.Listener {
     } else {
       msg.append(exitDescription(worker.exitCode())).append(" before it was ready");
     }
-    List<String> tail = worker.stderrTail();
+    appendTail(msg, worker.stderrTail());
+    return msg.toString();
+  }
+
+  private static void appendTail(StringBuilder msg, List<String> tail) {
     if (!tail.isEmpty()) {
       msg.append("; last stderr lines:");
       for (String line : tail) {
         msg.append("\n  ").append(line);
       }
     }
-    return msg.toString();
   }
 
   private void retireLocked(WorkerProcess w) {
