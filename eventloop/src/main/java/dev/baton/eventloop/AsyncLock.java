@@ -24,17 +24,7 @@ public final class AsyncLock {
       locked = true;
       return;
     }
-    Future<Void> turn = waiters.enqueue();
-    try {
-      Tasks.await(turn);
-    } catch (CancelledException e) {
-      if (turn.pendingPlain() || turn.isCancelled()) {
-        waiters.remove(turn);
-      } else {
-        release(); // the lock was handed to us just before the cancellation: pass it on
-      }
-      throw e;
-    }
+    waiters.awaitHandOff(this::release);
   }
 
   /** Acquires the lock whatever the task's cancellation state, for a condition's wake-up. */

@@ -32,17 +32,7 @@ public final class AsyncSemaphore {
       permits--;
       return;
     }
-    Future<Void> turn = waiters.enqueue();
-    try {
-      Tasks.await(turn);
-    } catch (CancelledException e) {
-      if (turn.pendingPlain() || turn.isCancelled()) {
-        waiters.remove(turn);
-      } else {
-        release(); // a permit was handed to us just before the cancellation: pass it on
-      }
-      throw e;
-    }
+    waiters.awaitHandOff(this::release);
   }
 
   /** Returns a permit, handing it to the oldest waiter if there is one. */

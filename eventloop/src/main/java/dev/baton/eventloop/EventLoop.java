@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.time.Duration;
@@ -29,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.jctools.queues.MpscUnboundedXaddArrayQueue;
+import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,6 +138,10 @@ public final class EventLoop implements AutoCloseable {
   /** Failures of tasks to log at close unless retrieved. Loop thread only. */
   private final List<FailureReport> failureReports = new ArrayList<>();
 
+  /** Task failures logged as never retrieved. */
+  private final java.util.concurrent.atomic.AtomicLong unretrieved =
+      new java.util.concurrent.atomic.AtomicLong();
+
   /** Created on first use of {@link #runInExecutor(Callable)}. Loop thread only. */
   private ExecutorService defaultExecutor;
 
@@ -146,8 +152,8 @@ public final class EventLoop implements AutoCloseable {
   final TimerHeap timers = new TimerHeap();
 
   /** Any thread offers; the loop thread alone polls. */
-  private final MpscUnboundedXaddArrayQueue<Runnable> inbox =
-      new MpscUnboundedXaddArrayQueue<>(1024);
+  private final MpscUnboundedAtomicArrayQueue<Runnable> inbox =
+      new MpscUnboundedAtomicArrayQueue<>(1024);
 
   /** Loop time zero: the loop's clock is {@code System.nanoTime() - origin}. */
   private final long origin = System.nanoTime();
@@ -189,6 +195,27 @@ public final class EventLoop implements AutoCloseable {
   /** The callback or task being run, null between steps; opaque, for the watchdog. */
   @SuppressWarnings("unused")
   private Object currentStep;
+
+  /** Slow-batch threshold in ns. Written before the loop runs or on the loop thread; read there. */
+  private volatile long slowNanos =
+      TimeUnit.MILLISECONDS.toNanos(Long.getLong("baton.eventloop.slowCallbackMillis", 100));
+
+  /** Blocked-loop warning threshold in ns; read by the watchdog. */
+  private volatile long blockedNanos =
+      TimeUnit.MILLISECONDS.toNanos(Long.getLong("baton.eventloop.blockedWarningMillis", 2000));
+
+  /** A step the watchdog saw running longer than slowNanos; the loop reads and clears it. */
+  private volatile Object slowSuspect;
+
+  private volatile long slowBatches;
+  private volatile String lastSlowStep;
+  private volatile long blockedWarnings;
+
+  /** Watchdog thread only: the step counter at the last tick, when it last moved, last dump. */
+  private long wdSeq = -1;
+
+  private long wdSince;
+  private long wdLastDump;
 
   private final BlockingCallable<Void, IOException> sleepAction = this::sleepNow;
   private final Consumer<SelectionKey> onSelected = EventLoop::dispatch;
@@ -568,7 +595,7 @@ public final class EventLoop implements AutoCloseable {
   void taskDone(Task<?> task) {
     liveTasks.remove(task);
     if (task.failedPlain()) {
-      FailureReport r = new FailureReport(name, task.toString(), task.failurePlain());
+      FailureReport r = new FailureReport(name, task.toString(), task.failurePlain(), unretrieved);
       task.report = r;
       failureReports.add(r);
       FailureReport.CLEANER.register(task, r);
@@ -741,12 +768,14 @@ public final class EventLoop implements AutoCloseable {
     }
     EventLoop outer = CURRENT.get();
     CURRENT.set(this);
+    LoopWatchdog.watch(this);
     try {
       do {
         runOnce();
       } while (!stopRequested);
     } finally {
       stopRequested = false;
+      LoopWatchdog.unwatch(this);
       CURRENT_STEP.setOpaque(this, (Object) null);
       if (outer == null) {
         CURRENT.remove();
@@ -805,6 +834,13 @@ public final class EventLoop implements AutoCloseable {
     inbox.clear();
     Selector s = selector;
     if (s != null) {
+      for (SelectionKey k : s.keys()) {
+        try {
+          k.channel().close();
+        } catch (IOException e) {
+          LOG.debug("closing {} failed", k.channel(), e);
+        }
+      }
       try {
         s.close();
       } catch (IOException e) {
@@ -820,18 +856,29 @@ public final class EventLoop implements AutoCloseable {
     drainInbox();
     long t0 = System.nanoTime();
     int n = ready.size();
+    Runnable last = null;
     for (int i = 0; i < n; i++) {
-      runStep(ready.poll());
+      last = ready.poll();
+      runStep(last);
     }
     if (timers.size() != 0) {
-      runExpiredTimers(t0 - origin);
+      Runnable timer = runExpiredTimers(t0 - origin);
+      if (timer != null) {
+        last = timer;
+        n = n + 2; // at least one more step: the batch is not a single step any longer
+      }
     }
     long t1 = System.nanoTime();
-    afterBatch(t1 - t0);
+    if (t1 - t0 > slowNanos && last != null) {
+      warnSlow(t1 - t0, n, last);
+    }
     if (stopRequested) {
       return;
     }
     if (!ready.isEmpty()) {
+      if (hasChannels()) {
+        pollIo(); // callbacks are ready, so do not wait, but do not starve I/O either
+      }
       return;
     }
     TimerHandle next = timers.peekLive();
@@ -841,13 +888,137 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  private void runExpiredTimers(long now) {
+  /** Runs the timers due at {@code now}; returns the last one run, or null. */
+  private Runnable runExpiredTimers(long now) {
     long seqLimit = timerSeq;
+    Runnable last = null;
     TimerHandle t;
     while ((t = timers.peekLive()) != null && t.deadline <= now && t.seq < seqLimit) {
       timers.pollLive();
-      runStep(t.callback);
+      last = t.callback;
+      runStep(last);
     }
+    return last;
+  }
+
+  private void warnSlow(long nanos, int steps, Runnable last) {
+    Object suspect = slowSuspect;
+    slowSuspect = null;
+    String what =
+        suspect != null
+            ? String.valueOf(suspect)
+            : steps == 1 ? String.valueOf(last) : "a batch of " + steps + " callbacks";
+    slowBatches++;
+    lastSlowStep = what;
+    LOG.warn(
+        "Executing {} took {} ms on loop \"{}\" (threshold {} ms): the loop could run nothing"
+            + " else meanwhile; move blocking work to runInExecutor",
+        what,
+        TimeUnit.NANOSECONDS.toMillis(nanos),
+        name,
+        TimeUnit.NANOSECONDS.toMillis(slowNanos));
+  }
+
+  /** Called by the watchdog thread every tick while the loop runs. */
+  void watchdogTick(long now) {
+    long seq = (long) STEP_SEQ.getOpaque(this);
+    Object step = CURRENT_STEP.getOpaque(this);
+    if (step == null || seq != wdSeq) {
+      wdSeq = seq;
+      wdSince = now;
+      wdLastDump = now;
+      return;
+    }
+    long running = now - wdSince;
+    if (running >= slowNanos && slowSuspect != step) {
+      slowSuspect = step;
+    }
+    if (running >= blockedNanos && now - wdLastDump >= blockedNanos) {
+      wdLastDump = now;
+      blockedWarnings++;
+      Thread runner = owner; // racy read, benign: at worst the stack of the loop's own thread
+      BlockedLoopException where =
+          new BlockedLoopException(
+              "loop \""
+                  + name
+                  + "\" has been blocked for "
+                  + TimeUnit.NANOSECONDS.toMillis(running)
+                  + " ms by "
+                  + step
+                  + " on thread \""
+                  + threadName(runner)
+                  + "\"");
+      if (runner != null) {
+        where.setStackTrace(runner.getStackTrace());
+      }
+      LOG.warn("{}; its stack:", where.getMessage(), where);
+    }
+  }
+
+  /**
+   * Sets how long one pass's callbacks may take before a WARN names the slow one (default 100 ms,
+   * or the system property {@code baton.eventloop.slowCallbackMillis}). Any thread.
+   *
+   * @param threshold positive
+   */
+  public void setSlowCallbackThreshold(Duration threshold) {
+    slowNanos = positiveNanos(threshold, "threshold");
+  }
+
+  /**
+   * Sets how long one step may block the loop before the watchdog logs the stack of the thread
+   * running it, and again after each further such period (default 2 s, or the system property
+   * {@code baton.eventloop.blockedWarningMillis}). Any thread.
+   *
+   * @param threshold positive
+   */
+  public void setBlockedWarningThreshold(Duration threshold) {
+    blockedNanos = positiveNanos(threshold, "threshold");
+  }
+
+  /**
+   * Any thread.
+   *
+   * @return how many slow-batch warnings this loop logged
+   */
+  public long slowCallbackWarnings() {
+    return slowBatches;
+  }
+
+  /**
+   * Any thread.
+   *
+   * @return what the last slow-batch warning named, or null
+   */
+  public String lastSlowCallback() {
+    return lastSlowStep;
+  }
+
+  /**
+   * Any thread.
+   *
+   * @return how many task failures were logged as "Task exception was never retrieved" (when their
+   *     task was garbage-collected or at close)
+   */
+  public long unretrievedTaskFailures() {
+    return unretrieved.get();
+  }
+
+  /**
+   * Any thread.
+   *
+   * @return how many blocked-loop stacks the watchdog logged for this loop
+   */
+  public long blockedWarnings() {
+    return blockedWarnings;
+  }
+
+  private static long positiveNanos(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, got " + d);
+    }
+    return saturatedNanos(d);
   }
 
   private void runStep(Runnable r) {
@@ -882,11 +1053,6 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings("unused")
-  private void afterBatch(long batchNanos) {
-    // slow-callback diagnostics hook
-  }
-
   private void drainInbox() {
     for (int i = 0; i < INBOX_BATCH; i++) {
       Runnable r = inbox.relaxedPoll();
@@ -904,8 +1070,7 @@ public final class EventLoop implements AutoCloseable {
    * @param timeout ns, > 0, or -1 for no deadline
    */
   private void sleep(long timeout) {
-    Selector s = selector;
-    boolean select = s != null && !s.keys().isEmpty();
+    boolean select = hasChannels();
     SLEEPING.setVolatile(this, select ? SELECTING : PARKED);
     if (!inbox.isEmpty()) {
       SLEEPING.setOpaque(this, AWAKE);
@@ -946,7 +1111,48 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private static void dispatch(SelectionKey key) {
-    // I/O readiness hook
+    if (!key.isValid()) {
+      return;
+    }
+    IoHandler handler = (IoHandler) key.attachment();
+    try {
+      handler.ready(key.readyOps());
+    } catch (CancelledKeyException closedMeanwhile) {
+      // the channel was closed by an earlier handler of this selection
+    } catch (Throwable e) {
+      LOG.error("Exception in I/O handler {}", handler, e);
+    }
+  }
+
+  /**
+   * Registers {@code channel} on the loop's selector, opening it on first use. Loop-only.
+   *
+   * @return the key, with {@code handler} attached
+   */
+  SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws IOException {
+    checkLoopThread("register");
+    if (state == CLOSED) {
+      throw closed("register");
+    }
+    Selector s = selector;
+    if (s == null) {
+      s = Selector.open();
+      selector = s;
+    }
+    return channel.register(s, ops, handler);
+  }
+
+  private boolean hasChannels() {
+    Selector s = selector;
+    return s != null && !s.keys().isEmpty();
+  }
+
+  private void pollIo() {
+    try {
+      selector.selectNow(onSelected);
+    } catch (IOException e) {
+      throw new UncheckedIOException("selector of loop \"" + name + "\" failed", e);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

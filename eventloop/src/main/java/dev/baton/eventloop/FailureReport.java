@@ -20,7 +20,14 @@ final class FailureReport implements Runnable {
 
   private final AtomicBoolean reported = new AtomicBoolean();
 
-  FailureReport(String loopName, String task, Throwable error) {
+  private final java.util.concurrent.atomic.AtomicLong counter;
+
+  FailureReport(
+      String loopName,
+      String task,
+      Throwable error,
+      java.util.concurrent.atomic.AtomicLong counter) {
+    this.counter = counter;
     this.loopName = loopName;
     this.task = task;
     this.error = error;
@@ -30,6 +37,7 @@ final class FailureReport implements Runnable {
   @Override
   public void run() {
     if (!retrieved && reported.compareAndSet(false, true)) {
+      counter.incrementAndGet();
       EventLoop.LOG.error(
           "Task exception was never retrieved: {} on loop \"{}\"", task, loopName, error);
     }

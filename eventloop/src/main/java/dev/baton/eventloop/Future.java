@@ -270,7 +270,14 @@ public class Future<T> {
    */
   public final CompletableFuture<T> toCompletableFuture() {
     CompletableFuture<T> cf = new CompletableFuture<>();
-    Runnable link = () -> addDoneCallback(f -> f.copyTo(cf));
+    Runnable link =
+        () -> {
+          if (state != PENDING) {
+            copyTo(cf); // at once: the loop may be about to stop after this pass
+          } else {
+            addDoneCallback(f -> f.copyTo(cf));
+          }
+        };
     if (loop.onLoopThread()) {
       link.run();
     } else {
@@ -371,17 +378,14 @@ public class Future<T> {
   void onDone() {}
 
   private InvalidStateException notDone(String method) {
-    return new InvalidStateException(
-        "thread \""
-            + Thread.currentThread().getName()
-            + "\" called "
-            + method
-            + "() on "
-            + this
-            + ", which is not done yet; await it in a task or use addDoneCallback");
+    return invalid(method, "which is not done yet; await it in a task or use addDoneCallback");
   }
 
   private InvalidStateException alreadyDone(String method) {
+    return invalid(method, "which is already done; a future completes once");
+  }
+
+  private InvalidStateException invalid(String method, String why) {
     return new InvalidStateException(
         "thread \""
             + Thread.currentThread().getName()
@@ -389,7 +393,8 @@ public class Future<T> {
             + method
             + "() on "
             + this
-            + ", which is already done; a future completes once");
+            + ", "
+            + why);
   }
 
   final String stateName() {

@@ -28,6 +28,25 @@ final class Waiters {
     return f;
   }
 
+  /**
+   * Suspends the current task until a release hands it the resource. If the task is cancelled after
+   * the hand-off but before it resumed, {@code passOn} gives the resource to the next waiter; the
+   * cancellation is rethrown either way.
+   */
+  void awaitHandOff(Runnable passOn) {
+    Future<Void> turn = enqueue();
+    try {
+      Tasks.await(turn);
+    } catch (CancelledException e) {
+      if (turn.pendingPlain() || turn.isCancelled()) {
+        remove(turn);
+      } else {
+        passOn.run();
+      }
+      throw e;
+    }
+  }
+
   void remove(Future<Void> f) {
     queue.remove(f);
   }

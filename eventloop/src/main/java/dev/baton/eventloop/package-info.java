@@ -7,14 +7,36 @@
  * {@code callSoonThreadSafe} (a JCTools MPSC queue) to the ready ring; run exactly the callbacks
  * that were ready when the pass began (what they schedule runs in the next pass); run the timers
  * that expired by the start of the pass; then, if nothing is ready, wait in the selector (or park,
- * when no channel is registered) until the next timer, an I/O event or a wake-up. The wait runs
- * inside core's {@link dev.baton.core.Blocking#call}, so a loop on a GIL thread releases its GIL
- * while it sleeps. A thread that submits wakes a sleeping loop at most once per sleep.
+ * when no channel is registered) until the next timer, an I/O event or a wake-up; if callbacks are
+ * ready, poll the selector without waiting so I/O is not starved. I/O handlers run during the
+ * selection and only complete futures. The wait runs inside core's {@link
+ * dev.baton.core.Blocking#call}, so a loop on a GIL thread releases its GIL while it sleeps. A
+ * thread that submits wakes a sleeping loop at most once per sleep. Each pass reads the clock
+ * twice; a pass longer than the slow-callback threshold is logged, naming the step the watchdog
+ * thread saw running for that long.
+ *
+ * <h2>Tasks</h2>
+ *
+ * <p>A {@link dev.baton.eventloop.Task} is sequential code with a stack of its own, run by the loop
+ * one <em>step</em> at a time: a step is a callback that resumes the task, and ends when the task
+ * calls {@link dev.baton.eventloop.Tasks#await} on a pending future (which then schedules the next
+ * step as its done callback) or returns. Exactly one side runs at a time, the loop or one task: the
+ * baton. Two mechanisms give tasks their stack, with the same semantics: a virtual thread per task,
+ * handing the baton over with a volatile flag and park/unpark, and {@code
+ * jdk.internal.vm.Continuation} run on the loop's own thread, where a step is {@code run()} and an
+ * await is {@code yield()}. While a task's step runs on its virtual thread, that thread is the
+ * loop's owner for loop-only calls.
+ *
+ * <p>Cancellation follows asyncio: {@code cancel()} cancels the future the task awaits and delivers
+ * a {@link dev.baton.eventloop.CancelledException} there; cancel scopes ({@link
+ * dev.baton.eventloop.Tasks#timeout}) follow Trio: once expired, every await inside them fails
+ * until they exit.
  *
  * <h2>Threading</h2>
  *
  * <p>Everything is loop-confined unless a method says "any thread"; loop-only methods called from
  * another thread throw {@link dev.baton.eventloop.NotOnLoopThreadException}, always. Exceptions
- * thrown by callbacks are logged through SLF4J and never stop the loop.
+ * thrown by callbacks are logged through SLF4J and never stop the loop; failures in tasks and I/O
+ * go to the futures tasks await.
  */
 package dev.baton.eventloop;

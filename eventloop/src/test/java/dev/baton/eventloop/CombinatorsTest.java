@@ -185,7 +185,7 @@ class CombinatorsTest {
             () -> {
               List<String> out = new ArrayList<>();
               for (Future<String> f :
-                  Tasks.asCompleted(List.of(after(30, "c"), after(1, "a"), after(15, "b")))) {
+                  Tasks.asCompleted(List.of(after(200, "c"), after(1, "a"), after(100, "b")))) {
                 out.add(await(f));
               }
               return out;

@@ -249,6 +249,39 @@ class EventLoopTest {
   }
 
   @Test
+  void theLoopWaitsInsideABlockingSectionSoAGilThreadReleasesItsGil() {
+    int[] entered = {0};
+    int[] exited = {0};
+    boolean[] heldWhileRunning = {true};
+    dev.baton.core.BlockingHandler gilLike =
+        new dev.baton.core.BlockingHandler() {
+          @Override
+          public void enter() {
+            entered[0]++;
+          }
+
+          @Override
+          public void exit() {
+            exited[0]++;
+          }
+        };
+    try (var registration = dev.baton.core.Blocking.install(gilLike);
+        EventLoop loop = new EventLoop("t")) {
+      loop.callLater(
+          Duration.ofMillis(20),
+          () -> {
+            // callbacks run outside the blocking section: "the GIL" is held
+            heldWhileRunning[0] = !dev.baton.core.Blocking.inBlockingSection();
+            loop.stop();
+          });
+      loop.runForever();
+    }
+    assertThat(entered[0]).isGreaterThanOrEqualTo(1);
+    assertThat(exited[0]).isEqualTo(entered[0]);
+    assertThat(heldWhileRunning[0]).isTrue();
+  }
+
+  @Test
   void badArgumentsAreNamed() {
     try (EventLoop loop = new EventLoop("t")) {
       assertThatThrownBy(() -> loop.callLater(Duration.ofMillis(-1), () -> {}))

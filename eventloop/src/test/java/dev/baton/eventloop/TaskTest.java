@@ -276,8 +276,10 @@ class TaskTest {
                   }
                 });
     loop.callLater(Duration.ofMillis(20), () -> f.setResult("done"));
-    Thread runner = Thread.ofPlatform().start(() -> loop.runUntilComplete(f));
+    // runForever, not runUntilComplete: the outsider's request may reach the loop after f is done
+    Thread runner = Thread.ofPlatform().start(loop::runForever);
     assertThat(fromOutside.get(30, TimeUnit.SECONDS)).isEqualTo("done");
+    loop.callSoonThreadSafe(loop::stop);
     runner.join(30_000);
     outsider.join(30_000);
     assertThat(onLoop.get())

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
       "scaled up here so the sequential run takes about 2 s). Computing is what takes the time,",
       "so only models that compute on several cores at once speed it up."
     })
-final class CpuCommand extends ExampleCommand {
+final class CpuCommand extends ModeComparison {
   /** Every mode the JSON figures have a key for, whether this build runs it or not. */
   static final List<String> ALL_MODES =
       List.of("sequential", "threads", "released", "loop", "processes");
@@ -81,18 +81,6 @@ final class CpuCommand extends ExampleCommand {
               + ").")
   Long base;
 
-  @Option(
-      names = "--threads",
-      defaultValue = "5",
-      description = "Threads in the pool (default: ${DEFAULT-VALUE}, as in the article).")
-  int threads;
-
-  @Option(
-      names = "--repeat",
-      defaultValue = "1",
-      description = "Run each mode this many times, interleaved, and report medians (default: 1).")
-  int repeat;
-
   /** The sum the first mode computed; every mode must compute the same. */
   private Long resultCheck;
 
@@ -100,13 +88,8 @@ final class CpuCommand extends ExampleCommand {
   boolean quick;
 
   @Override
-  boolean tracesItsParts() {
-    return true;
-  }
-
-  @Override
-  String summary(Map<String, Object> figures) {
-    return Timing.speedUpLine(figures, ALL_MODES);
+  List<String> allModes() {
+    return ALL_MODES;
   }
 
   @Override
@@ -153,10 +136,7 @@ final class CpuCommand extends ExampleCommand {
     figures.put("numbers", numbers.length);
     figures.put("base", numbers[0]);
     figures.put("cores", cores);
-    for (String m : ALL_MODES) {
-      Double s = seconds.get(m);
-      figures.put(m + "_s", s == null ? null : Timing.round(s));
-    }
+    putSeconds(figures, seconds);
     for (String m : modes) {
       Double c = measured.coresUsed().get(m);
       figures.put(m + "_cores_used", c == null ? null : Math.round(c * 100) / 100.0);

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
       "while; the Jain index of their CPU shares (1 = perfectly even) and the worst wait."
     })
 final class GilCommand extends ExampleCommand {
-  static final long DEFAULT_COUNT = 400_000_000L;
+  static final long DEFAULT_COUNT = 250_000_000L;
   static final long QUICK_COUNT = 20_000_000L;
 
   @Option(

@@ -26,12 +26,12 @@ import picocli.CommandLine.Option;
       "The pages come from a server this command starts on 127.0.0.1 (see --latency-ms and",
       "--page-size) unless --url names real ones."
     })
-final class IoCommand extends ExampleCommand {
+final class IoCommand extends ModeComparison {
   /** Every mode the JSON figures have a key for, whether this build runs it or not. */
   static final List<String> ALL_MODES = List.of("sequential", "threads", "loop", "processes");
 
   /** The modes this build runs, in the order {@code --mode all} runs them. */
-  static final List<String> MODES = List.of("sequential", "threads");
+  static final List<String> MODES = List.of("sequential", "threads", "loop");
 
   /** The diagrams' titles, by mode. */
   static final Map<String, String> TITLES =
@@ -58,7 +58,8 @@ final class IoCommand extends ExampleCommand {
       defaultValue = "all",
       description =
           "sequential: one page after the other; threads: a pool of --threads GIL threads whose"
-              + " downloads release the GIL while they wait; all: each in turn (default:"
+              + " downloads release the GIL while they wait; loop: one task per page on one event"
+              + " loop, all in flight at once (see --limit); all: each in turn (default:"
               + " ${DEFAULT-VALUE}).")
   String mode;
 
@@ -87,16 +88,12 @@ final class IoCommand extends ExampleCommand {
   List<URI> urls = new ArrayList<>();
 
   @Option(
-      names = "--threads",
-      defaultValue = "5",
-      description = "Threads in the pool (default: ${DEFAULT-VALUE}, as in the article).")
-  int threads;
-
-  @Option(
-      names = "--repeat",
-      defaultValue = "1",
-      description = "Run each mode this many times, interleaved, and report medians (default: 1).")
-  int repeat;
+      names = "--limit",
+      defaultValue = "0",
+      description =
+          "loop mode: the most downloads in flight at once, through a semaphore (default: 0, no"
+              + " limit).")
+  int limit;
 
   @Option(
       names = "--quick",
@@ -104,13 +101,8 @@ final class IoCommand extends ExampleCommand {
   boolean quick;
 
   @Override
-  boolean tracesItsParts() {
-    return true;
-  }
-
-  @Override
-  String summary(Map<String, Object> figures) {
-    return Timing.speedUpLine(figures, ALL_MODES);
+  List<String> allModes() {
+    return ALL_MODES;
   }
 
   @Override
@@ -156,10 +148,7 @@ final class IoCommand extends ExampleCommand {
       figures.put("downloads", count);
       figures.put("latency_ms", server != null ? latency : null);
       figures.put("page_size", server != null ? pageSize : null);
-      for (String m : ALL_MODES) {
-        Double s = seconds.get(m);
-        figures.put(m + "_s", s == null ? null : Timing.round(s));
-      }
+      putSeconds(figures, seconds);
       for (String m : modes) {
         figures.put(m + "_bytes", bytes.get(m));
       }
@@ -176,6 +165,7 @@ final class IoCommand extends ExampleCommand {
               switch (mode) {
                 case "sequential" -> sequential(sites, progress);
                 case "threads" -> gilThreads(sites, progress);
+                case "loop" -> LoopHttpClient.downloadAll(sites, limit, progress);
                 default -> throw new IllegalStateException("no such mode: " + mode);
               });
     }

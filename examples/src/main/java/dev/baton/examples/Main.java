@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       RaceCommand.class,
       GilCommand.class,
       ConvoyCommand.class,
+      BlockingCommand.class,
       RefcountCommand.class,
       CrashCommand.class,
       CommandLine.HelpCommand.class

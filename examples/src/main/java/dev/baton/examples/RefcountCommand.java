@@ -111,6 +111,11 @@ final class RefcountCommand extends ExampleCommand {
         noGil = raceFreeThreaded(racy, n);
       }
       report(out, "plain counts, no GIL", noGil);
+      if (attempts > 1 && !noGil.outcome().equals("exact")) {
+        out.printf(
+            "     (went wrong in run %d; the runs before it happened to come out exact)%n",
+            attempts);
+      }
       if (noGil.outcome().equals("exact")) {
         out.printf(
             "   (the race did not show in %d runs on this machine, which may be busy: it is up to"

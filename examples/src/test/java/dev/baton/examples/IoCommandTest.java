@@ -21,7 +21,9 @@ class IoCommandTest {
             "--latency-ms",
             "1",
             "--page-size",
-            "300");
+            "300",
+            "--mode",
+            "sequential");
     assertThat(run.exit()).as(run.err()).isZero();
     JsonNode node = new ObjectMapper().readTree(run.out());
     assertThat(node.get("downloads").asInt()).isEqualTo(12);
@@ -31,6 +33,29 @@ class IoCommandTest {
       assertThat(node.has(key)).as(key).isTrue();
     }
     assertThat(run.err()).contains("mode").contains("speed-up").contains("sequential");
+  }
+
+  @Test
+  void everyModeDownloadsEveryByte() throws Exception {
+    MainTest.Run run =
+        MainTest.run(
+            "io",
+            "--json",
+            "--no-progress",
+            "--downloads",
+            "8",
+            "--latency-ms",
+            "1",
+            "--page-size",
+            "200",
+            "--limit",
+            "2");
+    assertThat(run.exit()).as(run.err()).isZero();
+    JsonNode node = new ObjectMapper().readTree(run.out());
+    for (String mode : IoCommand.MODES) {
+      assertThat(node.get(mode + "_bytes").asLong()).as(mode).isEqualTo(8 * 200);
+      assertThat(node.get(mode + "_s").isNumber()).as(mode).isTrue();
+    }
   }
 
   @Test

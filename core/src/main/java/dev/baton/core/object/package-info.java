@@ -12,8 +12,11 @@
  * marked dead. Deallocation is iterative (a per-thread worklist, CPython's trashcan): a
  * million-object chain frees without growing the stack. References that form cycles are found by
  * {@link dev.baton.core.object.ObjectSpace#collect()}, CPython's trial-deletion collector, also run
- * automatically on CPython's 700/10/10 generation thresholds in guarded spaces. Immortals (PEP 683)
- * never change count and are shared by every space.
+ * automatically in guarded spaces on CPython's generation thresholds (700/10/10 by default: gen 0
+ * when container allocations minus deallocations pass 700, gen 1 every 10 gen-0 collections, gen 2
+ * every 10 gen-1 collections; survivors age one generation). Not copied: CPython 3.12's rule that
+ * also defers a full collection until a quarter of the long-lived objects are new. Immortals (PEP
+ * 683) never change count and are shared by every space.
  *
  * <h2>Misuse is never silent</h2>
  *

@@ -1,0 +1,37 @@
+package dev.baton.eventloop;
+
+import java.io.EOFException;
+
+/**
+ * The stream ended before a read could be satisfied (asyncio's {@code IncompleteReadError}); the
+ * bytes read so far are in {@link #partial()}.
+ */
+public final class IncompleteReadException extends EOFException {
+  private static final long serialVersionUID = 1L;
+
+  private final byte[] partial;
+  private final int expected;
+
+  IncompleteReadException(byte[] partial, int expected) {
+    super(
+        partial.length
+            + " bytes read before the end of the stream, "
+            + (expected < 0 ? "without the separator" : expected + " expected"));
+    this.partial = partial;
+    this.expected = expected;
+  }
+
+  /**
+   * @return the bytes read before the end of the stream
+   */
+  public byte[] partial() {
+    return partial.clone();
+  }
+
+  /**
+   * @return the number of bytes expected, or -1 when a separator was expected
+   */
+  public int expected() {
+    return expected;
+  }
+}
