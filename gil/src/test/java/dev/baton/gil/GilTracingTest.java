@@ -84,17 +84,17 @@ class GilTracingTest {
       // one holder at a time: a tenure starts after the previous one ended
       assertThat(running.get(i).startNanos()).isGreaterThanOrEqualTo(running.get(i - 1).endNanos());
     }
-    assertThat(trace.marks()).extracting(Mark::kind).contains(MarkKind.DROP_REQUEST);
-    assertThat(trace.marks())
+    // the tracer is global: daemon threads left by other tests of this JVM may record marks too,
+    // so look only at the marks made on this runtime's two lanes
+    List<Mark> ours =
+        trace.marks().stream().filter(m -> m.lane().equals(cpu0) || m.lane().equals(cpu1)).toList();
+    assertThat(ours).extracting(Mark::kind).contains(MarkKind.DROP_REQUEST);
+    assertThat(ours)
         .filteredOn(m -> m.kind() == MarkKind.DROP_REQUEST)
         .extracting(Mark::label)
         .isSubsetOf("cpu-0", "cpu-1");
-    // every wait ends in a hand-off, marked on the new holder's lane
-    assertThat(trace.marks())
-        .filteredOn(m -> m.kind() == MarkKind.GIL_HANDOFF)
-        .extracting(Mark::lane)
-        .isNotEmpty()
-        .isSubsetOf(cpu0, cpu1);
+    // waits end in hand-offs, marked on the new holder's lane
+    assertThat(ours).extracting(Mark::kind).contains(MarkKind.GIL_HANDOFF);
   }
 
   @ParameterizedTest
@@ -165,11 +165,13 @@ class GilTracingTest {
     List<RecordedEvent> events =
         RecordingFile.readAllEvents(file).stream()
             .filter(e -> e.getEventType().getName().startsWith("dev.baton."))
+            // JFR records the whole JVM: keep this runtime's events, not those of threads that
+            // other tests of this JVM left running
+            .filter(e -> "traced".equals(e.getString("runtime")))
             .toList();
     assertThat(events)
         .extracting(e -> e.getEventType().getName())
         .contains("dev.baton.GilWait", "dev.baton.GilHandoff", "dev.baton.DropRequest");
-    assertThat(events).allSatisfy(e -> assertThat(e.getString("runtime")).isEqualTo("traced"));
     RecordedEvent drop =
         events.stream()
             .filter(e -> e.getEventType().getName().equals("dev.baton.DropRequest"))
