@@ -40,6 +40,33 @@ public class Future<T> {
   /** PENDING, RESULT, FAILED or CANCELLED. Loop thread only. */
   private int state;
 
+  /**
+   * Whether the future is done, for threads other than the loop's. Written (volatile) by the loop
+   * thread after the result fields, so a thread that reads true also sees the result.
+   */
+  private volatile boolean doneVolatile;
+
+  /**
+   * The view given to threads other than the loop's ({@link #toCompletableFuture()}): made by the
+   * first of them (CAS), completed directly by the loop thread when the future completes, or by the
+   * caller when it finds the future done already. Each side writes its volatile (this field, {@link
+   * #doneVolatile}) before reading the other's, so at least one of them completes the view, even
+   * when the loop stops right after this future completes.
+   */
+  private volatile CompletableFuture<T> external;
+
+  private static final java.lang.invoke.VarHandle EXTERNAL;
+
+  static {
+    try {
+      EXTERNAL =
+          java.lang.invoke.MethodHandles.lookup()
+              .findVarHandle(Future.class, "external", CompletableFuture.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private T result;
   private Throwable failure;
   private String cancelMessage;
@@ -264,26 +291,39 @@ public class Future<T> {
 
   /**
    * A {@link CompletableFuture} completed when this one is; cancelling it does not cancel this one.
-   * Any thread (off the loop, the link is made through {@link EventLoop#callSoonThreadSafe}).
+   * Any thread: off the loop it follows a view the loop thread completes directly, so it completes
+   * even when the loop stops right after this future does.
    *
    * @return a new CompletableFuture following this one
    */
   public final CompletableFuture<T> toCompletableFuture() {
+    if (!loop.onLoopThread()) {
+      return externalView().copy();
+    }
     CompletableFuture<T> cf = new CompletableFuture<>();
-    Runnable link =
-        () -> {
-          if (state != PENDING) {
-            copyTo(cf); // at once: the loop may be about to stop after this pass
-          } else {
-            addDoneCallback(f -> f.copyTo(cf));
-          }
-        };
-    if (loop.onLoopThread()) {
-      link.run();
+    if (state != PENDING) {
+      copyTo(cf); // at once: the loop may be about to stop after this pass
     } else {
-      loop.callSoonThreadSafe(link);
+      addDoneCallback(f -> f.copyTo(cf));
     }
     return cf;
+  }
+
+  /** The shared view for other threads; completed once, by the loop or by a late caller. */
+  @SuppressWarnings("unchecked")
+  private CompletableFuture<T> externalView() {
+    CompletableFuture<T> view = external;
+    if (view == null) {
+      CompletableFuture<T> made = new CompletableFuture<>();
+      view =
+          EXTERNAL.compareAndExchange(this, null, made) instanceof CompletableFuture<?> won
+              ? (CompletableFuture<T>) won
+              : made;
+    }
+    if (doneVolatile) {
+      copyTo(view); // done before the view existed, or concurrently: complete it here
+    }
+    return view;
   }
 
   final void copyTo(CompletableFuture<T> cf) {
@@ -352,6 +392,11 @@ public class Future<T> {
   @SuppressWarnings("unchecked")
   private void complete(int newState) {
     state = newState;
+    doneVolatile = true;
+    CompletableFuture<T> view = external;
+    if (view != null) {
+      copyTo(view);
+    }
     onDone();
     Object cbs = callbacks;
     callbacks = null;
