@@ -31,12 +31,14 @@ class DiagnosticsTest {
         m,
         () -> {
           loop[0] = EventLoop.current();
-          loop[0].setSlowCallbackThreshold(Duration.ofMillis(60));
+          // well above what a trivial step can take when a loaded machine deschedules the loop,
+          // so that the culprit's is the only slow step, hence the last one named
+          loop[0].setSlowCallbackThreshold(Duration.ofMillis(250));
           Task<Void> culprit =
               loop[0].createTask(
                   "culprit",
                   () -> {
-                    blockFor(300);
+                    blockFor(600);
                     return null;
                   });
           loop[0].createTask("bystander", () -> null);
