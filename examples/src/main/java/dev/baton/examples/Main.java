@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       ConvoyCommand.class,
       BlockingCommand.class,
       RefcountCommand.class,
+      CrashCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -1,0 +1,803 @@
+package dev.baton.process;
+
+import dev.baton.core.Blocking;
+import dev.baton.process.internal.AotCache;
+import dev.baton.process.internal.Payloads;
+import dev.baton.process.internal.PoolEngine;
+import dev.baton.process.internal.SerialPolicy;
+import dev.baton.process.internal.ValueCodec;
+import dev.baton.process.internal.WorkerMain;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A pool of worker JVMs: CPython's {@code multiprocessing.Pool} and {@code
+ * concurrent.futures.ProcessPoolExecutor} in one API, that survives its workers dying.
+ *
+ * <pre>{@code
+ * try (ProcessPool pool = ProcessPool.builder().workers(2).build()) {
+ *   List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));   // [1, 4, 9]
+ *   CompletableFuture<String> f = pool.submit(() -> "pid " + ProcessHandle.current().pid());
+ * }
+ * }</pre>
+ *
+ * <p>Threading: every method may be called from any thread. Every wait ({@link #apply}, {@link
+ * #map}, {@link #starmap}, the iterators of {@link #imap} and {@link #imapUnordered}, {@link
+ * #awaitTermination}, {@link #close}) runs inside {@link Blocking#call}, so a GIL thread releases
+ * its GIL while it waits.
+ *
+ * <p>Failures: a task that throws fails with {@link RemoteTaskException}; a worker that dies fails
+ * only the task it held, with {@link WorkerCrashedException} (or retries it, see {@link
+ * #submitRetryable}), and is replaced; a task over the task timeout fails with {@link
+ * TaskTimeoutException} and its worker is replaced; an argument that cannot be serialized fails at
+ * submission with {@link TaskSerializationException}; submitting after shutdown throws {@link
+ * PoolShutdownException}.
+ */
+public final class ProcessPool implements AutoCloseable {
+  private static final AtomicInteger POOL_SEQ = new AtomicInteger();
+
+  private final String name;
+  private final int workers;
+  private final ValueCodec codec;
+  private final PoolEngine engine;
+
+  private ProcessPool(Builder b, ValueCodec codec, PoolEngine engine) {
+    this.name = b.name;
+    this.workers = b.workers;
+    this.codec = codec;
+    this.engine = engine;
+  }
+
+  /**
+   * @return a builder with the defaults: one worker per available processor, the parent's class
+   *     path, the {@link Codec#COMPACT} codec, no task timeout, a 30 s start-up timeout
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * @return the pool's name (workers are named after it)
+   */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * @return how many workers the pool keeps
+   */
+  public int workerCount() {
+    return workers;
+  }
+
+  /**
+   * @return the process ids of the current workers (a snapshot)
+   */
+  public List<Long> workerPids() {
+    return engine.workerPids();
+  }
+
+  /**
+   * @return how many workers were replaced after dying, timing out or being killed (recycling by
+   *     {@link Builder#maxTasksPerWorker} is not counted)
+   */
+  public long workersReplaced() {
+    return engine.workersReplaced();
+  }
+
+  // ---- submission ----
+
+  /**
+   * Submits a task.
+   *
+   * @param task the task, serialized now, in the caller's thread
+   * @param <T> its result type
+   * @return its future; {@code cancel(false)} removes it from the queue, or asks the worker it was
+   *     sent ahead to to drop it (if the worker has already started it, it runs and its result is
+   *     dropped); {@code cancel(true)} also kills and replaces the worker running it
+   * @throws TaskSerializationException when the task cannot be serialized
+   * @throws PoolShutdownException when the pool is shut down
+   */
+  public <T> CompletableFuture<T> submit(PoolTask<T> task) {
+    return submitRetryable(task, 0);
+  }
+
+  /**
+   * Submits a task that may run again when its worker dies under it (it should be idempotent).
+   *
+   * @param task the task
+   * @param maxRetries how many times a crash of its worker is retried, {@code >= 0}
+   * @param <T> its result type
+   * @return its future; it fails with {@link WorkerCrashedException} once the retries are spent
+   * @throws IllegalArgumentException when {@code maxRetries < 0}
+   * @throws TaskSerializationException when the task cannot be serialized
+   * @throws PoolShutdownException when the pool is shut down
+   */
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> submitRetryable(PoolTask<T> task, int maxRetries) {
+    Objects.requireNonNull(task, "task");
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+    }
+    Payloads.TaskBody body = new Payloads.TaskBody(Payloads.CALL, 0, serializeFunction(task), null);
+    return (CompletableFuture<T>) (CompletableFuture<?>) enqueue(body, maxRetries);
+  }
+
+  /**
+   * Runs a task and waits for its result.
+   *
+   * @param task the task
+   * @param <T> its result type
+   * @return its result
+   * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
+   * @throws RemoteTaskException when the task threw
+   * @throws WorkerCrashedException when its worker died
+   * @throws TaskTimeoutException when it exceeded the task timeout
+   */
+  public <T> T apply(PoolTask<T> task) throws InterruptedException {
+    return await(submit(task));
+  }
+
+  /**
+   * Applies {@code fn} to every item in the workers and returns the results in order, like {@code
+   * Pool.map}. Items travel in chunks of {@code len / (workers * 4)} rounded up, as in CPython.
+   *
+   * @param fn the function
+   * @param items the items
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the results, in the items' order
+   * @throws InterruptedException when the waiting thread is interrupted (queued chunks are
+   *     cancelled)
+   * @throws ProcessPoolException the first failure in item order; the other chunks are cancelled
+   */
+  public <A, R> List<R> map(PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items)
+      throws InterruptedException {
+    return map(fn, items, 0);
+  }
+
+  /**
+   * Like {@link #map(PoolFunction, Collection)} with a chosen chunk size.
+   *
+   * @param fn the function
+   * @param items the items
+   * @param chunkSize items per task, {@code >= 1}, or 0 for the default
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the results, in the items' order
+   * @throws InterruptedException when the waiting thread is interrupted
+   * @throws IllegalArgumentException when {@code chunkSize < 0}
+   */
+  public <A, R> List<R> map(
+      PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items, int chunkSize)
+      throws InterruptedException {
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(items, "items");
+    return runChunks(Payloads.MAP, serializeFunction(fn), new ArrayList<Object>(items), chunkSize);
+  }
+
+  /**
+   * Applies a two-argument function to every pair, like {@code Pool.starmap}.
+   *
+   * @param fn the function
+   * @param pairs the argument pairs ({@code Map.entry(a, b)}, or any map's entries)
+   * @param chunkSize items per task, or 0 for the default
+   * @param <A> the first argument type
+   * @param <B> the second argument type
+   * @param <R> the result type
+   * @return the results, in the pairs' order
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  public <A, B, R> List<R> starmap(
+      PoolBiFunction<? super A, ? super B, ? extends R> fn,
+      Collection<? extends Map.Entry<? extends A, ? extends B>> pairs,
+      int chunkSize)
+      throws InterruptedException {
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(pairs, "pairs");
+    List<Object> items = new ArrayList<>(pairs.size());
+    for (Map.Entry<? extends A, ? extends B> e : pairs) {
+      items.add(Arrays.asList(e.getKey(), e.getValue()));
+    }
+    return runChunks(Payloads.STAR, serializeFunction(fn), items, chunkSize);
+  }
+
+  /**
+   * A lazy, ordered {@code map}: items are read from {@code items} and sent as the iterator is
+   * consumed, at most {@code 2 * workers} chunks ahead, so memory stays bounded for any length. A
+   * failed chunk makes {@code next()} throw its failure once, at the position of its first item;
+   * its other items are skipped and iteration can go on.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1} (CPython's default is 1)
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return an iterator over the results in order; single-threaded, like any iterator
+   */
+  public <A, R> Iterator<R> imap(
+      PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
+    return new ChunkIterator<>(fn, items, chunkSize, true);
+  }
+
+  /**
+   * Like {@link #imap} but yields each chunk's results as soon as it arrives.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return an iterator over the results in completion order
+   */
+  public <A, R> Iterator<R> imapUnordered(
+      PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
+    return new ChunkIterator<>(fn, items, chunkSize, false);
+  }
+
+  // ---- shutdown ----
+
+  /**
+   * Stops accepting tasks. Workers exit once the queue is drained and they are idle.
+   *
+   * @param wait whether to block until every worker has exited
+   * @param cancelPending whether tasks not yet started are cancelled instead of run
+   * @throws InterruptedException when waiting and interrupted
+   */
+  public void shutdown(boolean wait, boolean cancelPending) throws InterruptedException {
+    engine.shutdown(cancelPending);
+    if (wait) {
+      awaitTermination(null);
+    }
+  }
+
+  /** Stops accepting tasks, cancels queued and running tasks, and kills every worker. */
+  public void shutdownNow() {
+    engine.shutdownNow();
+  }
+
+  /**
+   * Waits for every worker to exit after a shutdown.
+   *
+   * @param timeout the longest to wait, or null for no limit
+   * @return whether the pool terminated in time
+   * @throws InterruptedException when interrupted
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    CompletableFuture<Void> done = engine.terminationFuture();
+    try {
+      Blocking.call(
+          () -> {
+            if (timeout == null) {
+              return done.get();
+            }
+            return done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+          });
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ProcessPoolException("pool " + name + " failed to terminate", e);
+    }
+  }
+
+  /**
+   * @return whether every worker has exited after a shutdown
+   */
+  public boolean isTerminated() {
+    return engine.terminationFuture().isDone();
+  }
+
+  /**
+   * Shuts down, lets queued and running tasks finish, and waits for the workers to exit, like
+   * {@code ExecutorService.close()}. If interrupted while waiting, kills the workers and keeps the
+   * thread's interrupt status.
+   */
+  @Override
+  public void close() {
+    try {
+      shutdown(true, false);
+    } catch (InterruptedException e) {
+      shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- internals ----
+
+  private PoolEngine.TaskFuture enqueue(Payloads.TaskBody body, int retries) {
+    PoolEngine.TaskFuture future = engine.submit(body, retries);
+    if (future == null) {
+      throw new PoolShutdownException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" submitted a task to process pool \""
+              + name
+              + "\" after it was shut down; submit before shutdown() or build a new pool");
+    }
+    return future;
+  }
+
+  private static byte[] serializeFunction(Object fn) {
+    try {
+      return SerialPolicy.serializeCode(fn);
+    } catch (IOException e) {
+      throw new TaskSerializationException(
+          "task "
+              + fn.getClass().getName()
+              + " cannot be serialized ("
+              + e
+              + "); a task must be Serializable, and a lambda must capture only serializable"
+              + " values (not the `this` of a non-serializable class)",
+          e);
+    }
+  }
+
+  private byte[] encodeValues(List<?> values, int firstIndex) {
+    try {
+      return codec.encode(values);
+    } catch (IOException e) {
+      throw new TaskSerializationException(
+          "an argument among items "
+              + firstIndex
+              + ".."
+              + (firstIndex + values.size() - 1)
+              + " cannot be serialized: "
+              + e,
+          e);
+    }
+  }
+
+  private int defaultChunk(int n) {
+    int per = workers * 4;
+    return Math.max(1, (n + per - 1) / per);
+  }
+
+  private <R> List<R> runChunks(byte kind, byte[] fn, List<Object> items, int chunkSize)
+      throws InterruptedException {
+    if (chunkSize < 0) {
+      throw new IllegalArgumentException(
+          "chunkSize must be >= 1, or 0 for the default; was " + chunkSize);
+    }
+    int chunk = chunkSize == 0 ? defaultChunk(items.size()) : chunkSize;
+    List<Payloads.TaskBody> payloads = new ArrayList<>();
+    long fnId = engine.newFunctionId();
+    for (int i = 0; i < items.size(); i += chunk) {
+      List<Object> part = items.subList(i, Math.min(items.size(), i + chunk));
+      payloads.add(new Payloads.TaskBody(kind, fnId, fn, encodeValues(part, i)));
+    }
+    List<PoolEngine.TaskFuture> futures = new ArrayList<>(payloads.size());
+    try {
+      for (Payloads.TaskBody p : payloads) {
+        futures.add(enqueue(p, 0));
+      }
+      List<R> results = new ArrayList<>(items.size());
+      for (PoolEngine.TaskFuture f : futures) {
+        results.addAll(ProcessPool.<List<R>>cast(await(f)));
+      }
+      return results;
+    } finally {
+      for (PoolEngine.TaskFuture f : futures) {
+        f.cancel(false);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T cast(Object o) {
+    return (T) o;
+  }
+
+  private static <T> T await(Future<T> future) throws InterruptedException {
+    try {
+      return Blocking.call(future::get);
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ProcessPoolException("unexpected failure while waiting for a task", e);
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    if (cause instanceof Error e) {
+      throw e;
+    }
+    return new ProcessPoolException("task failed: " + cause, cause);
+  }
+
+  /** The iterator behind {@link #imap} and {@link #imapUnordered}. Confined to its consumer. */
+  private final class ChunkIterator<A, R> implements Iterator<R> {
+    private final byte[] fn;
+    private final long fnId;
+    private final Iterator<? extends A> source;
+    private final int chunk;
+    private final boolean ordered;
+    private final int window = workers * 2;
+    private final ArrayDeque<PoolEngine.TaskFuture> pending = new ArrayDeque<>();
+    private final LinkedBlockingQueue<PoolEngine.TaskFuture> done = new LinkedBlockingQueue<>();
+    private int inFlight;
+    private int index;
+    private Iterator<?> current = List.of().iterator();
+
+    ChunkIterator(
+        PoolFunction<? super A, ? extends R> fn,
+        Iterable<? extends A> items,
+        int chunkSize,
+        boolean ordered) {
+      Objects.requireNonNull(fn, "fn");
+      Objects.requireNonNull(items, "items");
+      if (chunkSize < 1) {
+        throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
+      }
+      this.fn = serializeFunction(fn);
+      this.fnId = engine.newFunctionId();
+      this.source = items.iterator();
+      this.chunk = chunkSize;
+      this.ordered = ordered;
+    }
+
+    private void fill() {
+      while (inFlight < window && source.hasNext()) {
+        List<Object> part = new ArrayList<>(chunk);
+        while (part.size() < chunk && source.hasNext()) {
+          part.add(source.next());
+        }
+        PoolEngine.TaskFuture f =
+            enqueue(new Payloads.TaskBody(Payloads.MAP, fnId, fn, encodeValues(part, index)), 0);
+        index += part.size();
+        inFlight++;
+        if (ordered) {
+          pending.addLast(f);
+        } else {
+          f.whenComplete((r, t) -> done.add(f));
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      fill();
+      return current.hasNext() || inFlight > 0;
+    }
+
+    @Override
+    public R next() {
+      fill();
+      if (current.hasNext()) {
+        return ProcessPool.cast(current.next());
+      }
+      if (inFlight == 0) {
+        throw new NoSuchElementException();
+      }
+      try {
+        PoolEngine.TaskFuture f = ordered ? pending.pollFirst() : Blocking.call(done::take);
+        inFlight--;
+        List<?> results = ProcessPool.<List<?>>cast(await(f));
+        current = results.iterator();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ProcessPoolException("interrupted while waiting for a result", e);
+      } finally {
+        fill();
+      }
+      return next();
+    }
+  }
+
+  /**
+   * Configures and starts a {@link ProcessPool}. Not thread-safe; {@link #build()} may be called
+   * more than once, each call starting a new pool.
+   */
+  public static final class Builder {
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private final List<String> jvmOptions = new ArrayList<>();
+    private String classPath = System.getProperty("java.class.path");
+    private final Map<String, String> environment = new LinkedHashMap<>();
+    private PoolRunnable initializer;
+    private int maxTasksPerWorker;
+    private Duration taskTimeout;
+    private Duration startupTimeout = Duration.ofSeconds(30);
+    private Codec codec = Codec.COMPACT;
+    private String name = "pool-" + POOL_SEQ.incrementAndGet();
+    private final List<String> allowed = new ArrayList<>(SerialPolicy.DEFAULT_PATTERNS);
+    private int maxDepth = 100;
+    private long maxReferences = 1_000_000;
+    private long maxBytes = 256L << 20;
+    private String javaExecutable = defaultJava();
+    private Path aotCache;
+
+    private Builder() {}
+
+    private static String defaultJava() {
+      return ProcessHandle.current()
+          .info()
+          .command()
+          .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /**
+     * @param n how many worker JVMs, {@code >= 1}
+     * @return this
+     */
+    public Builder workers(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("workers must be >= 1, was " + n);
+      }
+      this.workers = n;
+      return this;
+    }
+
+    /**
+     * @param options JVM options for every worker, after the pool's own (so they win)
+     * @return this
+     */
+    public Builder jvmOptions(String... options) {
+      for (String o : options) {
+        jvmOptions.add(Objects.requireNonNull(o, "option"));
+      }
+      return this;
+    }
+
+    /**
+     * @param path the workers' class path (default: this JVM's {@code java.class.path}); it must
+     *     hold baton-process and every task's class
+     * @return this
+     */
+    public Builder classPath(String path) {
+      this.classPath = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /**
+     * @param key a variable added to the workers' environment (inherited otherwise)
+     * @param value its value
+     * @return this
+     */
+    public Builder environment(String key, String value) {
+      environment.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * @param init runs once in every worker before its first task; if it throws, the worker does
+     *     not start ({@link WorkerStartException})
+     * @return this
+     */
+    public Builder initializer(PoolRunnable init) {
+      this.initializer = Objects.requireNonNull(init, "init");
+      return this;
+    }
+
+    /**
+     * @param n tasks after which a worker is replaced by a fresh one, {@code >= 1}
+     * @return this
+     */
+    public Builder maxTasksPerWorker(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxTasksPerWorker must be >= 1, was " + n);
+      }
+      this.maxTasksPerWorker = n;
+      return this;
+    }
+
+    /**
+     * @param timeout the longest a task may run; past it the worker is killed and replaced and the
+     *     task fails with {@link TaskTimeoutException}
+     * @return this
+     */
+    public Builder taskTimeout(Duration timeout) {
+      this.taskTimeout = positive(timeout, "taskTimeout");
+      return this;
+    }
+
+    /**
+     * @param timeout the longest a worker may take to start and run its initializer
+     * @return this
+     */
+    public Builder startupTimeout(Duration timeout) {
+      this.startupTimeout = positive(timeout, "startupTimeout");
+      return this;
+    }
+
+    /**
+     * @param codec how arguments and results are written
+     * @return this
+     */
+    public Builder codec(Codec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * @param name the pool's name, used for its workers and their loggers
+     * @return this
+     */
+    public Builder name(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("name must be a non-blank string");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * Adds classes that may be deserialized, on both sides, in the JDK's filter pattern syntax
+     * ({@code com.example.Point}, {@code com.example.*}, {@code com.example.**}). Anything no
+     * pattern allows is rejected. The defaults allow {@code java.lang.*}, {@code java.util.*},
+     * {@code java.time.*}, {@code java.math.*}, lambdas and this package's exceptions.
+     *
+     * @param patterns the patterns; a {@code !} pattern rejects
+     * @return this
+     */
+    public Builder allowClasses(String... patterns) {
+      for (String p : patterns) {
+        if (p == null || p.isBlank() || p.contains(";") || p.contains("=")) {
+          throw new IllegalArgumentException(
+              "allowClasses takes class patterns like com.example.* (no ';' and no limits), got "
+                  + p);
+        }
+        allowed.add(0, p);
+      }
+      return this;
+    }
+
+    /**
+     * Opt-in on JDK 25 or newer: workers start from an AOT cache (JEP 483, 514) kept in {@code
+     * file}, which makes them ready sooner. When the file does not exist, {@link #build()} first
+     * runs one training worker that writes it (seconds, once); keep the file between runs. Ignored,
+     * with a warning, on an older JDK or when the class path holds anything but jar files (the
+     * JDK's AOT cache needs jars). A cache made with other JVM options or another class path is
+     * refused by the JVM, which then starts without it.
+     *
+     * @param file the cache file
+     * @return this
+     */
+    public Builder aotCache(Path file) {
+      this.aotCache = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    /**
+     * @param depth the deepest object graph accepted, {@code >= 1} (default 100)
+     * @param references the most references in one stream, {@code >= 1} (default 1 000 000)
+     * @param bytes the largest stream and frame, {@code >= 1024} (default 256 MiB)
+     * @return this
+     */
+    public Builder deserializationLimits(int depth, long references, long bytes) {
+      if (depth < 1 || references < 1 || bytes < 1024 || bytes > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "deserializationLimits needs depth >= 1, references >= 1 and 1024 <= bytes <= 2^31-1;"
+                + " got "
+                + depth
+                + ", "
+                + references
+                + ", "
+                + bytes);
+      }
+      this.maxDepth = depth;
+      this.maxReferences = references;
+      this.maxBytes = bytes;
+      return this;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + d);
+      }
+      return d;
+    }
+
+    /**
+     * Starts the workers in parallel and waits until every one is ready.
+     *
+     * @return the running pool
+     * @throws WorkerStartException when a worker cannot start (its stderr tail is in the message)
+     * @throws TaskSerializationException when the initializer cannot be serialized
+     * @throws InterruptedException when interrupted while waiting (the workers are killed)
+     */
+    public ProcessPool build() throws InterruptedException {
+      SerialPolicy policy = new SerialPolicy(allowed, maxDepth, maxReferences, maxBytes);
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      if (loader == null) {
+        loader = ProcessPool.class.getClassLoader();
+      }
+      ValueCodec valueCodec = new ValueCodec(codec, policy, loader);
+      List<String> command = new ArrayList<>();
+      command.add(javaExecutable);
+      // JVM log lines and VM messages must never reach stdout, the protocol stream
+      command.add("-Xlog:disable");
+      command.add("-Xlog:all=warning:stderr");
+      command.add("-XX:+DisplayVMOutputToStderr");
+      // an out-of-memory worker dies and is replaced rather than limping on
+      command.add("-XX:+ExitOnOutOfMemoryError");
+      command.addAll(jvmOptions);
+      if (aotCache != null) {
+        List<String> jvm = List.copyOf(command);
+        byte[] trainingInit = initFrame(policy, false);
+        String option =
+            Blocking.call(
+                () ->
+                    AotCache.option(
+                        jvm,
+                        classPath,
+                        aotCache.toAbsolutePath(),
+                        trainingInit,
+                        valueCodec,
+                        startupTimeout.plusMinutes(2)));
+        if (option != null) {
+          command.add(option);
+        }
+      }
+      command.add("-cp");
+      command.add(classPath);
+      command.add(WorkerMain.class.getName());
+      PoolEngine engine =
+          new PoolEngine(
+              new PoolEngine.Config(
+                  name,
+                  workers,
+                  command,
+                  Map.copyOf(environment),
+                  initFrame(policy, true),
+                  maxTasksPerWorker,
+                  taskTimeout,
+                  startupTimeout,
+                  valueCodec));
+      List<CompletableFuture<Void>> ready = engine.start();
+      try {
+        for (CompletableFuture<Void> r : ready) {
+          await(r);
+        }
+      } catch (InterruptedException | RuntimeException e) {
+        engine.shutdownNow();
+        throw e;
+      }
+      return new ProcessPool(this, valueCodec, engine);
+    }
+
+    private byte[] initFrame(SerialPolicy policy, boolean withInitializer) {
+      try {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.writeByte(codec.ordinal());
+        policy.writeTo(out);
+        byte[] init =
+            initializer == null || !withInitializer ? new byte[0] : serializeFunction(initializer);
+        out.writeInt(init.length);
+        out.write(init);
+        out.flush();
+        return bytes.toByteArray();
+      } catch (IOException e) {
+        throw new IllegalStateException("in-memory stream failed", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package dev.baton.process;
+
+/**
+ * A task, an argument or a result could not cross the process boundary: it is not serializable, or
+ * the receiving side's allow-list rejected one of its classes or limits. An argument fails at
+ * submission, in the caller's thread; a result fails only its own task.
+ */
+public class TaskSerializationException extends ProcessPoolException {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * @param message what could not be serialized or was rejected, and how to fix it
+   */
+  public TaskSerializationException(String message) {
+    super(message);
+  }
+
+  /**
+   * @param message what could not be serialized or was rejected, and how to fix it
+   * @param cause the serialization failure
+   */
+  public TaskSerializationException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,135 @@
+package dev.baton.process.internal;
+
+import dev.baton.process.PoolFunction;
+import dev.baton.process.PoolTask;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The opt-in AOT cache of worker JVMs (JDK 25: {@code -XX:AOTCacheOutput} writes it at the end of a
+ * training run, {@code -XX:AOTCache} starts from it). The JDK needs a class path made of jar files;
+ * with anything else, or an older JDK, workers start without a cache and a warning says why.
+ * Stateless.
+ */
+public final class AotCache {
+  private static final Logger LOG = LoggerFactory.getLogger(AotCache.class);
+
+  private AotCache() {}
+
+  /** What the training worker runs: common data through the compact codec. */
+  static final class Warmup implements PoolTask<Object>, PoolFunction<Object, Object> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Object call() {
+      return Map.of("list", List.of(1, 2L, "three", 4.0), "bytes", new byte[] {5});
+    }
+
+    @Override
+    public Object apply(Object argument) {
+      return List.of(argument, String.valueOf(argument));
+    }
+  }
+
+  /**
+   * Returns the JVM option that makes workers start from the cache, training it first if the file
+   * does not exist.
+   *
+   * @param jvm the worker command up to (not including) {@code -cp}: executable and options
+   * @param classPath the workers' class path
+   * @param file the cache file
+   * @param init an init frame payload without initializer
+   * @param codec the pool's codec, to write the warm-up's arguments
+   * @param timeout the longest the training run may take
+   * @return {@code -XX:AOTCache=file}, or null when workers must start without a cache
+   * @throws InterruptedException when interrupted while training
+   */
+  public static String option(
+      List<String> jvm,
+      String classPath,
+      Path file,
+      byte[] init,
+      ValueCodec codec,
+      Duration timeout)
+      throws InterruptedException {
+    if (Runtime.version().feature() < 25) {
+      LOG.warn("AOT cache ignored: it needs JDK 25 or newer, this is {}", Runtime.version());
+      return null;
+    }
+    for (String entry : classPath.split(File.pathSeparator)) {
+      if (!entry.endsWith(".jar") || !Files.isRegularFile(Path.of(entry))) {
+        LOG.warn(
+            "AOT cache ignored: the JDK's AOT cache needs a class path of jar files, and {} is not"
+                + " one",
+            entry);
+        return null;
+      }
+    }
+    if (!Files.isRegularFile(file)) {
+      train(jvm, classPath, file, init, codec, timeout);
+    }
+    if (!Files.isRegularFile(file)) {
+      LOG.warn("AOT cache ignored: the training run did not write {}", file);
+      return null;
+    }
+    return "-XX:AOTCache=" + file;
+  }
+
+  private static void train(
+      List<String> jvm,
+      String classPath,
+      Path file,
+      byte[] init,
+      ValueCodec codec,
+      Duration timeout)
+      throws InterruptedException {
+    List<String> command = new ArrayList<>(jvm);
+    command.add("-XX:AOTCacheOutput=" + file);
+    command.add("-cp");
+    command.add(classPath);
+    command.add(WorkerMain.class.getName());
+    command.add("aot-training");
+    Process p;
+    try {
+      p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    } catch (IOException e) {
+      LOG.warn("AOT cache training could not start: {}", e.toString());
+      return;
+    }
+    try {
+      DataOutputStream in = new DataOutputStream(p.getOutputStream());
+      DataInputStream out = new DataInputStream(new BufferedInputStream(p.getInputStream()));
+      Frame.write(in, Frame.T_INIT, 0, init);
+      byte[] warmup = SerialPolicy.serializeCode(new Warmup());
+      new Payloads.TaskBody(Payloads.CALL, 0, warmup, null).writeFrame(in, 1, true);
+      new Payloads.TaskBody(Payloads.MAP, 1, warmup, codec.encode(List.of(1, "two", List.of(3))))
+          .writeFrame(in, 2, true);
+      in.flush();
+      for (int answers = 0; answers < 3; answers++) { // READY, then one answer per task
+        if (Frame.read(out, codec.policy().maxBytes()) == null) {
+          break;
+        }
+      }
+      in.close();
+      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("AOT cache training took longer than {}; abandoned", timeout);
+        p.destroyForcibly();
+      }
+    } catch (IOException e) {
+      LOG.warn("AOT cache training failed: {}", e.toString());
+      p.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,874 @@
+package dev.baton.process.internal;
+
+import dev.baton.process.ProcessPoolException;
+import dev.baton.process.RemoteTaskException;
+import dev.baton.process.TaskSerializationException;
+import dev.baton.process.TaskTimeoutException;
+import dev.baton.process.WorkerCrashedException;
+import dev.baton.process.WorkerStartException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pool's dispatcher: a queue of tasks, a set of workers, and the rules that move tasks between
+ * them and survive workers dying.
+ *
+ * <p>Concurrency: one lock ({@link #lock}) guards the queue, the worker set, every worker's
+ * in-flight deque and counters, the state and the counters below. Frames to a worker are written
+ * under it, so the order of a worker's in-flight deque is the order of its stdin, which is the
+ * order it runs tasks in: the head of the deque is the task it is running. Futures are completed
+ * outside the lock (their callbacks may call back into the pool); kills are requested with a
+ * recorded reason and reported back by the worker's reader thread through {@link #exited}.
+ *
+ * <p>Failure model: when a worker ends, the head of its in-flight deque (the task it held) fails
+ * with the reason recorded for the kill (timeout), or is retried if it has retries left, or fails
+ * with {@link WorkerCrashedException}; the tasks behind it never started and go back to the front
+ * of the queue; a replacement starts while there is work or the pool is open.
+ */
+public final class PoolEngine implements WorkerProcess.Listener {
+  private static final Logger LOG = LoggerFactory.getLogger(PoolEngine.class);
+
+  /** Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. */
+  private static final int PIPELINE = 2;
+
+  /** Map functions a worker keeps by id before the pool tells it to forget them all. */
+  private static final int MAX_FUNCTIONS_PER_WORKER = 64;
+
+  /** Ids of map functions, shared by all the chunks of one map. */
+  private final AtomicLong functionIds = new AtomicLong();
+
+  /** Replacement start failures in a row, with no worker ready, after which queued work fails. */
+  private static final int MAX_START_FAILURES = 3;
+
+  /** Pool states, in the only order they are entered. */
+  private enum State {
+    OPEN,
+    SHUTDOWN,
+    TERMINATED
+  }
+
+  /**
+   * How to start workers and run tasks.
+   *
+   * @param name the pool's name
+   * @param workers how many workers
+   * @param command the worker command line, without the worker's name at the end
+   * @param environment variables added to the inherited ones
+   * @param init the init frame payload
+   * @param maxTasksPerWorker tasks after which a worker is replaced, 0 for never
+   * @param taskTimeout the longest a task may run, or null
+   * @param startupTimeout the longest a worker may take to report ready
+   * @param codec how results are decoded
+   */
+  public record Config(
+      String name,
+      int workers,
+      List<String> command,
+      Map<String, String> environment,
+      byte[] init,
+      int maxTasksPerWorker,
+      Duration taskTimeout,
+      Duration startupTimeout,
+      ValueCodec codec) {}
+
+  private final Config config;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final AtomicLong ids = new AtomicLong();
+  private final ScheduledThreadPoolExecutor timers;
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+  /** Tasks not yet sent, in submission order (retries go first). Guarded by {@link #lock}. */
+  private final ArrayDeque<Job> queue = new ArrayDeque<>();
+
+  /** Workers that may receive tasks (starting or ready). Guarded by {@link #lock}. */
+  private final List<WorkerProcess> workers = new ArrayList<>();
+
+  /** Every worker process not yet exited, retired ones included. Guarded by {@link #lock}. */
+  private final List<WorkerProcess> live = new ArrayList<>();
+
+  /** Guarded by {@link #lock}. */
+  private State state = State.OPEN;
+
+  /** Guarded by {@link #lock}. */
+  private int workerSeq;
+
+  /** Guarded by {@link #lock}. */
+  private int startFailures;
+
+  /** Workers replaced because they died, timed out or were killed. Guarded by {@link #lock}. */
+  private long replaced;
+
+  /** Why the pool gave up starting workers, or null. Guarded by {@link #lock}. */
+  private String broken;
+
+  /** Why the last worker failed to start. Guarded by {@link #lock}. */
+  private String lastStartError;
+
+  /**
+   * @param config how to start workers and run tasks
+   */
+  public PoolEngine(Config config) {
+    this.config = config;
+    this.timers = new ScheduledThreadPoolExecutor(1, r -> daemon(r, config.name() + "-timers"));
+    this.timers.setRemoveOnCancelPolicy(true);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  /**
+   * Starts the workers, in parallel.
+   *
+   * @return one future per worker, completed when it is ready
+   */
+  public List<CompletableFuture<Void>> start() {
+    List<CompletableFuture<Void>> ready = new ArrayList<>();
+    lock.lock();
+    try {
+      for (int i = 0; i < config.workers(); i++) {
+        WorkerProcess w = spawnLocked();
+        if (w == null) {
+          ready.add(CompletableFuture.failedFuture(new WorkerStartException(lastStartError)));
+        } else {
+          ready.add(w.readyFuture());
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    return ready;
+  }
+
+  /**
+   * A task on its way through the pool.
+   *
+   * <p>Its fields other than the future are guarded by the engine's lock.
+   */
+  public final class Job {
+    final long id;
+    final Payloads.TaskBody body;
+    final TaskFuture future;
+    int retriesLeft;
+    WorkerProcess worker;
+    ScheduledFuture<?> timer;
+
+    /** Sent ahead to a busy worker and being taken back for an idle one. */
+    boolean stealing;
+
+    Job(Payloads.TaskBody body, int retries) {
+      this.id = ids.incrementAndGet();
+      this.body = body;
+      this.retriesLeft = retries;
+      this.future = new TaskFuture(this);
+    }
+  }
+
+  /** A task's future; cancelling it removes a queued task or, when asked to, kills its worker. */
+  public final class TaskFuture extends CompletableFuture<Object> {
+    private final Job job;
+
+    TaskFuture(Job job) {
+      this.job = job;
+    }
+
+    /**
+     * @return the task's id in this pool
+     */
+    public long taskId() {
+      return job.id;
+    }
+
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+      boolean cancelled = super.cancel(mayInterruptIfRunning);
+      if (cancelled) {
+        cancelled(job, mayInterruptIfRunning);
+      }
+      return cancelled;
+    }
+  }
+
+  /**
+   * @return a new id for a map's function, never 0
+   */
+  public long newFunctionId() {
+    return functionIds.incrementAndGet();
+  }
+
+  /**
+   * Queues a task.
+   *
+   * @param body the task
+   * @param retries how many times a crash of its worker may be retried
+   * @return its future
+   * @throws IllegalStateException when the pool is not open (the caller checked and reports misuse)
+   */
+  public TaskFuture submit(Payloads.TaskBody body, int retries) {
+    Job job = new Job(body, retries);
+    lock.lock();
+    try {
+      if (state != State.OPEN) {
+        return null;
+      }
+      if (broken != null) {
+        throw new WorkerStartException(broken);
+      }
+      queue.addLast(job);
+      dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    return job.future;
+  }
+
+  /**
+   * @return whether tasks are accepted
+   */
+  public boolean isOpen() {
+    lock.lock();
+    try {
+      return state == State.OPEN;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * @return the process ids of the current workers
+   */
+  public List<Long> workerPids() {
+    lock.lock();
+    try {
+      List<Long> pids = new ArrayList<>();
+      for (WorkerProcess w : workers) {
+        pids.add(w.pid());
+      }
+      return pids;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * @return how many workers were replaced after dying or being killed
+   */
+  public long workersReplaced() {
+    lock.lock();
+    try {
+      return replaced;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * @return completed when every worker has exited after a shutdown
+   */
+  public CompletableFuture<Void> terminationFuture() {
+    return terminated;
+  }
+
+  /**
+   * Stops accepting tasks; workers exit once the queue is empty and they are idle.
+   *
+   * @param cancelPending whether queued tasks are cancelled
+   */
+  public void shutdown(boolean cancelPending) {
+    List<Job> dropped = new ArrayList<>();
+    lock.lock();
+    try {
+      if (state == State.OPEN) {
+        state = State.SHUTDOWN;
+      }
+      if (cancelPending) {
+        dropped.addAll(queue);
+        queue.clear();
+      }
+      finishLocked();
+    } finally {
+      lock.unlock();
+    }
+    for (Job j : dropped) {
+      j.future.cancel(false);
+    }
+  }
+
+  /** Stops accepting tasks, cancels queued and running ones and kills every worker. */
+  public void shutdownNow() {
+    List<Job> dropped = new ArrayList<>();
+    List<WorkerProcess> doomed;
+    lock.lock();
+    try {
+      if (state == State.OPEN) {
+        state = State.SHUTDOWN;
+      }
+      dropped.addAll(queue);
+      queue.clear();
+      for (WorkerProcess w : live) {
+        dropped.addAll(w.inFlight);
+        w.inFlight.clear();
+        w.retired = true;
+      }
+      workers.clear();
+      doomed = new ArrayList<>(live);
+      finishLocked();
+    } finally {
+      lock.unlock();
+    }
+    for (WorkerProcess w : doomed) {
+      w.kill(WorkerProcess.Death.SHUTDOWN, 0, "pool shut down now");
+    }
+    for (Job j : dropped) {
+      j.future.cancel(false);
+    }
+  }
+
+  // ---- dispatch ----
+
+  private void dispatchLocked() {
+    for (int depth = 1; depth <= PIPELINE && !queue.isEmpty(); depth++) {
+      for (int i = 0; i < workers.size() && !queue.isEmpty(); i++) {
+        WorkerProcess w = workers.get(i);
+        if (w.inFlight.size() >= depth || !canTakeLocked(w)) {
+          continue;
+        }
+        Job job = nextLiveJobLocked();
+        if (job == null) {
+          return;
+        }
+        job.worker = w;
+        w.inFlight.addLast(job);
+        w.dispatched++;
+        if (w.inFlight.size() == 1) {
+          armTimerLocked(job);
+        }
+        long fnId = job.body.functionId();
+        boolean withFunction = fnId == 0 || !w.knownFunctions.contains(fnId);
+        if (fnId != 0 && withFunction) {
+          if (w.knownFunctions.size() >= MAX_FUNCTIONS_PER_WORKER) {
+            w.send(Frame.T_FORGET, 0, new byte[0]);
+            w.knownFunctions.clear();
+          }
+          w.knownFunctions.add(fnId);
+        }
+        w.sendTask(job.id, job.body, withFunction);
+      }
+    }
+    if (queue.isEmpty()) {
+      stealLocked();
+    }
+  }
+
+  private boolean canTakeLocked(WorkerProcess w) {
+    return w.isReady()
+        && !w.retired
+        && (config.maxTasksPerWorker() == 0 || w.dispatched < config.maxTasksPerWorker());
+  }
+
+  /**
+   * Takes back tasks sent ahead to busy workers while other workers sit idle, so that no task waits
+   * behind a long one: a cancel frame asks the busy worker to drop it if it has not started it; its
+   * CANCELLED answer puts the task back at the front of the queue, a result means it was too late.
+   */
+  private void stealLocked() {
+    int idle = 0;
+    int stealing = 0;
+    for (WorkerProcess w : workers) {
+      if (w.inFlight.isEmpty() && canTakeLocked(w)) {
+        idle++;
+      }
+      for (Job j : w.inFlight) {
+        if (j.stealing) {
+          stealing++;
+        }
+      }
+    }
+    for (int i = 0; i < workers.size() && stealing < idle; i++) {
+      WorkerProcess v = workers.get(i);
+      Job last = v.inFlight.peekLast();
+      if (v.inFlight.size() >= 2 && !last.stealing && !last.future.isDone()) {
+        last.stealing = true;
+        stealing++;
+        v.sendCancel(last.id);
+      }
+    }
+  }
+
+  private Job nextLiveJobLocked() {
+    Job job;
+    while ((job = queue.pollFirst()) != null) {
+      if (!job.future.isDone()) {
+        return job;
+      }
+    }
+    return null;
+  }
+
+  private void armTimerLocked(Job job) {
+    Duration timeout = config.taskTimeout();
+    if (timeout != null) {
+      WorkerProcess w = job.worker;
+      job.timer = timers.schedule(() -> timedOut(job, w), timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void timedOut(Job job, WorkerProcess w) {
+    lock.lock();
+    try {
+      if (job.worker == w && w.inFlight.peekFirst() == job && !job.future.isDone()) {
+        killLocked(w, WorkerProcess.Death.TIMEOUT, job);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Kills a worker on purpose, blaming {@code job}; nothing more is sent to it. */
+  private void killLocked(WorkerProcess w, WorkerProcess.Death why, Job job) {
+    w.retired = true;
+    w.kill(why, job == null ? 0 : job.id, why.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  private void cancelled(Job job, boolean interrupt) {
+    lock.lock();
+    try {
+      WorkerProcess w = job.worker;
+      if (w == null) {
+        queue.remove(job);
+      } else if (w.inFlight.peekFirst() == job) {
+        if (interrupt) {
+          killLocked(w, WorkerProcess.Death.CANCELLED, job);
+        }
+      } else if (w.inFlight.contains(job)) {
+        w.sendCancel(job.id);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---- worker events ----
+
+  @Override
+  public void ready(WorkerProcess worker) {
+    lock.lock();
+    try {
+      startFailures = 0;
+      dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void frame(WorkerProcess worker, Frame frame) {
+    if (frame.type() == Frame.T_CANCELLED) {
+      skipped(worker, frame.id());
+      return;
+    }
+    Job job;
+    lock.lock();
+    try {
+      job = worker.inFlight.peekFirst();
+      if (job == null || job.id != frame.id()) {
+        job = null;
+      } else {
+        worker.inFlight.pollFirst();
+        if (job.timer != null) {
+          job.timer.cancel(false);
+        }
+        Job next = worker.inFlight.peekFirst();
+        if (next != null) {
+          armTimerLocked(next);
+        }
+        if (config.maxTasksPerWorker() > 0
+            && worker.dispatched >= config.maxTasksPerWorker()
+            && worker.inFlight.isEmpty()) {
+          retireLocked(worker);
+          if (state == State.OPEN || !queue.isEmpty()) {
+            spawnLocked();
+          }
+        }
+        dispatchLocked();
+        finishLocked();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (job == null) {
+      worker.kill(WorkerProcess.Death.CORRUPT, 0, "answered task " + frame.id() + " out of order");
+      LOG.error("worker {} answered task {} out of order; replacing it", worker, frame.id());
+      return;
+    }
+    complete(job, worker, frame);
+  }
+
+  /** The worker dropped a task before starting it: a steal or a user's cancel. */
+  private void skipped(WorkerProcess worker, long id) {
+    Job job = null;
+    lock.lock();
+    try {
+      Job head = worker.inFlight.peekFirst();
+      for (Job j : worker.inFlight) {
+        if (j.id == id) {
+          job = j;
+          break;
+        }
+      }
+      if (job != null) {
+        worker.inFlight.remove(job);
+        worker.dispatched--;
+        if (job.timer != null) {
+          job.timer.cancel(false);
+        }
+        Job next = worker.inFlight.peekFirst();
+        if (job == head && next != null) {
+          armTimerLocked(next);
+        }
+        if (job.stealing && !job.future.isDone()) {
+          job.stealing = false;
+          job.worker = null;
+          queue.addFirst(job);
+          job = null;
+        }
+        dispatchLocked();
+        finishLocked();
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (job != null) {
+      job.future.completeExceptionally(new CancellationException("task " + job.id + " cancelled"));
+    }
+  }
+
+  private void complete(Job job, WorkerProcess worker, Frame frame) {
+    switch (frame.type()) {
+      case Frame.T_RESULT -> {
+        Object value;
+        try {
+          value = config.codec().decode(frame.payload());
+        } catch (IOException | ClassNotFoundException | LinkageError | RuntimeException e) {
+          job.future.completeExceptionally(
+              new TaskSerializationException(
+                  "the result of task "
+                      + job.id
+                      + " from worker "
+                      + worker
+                      + " was refused: "
+                      + e.getMessage(),
+                  e));
+          return;
+        }
+        job.future.complete(value);
+      }
+      case Frame.T_ERROR -> job.future.completeExceptionally(remoteFailure(job, worker, frame));
+      default -> {
+        worker.kill(WorkerProcess.Death.CORRUPT, 0, "unexpected frame type " + frame.type());
+        job.future.completeExceptionally(
+            new ProcessPoolException("worker " + worker + " sent frame type " + frame.type()));
+      }
+    }
+  }
+
+  private ProcessPoolException remoteFailure(Job job, WorkerProcess worker, Frame frame) {
+    Payloads.ErrorRecord error;
+    try {
+      error = Payloads.ErrorRecord.decode(frame.payload());
+    } catch (IOException e) {
+      return new ProcessPoolException("worker " + worker + " sent an unreadable error record", e);
+    }
+    String summary = error.className() + (error.message() == null ? "" : ": " + error.message());
+    return switch (error.kind()) {
+      case Payloads.RESULT_NOT_SERIALIZABLE ->
+          new TaskSerializationException(
+              "the result of task "
+                  + job.id
+                  + " could not be serialized in worker "
+                  + worker
+                  + ": "
+                  + summary);
+      case Payloads.INPUT_REJECTED ->
+          new TaskSerializationException(
+              "worker " + worker + " refused task " + job.id + ": " + summary);
+      default -> {
+        Throwable cause = null;
+        if (error.serialized().length > 0) {
+          try {
+            cause =
+                (Throwable)
+                    config
+                        .codec()
+                        .policy()
+                        .deserialize(error.serialized(), config.codec().loader());
+          } catch (IOException | ClassNotFoundException | ClassCastException | LinkageError e) {
+            LOG.debug("exception of task {} kept as text: {}", job.id, e.toString());
+          }
+        }
+        yield new RemoteTaskException(
+            "task " + job.id + " failed in worker " + worker + ": " + summary,
+            error.className(),
+            error.message(),
+            error.stackTrace(),
+            cause);
+      }
+    };
+  }
+
+  @Override
+  public void exited(WorkerProcess worker) {
+    Job failed = null;
+    RuntimeException failure = null;
+    List<Job> abandoned = new ArrayList<>();
+    lock.lock();
+    try {
+      boolean member = workers.remove(worker);
+      live.remove(worker);
+      Job head = worker.inFlight.pollFirst();
+      List<Job> behind = new ArrayList<>(worker.inFlight);
+      worker.inFlight.clear();
+      for (int i = behind.size() - 1; i >= 0; i--) {
+        Job j = behind.get(i);
+        j.worker = null;
+        j.stealing = false;
+        queue.addFirst(j);
+      }
+      if (head != null) {
+        if (head.timer != null) {
+          head.timer.cancel(false);
+        }
+        if (!head.future.isDone()) {
+          WorkerProcess.Death death = worker.death();
+          if (death == WorkerProcess.Death.TIMEOUT && worker.deathTask() == head.id) {
+            failed = head;
+            failure =
+                new TaskTimeoutException(
+                    "task "
+                        + head.id
+                        + " ran longer than the pool's task timeout of "
+                        + config.taskTimeout()
+                        + " in worker "
+                        + worker
+                        + "; the worker was killed and replaced",
+                    config.taskTimeout());
+          } else if (head.stealing && death != WorkerProcess.Death.SHUTDOWN) {
+            // dropped by the worker before it died (its CANCELLED answer was lost): never ran
+            head.stealing = false;
+            head.worker = null;
+            queue.addFirst(head);
+          } else if (head.retriesLeft > 0 && death != WorkerProcess.Death.SHUTDOWN) {
+            head.retriesLeft--;
+            head.worker = null;
+            queue.addFirst(head);
+            LOG.warn("worker {} died running task {}; retrying it", worker, head.id);
+          } else {
+            failed = head;
+            failure = crashed(worker, head);
+          }
+        }
+      }
+      boolean wasReady = worker.isReady();
+      if (!wasReady) {
+        worker.readyFuture().completeExceptionally(new WorkerStartException(startFailure(worker)));
+      }
+      if (member) {
+        if (!wasReady) {
+          startFailures++;
+          lastStartError = startFailure(worker);
+        } else if (worker.death() != WorkerProcess.Death.RETIRED) {
+          replaced++;
+        }
+        boolean giveUp = !wasReady && startFailures >= MAX_START_FAILURES && !anyReadyLocked();
+        if (!giveUp && (state == State.OPEN || !queue.isEmpty())) {
+          giveUp = spawnLocked() == null && workers.isEmpty();
+        }
+        if (giveUp) {
+          broken = lastStartError;
+          LOG.error("process pool {} cannot start workers: {}", config.name(), broken);
+          abandoned.addAll(queue);
+          queue.clear();
+        }
+      }
+      dispatchLocked();
+      finishLocked();
+    } finally {
+      lock.unlock();
+    }
+    if (failed != null) {
+      failed.future.completeExceptionally(failure);
+    }
+    for (Job j : abandoned) {
+      j.future.completeExceptionally(new WorkerStartException(lastStartErrorOrUnknown()));
+    }
+  }
+
+  private String lastStartErrorOrUnknown() {
+    lock.lock();
+    try {
+      return broken == null ? "workers could not be started" : broken;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean anyReadyLocked() {
+    for (WorkerProcess w : workers) {
+      if (w.isReady()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private WorkerCrashedException crashed(WorkerProcess worker, Job job) {
+    Integer code = worker.exitCode();
+    List<String> tail = worker.stderrTail();
+    StringBuilder msg =
+        new StringBuilder("worker ")
+            .append(worker)
+            .append(" died while running its task (id ")
+            .append(job.id)
+            .append("): ")
+            .append(exitDescription(code));
+    if (worker.death() == WorkerProcess.Death.CORRUPT
+        || worker.death() == WorkerProcess.Death.CANCELLED) {
+      msg.append(" (").append(worker.deathDetail()).append(')');
+    }
+    msg.append("; the pool replaced it");
+    appendTail(msg, tail);
+    return new WorkerCrashedException(msg.toString(), worker.pid(), code, tail);
+  }
+
+  /**
+   * @param code an exit code, or null
+   * @return it in words, naming the signal when the code is 128 + a signal
+   */
+  static String exitDescription(Integer code) {
+    if (code == null) {
+      return "exit status unknown";
+    }
+    if (code > 128 && code < 128 + 65) {
+      int signal = code - 128;
+      String name =
+          switch (signal) {
+            case 1 -> " SIGHUP";
+            case 2 -> " SIGINT";
+            case 6 -> " SIGABRT";
+            case 9 -> " SIGKILL";
+            case 11 -> " SIGSEGV";
+            case 15 -> " SIGTERM";
+            default -> "";
+          };
+      return "exit code " + code + " (signal " + signal + name + ")";
+    }
+    return "exit code " + code;
+  }
+
+  private String startFailure(WorkerProcess worker) {
+    StringBuilder msg = new StringBuilder("worker ").append(worker).append(" did not start: ");
+    Payloads.ErrorRecord init = worker.initFailure();
+    if (init != null) {
+      msg.append("the initializer threw ")
+          .append(init.className())
+          .append(init.message() == null ? "" : ": " + init.message());
+    } else if (worker.death() == WorkerProcess.Death.STARTUP_TIMEOUT) {
+      msg.append("not ready within the start-up timeout of ").append(config.startupTimeout());
+    } else {
+      msg.append(exitDescription(worker.exitCode())).append(" before it was ready");
+    }
+    appendTail(msg, worker.stderrTail());
+    return msg.toString();
+  }
+
+  private static void appendTail(StringBuilder msg, List<String> tail) {
+    if (!tail.isEmpty()) {
+      msg.append("; last stderr lines:");
+      for (String line : tail) {
+        msg.append("\n  ").append(line);
+      }
+    }
+  }
+
+  private void retireLocked(WorkerProcess w) {
+    workers.remove(w);
+    w.retired = true;
+    w.closeInput();
+  }
+
+  private WorkerProcess spawnLocked() {
+    String name = config.name() + "-w" + (++workerSeq);
+    List<String> command = new ArrayList<>(config.command());
+    command.add(name);
+    WorkerProcess w;
+    try {
+      w =
+          WorkerProcess.start(
+              name,
+              command,
+              config.environment(),
+              config.init(),
+              config.codec().policy().maxBytes(),
+              this);
+    } catch (IOException e) {
+      startFailures++;
+      lastStartError =
+          "cannot start worker " + name + " with " + command.get(0) + ": " + e.getMessage();
+      LOG.error("process pool {}: {}", config.name(), lastStartError);
+      return null;
+    }
+    workers.add(w);
+    live.add(w);
+    timers.schedule(
+        () -> {
+          if (!w.readyFuture().isDone()) {
+            w.kill(WorkerProcess.Death.STARTUP_TIMEOUT, 0, "not ready in time");
+          }
+        },
+        config.startupTimeout().toNanos(),
+        TimeUnit.NANOSECONDS);
+    w.onExit().thenRun(() -> closeOutputSoon(w));
+    return w;
+  }
+
+  private void closeOutputSoon(WorkerProcess w) {
+    try {
+      timers.schedule(w::closeOutput, 2, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      w.closeOutput();
+    }
+  }
+
+  private void finishLocked() {
+    if (state == State.OPEN) {
+      return;
+    }
+    if (queue.isEmpty()) {
+      for (WorkerProcess w : new ArrayList<>(workers)) {
+        if (w.inFlight.isEmpty()) {
+          retireLocked(w);
+        }
+      }
+    }
+    if (state == State.SHUTDOWN && live.isEmpty() && queue.isEmpty()) {
+      state = State.TERMINATED;
+      timers.shutdown();
+      terminated.complete(null);
+    }
+  }
+}

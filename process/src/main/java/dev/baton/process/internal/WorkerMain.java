@@ -1,0 +1,294 @@
+package dev.baton.process.internal;
+
+import dev.baton.process.Codec;
+import dev.baton.process.PoolBiFunction;
+import dev.baton.process.PoolFunction;
+import dev.baton.process.PoolRunnable;
+import dev.baton.process.PoolTask;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The main class of a worker JVM. Its stdout carries only protocol frames: {@code System.out} is
+ * pointed at stderr before anything else runs, and stderr is the worker's log channel (the parent
+ * forwards its lines to SLF4J and keeps the last ones for crash reports).
+ *
+ * <p>Two threads: the reader takes frames off stdin into a queue (and exits the JVM when stdin
+ * closes, even in the middle of a task, since that means the parent is gone or retired it); the
+ * main thread runs tasks one at a time, in arrival order, and writes one answer per task.
+ */
+public final class WorkerMain {
+  private static final int EXIT_PROTOCOL = 3;
+  private static final int EXIT_INIT_FAILED = 2;
+
+  private final DataOutputStream out;
+  private final ValueCodec codec;
+  private final ClassLoader loader;
+
+  /**
+   * Frames from the reader thread to the main loop. A cancel frame removes its task from here if
+   * the main loop has not taken it yet; the reader then answers for it.
+   */
+  private final LinkedBlockingQueue<Work> tasks = new LinkedBlockingQueue<>();
+
+  /**
+   * Serialized map functions by id, as the parent sent them: it sends a function's bytes with the
+   * first chunk a worker gets and only its id after that, until it sends a forget frame. Confined
+   * to the reader, which sees frames in the parent's order, so it knows what the parent knows.
+   */
+  private final Map<Long, byte[]> functionBytes = new HashMap<>();
+
+  /**
+   * Deserialized map functions by id: a worker applies one instance to all the items of a chunk
+   * anyway, so it may as well apply it to the next chunk's. Confined to the main loop; least
+   * recently used evicted (they are deserialized again from their bytes).
+   */
+  private final Map<Long, Object> functions =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Object> eldest) {
+          return size() > 32;
+        }
+      };
+
+  /**
+   * A task on its way from the reader to the main loop.
+   *
+   * @param id the task id
+   * @param kind its kind
+   * @param functionId its function's id, or 0
+   * @param function the function's (or task's) bytes, or null when the parent sent an unknown id
+   * @param payload the frame's payload (the values start after the function)
+   * @param valuesOffset where the values start in it
+   */
+  private record Work(
+      long id, byte kind, long functionId, byte[] function, byte[] payload, int valuesOffset) {}
+
+  private WorkerMain(DataOutputStream out, ValueCodec codec, ClassLoader loader) {
+    this.out = out;
+    this.codec = codec;
+    this.loader = loader;
+  }
+
+  /**
+   * Runs a worker: reads its init frame, runs its initializer, reports ready, serves tasks until
+   * stdin closes.
+   *
+   * @param args the worker's name
+   * @throws Exception never in practice: failures end the JVM with a non-zero status
+   */
+  public static void main(String[] args) throws Exception {
+    FileOutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
+    PrintStream stderr = System.err;
+    System.setOut(stderr);
+    DataOutputStream out = new DataOutputStream(new BufferedOutputStream(protocolOut, 1 << 16));
+    DataInputStream in =
+        new DataInputStream(
+            new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+    String name = args.length > 0 ? args[0] : "worker";
+    ClassLoader loader = WorkerMain.class.getClassLoader();
+
+    Frame init;
+    try {
+      init = Frame.read(in, Integer.MAX_VALUE);
+    } catch (IOException e) {
+      stderr.println(name + ": unreadable init frame: " + e);
+      Runtime.getRuntime().halt(EXIT_PROTOCOL);
+      return;
+    }
+    if (init == null) {
+      Runtime.getRuntime().halt(0);
+      return;
+    }
+    if (init.type() != Frame.T_INIT) {
+      stderr.println(name + ": expected an init frame, got type " + init.type());
+      Runtime.getRuntime().halt(EXIT_PROTOCOL);
+    }
+    DataInputStream config = new DataInputStream(new ByteArrayInputStream(init.payload()));
+    Codec codecKind = Codec.values()[config.readByte()];
+    SerialPolicy policy = SerialPolicy.readFrom(config);
+    byte[] initializer = config.readNBytes(config.readInt());
+    ValueCodec codec = new ValueCodec(codecKind, policy, loader);
+
+    if (initializer.length > 0) {
+      try {
+        ((PoolRunnable) policy.deserializeCode(initializer, loader)).run();
+      } catch (Throwable t) {
+        Frame.write(
+            out, Frame.T_INIT_FAILED, 0, Payloads.ErrorRecord.of(Payloads.TASK_THREW, t).encode());
+        out.flush();
+        Runtime.getRuntime().halt(EXIT_INIT_FAILED);
+      }
+    }
+    byte[] pid = new byte[8];
+    long p = ProcessHandle.current().pid();
+    for (int i = 7; i >= 0; i--) {
+      pid[i] = (byte) p;
+      p >>>= 8;
+    }
+    Frame.write(out, Frame.T_READY, 0, pid);
+    out.flush();
+
+    WorkerMain worker = new WorkerMain(out, codec, loader);
+    Thread reader = new Thread(() -> worker.readLoop(in, name, policy.maxBytes()), name + "-stdin");
+    reader.setDaemon(true);
+    reader.start();
+    worker.taskLoop();
+  }
+
+  private void readLoop(DataInputStream in, String name, long maxBytes) {
+    try {
+      while (true) {
+        Frame frame = Frame.read(in, maxBytes);
+        if (frame == null) {
+          Runtime.getRuntime().halt(0);
+        } else if (frame.type() == Frame.T_CANCEL) {
+          long id = frame.id();
+          if (tasks.removeIf(f -> f.id() == id)) {
+            send(Frame.T_CANCELLED, id, new byte[0]);
+          }
+        } else if (frame.type() == Frame.T_TASK) {
+          tasks.add(work(frame));
+        } else if (frame.type() == Frame.T_FORGET) {
+          functionBytes.clear();
+        } else {
+          throw new IOException("unexpected frame type " + frame.type());
+        }
+      }
+    } catch (IOException e) {
+      // stderr is this process's log channel: the parent logs it and keeps it for crash reports
+      System.err.println(name + ": protocol failure on stdin, exiting: " + e.getMessage());
+      Runtime.getRuntime().halt(EXIT_PROTOCOL);
+    }
+  }
+
+  private Work work(Frame frame) throws IOException {
+    byte[] p = frame.payload();
+    if (p.length < Payloads.TASK_HEADER) {
+      throw new IOException("task frame of " + p.length + " bytes");
+    }
+    DataInputStream header = new DataInputStream(new ByteArrayInputStream(p));
+    byte kind = header.readByte();
+    long functionId = header.readLong();
+    int fnLength = header.readInt();
+    if (fnLength < 0 || fnLength > p.length - Payloads.TASK_HEADER) {
+      throw new IOException("task function length " + fnLength + " out of its frame");
+    }
+    byte[] function;
+    if (fnLength > 0) {
+      function = Arrays.copyOfRange(p, Payloads.TASK_HEADER, Payloads.TASK_HEADER + fnLength);
+      if (functionId != 0) {
+        functionBytes.put(functionId, function);
+      }
+    } else {
+      function = functionBytes.get(functionId);
+    }
+    return new Work(frame.id(), kind, functionId, function, p, Payloads.TASK_HEADER + fnLength);
+  }
+
+  private void taskLoop() throws InterruptedException, IOException {
+    while (true) {
+      answer(tasks.take());
+    }
+  }
+
+  /** Writes one answer; the main loop and the reader both answer, so writes are serialized. */
+  private void send(byte type, long id, byte[] payload) throws IOException {
+    synchronized (out) {
+      Frame.write(out, type, id, payload);
+      out.flush();
+    }
+  }
+
+  private void answer(Work work) throws IOException {
+    long id = work.id();
+    byte[] payload = work.payload();
+    Object task;
+    Object values;
+    try {
+      if (work.function() == null) {
+        throw new IOException(
+            "the parent referred to function " + work.functionId() + ", unknown here");
+      }
+      if (work.functionId() == 0) {
+        task = codec.policy().deserializeCode(work.function(), loader);
+      } else {
+        task = functions.get(work.functionId());
+        if (task == null) {
+          task = codec.policy().deserializeCode(work.function(), loader);
+          functions.put(work.functionId(), task);
+        }
+      }
+      values =
+          payload.length > work.valuesOffset()
+              ? codec.decode(Arrays.copyOfRange(payload, work.valuesOffset(), payload.length))
+              : null;
+    } catch (Exception | LinkageError e) {
+      error(id, Payloads.INPUT_REJECTED, e);
+      return;
+    }
+    Object result;
+    try {
+      result = run(work.kind(), task, values);
+    } catch (Throwable t) {
+      error(id, Payloads.TASK_THREW, t);
+      return;
+    }
+    byte[] encoded;
+    try {
+      encoded = codec.encode(result);
+    } catch (IOException | RuntimeException e) {
+      error(id, Payloads.RESULT_NOT_SERIALIZABLE, e);
+      return;
+    }
+    send(Frame.T_RESULT, id, encoded);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object run(byte kind, Object task, Object values) throws Exception {
+    switch (kind) {
+      case Payloads.CALL -> {
+        return ((PoolTask<Object>) task).call();
+      }
+      case Payloads.MAP -> {
+        PoolFunction<Object, Object> fn = (PoolFunction<Object, Object>) task;
+        List<?> items = (List<?>) values;
+        List<Object> results = new ArrayList<>(items.size());
+        for (Object item : items) {
+          results.add(fn.apply(item));
+        }
+        return results;
+      }
+      case Payloads.STAR -> {
+        PoolBiFunction<Object, Object, Object> fn = (PoolBiFunction<Object, Object, Object>) task;
+        List<?> pairs = (List<?>) values;
+        List<Object> results = new ArrayList<>(pairs.size());
+        for (Object pair : pairs) {
+          List<?> p = (List<?>) pair;
+          results.add(fn.apply(p.get(0), p.get(1)));
+        }
+        return results;
+      }
+      default -> throw new IllegalArgumentException("unknown task kind " + kind);
+    }
+  }
+
+  private void error(long id, byte kind, Throwable failure) throws IOException {
+    send(Frame.T_ERROR, id, Payloads.ErrorRecord.of(kind, failure).encode());
+  }
+}

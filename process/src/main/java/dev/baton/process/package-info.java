@@ -1,0 +1,73 @@
+/**
+ * A process pool over worker JVMs: {@link dev.baton.process.ProcessPool}, CPython's {@code
+ * multiprocessing.Pool} and {@code concurrent.futures.ProcessPoolExecutor} in one API.
+ *
+ * <h2>Workers</h2>
+ *
+ * A worker is a JVM started with this JVM's own {@code java} executable, the pool's class path and
+ * the main class {@code dev.baton.process.internal.WorkerMain}, with {@code -Xlog:disable
+ * -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr} so that no JVM message reaches its stdout,
+ * and {@code -XX:+ExitOnOutOfMemoryError} so that an exhausted worker dies rather than limps. Its
+ * first act is to point {@code System.out} at stderr: stdout carries frames only. Stderr is the
+ * worker's log: the parent forwards each line to the SLF4J logger {@code
+ * dev.baton.process.worker.<worker name>} and keeps the last twenty for crash reports. Workers
+ * start in parallel and serve many tasks; a worker exits as soon as its stdin closes (the parent
+ * retired it, or died), and the parent destroys any worker left from a shutdown hook.
+ *
+ * <h2>Protocol</h2>
+ *
+ * Frames over the worker's stdin and stdout: {@code magic:int ("BTN" 0x01) version:byte type:byte
+ * id:long length:int payload}. The parent sends INIT (codec, allow-list and limits, initializer),
+ * then TASK frames (kind, function id, the Java-serialized task or function, the arguments in the
+ * pool's codec), CANCEL and FORGET frames. A map's function travels with the first chunk a worker
+ * gets and by id after that, until a FORGET frame (sent past 64 functions) clears the worker's
+ * store; the worker applies one deserialized instance to the items of many chunks. The worker
+ * answers READY (its pid) or INIT_FAILED, then exactly one answer per task: RESULT or ERROR (the
+ * task threw, its result could not be serialized, or its input was refused), in the order it
+ * received the tasks, or CANCELLED, at once, for a task a CANCEL frame removed before it started. A
+ * frame with a wrong magic number, version or length is corruption: the reader stops, logs the
+ * offending bytes and the worker is replaced.
+ *
+ * <p>The parent sends a worker at most two tasks ahead (one running, one waiting in its stdin) and
+ * writes them under the pool's lock, so the oldest unanswered task of a worker is always the one it
+ * is running. When a worker goes idle while another holds a task sent ahead, the pool takes that
+ * task back with a CANCEL frame (a result instead means it had started), so no task waits behind a
+ * long one while a worker is free.
+ *
+ * <h2>Failure model</h2>
+ *
+ * <ul>
+ *   <li>A worker that ends (signal, {@code System.exit}, out of memory, JVM crash, corrupted
+ *       stream) fails the one task it was running with {@link
+ *       dev.baton.process.WorkerCrashedException} (pid, exit code or signal, stderr tail), or
+ *       requeues it if it was submitted with retries left; the tasks sent behind it never started
+ *       and go back to the front of the queue; a new worker replaces it. Nothing waits on a dead
+ *       worker, so no call hangs.
+ *   <li>A task over the task timeout: its worker is killed and replaced, the task fails with {@link
+ *       dev.baton.process.TaskTimeoutException}.
+ *   <li>A task that throws: {@link dev.baton.process.RemoteTaskException}, with the remote stack
+ *       trace, and the original exception as cause when the allow-list lets it be deserialized.
+ *   <li>A task or argument that cannot be serialized fails at submission, in the caller's thread; a
+ *       result that cannot be serialized or is refused fails that task only ({@link
+ *       dev.baton.process.TaskSerializationException}); the worker serves on.
+ *   <li>Cancelling a queued task removes it (a task already sent ahead is dropped by the worker
+ *       unless it started it before the cancel frame arrived); cancelling a running task with
+ *       interruption kills and replaces its worker, without it lets the task finish and drops its
+ *       result.
+ *   <li>Workers that cannot start (bad option, class path, failing initializer) make {@code
+ *       build()} fail with {@link dev.baton.process.WorkerStartException}; if replacements keep
+ *       failing with no worker left, queued tasks fail with it rather than wait forever.
+ * </ul>
+ *
+ * <h2>Security</h2>
+ *
+ * Java deserialization, in both directions, goes through an {@link java.io.ObjectInputFilter}
+ * allow-list: a class no pattern allows is rejected (undecided is rejected), as are streams over
+ * the depth, reference and byte limits. The compact codec writes common data (primitives, strings,
+ * byte arrays, lists, sets, maps and records of those) without Java serialization, and checks a
+ * record's class against the same allow-list before constructing it.
+ *
+ * <p>Threading: {@code ProcessPool} may be used from any thread; its waits run inside {@link
+ * dev.baton.core.Blocking#call}.
+ */
+package dev.baton.process;
