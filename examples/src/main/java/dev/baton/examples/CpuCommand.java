@@ -5,7 +5,9 @@ import dev.baton.core.trace.Tracer;
 import dev.baton.eventloop.EventLoop;
 import dev.baton.gil.Gil;
 import dev.baton.gil.GilRuntime;
+import dev.baton.process.ProcessPool;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +33,8 @@ final class CpuCommand extends ModeComparison {
       List.of("sequential", "threads", "released", "loop", "processes");
 
   /** The modes this build runs, in the order {@code --mode all} runs them. */
-  static final List<String> MODES = List.of("sequential", "threads", "released", "loop");
+  static final List<String> MODES =
+      List.of("sequential", "threads", "released", "loop", "processes");
 
   /**
    * The GIL watchdog's threshold for the examples' runtimes: their threads reach a checkpoint every
@@ -65,8 +68,8 @@ final class CpuCommand extends ModeComparison {
           "sequential: one thread, one number after the other; threads: a pool of --threads GIL"
               + " threads that hold the GIL while they compute; released: the same threads"
               + " computing inside a blocking section, with the GIL released (as NumPy's C code"
-              + " does); loop: each number a callback of one event loop (asyncio); all: each in"
-              + " turn (default: ${DEFAULT-VALUE}).")
+              + " does); loop: each number a callback of one event loop (asyncio); processes: a"
+              + " pool of --processes worker JVMs; all: each in turn (default: ${DEFAULT-VALUE}).")
   String mode;
 
   @Option(
@@ -157,6 +160,7 @@ final class CpuCommand extends ModeComparison {
                 case "threads" -> gilThreads(numbers, progress, false);
                 case "released" -> gilThreads(numbers, progress, true);
                 case "loop" -> loop(numbers, progress);
+                case "processes" -> processes(numbers, progress);
                 default -> throw new IllegalStateException("no such mode: " + mode);
               });
     }
@@ -234,6 +238,18 @@ final class CpuCommand extends ModeComparison {
       loop.runForever();
     }
     return total[0];
+  }
+
+  /**
+   * The article's {@code multiprocessing.Pool().map} version: each number goes to a worker JVM,
+   * which has its own heap and no GIL to share. Starting the workers is part of the time, as in the
+   * article.
+   */
+  private long processes(long[] numbers, Progress progress) throws Exception {
+    List<Long> items = Arrays.stream(numbers).boxed().toList();
+    try (ProcessPool pool = PoolWork.pool(workers(), "cpu", false)) {
+      return PoolWork.run(pool, PoolWork::sumOfSquares, items, progress, SpanState.RUNNING, WORK);
+    }
   }
 
   private static long sequential(long[] numbers, Progress progress) {

@@ -3,6 +3,7 @@ package dev.baton.examples;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.Tracer;
 import dev.baton.gil.GilRuntime;
+import dev.baton.process.ProcessPool;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ final class IoCommand extends ModeComparison {
   static final List<String> ALL_MODES = List.of("sequential", "threads", "loop", "processes");
 
   /** The modes this build runs, in the order {@code --mode all} runs them. */
-  static final List<String> MODES = List.of("sequential", "threads", "loop");
+  static final List<String> MODES = List.of("sequential", "threads", "loop", "processes");
 
   /** The diagrams' titles, by mode. */
   static final Map<String, String> TITLES =
@@ -59,7 +60,8 @@ final class IoCommand extends ModeComparison {
       description =
           "sequential: one page after the other; threads: a pool of --threads GIL threads whose"
               + " downloads release the GIL while they wait; loop: one task per page on one event"
-              + " loop, all in flight at once (see --limit); all: each in turn (default:"
+              + " loop, all in flight at once (see --limit); processes: a pool of --processes worker"
+              + " JVMs, each with its own HTTP client; all: each in turn (default:"
               + " ${DEFAULT-VALUE}).")
   String mode;
 
@@ -166,6 +168,7 @@ final class IoCommand extends ModeComparison {
                 case "sequential" -> sequential(sites, progress);
                 case "threads" -> gilThreads(sites, progress);
                 case "loop" -> LoopHttpClient.downloadAll(sites, limit, progress);
+                case "processes" -> processes(sites, progress);
                 default -> throw new IllegalStateException("no such mode: " + mode);
               });
     }
@@ -204,6 +207,19 @@ final class IoCommand extends ModeComparison {
             progress.step();
             return bytes;
           });
+    }
+  }
+
+  /**
+   * The article's {@code multiprocessing.Pool(initializer=set_global_session)} version: worker JVMs
+   * each download with their own client. Starting the workers is part of the time, as in the
+   * article.
+   */
+  private long processes(List<URI> sites, Progress progress) throws Exception {
+    List<String> uris = sites.stream().map(URI::toString).toList();
+    try (ProcessPool pool = PoolWork.pool(workers(), "io", true)) {
+      return PoolWork.run(
+          pool, PoolWork::download, uris, progress, SpanState.WAITING_FOR_IO, DOWNLOAD);
     }
   }
 

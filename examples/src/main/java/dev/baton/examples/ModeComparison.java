@@ -22,6 +22,18 @@ abstract class ModeComparison extends ExampleCommand {
       description = "Run each mode this many times, interleaved, and report medians (default: 1).")
   int repeat;
 
+  @Option(
+      names = "--processes",
+      description = "Worker JVMs in processes mode (default: one per core, as Pool() does).")
+  Integer processes;
+
+  /**
+   * @return how many worker JVMs the processes mode starts
+   */
+  int workers() {
+    return processes != null ? processes : Runtime.getRuntime().availableProcessors();
+  }
+
   /**
    * @return every mode the JSON figures have a {@code <mode>_s} key for, the sequential baseline
    *     first, whether this build runs it or not

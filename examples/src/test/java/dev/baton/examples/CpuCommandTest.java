@@ -10,7 +10,8 @@ class CpuCommandTest {
 
   @Test
   void jsonHasEveryModesKeyAndTheSum() throws Exception {
-    MainTest.Run run = MainTest.run("cpu", "--json", "--no-progress", "--base", "1000");
+    MainTest.Run run =
+        MainTest.run("cpu", "--json", "--no-progress", "--base", "1000", "--processes", "1");
     assertThat(run.exit()).as(run.err()).isZero();
     JsonNode node = new ObjectMapper().readTree(run.out());
     assertThat(node.get("cores").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());

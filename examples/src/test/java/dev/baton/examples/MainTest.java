@@ -28,43 +28,50 @@ class MainTest {
 
   @Test
   void tourJsonHoldsEachCommandsFiguresUnderItsName() throws Exception {
-    Run run = run("tour", "--quick", "--json", "--no-progress", "--steps", "io,race");
+    Run run = run("tour", "--quick", "--json", "--no-progress", "--steps", "race,refcount");
     assertThat(run.exit()).as(run.err()).isZero();
     JsonNode node = new ObjectMapper().readTree(run.out());
     assertThat(node.get("quick").asBoolean()).isTrue();
-    assertThat(node.get("io").get("downloads").asInt()).isEqualTo(40);
     assertThat(node.get("race").get("lock_lost").asLong()).isZero();
-    assertThat(node.has("cpu")).isFalse();
+    assertThat(node.get("refcount").isObject()).isTrue();
+    assertThat(node.has("io")).isFalse();
     assertThat(run.err())
         .contains("A tour of")
-        .contains("$ ./baton io --quick --no-progress")
+        .contains("$ ./baton race --quick --no-progress")
         .contains("Summary");
   }
 
   @Test
   void tourWithoutJsonPrintsTextOnStdout() {
-    Run run = run("tour", "--quick", "--no-progress", "--steps", "io");
+    Run run = run("tour", "--quick", "--no-progress", "--steps", "race");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.out())
-        .contains("I/O-bound tasks: sending web requests")
-        .contains("Let's imagine we need to send multiple web requests")
+        .contains("Threading and the race condition")
+        .contains("Caveats: race conditions")
         .doesNotContain("{");
   }
 
   @Test
   void tourTraceWritesEachStepsDiagramsAndAPageOfThemAll(@TempDir Path dir) throws Exception {
     Run run =
-        run("tour", "--quick", "--no-progress", "--steps", "io,race", "--trace", dir.toString());
+        run(
+            "tour",
+            "--quick",
+            "--no-progress",
+            "--steps",
+            "race,refcount",
+            "--trace",
+            dir.toString());
     assertThat(run.exit()).as(run.err()).isZero();
-    for (String name : new String[] {"io-sequential", "io-threads", "race"}) {
+    for (String name : new String[] {"race", "refcount"}) {
       assertThat(dir.resolve(name + ".svg")).as(name).isNotEmptyFile();
       assertThat(dir.resolve(name + ".trace.json")).as(name).isNotEmptyFile();
     }
     String index = Files.readString(dir.resolve("index.html"));
     assertThat(index)
-        .contains("<img src=\"io-sequential.svg\"")
         .contains("<img src=\"race.svg\"")
-        .contains("I/O-bound tasks: sending web requests");
+        .contains("<img src=\"refcount.svg\"")
+        .contains("Threading and the race condition");
   }
 
   @Test
