@@ -109,11 +109,15 @@ class GilTracingTest {
               .switchInterval(Duration.ofMillis(1))
               .build()) {
         boolean[] done = new boolean[1]; // guarded by the GIL
+        boolean[] cpuStarted = new boolean[1]; // guarded by the GIL
         runtime.startThread(
             "io",
             () -> {
+              while (!cpuStarted[0]) {
+                runtime.gil().checkpoint(); // lets the cpu thread start before the wait
+              }
               try {
-                Blocking.run(() -> Thread.sleep(30));
+                Blocking.run(() -> Thread.sleep(200));
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -122,6 +126,7 @@ class GilTracingTest {
         runtime.startThread(
             "cpu",
             () -> {
+              cpuStarted[0] = true;
               while (!done[0]) {
                 runtime.gil().checkpoint();
               }

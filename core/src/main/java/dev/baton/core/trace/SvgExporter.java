@@ -365,14 +365,8 @@ public final class SvgExporter {
           .append(y)
           .append("\" width=\"14\" height=\"14\" fill=\"")
           .append(colour(state))
-          .append("\"/><text x=\"")
-          .append(Text.px(x + 19))
-          .append("\" y=\"")
-          .append(y + 11)
-          .append("\">")
-          .append(Text.xml(text))
-          .append("</text>\n");
-      x += 19 + text.length() * 6.1 + 18;
+          .append("\"/>");
+      x = legendLabel(out, x + 19, y, text);
     }
     for (MarkKind kind : kinds) {
       String text = kind.displayName();
@@ -382,16 +376,22 @@ public final class SvgExporter {
           .append(triangle(x + 5, y + 3))
           .append("\" fill=\"")
           .append(markColour(kind))
-          .append("\"/><text x=\"")
-          .append(Text.px(x + 14))
-          .append("\" y=\"")
-          .append(y + 11)
-          .append("\">")
-          .append(Text.xml(text))
-          .append("</text>\n");
-      x += 14 + text.length() * 6.1 + 18;
+          .append("\"/>");
+      x = legendLabel(out, x + 14, y, text);
     }
     out.append("</g>\n");
+  }
+
+  /** Writes a legend entry's text at {@code x}; returns where the next entry starts. */
+  private static double legendLabel(StringBuilder out, double x, int y, String text) {
+    out.append("<text x=\"")
+        .append(Text.px(x))
+        .append("\" y=\"")
+        .append(y + 11)
+        .append("\">")
+        .append(Text.xml(text))
+        .append("</text>\n");
+    return x + text.length() * 6.1 + 18;
   }
 
   private static String legendText(SpanState state) {
