@@ -1,5 +1,8 @@
 package dev.baton.process.internal;
 
+import dev.baton.core.jfr.WorkerCrashedEvent;
+import dev.baton.core.trace.MarkKind;
+import dev.baton.core.trace.Tracer;
 import dev.baton.process.ProcessPoolException;
 import dev.baton.process.RemoteTaskException;
 import dev.baton.process.TaskSerializationException;
@@ -738,6 +741,15 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   private WorkerCrashedException crashed(WorkerProcess worker, Job job) {
     Integer code = worker.exitCode();
+    Tracer.mark(MarkKind.WORKER_CRASH, worker.name());
+    WorkerCrashedEvent event = new WorkerCrashedEvent();
+    if (event.shouldCommit()) {
+      event.pool = config.name();
+      event.workerPid = worker.pid();
+      event.exitCode = code == null ? -1 : code;
+      event.task = "task " + job.id;
+      event.commit();
+    }
     List<String> tail = worker.stderrTail();
     StringBuilder msg =
         new StringBuilder("worker ")

@@ -1,0 +1,59 @@
+package dev.baton.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.core.jfr.WorkerCrashedEvent;
+import dev.baton.core.trace.Mark;
+import dev.baton.core.trace.MarkKind;
+import dev.baton.core.trace.TraceSession;
+import dev.baton.core.trace.TraceSnapshot;
+import dev.baton.core.trace.Tracer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A worker crash is a mark on the trace timeline and a {@code dev.baton.WorkerCrashed} event. */
+class WorkerCrashTracingTest {
+
+  @Test
+  void aCrashIsMarkedAndRecordedInJfr(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("crash.jfr");
+    ProcessPool pool = Pools.lean(1).name("traced-crash").build();
+    TraceSnapshot trace;
+    WorkerCrashedException crash;
+    try (Recording recording = new Recording();
+        TraceSession session = Tracer.enable()) {
+      recording.enable(WorkerCrashedEvent.class);
+      recording.start();
+      CompletableFuture<Integer> f =
+          pool.submit(
+              () -> {
+                System.exit(3);
+                return 0;
+              });
+      crash = (WorkerCrashedException) Pools.failureOf(f);
+      recording.stop();
+      recording.dump(file);
+      trace = session.snapshot();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(trace.marks())
+        .filteredOn(m -> m.kind() == MarkKind.WORKER_CRASH)
+        .extracting(Mark::label)
+        .hasSize(1);
+    List<RecordedEvent> events =
+        RecordingFile.readAllEvents(file).stream()
+            .filter(e -> e.getEventType().getName().equals("dev.baton.WorkerCrashed"))
+            .toList();
+    assertThat(events).hasSize(1);
+    assertThat(events.get(0).getString("pool")).isEqualTo("traced-crash");
+    assertThat(events.get(0).getLong("workerPid")).isEqualTo(crash.pid());
+    assertThat(events.get(0).getInt("exitCode")).isEqualTo(3);
+  }
+}
