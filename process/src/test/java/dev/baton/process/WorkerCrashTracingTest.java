@@ -17,8 +17,34 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A worker crash is a mark on the trace timeline and a {@code dev.baton.WorkerCrashed} event. */
+/**
+ * The pool's marks on the trace timeline (worker start, task sent, result received, crash) and the
+ * {@code dev.baton.WorkerCrashed} JFR event.
+ */
 class WorkerCrashTracingTest {
+
+  @Test
+  void startsSendsAndResultsAreMarkedWithTheWorkersName() throws Exception {
+    TraceSnapshot trace;
+    try (TraceSession session = Tracer.enable()) {
+      ProcessPool pool = Pools.lean(1).name("traced-pool").build();
+      try {
+        assertThat(pool.submit(() -> 6 * 7).get(30, java.util.concurrent.TimeUnit.SECONDS))
+            .isEqualTo(42);
+      } finally {
+        pool.shutdownNow();
+      }
+      trace = session.snapshot();
+    }
+    for (MarkKind kind :
+        List.of(MarkKind.WORKER_START, MarkKind.TASK_SENT, MarkKind.RESULT_RECEIVED)) {
+      assertThat(trace.marks())
+          .filteredOn(m -> m.kind() == kind)
+          .as(kind.toString())
+          .isNotEmpty()
+          .allSatisfy(m -> assertThat(m.label()).startsWith("traced-pool"));
+    }
+  }
 
   @Test
   void aCrashIsMarkedAndRecordedInJfr(@TempDir Path dir) throws Exception {

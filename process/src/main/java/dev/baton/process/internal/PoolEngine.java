@@ -371,6 +371,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
           w.knownFunctions.add(fnId);
         }
         w.sendTask(job.id, job.body, withFunction);
+        Tracer.mark(MarkKind.TASK_SENT, w.name());
       }
     }
     if (queue.isEmpty()) {
@@ -562,6 +563,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
   }
 
   private void complete(Job job, WorkerProcess worker, Frame frame) {
+    Tracer.mark(MarkKind.RESULT_RECEIVED, worker.name());
     switch (frame.type()) {
       case Frame.T_RESULT -> {
         Object value;
@@ -846,6 +848,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
     }
     workers.add(w);
     live.add(w);
+    Tracer.mark(MarkKind.WORKER_START, name);
     timers.schedule(
         () -> {
           if (!w.readyFuture().isDone()) {
