@@ -31,6 +31,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * bench/run.sh --smoke         # one short iteration of everything (CI); writes under bench/target
  * bench/run.sh --only Netty    # a subset (regex on benchmark and scenario names); under bench/target
  * bench/run.sh --readme-only   # copy bench/RESULTS.md's table into README.md again
+ * bench/run.sh --rereport      # evaluate the figures again over the last run's saved JSON
  * bench/run.sh --note "..."    # a sentence about the load, written into the results
  * </pre>
  *
@@ -89,15 +90,18 @@ public final class BenchMain {
     String only = null;
     String note = null;
     boolean readmeOnly = false;
+    boolean rereport = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--smoke" -> profile = Profile.SMOKE;
         case "--only" -> only = value(args, ++i, "--only");
         case "--note" -> note = value(args, ++i, "--note");
         case "--readme-only" -> readmeOnly = true;
+        case "--rereport" -> rereport = true;
         case "-h", "--help" -> {
           System.out.println(
-              "usage: bench/run.sh [--smoke] [--only REGEX] [--note TEXT] [--readme-only]");
+              "usage: bench/run.sh [--smoke] [--only REGEX] [--note TEXT] [--readme-only]"
+                  + " [--rereport]");
           return;
         }
         default ->
@@ -117,7 +121,54 @@ public final class BenchMain {
       System.out.println("README.md: figures table copied from bench/RESULTS.md");
       return;
     }
+    if (rereport) {
+      rereport(root);
+      return;
+    }
     System.exit(run(root, profile, only, note, args));
+  }
+
+  /**
+   * Evaluates the figures again over the last run's saved JSON and header, without measuring: for a
+   * corrected figure definition. The numbers are the run's own.
+   */
+  private static void rereport(Path root) throws IOException {
+    Path work = root.resolve("bench/target/bench-run");
+    Path header = work.resolve("header.md");
+    if (!Files.exists(header)) {
+      throw new IllegalStateException("no saved run under " + work + ": run bench/run.sh first");
+    }
+    String text = Files.readString(header);
+    Results results = new Results();
+    if (Files.exists(work.resolve("jmh.json"))) {
+      results.addJmh(work.resolve("jmh.json"));
+    }
+    try (var files = Files.list(work.resolve("scenarios"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        results.addScenario(file);
+      }
+    }
+    boolean official =
+        text.contains("- profile: " + Profile.FULL.describe()) && !text.contains("--only");
+    Path resultsFile = official ? root.resolve("bench/RESULTS.md") : work.resolve("RESULTS.md");
+    Report.writeResults(
+        resultsFile,
+        Report.evaluate(Figures.all(), results),
+        results,
+        text + "- report re-evaluated from the run's saved JSON by `bench/run.sh --rereport`\n");
+    System.out.println("wrote " + root.relativize(resultsFile));
+    if (official) {
+      Report.spliceReadme(resultsFile, root.resolve("README.md"), "bench/RESULTS.md");
+      System.out.println("README.md: figures table regenerated");
+    }
+  }
+
+  private static String quoted(String[] args) {
+    List<String> parts = new ArrayList<>();
+    for (String arg : args) {
+      parts.add(arg.matches("[\\w.:/=-]+") ? arg : "\"" + arg.replace("\"", "\\\"") + "\"");
+    }
+    return String.join(" ", parts);
   }
 
   private static String value(String[] args, int i, String option) {
@@ -190,7 +241,7 @@ public final class BenchMain {
     String header =
         "## Run\n\n"
             + "- command: `bench/run.sh"
-            + (args.length == 0 ? "" : " " + String.join(" ", args))
+            + (args.length == 0 ? "" : " " + quoted(args))
             + "`\n"
             + "- profile: "
             + profile.describe()
@@ -215,6 +266,7 @@ public final class BenchMain {
             + Machine.loadAverage()
             + " at end\n"
             + (note == null ? "" : "- conditions: " + note + "\n");
+    Files.writeString(work.resolve("header.md"), header);
     List<Report.Row> rows = Report.evaluate(Figures.all(), results);
     boolean official = profile == Profile.FULL && only == null;
     Path resultsFile = official ? root.resolve("bench/RESULTS.md") : work.resolve("RESULTS.md");

@@ -270,7 +270,7 @@ public final class Figures {
         new Figure(
             LOOP,
             "task switch at an await, continuations",
-            jmh("EventLoopBench.taskSwitch", Unit.NS, "continuations", "mechanism=CONTINUATION"),
+            jmh("TaskBench.taskSwitch", Unit.NS, "continuations", "mechanism=CONTINUATIONS"),
             jmh("TaskBench.taskSwitch", Unit.NS, "virtual threads", "mechanism=VIRTUAL_THREADS"),
             Goal.atMost(300, Unit.NS),
             "asyncio: 1.2 µs"),

@@ -18,7 +18,8 @@ public final class Scenarios {
         new LoopLatencyScenario(),
         new TimerLatenessScenario(),
         new TcpEchoScenario(),
-        new PoolStartupScenario());
+        new PoolStartupScenario(),
+        new PoolCpuScenario());
   }
 
   /**
