@@ -29,7 +29,7 @@ class PoolWorkTest {
         List.of(
             new PoolWork.Timed(5, 101, now, now + 1_000_000),
             new PoolWork.Timed(7, 102, now, now + 2_000_000),
-            new PoolWork.Timed(9, 101, now + 1_000_000, now + 3_000_000));
+            new PoolWork.Timed(9, 101, now + 2_000_000, now + 3_000_000));
     TraceSnapshot snapshot;
     long sum;
     try (TraceSession session = Tracer.enable()) {
