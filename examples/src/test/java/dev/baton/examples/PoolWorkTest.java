@@ -33,7 +33,7 @@ class PoolWorkTest {
           List.of(
               new PoolWork.Timed(5, 101, now, now + 1_000_000),
               new PoolWork.Timed(7, 102, now, now + 2_000_000),
-              new PoolWork.Timed(9, 101, now + 1_000_000, now + 3_000_000));
+              new PoolWork.Timed(9, 101, now + 2_000_000, now + 3_000_000));
       sum = PoolWork.collect(results, SpanState.RUNNING, "work");
       session.close();
       snapshot = session.snapshot();
