@@ -104,14 +104,14 @@ class GilTracingTest {
     try (TraceSession session = Tracer.enable()) {
       try (GilRuntime runtime =
           GilRuntime.builder()
-              .name("io")
+              .name("traced-io-runtime")
               .policy(policy)
               .switchInterval(Duration.ofMillis(1))
               .build()) {
         boolean[] done = new boolean[1]; // guarded by the GIL
         boolean[] cpuStarted = new boolean[1]; // guarded by the GIL
         runtime.startThread(
-            "io",
+            "traced-io",
             () -> {
               while (!cpuStarted[0]) {
                 runtime.gil().checkpoint(); // lets the cpu thread start before the wait
@@ -124,7 +124,7 @@ class GilTracingTest {
               done[0] = true;
             });
         runtime.startThread(
-            "cpu",
+            "traced-cpu",
             () -> {
               cpuStarted[0] = true;
               while (!done[0]) {
@@ -135,11 +135,11 @@ class GilTracingTest {
       trace = session.snapshot();
     }
     Span io =
-        trace.spansOf(lane(trace, "io")).stream()
+        trace.spansOf(lane(trace, "traced-io")).stream()
             .filter(s -> s.state() == SpanState.WAITING_FOR_IO)
             .findFirst()
             .orElseThrow();
-    assertThat(trace.spansOf(lane(trace, "cpu")))
+    assertThat(trace.spansOf(lane(trace, "traced-cpu")))
         .filteredOn(s -> s.state() == SpanState.RUNNING)
         .anySatisfy(
             s -> {
