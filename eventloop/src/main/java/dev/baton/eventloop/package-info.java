@@ -19,10 +19,12 @@
  *
  * <p>A {@link dev.baton.eventloop.Task} is sequential code with a stack of its own, run by the loop
  * one <em>step</em> at a time: a step is a callback that resumes the task, and ends when the task
- * calls {@link dev.baton.eventloop.Tasks#await} on a pending future (which then schedules the next
- * step as its done callback) or returns. Exactly one side runs at a time, the loop or one task: the
- * baton. Two mechanisms give tasks their stack, with the same semantics: a virtual thread per task,
- * handing the baton over with a volatile flag and park/unpark, and {@code
+ * calls {@link dev.baton.eventloop.Tasks#await} on a pending future or returns. The task's next
+ * step is that future's done callback, so it runs in the pass after the future completes, as
+ * asyncio's {@code Task.__wakeup} does; {@code Tasks.sleep(Duration.ZERO)} queues the next step
+ * directly (asyncio's bare {@code yield}), one pass later. Exactly one side runs at a time, the
+ * loop or one task: the baton. Two mechanisms give tasks their stack, with the same semantics: a
+ * virtual thread per task, handing the baton over with a volatile flag and park/unpark, and {@code
  * jdk.internal.vm.Continuation} run on the loop's own thread, where a step is {@code run()} and an
  * await is {@code yield()}. While a task's step runs on its virtual thread, that thread is the
  * loop's owner for loop-only calls.
