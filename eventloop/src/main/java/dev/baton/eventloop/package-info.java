@@ -11,9 +11,10 @@
  * ready, poll the selector without waiting so I/O is not starved. I/O handlers run during the
  * selection and only complete futures. The wait runs inside core's {@link
  * dev.baton.core.Blocking#call}, so a loop on a GIL thread releases its GIL while it sleeps. A
- * thread that submits wakes a sleeping loop at most once per sleep. Each pass reads the clock
- * twice; a pass longer than the slow-callback threshold is logged, naming the step the watchdog
- * thread saw running for that long.
+ * thread that submits wakes a sleeping loop at most once per sleep. Each pass reads the clock once
+ * at its end, and once at its start unless it follows the previous pass directly (no sleep, no I/O
+ * poll in between), when that pass's end stands for it; a pass longer than the slow-callback
+ * threshold is logged, naming the step the watchdog thread saw running for that long.
  *
  * <h2>Tasks</h2>
  *
