@@ -134,6 +134,86 @@ class TaskTest {
 
   @ParameterizedTest
   @MethodSource("mechanisms")
+  void sleepZeroYieldsForExactlyOnePass(TaskMechanism m) {
+    List<String> log = new ArrayList<>();
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          EventLoop loop = EventLoop.current();
+          loop.callSoon(
+              () -> {
+                log.add("ready before the yield");
+                loop.callSoon(() -> log.add("scheduled during the next pass"));
+              });
+          Tasks.sleep(Duration.ZERO);
+          log.add("resumed");
+          Tasks.sleep(Duration.ZERO);
+          return null;
+        });
+    // asyncio's sleep(0): the task's next step is queued behind what was already ready, and ahead
+    // of what those callbacks schedule
+    assertThat(log)
+        .containsExactly("ready before the yield", "resumed", "scheduled during the next pass");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void anAwaitResumesInThePassAfterItsFutureCompletes(TaskMechanism m) {
+    List<String> log = new ArrayList<>();
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          EventLoop loop = EventLoop.current();
+          Future<String> f = loop.createFuture();
+          loop.callSoon(
+              () -> {
+                f.setResult("value");
+                loop.callSoon(() -> log.add("scheduled after the result"));
+              });
+          log.add(await(f));
+          Tasks.sleep(Duration.ZERO);
+          return null;
+        });
+    // the future's done callback wakes the task directly, as asyncio's Task.__wakeup does
+    assertThat(log).containsExactly("value", "scheduled after the result");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void cancelDuringSleepZeroIsDeliveredWhenTheTaskResumes(TaskMechanism m) {
+    List<String> log = new ArrayList<>();
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          EventLoop loop = EventLoop.current();
+          Task<String> t =
+              loop.createTask(
+                  "yielder",
+                  () -> {
+                    log.add("started");
+                    try {
+                      Tasks.sleep(Duration.ZERO);
+                      return "not cancelled";
+                    } catch (CancelledException e) {
+                      log.add("cancelled: " + e.getMessage());
+                      throw e;
+                    }
+                  });
+          while (log.isEmpty()) {
+            Tasks.sleep(Duration.ZERO);
+          }
+          assertThat(t.cancel("stop")).isTrue(); // t is suspended in sleep(0), its step queued
+          assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);
+          return null;
+        });
+    assertThat(log).containsExactly("started", "cancelled: stop");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
   void cancelDeliversCancelledExceptionAtTheCurrentAwaitAndTheTaskMayCleanUp(TaskMechanism m) {
     List<String> log = new ArrayList<>();
     EventLoop.run(
