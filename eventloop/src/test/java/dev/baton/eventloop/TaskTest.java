@@ -190,17 +190,12 @@ class TaskTest {
         () -> {
           EventLoop loop = EventLoop.current();
           Task<String> t =
-              loop.createTask(
-                  "yielder",
+              cleaningUpOnCancel(
+                  loop,
+                  log,
                   () -> {
                     log.add("started");
-                    try {
-                      Tasks.sleep(Duration.ZERO);
-                      return "not cancelled";
-                    } catch (CancelledException e) {
-                      log.add("cancelled: " + e.getMessage());
-                      throw e;
-                    }
+                    Tasks.sleep(Duration.ZERO);
                   });
           while (log.isEmpty()) {
             Tasks.sleep(Duration.ZERO);
@@ -209,7 +204,22 @@ class TaskTest {
           assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);
           return null;
         });
-    assertThat(log).containsExactly("started", "cancelled: stop");
+    assertThat(log).containsExactly("started", "cleanup: stop");
+  }
+
+  /** A task that runs {@code waits} and logs "cleanup: message" when a cancellation ends it. */
+  private static Task<String> cleaningUpOnCancel(EventLoop loop, List<String> log, Runnable waits) {
+    return loop.createTask(
+        "waiter",
+        () -> {
+          try {
+            waits.run();
+            return "not cancelled";
+          } catch (CancelledException e) {
+            log.add("cleanup: " + e.getMessage());
+            throw e;
+          }
+        });
   }
 
   @ParameterizedTest
@@ -222,18 +232,7 @@ class TaskTest {
         () -> {
           EventLoop loop = EventLoop.current();
           Future<Void> never = loop.createFuture();
-          Task<String> t =
-              loop.createTask(
-                  "waiter",
-                  () -> {
-                    try {
-                      await(never);
-                      return "not cancelled";
-                    } catch (CancelledException e) {
-                      log.add("cleanup: " + e.getMessage());
-                      throw e;
-                    }
-                  });
+          Task<String> t = cleaningUpOnCancel(loop, log, () -> await(never));
           Tasks.sleep(Duration.ofMillis(1));
           assertThat(t.cancel("stop it")).isTrue();
           assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);
