@@ -65,27 +65,49 @@ public final class TraceSession implements AutoCloseable {
    * @return the snapshot; its time range runs from the session's start to its close (or now)
    */
   public TraceSnapshot snapshot() {
+    return collect(false);
+  }
+
+  /**
+   * Takes what has been recorded since the previous drain (or since the session began), like {@link
+   * #snapshot()} but leaving out what earlier drains returned: a process pool's worker ships each
+   * task's events this way. Snapshots still see every event. Drains are serialized with each other;
+   * they never stop the recording threads.
+   *
+   * @return the new events; the time range runs from the session's start to its close (or now), and
+   *     {@link TraceSnapshot#droppedEvents()} counts the new events lost to full buffers
+   */
+  public TraceSnapshot drain() {
+    synchronized (drainLock) {
+      return collect(true);
+    }
+  }
+
+  /** Serializes {@link #drain()} calls: each buffer's drain cursor has one writer at a time. */
+  private final Object drainLock = new Object();
+
+  private TraceSnapshot collect(boolean drain) {
     List<Span> spans = new ArrayList<>();
     List<Mark> marks = new ArrayList<>();
     Map<Lane, Boolean> lanes = new LinkedHashMap<>();
     long dropped = 0;
     long[] last = {startNanos};
+    TraceBuffer.Sink sink =
+        (lane, kind, start, end, label) -> {
+          if (end < startNanos) {
+            return; // ended before the session began (e.g. a tenure begun earlier)
+          }
+          start = Math.max(start, startNanos);
+          lanes.put(lane, Boolean.TRUE);
+          last[0] = Math.max(last[0], end);
+          if (kind >= Tracer.MARK_BASE) {
+            marks.add(new Mark(lane, MARK_KINDS[kind - Tracer.MARK_BASE], start, label));
+          } else {
+            spans.add(new Span(lane, STATES[kind], start, end, label));
+          }
+        };
     for (TraceBuffer buffer : buffers) {
-      dropped +=
-          buffer.copyTo(
-              (lane, kind, start, end, label) -> {
-                if (end < startNanos) {
-                  return; // ended before the session began (e.g. a tenure begun earlier)
-                }
-                start = Math.max(start, startNanos);
-                lanes.put(lane, Boolean.TRUE);
-                last[0] = Math.max(last[0], end);
-                if (kind >= Tracer.MARK_BASE) {
-                  marks.add(new Mark(lane, MARK_KINDS[kind - Tracer.MARK_BASE], start, label));
-                } else {
-                  spans.add(new Span(lane, STATES[kind], start, end, label));
-                }
-              });
+      dropped += drain ? buffer.drainTo(sink) : buffer.copyTo(sink);
     }
     long end = endNanos;
     if (end == 0L) {
