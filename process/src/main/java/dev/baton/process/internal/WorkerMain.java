@@ -47,6 +47,9 @@ public final class WorkerMain {
    */
   private static final long CLOCK_SKEW = Long.getLong("dev.baton.process.worker.clockSkewNanos", 0);
 
+  /** Ring size of the worker's trace session: each task drains it, so it need not be large. */
+  private static final int EVENTS_PER_TASK_THREAD = 1 << 12;
+
   /** The RUNNING span of a traced task, as shipped. */
   private static final String TASK_LABEL = "task";
 
@@ -302,10 +305,11 @@ public final class WorkerMain {
     }
     if (trace == null) {
       try {
-        trace = Tracer.enable();
+        trace = Tracer.enable(EVENTS_PER_TASK_THREAD);
       } catch (TracingAlreadyEnabledException e) {
         return 0L; // the task code opened a session of its own: ship nothing rather than mix
       }
+      Tracer.threadLane(); // makes this thread's buffer now, outside the task's span
     }
     return Tracer.now();
   }

@@ -62,23 +62,23 @@ public final class WorkerTrace {
     try {
       int count = 0;
       for (Span span : events.spans()) {
-        count += span.lane().equals(lane) ? 1 : 0;
+        count += span.lane() == lane ? 1 : 0;
       }
       for (Mark mark : events.marks()) {
-        count += mark.lane().equals(lane) ? 1 : 0;
+        count += mark.lane() == lane ? 1 : 0;
       }
       long earliest = first;
       ByteArrayOutputStream body = new ByteArrayOutputStream(count * 24);
       DataOutputStream b = new DataOutputStream(body);
       for (Span span : events.spans()) {
-        if (span.lane().equals(lane)) {
+        if (span.lane() == lane) {
           earliest = Math.min(earliest, span.startNanos());
           writeEvent(b, (byte) span.state().ordinal(), span.startNanos(), span.endNanos(), skew);
           writeLabel(b, span.label());
         }
       }
       for (Mark mark : events.marks()) {
-        if (mark.lane().equals(lane)) {
+        if (mark.lane() == lane) {
           earliest = Math.min(earliest, mark.atNanos());
           byte code = (byte) (MARK_BASE + mark.kind().ordinal());
           writeEvent(b, code, mark.atNanos(), mark.atNanos(), skew);
