@@ -466,7 +466,10 @@ public class Future<T> {
 
     @Override
     public String toString() {
-      return "done callback " + callback + " of " + future;
+      // a task's wake-up is the task's next step: name it as the step
+      return callback instanceof Task<?>.Wakeup
+          ? callback.toString()
+          : "done callback " + callback + " of " + future;
     }
   }
 }

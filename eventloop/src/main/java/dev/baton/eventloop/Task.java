@@ -34,8 +34,12 @@ public final class Task<T> extends Future<T> {
   /** Runs one step; scheduled with callSoon. One per task, so scheduling a step allocates none. */
   private final Runnable step = new Step();
 
-  /** Done callback that schedules the next step; one per task. */
-  final Consumer<Future<?>> wakeup = f -> loop.callSoon(step);
+  /**
+   * Done callback that runs the next step at once: the awaited future's callbacks already run
+   * through callSoon, so the task resumes one pass after the future completes, as in asyncio (whose
+   * {@code __wakeup} calls {@code __step} directly). One per task.
+   */
+  private final Consumer<Future<?>> wakeup = new Wakeup();
 
   /** What the suspended task awaits, null while it runs. Loop thread only (like all below). */
   Future<?> waitingOn;
@@ -120,6 +124,36 @@ public final class Task<T> extends Future<T> {
     return cancelRequests;
   }
 
+  /**
+   * Task side: suspends until {@code future} is done (or cancelled by {@link #cancel}); the caller
+   * checks what woke it.
+   */
+  void suspendOn(Future<?> future) {
+    waitingOn = future;
+    future.addDoneCallback(wakeup);
+    try {
+      strand.suspend();
+    } finally {
+      waitingOn = null;
+    }
+  }
+
+  /** Task side, after {@link #suspendOn}: forgets the future if something else woke the task. */
+  void forget(Future<?> future) {
+    if (future.pendingPlain()) {
+      future.removeDoneCallback(wakeup);
+    }
+  }
+
+  /**
+   * Task side: suspends until the loop's next pass and nothing else (asyncio's bare {@code yield}
+   * in {@code sleep(0)}): no future, no callback, one pass.
+   */
+  void yieldToLoop() {
+    loop.callSoon(step);
+    strand.suspend();
+  }
+
   /** Throws the cancellation this task must see now, if any. Called by await, on the task. */
   void throwIfCancelled() {
     if (cancelPending) {
@@ -184,6 +218,19 @@ public final class Task<T> extends Future<T> {
   @Override
   public String toString() {
     return "Task[" + name + ", " + stateName() + "]";
+  }
+
+  /** Resumes the task when the future it awaits is done; named like the step. */
+  final class Wakeup implements Consumer<Future<?>> {
+    @Override
+    public void accept(Future<?> done) {
+      step();
+    }
+
+    @Override
+    public String toString() {
+      return "task \"" + name + "\"";
+    }
   }
 
   /** One step of the task, as the loop's logs and watchdog name it. */

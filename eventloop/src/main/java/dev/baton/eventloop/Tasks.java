@@ -53,17 +53,8 @@ public final class Tasks {
     }
     task.throwIfCancelled();
     if (future.pendingPlain()) {
-      task.waitingOn = future;
-      future.addDoneCallback(task.wakeup);
-      try {
-        task.strand.suspend();
-      } finally {
-        task.waitingOn = null;
-      }
-      if (future.pendingPlain()) {
-        // woken for another reason (cancellation while the future stays pending)
-        future.removeDoneCallback(task.wakeup);
-      }
+      task.suspendOn(future);
+      task.forget(future); // woken by a cancellation while the future stays pending
       task.throwIfCancelled();
     }
     return future.reportResult();
@@ -79,21 +70,18 @@ public final class Tasks {
   public static void sleep(Duration delay) {
     Task<?> task = current("sleep");
     Objects.requireNonNull(delay, "delay");
-    EventLoop loop = task.loop;
-    Future<Void> done = new Future<>(loop);
-    TimerHandle timer;
     if (delay.isZero()) {
-      loop.callSoon(new Wake(done));
-      timer = null;
-    } else {
-      timer = loop.callLater(delay, new Wake(done));
+      task.throwIfCancelled();
+      task.yieldToLoop();
+      task.throwIfCancelled();
+      return;
     }
+    Future<Void> done = new Future<>(task.loop);
+    TimerHandle timer = task.loop.callLater(delay, new Wake(done));
     try {
       await(done);
     } finally {
-      if (timer != null) {
-        timer.cancel();
-      }
+      timer.cancel();
     }
   }
 
@@ -161,13 +149,7 @@ public final class Tasks {
    */
   static void awaitIgnoringCancellation(Task<?> task, Future<?> future) {
     if (future.pendingPlain()) {
-      task.waitingOn = future;
-      future.addDoneCallback(task.wakeup);
-      try {
-        task.strand.suspend();
-      } finally {
-        task.waitingOn = null;
-      }
+      task.suspendOn(future);
     }
   }
 

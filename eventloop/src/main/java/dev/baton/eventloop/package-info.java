@@ -11,18 +11,21 @@
  * ready, poll the selector without waiting so I/O is not starved. I/O handlers run during the
  * selection and only complete futures. The wait runs inside core's {@link
  * dev.baton.core.Blocking#call}, so a loop on a GIL thread releases its GIL while it sleeps. A
- * thread that submits wakes a sleeping loop at most once per sleep. Each pass reads the clock
- * twice; a pass longer than the slow-callback threshold is logged, naming the step the watchdog
- * thread saw running for that long.
+ * thread that submits wakes a sleeping loop at most once per sleep. Each pass reads the clock once
+ * at its end, and once at its start unless it follows the previous pass directly (no sleep, no I/O
+ * poll in between), when that pass's end stands for it; a pass longer than the slow-callback
+ * threshold is logged, naming the step the watchdog thread saw running for that long.
  *
  * <h2>Tasks</h2>
  *
  * <p>A {@link dev.baton.eventloop.Task} is sequential code with a stack of its own, run by the loop
  * one <em>step</em> at a time: a step is a callback that resumes the task, and ends when the task
- * calls {@link dev.baton.eventloop.Tasks#await} on a pending future (which then schedules the next
- * step as its done callback) or returns. Exactly one side runs at a time, the loop or one task: the
- * baton. Two mechanisms give tasks their stack, with the same semantics: a virtual thread per task,
- * handing the baton over with a volatile flag and park/unpark, and {@code
+ * calls {@link dev.baton.eventloop.Tasks#await} on a pending future or returns. The task's next
+ * step is that future's done callback, so it runs in the pass after the future completes, as
+ * asyncio's {@code Task.__wakeup} does; {@code Tasks.sleep(Duration.ZERO)} queues the next step
+ * directly (asyncio's bare {@code yield}), one pass later. Exactly one side runs at a time, the
+ * loop or one task: the baton. Two mechanisms give tasks their stack, with the same semantics: a
+ * virtual thread per task, handing the baton over with a volatile flag and park/unpark, and {@code
  * jdk.internal.vm.Continuation} run on the loop's own thread, where a step is {@code run()} and an
  * await is {@code yield()}. While a task's step runs on its virtual thread, that thread is the
  * loop's owner for loop-only calls.

@@ -134,6 +134,96 @@ class TaskTest {
 
   @ParameterizedTest
   @MethodSource("mechanisms")
+  void sleepZeroYieldsForExactlyOnePass(TaskMechanism m) {
+    List<String> log = new ArrayList<>();
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          EventLoop loop = EventLoop.current();
+          loop.callSoon(
+              () -> {
+                log.add("ready before the yield");
+                loop.callSoon(() -> log.add("scheduled during the next pass"));
+              });
+          Tasks.sleep(Duration.ZERO);
+          log.add("resumed");
+          Tasks.sleep(Duration.ZERO);
+          return null;
+        });
+    // asyncio's sleep(0): the task's next step is queued behind what was already ready, and ahead
+    // of what those callbacks schedule
+    assertThat(log)
+        .containsExactly("ready before the yield", "resumed", "scheduled during the next pass");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void anAwaitResumesInThePassAfterItsFutureCompletes(TaskMechanism m) {
+    List<String> log = new ArrayList<>();
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          EventLoop loop = EventLoop.current();
+          Future<String> f = loop.createFuture();
+          loop.callSoon(
+              () -> {
+                f.setResult("value");
+                loop.callSoon(() -> log.add("scheduled after the result"));
+              });
+          log.add(await(f));
+          Tasks.sleep(Duration.ZERO);
+          return null;
+        });
+    // the future's done callback wakes the task directly, as asyncio's Task.__wakeup does
+    assertThat(log).containsExactly("value", "scheduled after the result");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void cancelDuringSleepZeroIsDeliveredWhenTheTaskResumes(TaskMechanism m) {
+    List<String> log = new ArrayList<>();
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          EventLoop loop = EventLoop.current();
+          Task<String> t =
+              cleaningUpOnCancel(
+                  loop,
+                  log,
+                  () -> {
+                    log.add("started");
+                    Tasks.sleep(Duration.ZERO);
+                  });
+          while (log.isEmpty()) {
+            Tasks.sleep(Duration.ZERO);
+          }
+          assertThat(t.cancel("stop")).isTrue(); // t is suspended in sleep(0), its step queued
+          assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);
+          return null;
+        });
+    assertThat(log).containsExactly("started", "cleanup: stop");
+  }
+
+  /** A task that runs {@code waits} and logs "cleanup: message" when a cancellation ends it. */
+  private static Task<String> cleaningUpOnCancel(EventLoop loop, List<String> log, Runnable waits) {
+    return loop.createTask(
+        "waiter",
+        () -> {
+          try {
+            waits.run();
+            return "not cancelled";
+          } catch (CancelledException e) {
+            log.add("cleanup: " + e.getMessage());
+            throw e;
+          }
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
   void cancelDeliversCancelledExceptionAtTheCurrentAwaitAndTheTaskMayCleanUp(TaskMechanism m) {
     List<String> log = new ArrayList<>();
     EventLoop.run(
@@ -142,18 +232,7 @@ class TaskTest {
         () -> {
           EventLoop loop = EventLoop.current();
           Future<Void> never = loop.createFuture();
-          Task<String> t =
-              loop.createTask(
-                  "waiter",
-                  () -> {
-                    try {
-                      await(never);
-                      return "not cancelled";
-                    } catch (CancelledException e) {
-                      log.add("cleanup: " + e.getMessage());
-                      throw e;
-                    }
-                  });
+          Task<String> t = cleaningUpOnCancel(loop, log, () -> await(never));
           Tasks.sleep(Duration.ofMillis(1));
           assertThat(t.cancel("stop it")).isTrue();
           assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);

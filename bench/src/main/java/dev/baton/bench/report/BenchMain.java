@@ -314,6 +314,7 @@ public final class BenchMain {
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     List<String> command = new ArrayList<>();
     command.add(java);
+    command.addAll(Scenarios.byName(scenario).jvmArgs());
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");

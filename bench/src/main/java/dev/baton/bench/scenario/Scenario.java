@@ -1,5 +1,7 @@
 package dev.baton.bench.scenario;
 
+import java.util.List;
+
 /**
  * A latency-distribution or whole-program measurement that JMH expresses badly: it runs once in its
  * own JVM and reports named numbers (percentiles computed from its sorted samples, throughputs,
@@ -21,4 +23,11 @@ public interface Scenario {
    * @throws Exception when the scenario fails
    */
   void run(boolean smoke, Metrics out) throws Exception;
+
+  /**
+   * @return options for the JVM the scenario runs in, before the class path (none by default)
+   */
+  default List<String> jvmArgs() {
+    return List.of();
+  }
 }

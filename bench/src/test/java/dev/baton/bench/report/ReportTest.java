@@ -139,6 +139,36 @@ class ReportTest {
   }
 
   @Test
+  void tcpEchoRowsReadBatonsKeysBesideNettysFromTheSameRun() throws IOException {
+    Path scenario = dir.resolve("tcp-echo.json");
+    Files.writeString(
+        scenario,
+        """
+        {"scenario": "tcp-echo", "metrics": {
+          "baton_rps": 90000.0, "baton_p50_us": 110.0,
+          "baton_cont_rps": 60000.0, "baton_cont_p50_us": 150.0,
+          "netty_rps": 100000.0, "netty_p50_us": 100.0}}
+        """);
+    Results results = new Results();
+    results.addScenario(scenario);
+    List<Report.Row> rows =
+        Report.evaluate(Figures.all(), results).stream()
+            .filter(r -> r.figure().title().startsWith("TCP echo"))
+            .toList();
+    assertThat(rows).hasSize(4).allSatisfy(r -> assertThat(r.ours()).isPresent());
+    Report.Row virtual = rows.get(0);
+    assertThat(virtual.ours().orElseThrow().value()).isEqualTo(90000.0);
+    assertThat(virtual.ratio()).isEqualTo(0.9);
+    assertThat(virtual.met()).isTrue(); // 90 k/s >= 3 x 28.7 k/s
+    Report.Row continuations = rows.get(1);
+    assertThat(continuations.ratio()).isEqualTo(0.6);
+    assertThat(continuations.met()).isFalse();
+    assertThat(rows.get(2).ratio()).isEqualTo(1.1);
+    assertThat(rows.get(3).ratio()).isEqualTo(1.5);
+    assertThat(Report.table(rows)).doesNotContain("not measured");
+  }
+
+  @Test
   void everyFigureIsWellFormed() {
     assertThat(Figures.all()).hasSizeGreaterThan(30);
     assertThat(Figures.all()).allSatisfy(f -> assertThat(f.title()).isNotBlank());
