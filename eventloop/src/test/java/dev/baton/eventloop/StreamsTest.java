@@ -4,14 +4,19 @@ import static dev.baton.eventloop.Tasks.await;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -266,5 +271,44 @@ class StreamsTest {
           server.close();
           return null;
         });
+  }
+
+  /**
+   * A listening socket with a backlog of 1 that never accepts, filled by two plain connects: Linux
+   * queues backlog + 1 connections and drops further SYNs, so the loop's connect can never
+   * complete, and only the timeout ends it.
+   */
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void connectThatCannotCompleteFailsWithTheTimeoutAtTheTask(TaskMechanism m) throws IOException {
+    assumeTrue(
+        System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux"),
+        "relies on Linux dropping SYNs to a full accept queue");
+    try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName(HOST));
+        Socket first = new Socket();
+        Socket second = new Socket()) {
+      first.connect(full.getLocalSocketAddress(), 10_000);
+      second.connect(full.getLocalSocketAddress(), 10_000);
+      String outcome =
+          EventLoop.run(
+              "t",
+              m,
+              () -> {
+                assertThatThrownBy(
+                        () -> Connection.open(HOST, full.getLocalPort(), Duration.ofMillis(200)))
+                    .isInstanceOf(TimeoutExpiredException.class);
+                // the loop goes on serving, and a connect that completes is not cut short
+                Server server = Server.start((r, w) -> w.write(r.readExactly(2)), HOST, 0);
+                Connection c = Connection.open(HOST, server.port(), Duration.ofSeconds(30));
+                c.writer().write(ascii("ok"));
+                String echoed = new String(c.reader().readExactly(2), US_ASCII);
+                c.close();
+                server.close();
+                server.waitClosed();
+                return echoed;
+              });
+      assertThat(outcome).isEqualTo("ok");
+    }
   }
 }

@@ -16,7 +16,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -29,6 +32,9 @@ import java.util.concurrent.TimeUnit;
  * tasks ({@code baton}, the mechanism a JVM without extra flags gets) and, when this JVM exports
  * {@code jdk.internal.vm} (see {@link #jvmArgs()}), with continuations ({@code baton_cont}).
  * Netty's is a pipeline handler writing back each read and flushing at the end of the read batch.
+ *
+ * <p>The full profile runs the servers in turn, twice (1 s warm-up and a 1.5 s window each time),
+ * and merges each server's two windows; the smoke profile runs each once.
  *
  * <p>Keys, per server ({@code baton}, {@code baton_cont}, {@code netty}): {@code _rps}, {@code
  * _p50_us}, {@code _p99_us}, {@code _max_us}.
@@ -50,24 +56,42 @@ final class TcpEchoScenario implements Scenario {
 
   @Override
   public void run(boolean smoke, Metrics out) throws Exception {
-    // both servers run interpreted at first: warm them up even for a smoke run
+    // every server runs interpreted at first: warm each up even for a smoke run
     long warmup = 1_000;
-    long measure = smoke ? 500 : 3_000;
-    try (BatonEcho server = new BatonEcho(TaskMechanism.VIRTUAL_THREADS)) {
-      report(out, "baton", EchoClients.run(server.port, CLIENTS, MESSAGE_BYTES, warmup, measure));
-    }
+    long measure = smoke ? 500 : 1_500;
+    // the full profile interleaves the servers over two rounds, so none gains from going last
+    int rounds = smoke ? 1 : 2;
+    List<String> order = new ArrayList<>(List.of("baton"));
     if (TaskMechanism.CONTINUATIONS.isAvailable()) {
-      try (BatonEcho server = new BatonEcho(TaskMechanism.CONTINUATIONS)) {
-        report(
-            out,
-            "baton_cont",
-            EchoClients.run(server.port, CLIENTS, MESSAGE_BYTES, warmup, measure));
+      order.add("baton_cont");
+    }
+    order.add("netty");
+    Map<String, Samples> samples = new LinkedHashMap<>();
+    for (int round = 0; round < rounds; round++) {
+      for (String server : order) {
+        EchoClients.Outcome outcome =
+            switch (server) {
+              case "baton" -> baton(TaskMechanism.VIRTUAL_THREADS, warmup, measure);
+              case "baton_cont" -> baton(TaskMechanism.CONTINUATIONS, warmup, measure);
+              default -> netty(warmup, measure);
+            };
+        samples.computeIfAbsent(server, k -> new Samples(64 * 1024)).addAll(outcome.samples());
       }
     }
-    netty(out, warmup, measure);
+    double seconds = rounds * measure / 1e3;
+    for (Map.Entry<String, Samples> e : samples.entrySet()) {
+      report(out, e.getKey(), new EchoClients.Outcome(e.getValue(), e.getValue().size() / seconds));
+    }
   }
 
-  private static void netty(Metrics out, long warmup, long measure) throws Exception {
+  private static EchoClients.Outcome baton(TaskMechanism mechanism, long warmup, long measure)
+      throws Exception {
+    try (BatonEcho server = new BatonEcho(mechanism)) {
+      return EchoClients.run(server.port, CLIENTS, MESSAGE_BYTES, warmup, measure);
+    }
+  }
+
+  private static EchoClients.Outcome netty(long warmup, long measure) throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       Channel server =
@@ -80,8 +104,9 @@ final class TcpEchoScenario implements Scenario {
               .sync()
               .channel();
       int port = ((InetSocketAddress) server.localAddress()).getPort();
-      report(out, "netty", EchoClients.run(port, CLIENTS, MESSAGE_BYTES, warmup, measure));
+      EchoClients.Outcome outcome = EchoClients.run(port, CLIENTS, MESSAGE_BYTES, warmup, measure);
       server.close().await(10, TimeUnit.SECONDS);
+      return outcome;
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
     }
