@@ -1,5 +1,7 @@
 package dev.baton.bench;
 
+import dev.baton.core.trace.Lane;
+import dev.baton.core.trace.LaneKind;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.Tracer;
@@ -36,6 +38,7 @@ public class TracerBench {
   @State(Scope.Thread)
   public static class Enabled {
     TraceSession session;
+    final Lane lane = Lane.of(LaneKind.TASK, "bench");
 
     /** Opens a session. */
     @Setup(Level.Iteration)
@@ -78,6 +81,26 @@ public class TracerBench {
     long t0 = Tracer.now();
     int c = ++counter;
     Tracer.span(SpanState.RUNNING, t0);
+    return c;
+  }
+
+  /**
+   * @return one clock read: a span recorded with tracing on takes two
+   */
+  @Benchmark
+  public long nanoTime() {
+    return System.nanoTime();
+  }
+
+  /**
+   * @param enabled the open session
+   * @return the counter, recording one span with times given: the recording path without its clock
+   *     reads
+   */
+  @Benchmark
+  public int onGivenTimes(Enabled enabled) {
+    int c = ++counter;
+    Tracer.span(enabled.lane, SpanState.RUNNING, c, c + 1L, null);
     return c;
   }
 }

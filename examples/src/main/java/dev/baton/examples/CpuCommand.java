@@ -248,7 +248,7 @@ final class CpuCommand extends ModeComparison {
   private long processes(long[] numbers, Progress progress) throws Exception {
     List<Long> items = Arrays.stream(numbers).boxed().toList();
     try (ProcessPool pool = PoolWork.pool(workers(), "cpu", false)) {
-      return PoolWork.run(pool, PoolWork::sumOfSquares, items, progress, SpanState.RUNNING, WORK);
+      return PoolWork.run(pool, PoolWork::sumOfSquares, items, progress);
     }
   }
 

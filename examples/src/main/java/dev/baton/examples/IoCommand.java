@@ -218,8 +218,7 @@ final class IoCommand extends ModeComparison {
   private long processes(List<URI> sites, Progress progress) throws Exception {
     List<String> uris = sites.stream().map(URI::toString).toList();
     try (ProcessPool pool = PoolWork.pool(workers(), "io", true)) {
-      return PoolWork.run(
-          pool, PoolWork::download, uris, progress, SpanState.WAITING_FOR_IO, DOWNLOAD);
+      return PoolWork.run(pool, PoolWork::download, uris, progress);
     }
   }
 

@@ -1,25 +1,17 @@
 package dev.baton.examples;
 
-import dev.baton.core.trace.Lane;
-import dev.baton.core.trace.LaneKind;
-import dev.baton.core.trace.SpanState;
-import dev.baton.core.trace.Tracer;
 import dev.baton.process.PoolFunction;
 import dev.baton.process.ProcessPool;
 import java.io.IOException;
-import java.io.Serializable;
 import java.net.URI;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The examples' work for a process pool. Tasks are references to the static methods here, so only a
- * method name and an argument travel to the workers; each result comes back with the worker's pid
- * and when it ran, which the parent draws on one lane per worker.
+ * method name and an argument travel to the workers. While tracing, the pool draws each worker on a
+ * lane of its own from the spans the worker records and ships back with each chunk's result:
+ * running (blue), and waiting for I/O (red) inside a download.
  *
  * <p>Threading: the static methods run in worker JVMs, one task at a time per worker.
  */
@@ -34,18 +26,6 @@ final class PoolWork {
   private static BlockingHttpClient client;
 
   /**
-   * What a task produced, where and when.
-   *
-   * @param value the task's result
-   * @param pid the worker's process id
-   * @param startEpochNanos when the task began, in nanoseconds since the epoch (wall clock: the
-   *     workers' monotonic clocks do not match the parent's)
-   * @param endEpochNanos when it ended
-   */
-  record Timed(long value, long pid, long startEpochNanos, long endEpochNanos)
-      implements Serializable {}
-
-  /**
    * @param workers how many worker JVMs
    * @param name the pool's name
    * @param io whether the workers download (each gets its own HTTP client)
@@ -57,7 +37,6 @@ final class PoolWork {
         ProcessPool.builder()
             .name(name)
             .workers(workers)
-            .allowClasses(Timed.class.getName())
             // the worker JVMs run JCTools like this one: no Unsafe warning from them either
             .jvmOptions(unsafeFlag());
     if (io) {
@@ -87,31 +66,28 @@ final class PoolWork {
   }
 
   /**
-   * Runs in a worker: downloads one page with the worker's client.
+   * Runs in a worker: downloads one page with the worker's client (the wait inside {@link
+   * dev.baton.core.Blocking}, so a traced worker records it as waiting for I/O).
    *
    * @param uri the page
-   * @return its length in bytes, timed
+   * @return its length in bytes
    * @throws IOException if the download fails
    */
-  static Timed download(String uri) throws IOException {
+  static long download(String uri) throws IOException {
     if (client == null) {
       throw new IllegalStateException("the pool's initializer did not run in this worker");
     }
-    long start = epochNanos();
-    int bytes = client.download(URI.create(uri));
-    return new Timed(bytes, ProcessHandle.current().pid(), start, epochNanos());
+    return client.download(URI.create(uri));
   }
 
   /**
    * Runs in a worker: one number's sum of squares.
    *
    * @param n the number
-   * @return the sum, timed
+   * @return the sum
    */
-  static Timed sumOfSquares(Long n) {
-    long start = epochNanos();
-    long sum = Workloads.sumOfSquares(n);
-    return new Timed(sum, ProcessHandle.current().pid(), start, epochNanos());
+  static long sumOfSquares(Long n) {
+    return Workloads.sumOfSquares(n);
   }
 
   /**
@@ -122,56 +98,18 @@ final class PoolWork {
    * @param task what each item runs (a reference to a static method of this class)
    * @param items the items
    * @param progress stepped once per result
-   * @param state how to draw a task on its worker's lane
-   * @param label the spans' label
-   * @return the sum of the results' values
+   * @return the sum of the results
    * @throws InterruptedException if interrupted while waiting for results
    */
   static <A> long run(
-      ProcessPool pool,
-      PoolFunction<A, Timed> task,
-      List<A> items,
-      Progress progress,
-      SpanState state,
-      String label)
+      ProcessPool pool, PoolFunction<A, Long> task, List<A> items, Progress progress)
       throws InterruptedException {
-    List<Timed> results = new ArrayList<>(items.size());
-    Iterator<Timed> it = pool.imap(task, items, chunkSize(items.size(), pool.workerCount()));
+    long sum = 0;
+    Iterator<Long> it = pool.imap(task, items, chunkSize(items.size(), pool.workerCount()));
     while (it.hasNext()) {
-      results.add(it.next());
+      sum += it.next();
       progress.step();
     }
-    return collect(results, state, label);
-  }
-
-  /**
-   * Adds up the results and, when tracing, draws each task on its worker's lane.
-   *
-   * @param results what the tasks returned
-   * @param state how to draw a task: RUNNING for computing, WAITING_FOR_IO for a download
-   * @param label the spans' label
-   * @return the sum of the values
-   */
-  static long collect(List<Timed> results, SpanState state, String label) {
-    long sum = 0;
-    // nanoTime = epoch + offset, to within the wall clock's resolution
-    long offset = System.nanoTime() - epochNanos();
-    Map<Long, Lane> lanes = new HashMap<>();
-    for (Timed timed : results) {
-      sum += timed.value();
-      if (Tracer.isEnabled()) {
-        Lane lane =
-            lanes.computeIfAbsent(
-                timed.pid(), pid -> Lane.of(LaneKind.WORKER, "worker pid " + pid, pid));
-        Tracer.span(
-            lane, state, timed.startEpochNanos() + offset, timed.endEpochNanos() + offset, label);
-      }
-    }
     return sum;
-  }
-
-  private static long epochNanos() {
-    Instant now = Instant.now();
-    return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 }

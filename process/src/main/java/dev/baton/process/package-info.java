@@ -28,6 +28,19 @@
  * frame with a wrong magic number, version or length is corruption: the reader stops, logs the
  * offending bytes and the worker is replaced.
  *
+ * <p>Tracing: once a worker is READY the parent sends it a PING, which its reader answers at once
+ * with a PONG carrying the worker's {@code nanoTime}. A TASK frame sent while the parent's {@link
+ * dev.baton.core.trace.Tracer} is on carries a TRACED flag in its kind byte: the worker then opens
+ * a trace session of its own (closed again by the first untraced task, so nothing is recorded when
+ * the parent does not trace), records the task as a RUNNING span plus whatever its task thread
+ * records meanwhile ({@link dev.baton.core.Blocking} sections as WAITING_FOR_IO, user marks), and
+ * sends them in a SPANS frame just before the task's answer. The parent puts them on the worker's
+ * lane ({@link dev.baton.core.trace.LaneKind#WORKER}, named after the worker, with its pid),
+ * shifted by its estimate of the worker's clock offset: the intersection of the intervals the PING
+ * and every traced task allow, whose midpoint is at most half the shortest round trip off, and
+ * which keeps each task's events between its send and its answer. The same lane carries the
+ * parent's marks: worker start, task sent, result received, and worker exit or crash.
+ *
  * <p>The parent sends a worker at most two tasks ahead (one running, one waiting in its stdin) and
  * writes them under the pool's lock, so the oldest unanswered task of a worker is always the one it
  * is running. When a worker goes idle while another holds a task sent ahead, the pool takes that

@@ -3,7 +3,7 @@ package dev.baton.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.core.jfr.WorkerCrashedEvent;
-import dev.baton.core.trace.Mark;
+import dev.baton.core.trace.LaneKind;
 import dev.baton.core.trace.MarkKind;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.TraceSnapshot;
@@ -42,7 +42,11 @@ class WorkerCrashTracingTest {
           .filteredOn(m -> m.kind() == kind)
           .as(kind.toString())
           .isNotEmpty()
-          .allSatisfy(m -> assertThat(m.label()).startsWith("traced-pool"));
+          .allSatisfy(
+              m -> {
+                assertThat(m.label()).startsWith("traced-pool");
+                assertThat(m.lane().kind()).isEqualTo(LaneKind.WORKER);
+              });
     }
   }
 
@@ -71,8 +75,13 @@ class WorkerCrashTracingTest {
     }
     assertThat(trace.marks())
         .filteredOn(m -> m.kind() == MarkKind.WORKER_CRASH)
-        .extracting(Mark::label)
-        .hasSize(1);
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.lane().kind()).isEqualTo(LaneKind.WORKER);
+              assertThat(m.lane().processId()).isEqualTo(crash.pid());
+              assertThat(m.label()).startsWith("traced-crash-w1").contains("exit code 3");
+            });
     List<RecordedEvent> events =
         RecordingFile.readAllEvents(file).stream()
             .filter(e -> e.getEventType().getName().equals("dev.baton.WorkerCrashed"))

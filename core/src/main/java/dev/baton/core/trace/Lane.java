@@ -27,6 +27,23 @@ public record Lane(long id, LaneKind kind, String name, long processId) {
     Objects.requireNonNull(name, "name");
   }
 
+  // equals and hashCode by hand: the generated ones bootstrap through invokedynamic, which costs
+  // a cold JVM (a worker shipping its first task's events) tens of milliseconds
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Lane other
+        && id == other.id
+        && processId == other.processId
+        && kind == other.kind
+        && name.equals(other.name);
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(id);
+  }
+
   /**
    * A new lane in this process, with the next id.
    *

@@ -65,39 +65,104 @@ public final class TraceSession implements AutoCloseable {
    * @return the snapshot; its time range runs from the session's start to its close (or now)
    */
   public TraceSnapshot snapshot() {
-    List<Span> spans = new ArrayList<>();
-    List<Mark> marks = new ArrayList<>();
-    Map<Lane, Boolean> lanes = new LinkedHashMap<>();
+    return collect(false);
+  }
+
+  /**
+   * Takes what has been recorded since the previous drain (or since the session began), like {@link
+   * #snapshot()} but leaving out what earlier drains returned: a process pool's worker ships each
+   * task's events this way. Snapshots still see every event. Drains are serialized with each other;
+   * they never stop the recording threads.
+   *
+   * @return the new events; the time range runs from the session's start to its close (or now), and
+   *     {@link TraceSnapshot#droppedEvents()} counts the new events lost to full buffers
+   */
+  public TraceSnapshot drain() {
+    synchronized (drainLock) {
+      return collect(true);
+    }
+  }
+
+  /** Serializes {@link #drain()} calls: each buffer's drain cursor has one writer at a time. */
+  private final Object drainLock = new Object();
+
+  // No lambdas, method references or record-generated methods below: a worker JVM drains its
+  // first task's events cold, and bootstrapping those costs tens of milliseconds there.
+  private TraceSnapshot collect(boolean drain) {
+    Collector collector = new Collector(startNanos);
     long dropped = 0;
-    long[] last = {startNanos};
     for (TraceBuffer buffer : buffers) {
-      dropped +=
-          buffer.copyTo(
-              (lane, kind, start, end, label) -> {
-                if (end < startNanos) {
-                  return; // ended before the session began (e.g. a tenure begun earlier)
-                }
-                start = Math.max(start, startNanos);
-                lanes.put(lane, Boolean.TRUE);
-                last[0] = Math.max(last[0], end);
-                if (kind >= Tracer.MARK_BASE) {
-                  marks.add(new Mark(lane, MARK_KINDS[kind - Tracer.MARK_BASE], start, label));
-                } else {
-                  spans.add(new Span(lane, STATES[kind], start, end, label));
-                }
-              });
+      dropped += drain ? buffer.drainTo(collector) : buffer.copyTo(collector);
     }
     long end = endNanos;
     if (end == 0L) {
       end = System.nanoTime();
     }
-    end = Math.max(end, last[0]);
-    List<Lane> laneList = new ArrayList<>(lanes.keySet());
-    laneList.sort(Comparator.comparingLong(Lane::id));
-    spans.sort(
-        Comparator.comparingLong(Span::startNanos).thenComparingLong(span -> span.lane().id()));
-    marks.sort(Comparator.comparingLong(Mark::atNanos).thenComparingLong(mark -> mark.lane().id()));
-    return new TraceSnapshot(laneList, spans, marks, dropped, startNanos, end);
+    end = Math.max(end, collector.last);
+    List<Lane> laneList = new ArrayList<>(collector.lanes.keySet());
+    laneList.sort(LANE_ORDER);
+    collector.spans.sort(SPAN_ORDER);
+    collector.marks.sort(MARK_ORDER);
+    return new TraceSnapshot(laneList, collector.spans, collector.marks, dropped, startNanos, end);
+  }
+
+  /** Turns buffered events into spans and marks, cutting what began before the session. */
+  private static final class Collector implements TraceBuffer.Sink {
+    final long sessionStart;
+    final List<Span> spans = new ArrayList<>();
+    final List<Mark> marks = new ArrayList<>();
+    final Map<Lane, Boolean> lanes = new LinkedHashMap<>();
+    long last;
+
+    Collector(long sessionStart) {
+      this.sessionStart = sessionStart;
+      this.last = sessionStart;
+    }
+
+    @Override
+    public void accept(Lane lane, byte kind, long start, long end, String label) {
+      if (end < sessionStart) {
+        return; // ended before the session began (e.g. a tenure begun earlier)
+      }
+      long from = Math.max(start, sessionStart);
+      lanes.put(lane, Boolean.TRUE);
+      last = Math.max(last, end);
+      if (kind >= Tracer.MARK_BASE) {
+        marks.add(new Mark(lane, MARK_KINDS[kind - Tracer.MARK_BASE], from, label));
+      } else {
+        spans.add(new Span(lane, STATES[kind], from, end, label));
+      }
+    }
+  }
+
+  private static final Comparator<Lane> LANE_ORDER = new LaneOrder();
+  private static final Comparator<Span> SPAN_ORDER = new SpanOrder();
+  private static final Comparator<Mark> MARK_ORDER = new MarkOrder();
+
+  /** By id: creation order. */
+  private static final class LaneOrder implements Comparator<Lane> {
+    @Override
+    public int compare(Lane a, Lane b) {
+      return Long.compare(a.id(), b.id());
+    }
+  }
+
+  /** By start, then lane. */
+  private static final class SpanOrder implements Comparator<Span> {
+    @Override
+    public int compare(Span a, Span b) {
+      int c = Long.compare(a.startNanos(), b.startNanos());
+      return c != 0 ? c : Long.compare(a.lane().id(), b.lane().id());
+    }
+  }
+
+  /** By time, then lane. */
+  private static final class MarkOrder implements Comparator<Mark> {
+    @Override
+    public int compare(Mark a, Mark b) {
+      int c = Long.compare(a.atNanos(), b.atNanos());
+      return c != 0 ? c : Long.compare(a.lane().id(), b.lane().id());
+    }
   }
 
   private static final SpanState[] STATES = SpanState.values();

@@ -139,8 +139,9 @@ public final class Tracer {
     }
     TraceSession session = activeOpaque();
     if (session != null) {
+      long end = nanoTimeNonZero(); // before the lookup, which a thread's first event makes slow
       TraceBuffer buffer = buffer(session);
-      buffer.record(buffer.threadLane, (byte) state.ordinal(), startNanos, nanoTimeNonZero(), null);
+      buffer.record(buffer.threadLane, (byte) state.ordinal(), startNanos, end, null);
     }
   }
 
@@ -157,9 +158,9 @@ public final class Tracer {
     }
     TraceSession session = activeOpaque();
     if (session != null) {
+      long end = nanoTimeNonZero();
       TraceBuffer buffer = buffer(session);
-      buffer.record(
-          buffer.threadLane, (byte) state.ordinal(), startNanos, nanoTimeNonZero(), label);
+      buffer.record(buffer.threadLane, (byte) state.ordinal(), startNanos, end, label);
     }
   }
 
@@ -194,8 +195,8 @@ public final class Tracer {
   public static void mark(MarkKind kind, String label) {
     TraceSession session = activeOpaque();
     if (session != null) {
-      TraceBuffer buffer = buffer(session);
       long t = nanoTimeNonZero();
+      TraceBuffer buffer = buffer(session);
       buffer.record(buffer.threadLane, markCode(kind), t, t, label);
     }
   }

@@ -218,6 +218,27 @@ class TracerTest {
   }
 
   @Test
+  void aDrainTakesOnlyWhatWasRecordedSinceThePreviousDrain() {
+    Lane lane = Lane.of(LaneKind.TASK, "drained");
+    try (TraceSession session = Tracer.enable(16)) {
+      long t = Tracer.now();
+      Tracer.span(lane, SpanState.RUNNING, t, t + 1, "first");
+      assertThat(session.drain().spansOf(lane)).extracting(Span::label).containsExactly("first");
+      assertThat(session.drain().spansOf(lane)).isEmpty();
+      for (int i = 0; i < 20; i++) { // more than the ring holds: the oldest 4 are lost
+        Tracer.span(lane, SpanState.IDLE, t + 10 + i, t + 11 + i, null);
+      }
+      Tracer.mark(lane, MarkKind.USER, t + 40, "last");
+      TraceSnapshot drained = session.drain();
+      assertThat(drained.spansOf(lane)).hasSize(15).allMatch(s -> s.state() == SpanState.IDLE);
+      assertThat(drained.marks()).extracting(Mark::label).contains("last");
+      assertThat(drained.droppedEvents()).isGreaterThanOrEqualTo(5);
+      // snapshots still see all that the ring holds
+      assertThat(session.snapshot().spansOf(lane)).hasSize(15);
+    }
+  }
+
+  @Test
   void concurrentSnapshotsNeverSeeATornEvent() throws Exception {
     String[] labels = {"a", "b", "c", "d", "e"};
     Lane[] lanes = new Lane[labels.length];

@@ -113,9 +113,9 @@ public final class AotCache {
       DataInputStream out = new DataInputStream(new BufferedInputStream(p.getInputStream()));
       Frame.write(in, Frame.T_INIT, 0, init);
       byte[] warmup = SerialPolicy.serializeCode(new Warmup());
-      new Payloads.TaskBody(Payloads.CALL, 0, warmup, null).writeFrame(in, 1, true);
+      new Payloads.TaskBody(Payloads.CALL, 0, warmup, null).writeFrame(in, 1, true, false);
       new Payloads.TaskBody(Payloads.MAP, 1, warmup, codec.encode(List.of(1, "two", List.of(3))))
-          .writeFrame(in, 2, true);
+          .writeFrame(in, 2, true, false);
       in.flush();
       for (int answers = 0; answers < 3; answers++) { // READY, then one answer per task
         if (Frame.read(out, codec.policy().maxBytes()) == null) {

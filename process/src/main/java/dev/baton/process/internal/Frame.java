@@ -18,7 +18,7 @@ public record Frame(byte type, long id, byte[] payload) {
   public static final int MAGIC = 0x42544E01;
 
   /** Bumped on any change of the frame layout or of a payload format. */
-  public static final byte VERSION = 1;
+  public static final byte VERSION = 2;
 
   /** Header bytes before the payload. */
   public static final int HEADER = 4 + 1 + 1 + 8 + 4;
@@ -35,6 +35,9 @@ public record Frame(byte type, long id, byte[] payload) {
   /** Parent to worker: forget the functions received so far (the parent will send them again). */
   public static final byte T_FORGET = 4;
 
+  /** Parent to worker: answer with a PONG at once (clock alignment for tracing). */
+  public static final byte T_PING = 5;
+
   /** Worker to parent: initialized; payload is its pid as a long. */
   public static final byte T_READY = 10;
 
@@ -49,6 +52,15 @@ public record Frame(byte type, long id, byte[] payload) {
 
   /** Worker to parent: a task was skipped after a cancel frame. */
   public static final byte T_CANCELLED = 14;
+
+  /** Worker to parent: the answer to a PING; payload is the worker's nanoTime as a long. */
+  public static final byte T_PONG = 15;
+
+  /**
+   * Worker to parent: a traced task's own trace events, just before its answer (see {@link
+   * WorkerTrace}).
+   */
+  public static final byte T_SPANS = 16;
 
   /**
    * Writes a frame; the caller flushes.

@@ -19,6 +19,12 @@ public final class Payloads {
   /** Task kind: a {@code PoolBiFunction} and a list of two-element lists; the result is a list. */
   public static final byte STAR = 3;
 
+  /**
+   * Flag on a TASK frame's kind byte: the parent's tracer is on, so the worker traces the task and
+   * ships its events in a SPANS frame before the answer (see {@link WorkerTrace}).
+   */
+  public static final byte TRACED = 0x40;
+
   /** Error kind: the task threw. */
   public static final byte TASK_THREW = 1;
 
@@ -29,6 +35,35 @@ public final class Payloads {
   public static final byte INPUT_REJECTED = 3;
 
   private Payloads() {}
+
+  /**
+   * @param value a long
+   * @return its 8 bytes, big-endian (the payload of READY and PONG frames)
+   */
+  public static byte[] longBytes(long value) {
+    byte[] bytes = new byte[8];
+    for (int i = 7; i >= 0; i--) {
+      bytes[i] = (byte) value;
+      value >>>= 8;
+    }
+    return bytes;
+  }
+
+  /**
+   * @param bytes at least 8 bytes
+   * @return the big-endian long they start with
+   * @throws IllegalArgumentException if there are fewer than 8
+   */
+  public static long readLong(byte[] bytes) {
+    if (bytes.length < 8) {
+      throw new IllegalArgumentException("a long needs 8 bytes, got " + bytes.length);
+    }
+    long value = 0;
+    for (int i = 0; i < 8; i++) {
+      value = (value << 8) | (bytes[i] & 0xff);
+    }
+    return value;
+  }
 
   /**
    * A task as the parent holds it until it is sent.
@@ -47,9 +82,11 @@ public final class Payloads {
      * @param out the stream; the caller flushes
      * @param id the task id
      * @param withFunction whether to include the function's bytes
+     * @param traced whether to set the {@link #TRACED} flag
      * @throws IOException when the stream fails
      */
-    public void writeFrame(DataOutputStream out, long id, boolean withFunction) throws IOException {
+    public void writeFrame(DataOutputStream out, long id, boolean withFunction, boolean traced)
+        throws IOException {
       int fnLength = withFunction ? function.length : 0;
       int valuesLength = values == null ? 0 : values.length;
       out.writeInt(Frame.MAGIC);
@@ -57,7 +94,7 @@ public final class Payloads {
       out.writeByte(Frame.T_TASK);
       out.writeLong(id);
       out.writeInt(1 + 8 + 4 + fnLength + valuesLength);
-      out.writeByte(kind);
+      out.writeByte(traced ? kind | TRACED : kind);
       out.writeLong(functionId);
       out.writeInt(fnLength);
       if (withFunction) {

@@ -174,6 +174,9 @@ public final class PoolEngine implements WorkerProcess.Listener {
     /** Sent ahead to a busy worker and being taken back for an idle one. */
     boolean stealing;
 
+    /** When it was last sent while tracing was on (its worker ships its events), else 0. */
+    long sentNanos;
+
     Job(Payloads.TaskBody body, int retries) {
       this.id = ids.incrementAndGet();
       this.body = body;
@@ -370,8 +373,12 @@ public final class PoolEngine implements WorkerProcess.Listener {
           }
           w.knownFunctions.add(fnId);
         }
-        w.sendTask(job.id, job.body, withFunction);
-        Tracer.mark(MarkKind.TASK_SENT, w.name());
+        long sent = Tracer.now(); // before the write: the worker cannot start it earlier
+        job.sentNanos = sent;
+        w.sendTask(job.id, job.body, withFunction, sent != 0L);
+        if (sent != 0L) {
+          Tracer.mark(w.lane(), MarkKind.TASK_SENT, sent, w.name());
+        }
       }
     }
     if (queue.isEmpty()) {
@@ -474,6 +481,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
     lock.lock();
     try {
       startFailures = 0;
+      worker.sendPing();
       dispatchLocked();
     } finally {
       lock.unlock();
@@ -484,6 +492,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
   public void frame(WorkerProcess worker, Frame frame) {
     if (frame.type() == Frame.T_CANCELLED) {
       skipped(worker, frame.id());
+      return;
+    }
+    if (frame.type() == Frame.T_SPANS) {
+      shipped(worker, frame);
       return;
     }
     Job job;
@@ -521,6 +533,30 @@ public final class PoolEngine implements WorkerProcess.Listener {
       return;
     }
     complete(job, worker, frame);
+  }
+
+  /** A traced task's own events, just before its answer: onto the worker's lane, aligned. */
+  private void shipped(WorkerProcess worker, Frame frame) {
+    long received = System.nanoTime();
+    long sent = 0L;
+    lock.lock();
+    try {
+      Job head = worker.inFlight.peekFirst();
+      if (head != null && head.id == frame.id()) {
+        sent = head.sentNanos;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (sent == 0L) {
+      return; // out of order: its answer will say so; or sent before tracing was on
+    }
+    try {
+      WorkerTrace.merge(frame.payload(), worker.lane(), worker.clock(), sent, received);
+    } catch (IOException e) {
+      worker.kill(WorkerProcess.Death.CORRUPT, 0, "unreadable trace events: " + e.getMessage());
+      LOG.error("worker {} sent unreadable trace events; replacing it: {}", worker, e.toString());
+    }
   }
 
   /** The worker dropped a task before starting it: a steal or a user's cancel. */
@@ -563,7 +599,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
   }
 
   private void complete(Job job, WorkerProcess worker, Frame frame) {
-    Tracer.mark(MarkKind.RESULT_RECEIVED, worker.name());
+    Tracer.mark(worker.lane(), MarkKind.RESULT_RECEIVED, worker.name());
     switch (frame.type()) {
       case Frame.T_RESULT -> {
         Object value;
@@ -646,6 +682,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
       boolean member = workers.remove(worker);
       live.remove(worker);
       Job head = worker.inFlight.pollFirst();
+      markExit(worker, head);
       List<Job> behind = new ArrayList<>(worker.inFlight);
       worker.inFlight.clear();
       for (int i = behind.size() - 1; i >= 0; i--) {
@@ -723,6 +760,31 @@ public final class PoolEngine implements WorkerProcess.Listener {
     }
   }
 
+  /**
+   * Marks a worker's end on its lane: an exit when the pool retired it, shut it down, or it ended
+   * cleanly with nothing to do; otherwise a crash (it died, was killed for a timeout, a cancel or a
+   * corrupted stream, or never became ready).
+   */
+  private static void markExit(WorkerProcess worker, Job head) {
+    if (!Tracer.isEnabled()) {
+      return;
+    }
+    WorkerProcess.Death death = worker.death();
+    Integer code = worker.exitCode();
+    boolean asked = death == WorkerProcess.Death.RETIRED || death == WorkerProcess.Death.SHUTDOWN;
+    boolean clean =
+        death == WorkerProcess.Death.NONE && head == null && Integer.valueOf(0).equals(code);
+    if (asked || clean) {
+      Tracer.mark(worker.lane(), MarkKind.WORKER_EXIT, worker.name());
+    } else {
+      String why =
+          death == WorkerProcess.Death.NONE
+              ? exitDescription(code)
+              : death.name().toLowerCase(java.util.Locale.ROOT) + ", " + exitDescription(code);
+      Tracer.mark(worker.lane(), MarkKind.WORKER_CRASH, worker.name() + ": " + why);
+    }
+  }
+
   private String lastStartErrorOrUnknown() {
     lock.lock();
     try {
@@ -743,7 +805,6 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   private WorkerCrashedException crashed(WorkerProcess worker, Job job) {
     Integer code = worker.exitCode();
-    Tracer.mark(MarkKind.WORKER_CRASH, worker.name());
     WorkerCrashedEvent event = new WorkerCrashedEvent();
     if (event.shouldCommit()) {
       event.pool = config.name();
@@ -848,7 +909,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
     }
     workers.add(w);
     live.add(w);
-    Tracer.mark(MarkKind.WORKER_START, name);
+    Tracer.mark(w.lane(), MarkKind.WORKER_START, name);
     timers.schedule(
         () -> {
           if (!w.readyFuture().isDone()) {

@@ -1,5 +1,9 @@
 package dev.baton.process.internal;
 
+import dev.baton.core.trace.SpanState;
+import dev.baton.core.trace.TraceSession;
+import dev.baton.core.trace.Tracer;
+import dev.baton.core.trace.TracingAlreadyEnabledException;
 import dev.baton.process.Codec;
 import dev.baton.process.PoolBiFunction;
 import dev.baton.process.PoolFunction;
@@ -36,6 +40,19 @@ public final class WorkerMain {
   private static final int EXIT_PROTOCOL = 3;
   private static final int EXIT_INIT_FAILED = 2;
 
+  /**
+   * Added to every time the worker ships (PONG, SPANS). 0 unless a test sets the system property
+   * {@code dev.baton.process.worker.clockSkewNanos} to simulate a JVM whose nanoTime origin differs
+   * from the parent's, as it may on other platforms (on Linux both read CLOCK_MONOTONIC).
+   */
+  private static final long CLOCK_SKEW = Long.getLong("dev.baton.process.worker.clockSkewNanos", 0);
+
+  /** Ring size of the worker's trace session: each task drains it, so it need not be large. */
+  private static final int EVENTS_PER_TASK_THREAD = 1 << 12;
+
+  /** The RUNNING span of a traced task, as shipped. */
+  private static final String TASK_LABEL = "task";
+
   private final DataOutputStream out;
   private final ValueCodec codec;
   private final ClassLoader loader;
@@ -67,9 +84,17 @@ public final class WorkerMain {
       };
 
   /**
+   * This worker's trace session: open while the parent sends traced tasks, closed by the first
+   * untraced one, so that nothing is recorded while the parent's tracer is off. Confined to the
+   * main loop.
+   */
+  private TraceSession trace;
+
+  /**
    * A task on its way from the reader to the main loop.
    *
    * @param id the task id
+   * @param traced whether the parent asked for its trace events
    * @param kind its kind
    * @param functionId its function's id, or 0
    * @param function the function's (or task's) bytes, or null when the parent sent an unknown id
@@ -77,7 +102,13 @@ public final class WorkerMain {
    * @param valuesOffset where the values start in it
    */
   private record Work(
-      long id, byte kind, long functionId, byte[] function, byte[] payload, int valuesOffset) {}
+      long id,
+      boolean traced,
+      byte kind,
+      long functionId,
+      byte[] function,
+      byte[] payload,
+      int valuesOffset) {}
 
   private WorkerMain(DataOutputStream out, ValueCodec codec, ClassLoader loader) {
     this.out = out;
@@ -135,13 +166,7 @@ public final class WorkerMain {
         Runtime.getRuntime().halt(EXIT_INIT_FAILED);
       }
     }
-    byte[] pid = new byte[8];
-    long p = ProcessHandle.current().pid();
-    for (int i = 7; i >= 0; i--) {
-      pid[i] = (byte) p;
-      p >>>= 8;
-    }
-    Frame.write(out, Frame.T_READY, 0, pid);
+    Frame.write(out, Frame.T_READY, 0, Payloads.longBytes(ProcessHandle.current().pid()));
     out.flush();
 
     WorkerMain worker = new WorkerMain(out, codec, loader);
@@ -162,6 +187,8 @@ public final class WorkerMain {
           if (tasks.removeIf(f -> f.id() == id)) {
             send(Frame.T_CANCELLED, id, new byte[0]);
           }
+        } else if (frame.type() == Frame.T_PING) {
+          send(Frame.T_PONG, frame.id(), Payloads.longBytes(System.nanoTime() + CLOCK_SKEW));
         } else if (frame.type() == Frame.T_TASK) {
           tasks.add(work(frame));
         } else if (frame.type() == Frame.T_FORGET) {
@@ -183,7 +210,9 @@ public final class WorkerMain {
       throw new IOException("task frame of " + p.length + " bytes");
     }
     DataInputStream header = new DataInputStream(new ByteArrayInputStream(p));
-    byte kind = header.readByte();
+    byte flagged = header.readByte();
+    boolean traced = (flagged & Payloads.TRACED) != 0;
+    byte kind = (byte) (flagged & ~Payloads.TRACED);
     long functionId = header.readLong();
     int fnLength = header.readInt();
     if (fnLength < 0 || fnLength > p.length - Payloads.TASK_HEADER) {
@@ -198,7 +227,8 @@ public final class WorkerMain {
     } else {
       function = functionBytes.get(functionId);
     }
-    return new Work(frame.id(), kind, functionId, function, p, Payloads.TASK_HEADER + fnLength);
+    return new Work(
+        frame.id(), traced, kind, functionId, function, p, Payloads.TASK_HEADER + fnLength);
   }
 
   private void taskLoop() throws InterruptedException, IOException {
@@ -216,6 +246,7 @@ public final class WorkerMain {
   }
 
   private void answer(Work work) throws IOException {
+    long traceStart = traceStart(work.traced());
     long id = work.id();
     byte[] payload = work.payload();
     Object task;
@@ -239,24 +270,66 @@ public final class WorkerMain {
               ? codec.decode(Arrays.copyOfRange(payload, work.valuesOffset(), payload.length))
               : null;
     } catch (Exception | LinkageError e) {
-      error(id, Payloads.INPUT_REJECTED, e);
+      error(traceStart, id, Payloads.INPUT_REJECTED, e);
       return;
     }
     Object result;
     try {
       result = run(work.kind(), task, values);
     } catch (Throwable t) {
-      error(id, Payloads.TASK_THREW, t);
+      error(traceStart, id, Payloads.TASK_THREW, t);
       return;
     }
     byte[] encoded;
     try {
       encoded = codec.encode(result);
     } catch (IOException | RuntimeException e) {
-      error(id, Payloads.RESULT_NOT_SERIALIZABLE, e);
+      error(traceStart, id, Payloads.RESULT_NOT_SERIALIZABLE, e);
       return;
     }
-    send(Frame.T_RESULT, id, encoded);
+    reply(traceStart, Frame.T_RESULT, id, encoded);
+  }
+
+  /**
+   * Opens this worker's trace session for a traced task, closes it for an untraced one.
+   *
+   * @return the task's start time, or 0 when it is not traced
+   */
+  private long traceStart(boolean traced) {
+    if (!traced) {
+      if (trace != null) {
+        trace.close();
+        trace = null;
+      }
+      return 0L;
+    }
+    if (trace == null) {
+      try {
+        trace = Tracer.enable(EVENTS_PER_TASK_THREAD);
+      } catch (TracingAlreadyEnabledException e) {
+        return 0L; // the task code opened a session of its own: ship nothing rather than mix
+      }
+      Tracer.threadLane(); // makes this thread's buffer now, outside the task's span
+    }
+    return Tracer.now();
+  }
+
+  /**
+   * Writes a task's answer, preceded, when it was traced, by its RUNNING span and the events its
+   * thread recorded meanwhile.
+   */
+  private void reply(long traceStart, byte type, long id, byte[] payload) throws IOException {
+    if (traceStart == 0L) {
+      send(type, id, payload);
+      return;
+    }
+    Tracer.span(SpanState.RUNNING, traceStart, TASK_LABEL);
+    byte[] spans = WorkerTrace.encode(trace.drain(), Tracer.threadLane(), traceStart, CLOCK_SKEW);
+    synchronized (out) {
+      Frame.write(out, Frame.T_SPANS, id, spans);
+      Frame.write(out, type, id, payload);
+      out.flush();
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -288,7 +361,7 @@ public final class WorkerMain {
     }
   }
 
-  private void error(long id, byte kind, Throwable failure) throws IOException {
-    send(Frame.T_ERROR, id, Payloads.ErrorRecord.of(kind, failure).encode());
+  private void error(long traceStart, long id, byte kind, Throwable failure) throws IOException {
+    reply(traceStart, Frame.T_ERROR, id, Payloads.ErrorRecord.of(kind, failure).encode());
   }
 }

@@ -1,5 +1,7 @@
 package dev.baton.process.internal;
 
+import dev.baton.core.trace.Lane;
+import dev.baton.core.trace.LaneKind;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -106,6 +108,15 @@ public final class WorkerProcess {
 
   private volatile long deathTask;
 
+  /** The worker's row in trace diagrams: the parent records its marks and shipped spans there. */
+  private final Lane lane;
+
+  /** The worker's clock offset estimate. Confined to the reader thread. */
+  private final WorkerTrace.Clock clock = new WorkerTrace.Clock();
+
+  /** When the PING frame was sent (this JVM's nanoTime); written before it is sent. */
+  private volatile long pingSentNanos;
+
   /** Why the init failed, when the worker said so. Written by the reader before it exits. */
   private volatile Payloads.ErrorRecord initFailure;
 
@@ -113,6 +124,7 @@ public final class WorkerProcess {
     this.name = name;
     this.process = process;
     this.pid = process.pid();
+    this.lane = Lane.of(LaneKind.WORKER, name, pid);
     this.listener = listener;
     this.maxPayload = maxPayload;
     this.log = LoggerFactory.getLogger("dev.baton.process.worker." + name);
@@ -171,6 +183,30 @@ public final class WorkerProcess {
    */
   public long pid() {
     return pid;
+  }
+
+  /**
+   * @return its lane in traces
+   */
+  public Lane lane() {
+    return lane;
+  }
+
+  /**
+   * @return its clock offset estimate; use only on its reader thread (inside {@link
+   *     Listener#frame})
+   */
+  public WorkerTrace.Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Sends a PING frame, whose answer gives the first estimate of the worker's clock offset. Called
+   * under the pool's lock, once the worker is ready.
+   */
+  public void sendPing() {
+    pingSentNanos = System.nanoTime();
+    send(Frame.T_PING, 0, NO_BYTES);
   }
 
   /**
@@ -248,10 +284,11 @@ public final class WorkerProcess {
    * @param id the task id
    * @param body the task
    * @param withFunction whether to include its function's bytes
+   * @param traced whether the worker should trace it and ship its events
    */
-  public void sendTask(long id, Payloads.TaskBody body, boolean withFunction) {
+  public void sendTask(long id, Payloads.TaskBody body, boolean withFunction, boolean traced) {
     try {
-      body.writeFrame(stdin, id, withFunction);
+      body.writeFrame(stdin, id, withFunction, traced);
       stdin.flush();
     } catch (IOException e) {
       // the worker is gone; its reader reports the exit and the pool requeues the task
@@ -316,6 +353,10 @@ public final class WorkerProcess {
         if (frame.type() == Frame.T_READY) {
           ready.complete(null);
           listener.ready(this);
+        } else if (frame.type() == Frame.T_PONG) {
+          long received = System.nanoTime();
+          long workerNanos = Payloads.readLong(frame.payload());
+          clock.observe(pingSentNanos, workerNanos, workerNanos, received);
         } else if (frame.type() == Frame.T_INIT_FAILED) {
           initFailure = Payloads.ErrorRecord.decode(frame.payload());
         } else {

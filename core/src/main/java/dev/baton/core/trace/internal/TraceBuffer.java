@@ -40,8 +40,10 @@ public final class TraceBuffer {
   public final Lane threadLane;
 
   private final int mask;
-  private final long[] starts;
-  private final long[] ends;
+
+  /** Slot {@code i}'s start at {@code 2i} and end at {@code 2i + 1}: one stream of stores. */
+  private final long[] times;
+
   private final Lane[] lanes;
   private final String[] labels;
   private final byte[] kinds;
@@ -72,8 +74,7 @@ public final class TraceBuffer {
     this.session = session;
     this.threadLane = threadLane;
     this.mask = capacity - 1;
-    this.starts = new long[capacity];
-    this.ends = new long[capacity];
+    this.times = new long[2 * capacity];
     this.lanes = new Lane[capacity];
     this.labels = new String[capacity];
     this.kinds = new byte[capacity];
@@ -93,10 +94,16 @@ public final class TraceBuffer {
     CLAIMED.setOpaque(this, h + 1);
     VarHandle.storeStoreFence(); // the slot's new contents only after the claim
     int i = (int) h & mask;
-    starts[i] = start;
-    ends[i] = end;
-    lanes[i] = lane;
-    labels[i] = label;
+    times[2 * i] = start;
+    times[2 * i + 1] = end;
+    // once the ring has wrapped, a slot usually holds these references already: skipping the
+    // store skips its GC write barrier too
+    if (lanes[i] != lane) {
+      lanes[i] = lane;
+    }
+    if (labels[i] != label) {
+      labels[i] = label;
+    }
     kinds[i] = kind;
     HEAD.setRelease(this, h + 1);
   }
@@ -121,9 +128,35 @@ public final class TraceBuffer {
    */
   public long copyTo(Sink sink) {
     long h1 = (long) HEAD.getAcquire(this);
+    return Math.min(copy(0, h1, sink), h1);
+  }
+
+  /**
+   * Copies the events written since the previous drain to {@code sink}, oldest first. Calls must
+   * not overlap (the session serializes them); they may run while the owner records.
+   *
+   * @param sink receives the events
+   * @return how many events written since the previous drain were dropped
+   */
+  public long drainTo(Sink sink) {
+    long h1 = (long) HEAD.getAcquire(this);
+    long since = drained;
+    long firstValid = copy(since, h1, sink);
+    drained = h1;
+    return Math.min(firstValid, h1) - since;
+  }
+
+  /**
+   * Sequence up to which {@link #drainTo} has copied. Read and written only by drainers, whose
+   * calls the session serializes.
+   */
+  private long drained;
+
+  /** Delivers sequences {@code [since, h1)} that are intact; returns the first one delivered. */
+  private long copy(long since, long h1, Sink sink) {
     int capacity = mask + 1;
-    long from = Math.max(0, h1 - capacity);
-    int n = (int) (h1 - from);
+    long from = Math.max(since, h1 - capacity);
+    int n = (int) Math.max(0, h1 - from);
     long[] s = new long[n];
     long[] e = new long[n];
     Lane[] l = new Lane[n];
@@ -131,8 +164,8 @@ public final class TraceBuffer {
     byte[] k = new byte[n];
     for (int j = 0; j < n; j++) {
       int i = (int) (from + j) & mask;
-      s[j] = starts[i];
-      e[j] = ends[i];
+      s[j] = times[2 * i];
+      e[j] = times[2 * i + 1];
       l[j] = lanes[i];
       lb[j] = labels[i];
       k[j] = kinds[i];
@@ -144,7 +177,7 @@ public final class TraceBuffer {
       int j = (int) (seq - from);
       sink.accept(l[j], k[j], s[j], e[j], lb[j]);
     }
-    return Math.min(firstValid, h1);
+    return firstValid;
   }
 
   /**
