@@ -545,12 +545,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
 
   /** Holder-only: per-thread record and hold clock. */
   private ThreadStats beganTenure(Thread me) {
-    ThreadStats stats = holderStats;
-    if (stats == null || stats.thread != me) {
-      stats = statsFor(me);
-      holderStats = stats;
-    }
-    stats.acquired();
+    ThreadStats stats = tenureStats(me);
     if (holdTiming) {
       holdStartNanos = System.nanoTime();
     }
@@ -558,13 +553,35 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     return stats;
   }
 
+  /** Holder-only, as {@link #beganTenure(Thread)}, with the clock read the caller already made. */
+  private ThreadStats beganTenure(Thread me, long now) {
+    ThreadStats stats = tenureStats(me);
+    if (holdTiming) {
+      holdStartNanos = now;
+    }
+    traceStartNanos = Tracer.at(now);
+    return stats;
+  }
+
+  private ThreadStats tenureStats(Thread me) {
+    ThreadStats stats = holderStats;
+    if (stats == null || stats.thread != me) {
+      stats = statsFor(me);
+      holderStats = stats;
+    }
+    stats.acquired();
+    return stats;
+  }
+
   /** Holder-only, before giving the GIL up. */
   private void ended(Thread me) {
-    Tracer.span(SpanState.RUNNING, traceStartNanos); // a branch while tracing is off
     if (!holdTiming) {
+      Tracer.span(SpanState.RUNNING, traceStartNanos); // a branch while tracing is off
       return;
     }
-    long held = System.nanoTime() - holdStartNanos;
+    long now = System.nanoTime();
+    Tracer.span(SpanState.RUNNING, traceStartNanos, now, null); // the hold clock's read, shared
+    long held = now - holdStartNanos;
     HELD.setOpaque(this, heldNanos + held);
     ThreadStats stats = holderStats;
     if (stats != null && stats.thread == me) {
@@ -817,9 +834,9 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       inFlight = null;
     }
     long now = System.nanoTime();
-    beganTenure(me).waited(now - start);
+    beganTenure(me, now).waited(now - start);
     waitTimes.record(now - start);
-    waited(me, start, waitEvent, heldBy);
+    waited(me, start, now, waitEvent, heldBy);
     return interrupted;
   }
 
@@ -877,11 +894,11 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     acquisitions++;
     handOffs++;
     long now = System.nanoTime();
-    beganTenure(me).waited(now - start);
+    beganTenure(me, now).waited(now - start);
     GATE.setOpaque(this, me);
     waitTimes.record(now - start);
     switched.signalAll();
-    waited(me, start, waitEvent, heldBy);
+    waited(me, start, now, waitEvent, heldBy);
     return interrupted;
   }
 
@@ -1034,14 +1051,15 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   }
 
   /**
-   * Mutex held, {@code me} now holds the GIL after waiting since {@code start}: records the wait on
-   * the trace timeline and in JFR, and the hand-off that ended it.
+   * Mutex held, {@code me} now holds the GIL after waiting from {@code start} to {@code now}:
+   * records the wait on the trace timeline and in JFR, and the hand-off that ended it.
    */
-  private void waited(Thread me, long start, GilWaitEvent waitEvent, Thread heldBy) {
-    Tracer.span(SpanState.WAITING_FOR_GIL, start);
+  private void waited(Thread me, long start, long now, GilWaitEvent waitEvent, Thread heldBy) {
+    // one clock read (now) ends the wait, marks the hand-off and begins the tenure
+    Tracer.span(SpanState.WAITING_FOR_GIL, start, now, null);
     if (Tracer.isEnabled()) {
       Thread from = releasedBy;
-      Tracer.mark(MarkKind.GIL_HANDOFF, from == null ? null : from.getName());
+      Tracer.mark(MarkKind.GIL_HANDOFF, now, from == null ? null : from.getName());
     }
     waitEvent.end();
     if (waitEvent.shouldCommit()) {

@@ -95,6 +95,25 @@ class GilTracingTest {
         .isSubsetOf("cpu-0", "cpu-1");
     // waits end in hand-offs, marked on the new holder's lane
     assertThat(ours).extracting(Mark::kind).contains(MarkKind.GIL_HANDOFF);
+    // one clock read ends a wait, marks its hand-off and begins the tenure: no gap between them
+    for (Lane lane : List.of(cpu0, cpu1)) {
+      List<Long> waitEnds =
+          trace.spansOf(lane).stream()
+              .filter(s -> s.state() == SpanState.WAITING_FOR_GIL)
+              .map(Span::endNanos)
+              .toList();
+      List<Long> tenureStarts =
+          trace.spansOf(lane).stream()
+              .filter(s -> s.state() == SpanState.RUNNING)
+              .map(Span::startNanos)
+              .toList();
+      List<Long> handOffs =
+          ours.stream()
+              .filter(m -> m.lane().equals(lane) && m.kind() == MarkKind.GIL_HANDOFF)
+              .map(Mark::atNanos)
+              .toList();
+      assertThat(handOffs).isNotEmpty().isSubsetOf(waitEnds).isSubsetOf(tenureStarts);
+    }
   }
 
   @ParameterizedTest

@@ -122,6 +122,17 @@ public final class Tracer {
     return activeOpaque() == null ? 0L : nanoTimeNonZero();
   }
 
+  /**
+   * A start time taken from a clock read the caller already made, for code that records several
+   * events at one instant (a wait that ends where a tenure begins) and reads the clock once.
+   *
+   * @param nanos a {@link System#nanoTime()} value
+   * @return {@code nanos} (1 if it is 0) while tracing is on, 0 when it is off
+   */
+  public static long at(long nanos) {
+    return activeOpaque() == null ? 0L : (nanos == 0L ? 1L : nanos);
+  }
+
   private static long nanoTimeNonZero() {
     long t = System.nanoTime();
     return t == 0L ? 1L : t;
@@ -165,6 +176,30 @@ public final class Tracer {
   }
 
   /**
+   * Records a span of the current thread's lane with both times given: no clock read.
+   *
+   * @param state what the thread was doing
+   * @param startNanos a value from {@link #now()} or {@link #at(long)}; 0 records nothing
+   * @param endNanos end, a {@link System#nanoTime()} value (clamped to {@code startNanos})
+   * @param label what ran or was waited for, or null; should be an existing string
+   */
+  public static void span(SpanState state, long startNanos, long endNanos, String label) {
+    if (startNanos == 0L) {
+      return;
+    }
+    TraceSession session = activeOpaque();
+    if (session != null) {
+      TraceBuffer buffer = buffer(session);
+      buffer.record(
+          buffer.threadLane,
+          (byte) state.ordinal(),
+          startNanos,
+          Math.max(startNanos, endNanos),
+          label);
+    }
+  }
+
+  /**
    * Records a span of any lane, with explicit times (an event-loop task's step, a worker's span
    * shipped back with its result).
    *
@@ -198,6 +233,21 @@ public final class Tracer {
       long t = nanoTimeNonZero();
       TraceBuffer buffer = buffer(session);
       buffer.record(buffer.threadLane, markCode(kind), t, t, label);
+    }
+  }
+
+  /**
+   * Records an instant event on the current thread's lane at a given time: no clock read.
+   *
+   * @param kind what happened
+   * @param atNanos when, a {@link System#nanoTime()} value of this JVM
+   * @param label details or null; should be an existing string
+   */
+  public static void mark(MarkKind kind, long atNanos, String label) {
+    TraceSession session = activeOpaque();
+    if (session != null) {
+      TraceBuffer buffer = buffer(session);
+      buffer.record(buffer.threadLane, markCode(kind), atNanos, atNanos, label);
     }
   }
 

@@ -218,6 +218,35 @@ class TracerTest {
   }
 
   @Test
+  void eventsAtGivenTimesShareOneClockRead() {
+    assertThat(Tracer.at(123)).isZero(); // off: no start time
+    TraceSnapshot snapshot;
+    long now;
+    try (TraceSession session = Tracer.enable()) {
+      now = System.nanoTime();
+      long start = Tracer.at(now - 500);
+      assertThat(start).isEqualTo(now - 500);
+      Tracer.span(SpanState.WAITING_FOR_GIL, start, now, "w");
+      Tracer.mark(MarkKind.GIL_HANDOFF, now, "h");
+      Tracer.span(SpanState.RUNNING, Tracer.at(now), now - 1, null); // end clamped to start
+      Tracer.span(SpanState.RUNNING, 0L, now, "never"); // began while off: nothing
+      snapshot = session.snapshot();
+    }
+    Lane lane = Tracer.threadLane();
+    List<Span> spans =
+        snapshot.spans().stream().filter(s -> s.lane().name().equals(lane.name())).toList();
+    assertThat(spans)
+        .extracting(Span::state, Span::startNanos, Span::endNanos)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(SpanState.WAITING_FOR_GIL, now - 500, now),
+            org.assertj.core.groups.Tuple.tuple(SpanState.RUNNING, now, now));
+    assertThat(snapshot.marks())
+        .filteredOn(m -> m.lane().name().equals(lane.name()))
+        .singleElement()
+        .satisfies(m -> assertThat(m.atNanos()).isEqualTo(now));
+  }
+
+  @Test
   void aDrainTakesOnlyWhatWasRecordedSinceThePreviousDrain() {
     Lane lane = Lane.of(LaneKind.TASK, "drained");
     try (TraceSession session = Tracer.enable(16)) {
