@@ -112,7 +112,8 @@ class GilTracingTest {
               .filter(m -> m.lane().equals(lane) && m.kind() == MarkKind.GIL_HANDOFF)
               .map(Mark::atNanos)
               .toList();
-      assertThat(handOffs).isNotEmpty().isSubsetOf(waitEnds).isSubsetOf(tenureStarts);
+      // (a lane may have none: a wait after a forced switch ends without a hand-off mark)
+      assertThat(handOffs).isSubsetOf(waitEnds).isSubsetOf(tenureStarts);
     }
   }
 
