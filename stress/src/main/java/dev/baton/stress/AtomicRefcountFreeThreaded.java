@@ -1,7 +1,6 @@
 package dev.baton.stress;
 
 import dev.baton.core.Guard;
-import dev.baton.core.object.LeakDetection;
 import dev.baton.core.object.ObjectSpace;
 import dev.baton.core.object.RefCountStrategy;
 import org.openjdk.jcstress.annotations.Actor;
@@ -27,14 +26,11 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class AtomicRefcountFreeThreaded extends RefcountRace {
   public AtomicRefcountFreeThreaded() {
-    ObjectSpace space =
+    share(
         ObjectSpace.builder()
             .name("stress-atomic")
             .guard(Guard.none())
-            .strategy(RefCountStrategy.ATOMIC)
-            .leakDetection(LeakDetection.DISABLED)
-            .build();
-    object = space.newBox("shared", value -> deallocations.incrementAndGet());
+            .strategy(RefCountStrategy.ATOMIC));
   }
 
   @Actor

@@ -1,7 +1,6 @@
 package dev.baton.stress;
 
 import dev.baton.core.Guard;
-import dev.baton.core.object.LeakDetection;
 import dev.baton.core.object.ObjectSpace;
 import dev.baton.core.object.RefCountStrategy;
 import org.openjdk.jcstress.annotations.Actor;
@@ -28,14 +27,11 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class BiasedRefcountFreeThreaded extends RefcountRace {
   public BiasedRefcountFreeThreaded() {
-    ObjectSpace space =
+    share(
         ObjectSpace.builder()
             .name("stress-biased")
             .guard(Guard.none())
-            .strategy(RefCountStrategy.BIASED)
-            .leakDetection(LeakDetection.DISABLED)
-            .build();
-    object = space.newBox("shared", value -> deallocations.incrementAndGet());
+            .strategy(RefCountStrategy.BIASED));
   }
 
   @Actor

@@ -1,7 +1,6 @@
 package dev.baton.stress;
 
 import dev.baton.core.Guard;
-import dev.baton.core.object.LeakDetection;
 import dev.baton.core.object.ObjectSpace;
 import dev.baton.core.object.RefCountStrategy;
 import org.openjdk.jcstress.annotations.Actor;
@@ -39,15 +38,12 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class PlainRefcountNoGuardRace extends RefcountRace {
   public PlainRefcountNoGuardRace() {
-    ObjectSpace space =
+    share(
         ObjectSpace.builder()
             .name("stress-racy")
             .guard(Guard.none())
             .strategy(RefCountStrategy.PLAIN)
-            .allowRacyPlainCounts()
-            .leakDetection(LeakDetection.DISABLED)
-            .build();
-    object = space.newBox("shared", value -> deallocations.incrementAndGet());
+            .allowRacyPlainCounts());
   }
 
   @Actor

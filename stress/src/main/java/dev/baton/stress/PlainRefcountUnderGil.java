@@ -1,6 +1,5 @@
 package dev.baton.stress;
 
-import dev.baton.core.object.LeakDetection;
 import dev.baton.core.object.ObjectSpace;
 import dev.baton.core.object.RefCountStrategy;
 import dev.baton.gil.GilRuntime;
@@ -31,14 +30,11 @@ public class PlainRefcountUnderGil extends RefcountRace {
 
   public PlainRefcountUnderGil() {
     try (var gil = RUNTIME.ensure()) {
-      ObjectSpace space =
+      share(
           ObjectSpace.builder()
               .name("stress-gil")
               .guard(RUNTIME.gil())
-              .strategy(RefCountStrategy.PLAIN)
-              .leakDetection(LeakDetection.DISABLED)
-              .build();
-      object = space.newBox("shared", value -> deallocations.incrementAndGet());
+              .strategy(RefCountStrategy.PLAIN));
     }
   }
 
