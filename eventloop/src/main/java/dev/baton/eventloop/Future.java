@@ -466,10 +466,7 @@ public class Future<T> {
 
     @Override
     public String toString() {
-      // a task's wake-up is the task's next step: name it as the step
-      return callback instanceof Task<?>.Wakeup
-          ? callback.toString()
-          : "done callback " + callback + " of " + future;
+      return "done callback " + callback + " of " + future;
     }
   }
 }

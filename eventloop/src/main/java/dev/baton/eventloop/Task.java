@@ -221,7 +221,7 @@ public final class Task<T> extends Future<T> {
   }
 
   /** Resumes the task when the future it awaits is done; named like the step. */
-  final class Wakeup implements Consumer<Future<?>> {
+  private final class Wakeup implements Consumer<Future<?>> {
     @Override
     public void accept(Future<?> done) {
       step();
