@@ -71,7 +71,12 @@ public class Future<T> {
   private Throwable failure;
   private String cancelMessage;
 
-  /** Null, one {@code Consumer}, or an {@code ArrayList} of them. Loop thread only. */
+  /**
+   * Null, one callback, or an {@code ArrayList} of them. A callback is a {@code Consumer} added by
+   * {@link #addDoneCallback}, run through a {@link DoneCall}, or a task's step added by {@link
+   * #addWakeup} (a {@code Runnable} that is never a {@code Consumer}), scheduled as it is. Loop
+   * thread only.
+   */
   private Object callbacks;
 
   /** Set when the failure of a failed task is tracked for "never retrieved" logging. */
@@ -205,7 +210,6 @@ public class Future<T> {
    *
    * @param callback receives this future
    */
-  @SuppressWarnings("unchecked")
   public final void addDoneCallback(Consumer<? super Future<T>> callback) {
     loop.checkLoopThread("Future.addDoneCallback");
     Objects.requireNonNull(callback, "callback");
@@ -213,6 +217,28 @@ public class Future<T> {
       loop.callSoon(new DoneCall<>(callback, this));
       return;
     }
+    append(callback);
+  }
+
+  /**
+   * Schedules {@code step} itself once this future is done (at once if it is): how an awaiting task
+   * resumes, with nothing allocated. Loop-only, called by tasks.
+   */
+  final void addWakeup(Runnable step) {
+    if (state != PENDING) {
+      loop.callSoon(step);
+      return;
+    }
+    append(step);
+  }
+
+  /** Takes back a {@link #addWakeup} registration. */
+  final void removeWakeup(Runnable step) {
+    remove(step);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void append(Object callback) {
     Object cbs = callbacks;
     if (cbs == null) {
       callbacks = callback;
@@ -232,6 +258,10 @@ public class Future<T> {
    */
   public final int removeDoneCallback(Consumer<? super Future<T>> callback) {
     loop.checkLoopThread("Future.removeDoneCallback");
+    return remove(callback);
+  }
+
+  private int remove(Object callback) {
     Object cbs = callbacks;
     if (cbs == callback) {
       callbacks = null;
@@ -405,11 +435,19 @@ public class Future<T> {
     }
     if (cbs instanceof ArrayList<?> list) {
       for (Object c : list) {
-        loop.callSoon(new DoneCall<>((Consumer<? super Future<T>>) c, this));
+        schedule(c);
       }
     } else {
-      loop.callSoon(new DoneCall<>((Consumer<? super Future<T>>) cbs, this));
+      schedule(cbs);
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void schedule(Object callback) {
+    loop.callSoon(
+        callback instanceof Consumer<?> c
+            ? new DoneCall<>((Consumer<? super Future<T>>) c, this)
+            : (Runnable) callback);
   }
 
   final void markRetrieved() {

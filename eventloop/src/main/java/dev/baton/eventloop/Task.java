@@ -7,7 +7,6 @@ import dev.baton.core.trace.Tracer;
 import dev.baton.eventloop.internal.ContinuationStrand;
 import dev.baton.eventloop.internal.Strand;
 import dev.baton.eventloop.internal.VirtualThreadStrand;
-import java.util.function.Consumer;
 
 /**
  * A task: sequential code ({@link TaskBody}) that runs on the loop one step at a time and suspends
@@ -31,15 +30,12 @@ public final class Task<T> extends Future<T> {
   private final TaskBody<T> body;
   final Strand strand;
 
-  /** Runs one step; scheduled with callSoon. One per task, so scheduling a step allocates none. */
-  private final Runnable step = new Step();
-
   /**
-   * Done callback that runs the next step at once: the awaited future's callbacks already run
-   * through callSoon, so the task resumes one pass after the future completes, as in asyncio (whose
-   * {@code __wakeup} calls {@code __step} directly). One per task.
+   * Runs one step; scheduled with callSoon, and by the awaited future when it completes (asyncio's
+   * {@code __wakeup}, which calls {@code __step} directly): one pass after the completion. One per
+   * task, so scheduling a step allocates none.
    */
-  private final Consumer<Future<?>> wakeup = new Wakeup();
+  private final Runnable step = new Step();
 
   /** What the suspended task awaits, null while it runs. Loop thread only (like all below). */
   Future<?> waitingOn;
@@ -130,7 +126,7 @@ public final class Task<T> extends Future<T> {
    */
   void suspendOn(Future<?> future) {
     waitingOn = future;
-    future.addDoneCallback(wakeup);
+    future.addWakeup(step);
     try {
       strand.suspend();
     } finally {
@@ -141,7 +137,7 @@ public final class Task<T> extends Future<T> {
   /** Task side, after {@link #suspendOn}: forgets the future if something else woke the task. */
   void forget(Future<?> future) {
     if (future.pendingPlain()) {
-      future.removeDoneCallback(wakeup);
+      future.removeWakeup(step);
     }
   }
 
@@ -218,19 +214,6 @@ public final class Task<T> extends Future<T> {
   @Override
   public String toString() {
     return "Task[" + name + ", " + stateName() + "]";
-  }
-
-  /** Resumes the task when the future it awaits is done; named like the step. */
-  private final class Wakeup implements Consumer<Future<?>> {
-    @Override
-    public void accept(Future<?> done) {
-      step();
-    }
-
-    @Override
-    public String toString() {
-      return "task \"" + name + "\"";
-    }
   }
 
   /** One step of the task, as the loop's logs and watchdog name it. */
