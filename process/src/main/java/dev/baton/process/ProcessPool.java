@@ -6,7 +6,7 @@ import dev.baton.process.internal.Payloads;
 import dev.baton.process.internal.PoolEngine;
 import dev.baton.process.internal.SerialPolicy;
 import dev.baton.process.internal.ValueCodec;
-import dev.baton.process.internal.WorkerMain;
+import dev.baton.process.internal.WorkerLaunch;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -70,7 +70,8 @@ public final class ProcessPool implements AutoCloseable {
 
   /**
    * @return a builder with the defaults: one worker per available processor, the parent's class
-   *     path, the {@link Codec#COMPACT} codec, no task timeout, a 30 s start-up timeout
+   *     path or module path, the {@link Codec#COMPACT} codec, no task timeout, a 30 s start-up
+   *     timeout
    */
   public static Builder builder() {
     return new Builder();
@@ -518,7 +519,8 @@ public final class ProcessPool implements AutoCloseable {
   public static final class Builder {
     private int workers = Runtime.getRuntime().availableProcessors();
     private final List<String> jvmOptions = new ArrayList<>();
-    private String classPath = System.getProperty("java.class.path");
+    private String classPath;
+    private String modulePath;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private PoolRunnable initializer;
     private int maxTasksPerWorker;
@@ -566,12 +568,30 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /**
-     * @param path the workers' class path (default: this JVM's {@code java.class.path}); it must
-     *     hold baton-process and every task's class
+     * Sets the workers' class path. By default it is derived from this JVM: its class path, its
+     * module path and main module arrangement, or the {@code URLClassLoader}s that loaded
+     * baton-process and the building thread's context class loader (as under {@code mvn
+     * exec:java}). When it cannot be derived, {@link #build()} fails and says so.
+     *
+     * @param path the workers' class path; with no {@link #modulePath} it must hold baton-process,
+     *     baton-core, slf4j-api and every task's class
      * @return this
      */
     public Builder classPath(String path) {
       this.classPath = Objects.requireNonNull(path, "path");
+      return this;
+    }
+
+    /**
+     * Starts the workers from a module path instead of deriving it: they run {@code
+     * dev.baton.process} as their main module, with every module of {@code path} resolved, and the
+     * {@link #classPath} if one is set.
+     *
+     * @param path the workers' module path; it must hold baton-process, baton-core and slf4j-api
+     * @return this
+     */
+    public Builder modulePath(String path) {
+      this.modulePath = Objects.requireNonNull(path, "path");
       return this;
     }
 
@@ -719,7 +739,8 @@ public final class ProcessPool implements AutoCloseable {
      * Starts the workers in parallel and waits until every one is ready.
      *
      * @return the running pool
-     * @throws WorkerStartException when a worker cannot start (its stderr tail is in the message)
+     * @throws WorkerStartException when a worker cannot start (its stderr tail is in the message),
+     *     or when the workers' class path cannot be derived and none was given
      * @throws TaskSerializationException when the initializer cannot be serialized
      * @throws InterruptedException when interrupted while waiting (the workers are killed)
      */
@@ -730,6 +751,16 @@ public final class ProcessPool implements AutoCloseable {
         loader = ProcessPool.class.getClassLoader();
       }
       ValueCodec valueCodec = new ValueCodec(codec, policy, loader);
+      WorkerLaunch launch;
+      if (classPath != null || modulePath != null) {
+        launch = WorkerLaunch.given(classPath, modulePath);
+      } else {
+        try {
+          launch = WorkerLaunch.derive(loader, Thread.currentThread().getName());
+        } catch (IllegalStateException e) {
+          throw new WorkerStartException(e.getMessage());
+        }
+      }
       List<String> command = new ArrayList<>();
       command.add(javaExecutable);
       // JVM log lines and VM messages must never reach stdout, the protocol stream
@@ -747,7 +778,7 @@ public final class ProcessPool implements AutoCloseable {
                 () ->
                     AotCache.option(
                         jvm,
-                        classPath,
+                        launch,
                         aotCache.toAbsolutePath(),
                         trainingInit,
                         valueCodec,
@@ -756,9 +787,7 @@ public final class ProcessPool implements AutoCloseable {
           command.add(option);
         }
       }
-      command.add("-cp");
-      command.add(classPath);
-      command.add(WorkerMain.class.getName());
+      command.addAll(launch.arguments());
       PoolEngine engine =
           new PoolEngine(
               new PoolEngine.Config(

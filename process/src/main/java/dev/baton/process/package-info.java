@@ -4,15 +4,17 @@
  *
  * <h2>Workers</h2>
  *
- * A worker is a JVM started with this JVM's own {@code java} executable, the pool's class path and
- * the main class {@code dev.baton.process.internal.WorkerMain}, with {@code -Xlog:disable
- * -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr} so that no JVM message reaches its stdout,
- * and {@code -XX:+ExitOnOutOfMemoryError} so that an exhausted worker dies rather than limps. Its
- * first act is to point {@code System.out} at stderr: stdout carries frames only. Stderr is the
- * worker's log: the parent forwards each line to the SLF4J logger {@code
- * dev.baton.process.worker.<worker name>} and keeps the last twenty for crash reports. Workers
- * start in parallel and serve many tasks; a worker exits as soon as its stdin closes (the parent
- * retired it, or died), and the parent destroys any worker left from a shutdown hook.
+ * A worker is a JVM started with this JVM's own {@code java} executable, the pool's class path (or
+ * module path and main module {@code dev.baton.process}, derived from the running application by
+ * {@code dev.baton.process.internal.WorkerLaunch} unless given) and the main class {@code
+ * dev.baton.process.internal.WorkerMain}, with {@code -Xlog:disable -Xlog:all=warning:stderr
+ * -XX:+DisplayVMOutputToStderr} so that no JVM message reaches its stdout, and {@code
+ * -XX:+ExitOnOutOfMemoryError} so that an exhausted worker dies rather than limps. Its first act is
+ * to point {@code System.out} at stderr: stdout carries frames only. Stderr is the worker's log:
+ * the parent forwards each line to the SLF4J logger {@code dev.baton.process.worker.<worker name>}
+ * and keeps the last twenty for crash reports. Workers start in parallel and serve many tasks; a
+ * worker exits as soon as its stdin closes (the parent retired it, or died), and the parent
+ * destroys any worker left from a shutdown hook.
  *
  * <h2>Protocol</h2>
  *

@@ -47,8 +47,8 @@ public final class AotCache {
    * Returns the JVM option that makes workers start from the cache, training it first if the file
    * does not exist.
    *
-   * @param jvm the worker command up to (not including) {@code -cp}: executable and options
-   * @param classPath the workers' class path
+   * @param jvm the worker command up to (not including) its launch: executable and options
+   * @param launch where the workers find their code
    * @param file the cache file
    * @param init an init frame payload without initializer
    * @param codec the pool's codec, to write the warm-up's arguments
@@ -58,12 +58,17 @@ public final class AotCache {
    */
   public static String option(
       List<String> jvm,
-      String classPath,
+      WorkerLaunch launch,
       Path file,
       byte[] init,
       ValueCodec codec,
       Duration timeout)
       throws InterruptedException {
+    if (launch.onModulePath() || launch.classPath() == null) {
+      LOG.warn("AOT cache ignored: the workers start from the module path");
+      return null;
+    }
+    String classPath = launch.classPath();
     if (Runtime.version().feature() < 25) {
       LOG.warn("AOT cache ignored: it needs JDK 25 or newer, this is {}", Runtime.version());
       return null;
@@ -78,7 +83,7 @@ public final class AotCache {
       }
     }
     if (!Files.isRegularFile(file)) {
-      train(jvm, classPath, file, init, codec, timeout);
+      train(jvm, launch, file, init, codec, timeout);
     }
     if (!Files.isRegularFile(file)) {
       LOG.warn("AOT cache ignored: the training run did not write {}", file);
@@ -89,7 +94,7 @@ public final class AotCache {
 
   private static void train(
       List<String> jvm,
-      String classPath,
+      WorkerLaunch launch,
       Path file,
       byte[] init,
       ValueCodec codec,
@@ -97,9 +102,7 @@ public final class AotCache {
       throws InterruptedException {
     List<String> command = new ArrayList<>(jvm);
     command.add("-XX:AOTCacheOutput=" + file);
-    command.add("-cp");
-    command.add(classPath);
-    command.add(WorkerMain.class.getName());
+    command.addAll(launch.arguments());
     command.add("aot-training");
     Process p;
     try {
