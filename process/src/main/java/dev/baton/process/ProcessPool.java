@@ -2,6 +2,7 @@ package dev.baton.process;
 
 import dev.baton.core.Blocking;
 import dev.baton.process.internal.AotCache;
+import dev.baton.process.internal.CallDeadline;
 import dev.baton.process.internal.Payloads;
 import dev.baton.process.internal.PoolEngine;
 import dev.baton.process.internal.SerialPolicy;
@@ -124,6 +125,44 @@ public final class ProcessPool implements AutoCloseable {
   }
 
   /**
+   * Submits a task with a deadline: if it has not finished {@code timeout} after this call (time in
+   * the queue counts), its future fails with {@link TaskTimeoutException}; a queued task is
+   * removed, a task sent ahead to a worker is taken back, and the worker running it is killed and
+   * replaced. Other tasks and callers are unaffected.
+   *
+   * @param task the task, serialized now, in the caller's thread
+   * @param timeout how long it may take, positive
+   * @param <T> its result type
+   * @return its future, cancellable as {@link #submit(PoolTask)}'s
+   * @throws IllegalArgumentException when {@code timeout} is not positive
+   * @throws TaskSerializationException when the task cannot be serialized
+   * @throws PoolShutdownException when the pool is shut down
+   */
+  public <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
+    positiveTimeout(timeout);
+    CompletableFuture<T> future = submit(task);
+    CallDeadline deadline = new CallDeadline(engine, timeout, "submit(task, " + timeout + ")");
+    deadline.track((PoolEngine.TaskFuture) (CompletableFuture<?>) future);
+    future.whenComplete((r, t) -> deadline.close());
+    return future;
+  }
+
+  /**
+   * Runs a task with a deadline (see {@link #submit(PoolTask, Duration)}) and waits for it.
+   *
+   * @param task the task
+   * @param timeout how long it may take, positive
+   * @param <T> its result type
+   * @return its result
+   * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
+   * @throws TaskTimeoutException when it missed the deadline (its worker, if it was running it, was
+   *     replaced)
+   */
+  public <T> T apply(PoolTask<T> task, Duration timeout) throws InterruptedException {
+    return await(submit(task, timeout));
+  }
+
+  /**
    * Submits a task that may run again when its worker dies under it (it should be idempotent).
    *
    * @param task the task
@@ -194,7 +233,41 @@ public final class ProcessPool implements AutoCloseable {
       throws InterruptedException {
     Objects.requireNonNull(fn, "fn");
     Objects.requireNonNull(items, "items");
-    return runChunks(Payloads.MAP, serializeFunction(fn), new ArrayList<Object>(items), chunkSize);
+    return runChunks(
+        Payloads.MAP, serializeFunction(fn), new ArrayList<Object>(items), chunkSize, null);
+  }
+
+  /**
+   * Like {@link #map(PoolFunction, Collection, int)} with a deadline for the whole map: if it has
+   * not finished {@code timeout} after this call, every chunk not yet done fails with {@link
+   * TaskTimeoutException} (queued chunks are removed, the workers running chunks are killed and
+   * replaced) and so does this call. Other callers are unaffected.
+   *
+   * @param fn the function
+   * @param items the items
+   * @param chunkSize items per task, {@code >= 1}, or 0 for the default
+   * @param timeout how long the map may take, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the results, in the items' order
+   * @throws InterruptedException when the waiting thread is interrupted
+   * @throws TaskTimeoutException when the deadline passed first
+   */
+  public <A, R> List<R> map(
+      PoolFunction<? super A, ? extends R> fn,
+      Collection<? extends A> items,
+      int chunkSize,
+      Duration timeout)
+      throws InterruptedException {
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(items, "items");
+    positiveTimeout(timeout);
+    return runChunks(
+        Payloads.MAP,
+        serializeFunction(fn),
+        new ArrayList<Object>(items),
+        chunkSize,
+        new CallDeadline(engine, timeout, "map(fn, items, " + chunkSize + ", " + timeout + ")"));
   }
 
   /**
@@ -220,7 +293,7 @@ public final class ProcessPool implements AutoCloseable {
     for (Map.Entry<? extends A, ? extends B> e : pairs) {
       items.add(Arrays.asList(e.getKey(), e.getValue()));
     }
-    return runChunks(Payloads.STAR, serializeFunction(fn), items, chunkSize);
+    return runChunks(Payloads.STAR, serializeFunction(fn), items, chunkSize, null);
   }
 
   /**
@@ -238,7 +311,30 @@ public final class ProcessPool implements AutoCloseable {
    */
   public <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
-    return new ChunkIterator<>(fn, items, chunkSize, true);
+    return new ChunkIterator<>(fn, items, chunkSize, true, null);
+  }
+
+  /**
+   * Like {@link #imap(PoolFunction, Iterable, int)} with a deadline for the whole iteration, from
+   * this call: once it passes, the chunks in flight fail with {@link TaskTimeoutException} (their
+   * workers, if running them, are killed and replaced), no more items are sent, and {@code next()}
+   * throws it where the results stop.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param timeout how long the iteration may take, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return an iterator over the results in order
+   */
+  public <A, R> Iterator<R> imap(
+      PoolFunction<? super A, ? extends R> fn,
+      Iterable<? extends A> items,
+      int chunkSize,
+      Duration timeout) {
+    positiveTimeout(timeout);
+    return new ChunkIterator<>(fn, items, chunkSize, true, timeout);
   }
 
   /**
@@ -253,7 +349,28 @@ public final class ProcessPool implements AutoCloseable {
    */
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
-    return new ChunkIterator<>(fn, items, chunkSize, false);
+    return new ChunkIterator<>(fn, items, chunkSize, false, null);
+  }
+
+  /**
+   * Like {@link #imapUnordered(PoolFunction, Iterable, int)} with a deadline for the whole
+   * iteration, as {@link #imap(PoolFunction, Iterable, int, Duration)} has.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param timeout how long the iteration may take, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return an iterator over the results in completion order
+   */
+  public <A, R> Iterator<R> imapUnordered(
+      PoolFunction<? super A, ? extends R> fn,
+      Iterable<? extends A> items,
+      int chunkSize,
+      Duration timeout) {
+    positiveTimeout(timeout);
+    return new ChunkIterator<>(fn, items, chunkSize, false, timeout);
   }
 
   // ---- shutdown ----
@@ -371,14 +488,25 @@ public final class ProcessPool implements AutoCloseable {
     }
   }
 
+  private static void positiveTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+    }
+  }
+
   private int defaultChunk(int n) {
     int per = workers * 4;
     return Math.max(1, (n + per - 1) / per);
   }
 
-  private <R> List<R> runChunks(byte kind, byte[] fn, List<Object> items, int chunkSize)
+  private <R> List<R> runChunks(
+      byte kind, byte[] fn, List<Object> items, int chunkSize, CallDeadline deadline)
       throws InterruptedException {
     if (chunkSize < 0) {
+      if (deadline != null) {
+        deadline.close();
+      }
       throw new IllegalArgumentException(
           "chunkSize must be >= 1, or 0 for the default; was " + chunkSize);
     }
@@ -392,7 +520,11 @@ public final class ProcessPool implements AutoCloseable {
     List<PoolEngine.TaskFuture> futures = new ArrayList<>(payloads.size());
     try {
       for (Payloads.TaskBody p : payloads) {
-        futures.add(enqueue(p, 0));
+        PoolEngine.TaskFuture f = enqueue(p, 0);
+        futures.add(f);
+        if (deadline != null) {
+          deadline.track(f);
+        }
       }
       List<R> results = new ArrayList<>(items.size());
       for (PoolEngine.TaskFuture f : futures) {
@@ -400,6 +532,9 @@ public final class ProcessPool implements AutoCloseable {
       }
       return results;
     } finally {
+      if (deadline != null) {
+        deadline.close();
+      }
       for (PoolEngine.TaskFuture f : futures) {
         f.cancel(false);
       }
@@ -447,11 +582,15 @@ public final class ProcessPool implements AutoCloseable {
     private int index;
     private Iterator<?> current = List.of().iterator();
 
+    /** The caller's deadline, or null; closed once the iteration is exhausted. */
+    private final CallDeadline deadline;
+
     ChunkIterator(
         PoolFunction<? super A, ? extends R> fn,
         Iterable<? extends A> items,
         int chunkSize,
-        boolean ordered) {
+        boolean ordered,
+        Duration timeout) {
       Objects.requireNonNull(fn, "fn");
       Objects.requireNonNull(items, "items");
       if (chunkSize < 1) {
@@ -462,10 +601,22 @@ public final class ProcessPool implements AutoCloseable {
       this.source = items.iterator();
       this.chunk = chunkSize;
       this.ordered = ordered;
+      this.deadline =
+          timeout == null
+              ? null
+              : new CallDeadline(
+                  engine,
+                  timeout,
+                  (ordered ? "imap" : "imapUnordered")
+                      + "(fn, items, "
+                      + chunkSize
+                      + ", "
+                      + timeout
+                      + ")");
     }
 
     private void fill() {
-      while (inFlight < window && source.hasNext()) {
+      while (inFlight < window && source.hasNext() && (deadline == null || !deadline.passed())) {
         List<Object> part = new ArrayList<>(chunk);
         while (part.size() < chunk && source.hasNext()) {
           part.add(source.next());
@@ -474,6 +625,9 @@ public final class ProcessPool implements AutoCloseable {
             enqueue(new Payloads.TaskBody(Payloads.MAP, fnId, fn, encodeValues(part, index)), 0);
         index += part.size();
         inFlight++;
+        if (deadline != null) {
+          deadline.track(f);
+        }
         if (ordered) {
           pending.addLast(f);
         } else {
@@ -485,7 +639,16 @@ public final class ProcessPool implements AutoCloseable {
     @Override
     public boolean hasNext() {
       fill();
-      return current.hasNext() || inFlight > 0;
+      boolean more = current.hasNext() || inFlight > 0 || unsentPastDeadline();
+      if (!more && deadline != null) {
+        deadline.close();
+      }
+      return more;
+    }
+
+    /** Items are left that the deadline kept from being sent. */
+    private boolean unsentPastDeadline() {
+      return deadline != null && deadline.passed() && source.hasNext();
     }
 
     @Override
@@ -495,6 +658,9 @@ public final class ProcessPool implements AutoCloseable {
         return ProcessPool.cast(current.next());
       }
       if (inFlight == 0) {
+        if (unsentPastDeadline()) {
+          throw deadline.missed("items from " + index + " on");
+        }
         throw new NoSuchElementException();
       }
       try {

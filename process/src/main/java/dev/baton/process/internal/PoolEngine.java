@@ -177,6 +177,12 @@ public final class PoolEngine implements WorkerProcess.Listener {
     /** When it was last sent while tracing was on (its worker ships its events), else 0. */
     long sentNanos;
 
+    /**
+     * Its caller's deadline passed ({@link #expire}): its future fails with the timeout, its answer
+     * (a result, a cancellation) is dropped, and it is never requeued.
+     */
+    boolean expired;
+
     Job(Payloads.TaskBody body, int retries) {
       this.id = ids.incrementAndGet();
       this.body = body;
@@ -207,6 +213,58 @@ public final class PoolEngine implements WorkerProcess.Listener {
         cancelled(job, mayInterruptIfRunning);
       }
       return cancelled;
+    }
+  }
+
+  /**
+   * Fails a task whose caller's deadline passed, with {@code failure}: a queued task leaves the
+   * queue; a task sent ahead is taken back with a cancel frame (if its worker started it meanwhile,
+   * the worker is killed once it is the one running); a running task's worker is killed and
+   * replaced. Does nothing to a task already done. Any thread.
+   *
+   * @param future the task's future
+   * @param failure what it fails with, given the words this method returns for where it was
+   */
+  public void expire(
+      TaskFuture future, java.util.function.Function<String, RuntimeException> failure) {
+    Job job = future.job;
+    String where;
+    lock.lock();
+    try {
+      if (job.future.isDone() || job.expired) {
+        return;
+      }
+      job.expired = true;
+      WorkerProcess w = job.worker;
+      if (w == null) {
+        queue.remove(job);
+        where = "it was still queued";
+      } else if (w.inFlight.peekFirst() == job) {
+        killLocked(w, WorkerProcess.Death.TIMEOUT, job);
+        where = "worker " + w + " was running it and was killed and replaced";
+      } else {
+        w.sendCancel(job.id);
+        where = "it had been sent ahead to worker " + w + " and was taken back";
+      }
+    } finally {
+      lock.unlock();
+    }
+    job.future.completeExceptionally(failure.apply(where));
+  }
+
+  /**
+   * Runs {@code action} on the pool's timer thread after {@code delayNanos}; never, once the pool
+   * has terminated.
+   *
+   * @param action a short action
+   * @param delayNanos the delay
+   * @return its handle, to cancel it
+   */
+  public ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
+    try {
+      return timers.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return null;
     }
   }
 
@@ -432,6 +490,11 @@ public final class PoolEngine implements WorkerProcess.Listener {
   }
 
   private void armTimerLocked(Job job) {
+    if (job.expired) { // taken back too late: its worker started it
+      WorkerProcess w = job.worker;
+      job.timer = timers.schedule(() -> timedOut(job, w), 0, TimeUnit.NANOSECONDS);
+      return;
+    }
     Duration timeout = config.taskTimeout();
     if (timeout != null) {
       WorkerProcess w = job.worker;
@@ -442,7 +505,9 @@ public final class PoolEngine implements WorkerProcess.Listener {
   private void timedOut(Job job, WorkerProcess w) {
     lock.lock();
     try {
-      if (job.worker == w && w.inFlight.peekFirst() == job && !job.future.isDone()) {
+      if (job.worker == w
+          && w.inFlight.peekFirst() == job
+          && (!job.future.isDone() || job.expired)) {
         killLocked(w, WorkerProcess.Death.TIMEOUT, job);
       }
     } finally {
@@ -499,12 +564,14 @@ public final class PoolEngine implements WorkerProcess.Listener {
       return;
     }
     Job job;
+    boolean expired = false;
     lock.lock();
     try {
       job = worker.inFlight.peekFirst();
       if (job == null || job.id != frame.id()) {
         job = null;
       } else {
+        expired = job.expired;
         worker.inFlight.pollFirst();
         if (job.timer != null) {
           job.timer.cancel(false);
@@ -532,7 +599,9 @@ public final class PoolEngine implements WorkerProcess.Listener {
       LOG.error("worker {} answered task {} out of order; replacing it", worker, frame.id());
       return;
     }
-    complete(job, worker, frame);
+    if (!expired) {
+      complete(job, worker, frame);
+    }
   }
 
   /** A traced task's own events, just before its answer: onto the worker's lane, aligned. */
@@ -581,7 +650,9 @@ public final class PoolEngine implements WorkerProcess.Listener {
         if (job == head && next != null) {
           armTimerLocked(next);
         }
-        if (job.stealing && !job.future.isDone()) {
+        if (job.expired) {
+          job = null;
+        } else if (job.stealing && !job.future.isDone()) {
           job.stealing = false;
           job.worker = null;
           queue.addFirst(job);
@@ -695,7 +766,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
         if (head.timer != null) {
           head.timer.cancel(false);
         }
-        if (!head.future.isDone()) {
+        if (!head.future.isDone() && !head.expired) {
           WorkerProcess.Death death = worker.death();
           if (death == WorkerProcess.Death.TIMEOUT && worker.deathTask() == head.id) {
             failed = head;
