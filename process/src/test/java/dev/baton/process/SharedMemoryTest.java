@@ -1,0 +1,179 @@
+package dev.baton.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.process.internal.SharedBlocks;
+import java.io.UncheckedIOException;
+import java.nio.DoubleBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Shared memory: a block the parent creates, that tasks read and write in place in their workers,
+ * with bounds checks, and that leaves nothing on disk after it is closed, after a worker crash and
+ * after its creator is killed.
+ */
+class SharedMemoryTest {
+  static ProcessPool pool;
+
+  @BeforeAll
+  static void start() throws InterruptedException {
+    pool = Pools.lean(2).name("shm").build();
+  }
+
+  @AfterAll
+  static void stop() {
+    pool.shutdownNow();
+  }
+
+  /** Block files of process {@code pid} in the block directory. */
+  private static List<Path> filesOf(long pid) throws Exception {
+    try (Stream<Path> files = Files.list(SharedBlocks.directory())) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("baton-shm-" + pid + "-"))
+          .toList();
+    }
+  }
+
+  @Test
+  void tasksReadAndWriteTheParentsBlockInPlace() throws Exception {
+    try (SharedMemory block = SharedMemory.create(1 << 20)) {
+      int n = (1 << 20) / Double.BYTES;
+      DoubleBuffer xs = block.doubles();
+      for (int i = 0; i < n; i++) {
+        xs.put(i, i);
+      }
+      CompletableFuture<Double> firstHalf =
+          pool.submit(
+              () -> {
+                DoubleBuffer ys = block.doubles();
+                double sum = 0;
+                for (int i = 0; i < n / 2; i++) {
+                  sum += ys.get(i);
+                  ys.put(i, -ys.get(i));
+                }
+                return sum;
+              });
+      CompletableFuture<Double> secondHalf =
+          pool.submit(
+              () -> {
+                double sum = 0;
+                for (int i = n / 2; i < n; i++) {
+                  sum += block.getDouble(8L * i);
+                  block.putDouble(8L * i, -block.getDouble(8L * i));
+                }
+                return sum;
+              });
+      double total = firstHalf.get(60, TimeUnit.SECONDS) + secondHalf.get(60, TimeUnit.SECONDS);
+      assertThat(total).isEqualTo((double) n * (n - 1) / 2);
+      for (int i = 0; i < n; i++) {
+        assertThat(xs.get(i)).isEqualTo(-i);
+      }
+      assertThat(pool.apply(() -> block.isOwner())).isFalse();
+      assertThat(block.isOwner()).isTrue();
+    }
+  }
+
+  @Test
+  void accessesOutsideTheBlockAreRefusedOnBothSides() throws Exception {
+    try (SharedMemory block = SharedMemory.create(100)) {
+      block.putInt(96, 7);
+      assertThat(block.getInt(96)).isEqualTo(7);
+      assertThatThrownBy(() -> block.putLong(96, 1))
+          .isInstanceOf(IndexOutOfBoundsException.class)
+          .hasMessageContaining("offset 96 with 8 bytes is outside shared memory block")
+          .hasMessageContaining("of 100 bytes");
+      assertThatThrownBy(() -> block.getByte(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+      Throwable remote = Pools.failureOf(pool.submit(() -> block.getLong(100)));
+      assertThat(remote)
+          .isInstanceOf(RemoteTaskException.class)
+          .hasMessageContaining("IndexOutOfBoundsException");
+      assertThat(pool.apply(() -> block.getInt(96))).isEqualTo(7);
+    }
+    assertThatThrownBy(() -> SharedMemory.create(0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aClosedBlockIsGoneAndRefusesUse() throws Exception {
+    SharedMemory block = SharedMemory.create(4096);
+    String name = block.name();
+    block.close();
+    assertThatThrownBy(() -> block.getInt(0))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("was closed");
+    assertThatThrownBy(() -> SharedMemory.attach(name, 4096))
+        .isInstanceOf(UncheckedIOException.class);
+    assertThat(filesOf(ProcessHandle.current().pid())).isEmpty();
+  }
+
+  @Test
+  void aWorkerCrashLeavesTheBlockUsableAndNothingBehind() throws Exception {
+    SharedMemory block = SharedMemory.create(4096);
+    block.putLong(0, 41);
+    Throwable crash =
+        Pools.failureOf(
+            pool.submit(
+                () -> {
+                  block.putLong(8, block.getLong(0) + 1);
+                  Runtime.getRuntime().halt(9);
+                  return 0;
+                }));
+    assertThat(crash).isInstanceOf(WorkerCrashedException.class);
+    assertThat(block.getLong(8)).isEqualTo(42);
+    assertThat(pool.apply(() -> block.getLong(8))).isEqualTo(42L);
+    block.close();
+    assertThat(filesOf(ProcessHandle.current().pid())).isEmpty();
+  }
+
+  @Test
+  void aKilledCreatorLeavesNothingOnDisk() throws Exception {
+    Process creator =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BlockCreator.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    try {
+      String line =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(creator.getInputStream(), "UTF-8"))
+              .readLine();
+      assertThat(line).startsWith("block ");
+      creator.destroyForcibly();
+      assertThat(creator.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      creator.destroyForcibly();
+    }
+    SharedMemory.create(1).close(); // where files stay linked, the next creation sweeps them
+    assertThat(filesOf(creator.pid())).isEmpty();
+  }
+
+  /** A parent that creates a block, says so and waits to be killed. */
+  public static final class BlockCreator {
+    private BlockCreator() {}
+
+    /**
+     * @param args unused
+     * @throws Exception never expected
+     */
+    public static void main(String[] args) throws Exception {
+      SharedMemory block = SharedMemory.create(1 << 20);
+      block.putLong(0, 1);
+      System.out.println("block " + block.name());
+      System.out.flush();
+      Thread.sleep(120_000);
+    }
+  }
+}
