@@ -2,6 +2,7 @@ package dev.baton.bench;
 
 import dev.baton.process.PoolTask;
 import dev.baton.process.ProcessPool;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,6 +31,8 @@ import org.openjdk.jmh.annotations.Warmup;
 public class ProcessPoolBench {
   private static final PoolTask<Integer> TRIVIAL = () -> 1;
 
+  private static final Duration DEADLINE = Duration.ofSeconds(10);
+
   private ProcessPool pool;
 
   /**
@@ -55,5 +58,16 @@ public class ProcessPoolBench {
   @Benchmark
   public int roundTrip() throws InterruptedException {
     return pool.apply(TRIVIAL);
+  }
+
+  /**
+   * The same round trip with a per-call deadline, which arms and cancels a timer per call.
+   *
+   * @return the task's result
+   * @throws InterruptedException if interrupted while waiting
+   */
+  @Benchmark
+  public int roundTripWithDeadline() throws InterruptedException {
+    return pool.apply(TRIVIAL, DEADLINE);
   }
 }

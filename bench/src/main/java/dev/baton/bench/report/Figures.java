@@ -367,6 +367,48 @@ public final class Figures {
             scenario("pool-startup", "jvm_start_ms", Unit.MS, "bare JVM start + 1 line"),
             Goal.atMost(80, Unit.MS),
             null),
+        new Figure(
+            POOL,
+            "trivial task round trip p50 vs the raw pipe floor",
+            jmh("ProcessPoolBench.roundTrip", Unit.US, "pool of 1"),
+            jmh("PipeBench.roundTrip", Unit.US, "raw pipe echo, child JVM"),
+            Goal.ratioAtMost(3.0),
+            null),
+        new Figure(
+            POOL,
+            "trivial task round trip p50 with a per-call deadline",
+            jmh("ProcessPoolBench.roundTripWithDeadline", Unit.US, "apply(task, 10 s)"),
+            jmh("ProcessPoolBench.roundTrip", Unit.US, "apply(task)"),
+            Goal.none(),
+            null),
+        new Figure(
+            POOL,
+            "pool of 2 ready vs a bare JVM start",
+            scenario("pool-startup", "ready_ms", Unit.MS, "pool of 2"),
+            scenario("pool-startup", "jvm_start_ms", Unit.MS, "bare JVM start + 1 line"),
+            Goal.ratioAtMost(2.0),
+            null),
+        new Figure(
+            POOL,
+            "pool of 2 ready with the AOT cache vs a bare JVM start",
+            scenario("pool-startup", "aot_ready_ms", Unit.MS, "pool of 2, AOT"),
+            scenario("pool-startup", "jvm_start_ms", Unit.MS, "bare JVM start + 1 line"),
+            Goal.ratioAtMost(1.5),
+            null),
+        new Figure(
+            POOL,
+            "100 MiB of doubles over 2 workers: shared memory vs the array sent in the tasks",
+            scenario("pool-shared-memory", "shared_ms", Unit.MS, "SharedMemory block"),
+            scenario("pool-shared-memory", "copied_ms", Unit.MS, "halves sent in the tasks"),
+            Goal.none(),
+            null),
+        new Figure(
+            POOL,
+            "100 MiB of doubles over 2 workers in shared memory vs 1 thread of the parent",
+            scenario("pool-shared-memory", "shared_ms", Unit.MS, "2 workers, SharedMemory"),
+            scenario("pool-shared-memory", "local_ms", Unit.MS, "1 thread, no pool"),
+            Goal.none(),
+            null),
         // ---- #8 tracing
         new Figure(
             TRACE,
