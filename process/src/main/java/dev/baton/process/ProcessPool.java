@@ -179,7 +179,9 @@ public final class ProcessPool implements AutoCloseable {
     if (maxRetries < 0) {
       throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
     }
-    Payloads.TaskBody body = new Payloads.TaskBody(Payloads.CALL, 0, serializeFunction(task), null);
+    Code code = code(task);
+    Payloads.TaskBody body =
+        new Payloads.TaskBody(Payloads.CALL, code.functionId(), code.bytes(), null);
     return (CompletableFuture<T>) (CompletableFuture<?>) enqueue(body, maxRetries);
   }
 
@@ -233,8 +235,7 @@ public final class ProcessPool implements AutoCloseable {
       throws InterruptedException {
     Objects.requireNonNull(fn, "fn");
     Objects.requireNonNull(items, "items");
-    return runChunks(
-        Payloads.MAP, serializeFunction(fn), new ArrayList<Object>(items), chunkSize, null);
+    return runChunks(Payloads.MAP, code(fn), new ArrayList<Object>(items), chunkSize, null);
   }
 
   /**
@@ -264,7 +265,7 @@ public final class ProcessPool implements AutoCloseable {
     positiveTimeout(timeout);
     return runChunks(
         Payloads.MAP,
-        serializeFunction(fn),
+        code(fn),
         new ArrayList<Object>(items),
         chunkSize,
         new CallDeadline(engine, timeout, "map(fn, items, " + chunkSize + ", " + timeout + ")"));
@@ -293,7 +294,7 @@ public final class ProcessPool implements AutoCloseable {
     for (Map.Entry<? extends A, ? extends B> e : pairs) {
       items.add(Arrays.asList(e.getKey(), e.getValue()));
     }
-    return runChunks(Payloads.STAR, serializeFunction(fn), items, chunkSize, null);
+    return runChunks(Payloads.STAR, code(fn), items, chunkSize, null);
   }
 
   /**
@@ -458,9 +459,39 @@ public final class ProcessPool implements AutoCloseable {
     return future;
   }
 
+  /**
+   * A task's or function's serialized form and the id workers keep its deserialized instance by: a
+   * stateless lambda (one that captures nothing) is serialized once per class and keeps one id, so
+   * that a worker deserializes it once, and later tasks carry only the id; other code is serialized
+   * at each call, in the caller's thread, with id 0 (a map gives it an id of its own).
+   */
+  private record Code(byte[] bytes, long functionId) {}
+
+  /** Stateless lambdas' code by class, for this pool's lifetime (they are code, not data). */
+  private final java.util.concurrent.ConcurrentHashMap<Class<?>, Code> statelessCode =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private Code code(Object fn) {
+    Code cached = statelessCode.get(fn.getClass());
+    if (cached != null) {
+      return cached;
+    }
+    SerialPolicy.SerializedCode s = serializeCodeOf(fn);
+    if (!s.stateless()) {
+      return new Code(s.bytes(), 0);
+    }
+    Code fresh = new Code(s.bytes(), engine.newFunctionId());
+    Code raced = statelessCode.putIfAbsent(fn.getClass(), fresh);
+    return raced == null ? fresh : raced;
+  }
+
   private static byte[] serializeFunction(Object fn) {
+    return serializeCodeOf(fn).bytes();
+  }
+
+  private static SerialPolicy.SerializedCode serializeCodeOf(Object fn) {
     try {
-      return SerialPolicy.serializeCode(fn);
+      return SerialPolicy.serializeCodeOf(fn);
     } catch (IOException e) {
       throw new TaskSerializationException(
           "task "
@@ -501,7 +532,7 @@ public final class ProcessPool implements AutoCloseable {
   }
 
   private <R> List<R> runChunks(
-      byte kind, byte[] fn, List<Object> items, int chunkSize, CallDeadline deadline)
+      byte kind, Code code, List<Object> items, int chunkSize, CallDeadline deadline)
       throws InterruptedException {
     if (chunkSize < 0) {
       if (deadline != null) {
@@ -512,10 +543,10 @@ public final class ProcessPool implements AutoCloseable {
     }
     int chunk = chunkSize == 0 ? defaultChunk(items.size()) : chunkSize;
     List<Payloads.TaskBody> payloads = new ArrayList<>();
-    long fnId = engine.newFunctionId();
+    long fnId = code.functionId() != 0 ? code.functionId() : engine.newFunctionId();
     for (int i = 0; i < items.size(); i += chunk) {
       List<Object> part = items.subList(i, Math.min(items.size(), i + chunk));
-      payloads.add(new Payloads.TaskBody(kind, fnId, fn, encodeValues(part, i)));
+      payloads.add(new Payloads.TaskBody(kind, fnId, code.bytes(), encodeValues(part, i)));
     }
     List<PoolEngine.TaskFuture> futures = new ArrayList<>(payloads.size());
     try {
@@ -596,8 +627,9 @@ public final class ProcessPool implements AutoCloseable {
       if (chunkSize < 1) {
         throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
       }
-      this.fn = serializeFunction(fn);
-      this.fnId = engine.newFunctionId();
+      Code code = code(fn);
+      this.fn = code.bytes();
+      this.fnId = code.functionId() != 0 ? code.functionId() : engine.newFunctionId();
       this.source = items.iterator();
       this.chunk = chunkSize;
       this.ordered = ordered;

@@ -141,13 +141,35 @@ public final class SerialPolicy {
    * @throws IOException when it is not serializable
    */
   public static byte[] serializeCode(Object code) throws IOException {
+    return serializeCodeOf(code).bytes();
+  }
+
+  /**
+   * Serialized code, and whether it is stateless: a lambda that captures nothing, so that its bytes
+   * depend on its class alone and one deserialized instance may serve any number of calls.
+   *
+   * @param bytes the blob for {@link #deserializeCode}
+   * @param stateless whether it is a lambda without captured values
+   */
+  public record SerializedCode(byte[] bytes, boolean stateless) {}
+
+  /**
+   * Like {@link #serializeCode}, saying whether the code is stateless.
+   *
+   * @param code the task, function or initializer
+   * @return its blob, and whether it is stateless
+   * @throws IOException when it is not serializable
+   */
+  public static SerializedCode serializeCodeOf(Object code) throws IOException {
     ByteArrayOutputStream java = new ByteArrayOutputStream(512);
     java.util.Set<String> names = new java.util.LinkedHashSet<>();
     if (!code.getClass().isHidden()) {
       names.add(code.getClass().getName());
     }
-    try (ObjectOutputStream out = new CodeOutputStream(java, names)) {
+    boolean stateless;
+    try (CodeOutputStream out = new CodeOutputStream(java, names)) {
       out.writeObject(code);
+      stateless = code.getClass().isHidden() && out.rootCapturedArgs == 0;
     }
     ByteArrayOutputStream blob = new ByteArrayOutputStream(java.size() + 64);
     DataOutputStream out = new DataOutputStream(blob);
@@ -157,7 +179,7 @@ public final class SerialPolicy {
     }
     java.writeTo(out);
     out.flush();
-    return blob.toByteArray();
+    return new SerializedCode(blob.toByteArray(), stateless);
   }
 
   /**
@@ -180,12 +202,16 @@ public final class SerialPolicy {
     for (int i = 0; i < n; i++) {
       names.add(in.readUTF());
     }
-    return deserialize(in.readAllBytes(), loader, names);
+    int start = blob.length - in.available(); // a ByteArrayInputStream's available() is exact
+    return deserialize(blob, start, blob.length - start, loader, names);
   }
 
   /** Records the classes of the code it writes, and the capturing class of every lambda. */
   private static final class CodeOutputStream extends ObjectOutputStream {
     private final java.util.Set<String> names;
+
+    /** Captured values of the first lambda written (the root, when it is one), or -1. */
+    int rootCapturedArgs = -1;
 
     CodeOutputStream(ByteArrayOutputStream out, java.util.Set<String> names) throws IOException {
       super(out);
@@ -196,6 +222,9 @@ public final class SerialPolicy {
     @Override
     protected Object replaceObject(Object obj) {
       if (obj instanceof java.lang.invoke.SerializedLambda lambda) {
+        if (rootCapturedArgs < 0) {
+          rootCapturedArgs = lambda.getCapturedArgCount();
+        }
         names.add(lambda.getCapturingClass().replace('/', '.'));
         names.add(lambda.getFunctionalInterfaceClass().replace('/', '.'));
       }
@@ -215,13 +244,14 @@ public final class SerialPolicy {
    */
   public Object deserialize(byte[] bytes, ClassLoader loader)
       throws IOException, ClassNotFoundException {
-    return deserialize(bytes, loader, java.util.Set.of());
+    return deserialize(bytes, 0, bytes.length, loader, java.util.Set.of());
   }
 
-  private Object deserialize(byte[] bytes, ClassLoader loader, java.util.Set<String> alsoAllowed)
+  private Object deserialize(
+      byte[] bytes, int offset, int length, ClassLoader loader, java.util.Set<String> alsoAllowed)
       throws IOException, ClassNotFoundException {
     StreamFilter filter = new StreamFilter(alsoAllowed);
-    try (ObjectInputStream in = new LoaderObjectInputStream(bytes, loader)) {
+    try (ObjectInputStream in = new LoaderObjectInputStream(bytes, offset, length, loader)) {
       in.setObjectInputFilter(filter);
       return in.readObject();
     } catch (InvalidClassException e) {
@@ -342,8 +372,9 @@ public final class SerialPolicy {
   private static final class LoaderObjectInputStream extends ObjectInputStream {
     private final ClassLoader loader;
 
-    LoaderObjectInputStream(byte[] bytes, ClassLoader loader) throws IOException {
-      super(new ByteArrayInputStream(bytes));
+    LoaderObjectInputStream(byte[] bytes, int offset, int length, ClassLoader loader)
+        throws IOException {
+      super(new ByteArrayInputStream(bytes, offset, length));
       this.loader = loader;
     }
 
