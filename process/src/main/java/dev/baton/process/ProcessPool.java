@@ -732,6 +732,7 @@ public final class ProcessPool implements AutoCloseable {
     private long maxBytes = 256L << 20;
     private String javaExecutable = defaultJava();
     private Path aotCache;
+    private boolean defaultAotCache = true;
 
     private Builder() {}
 
@@ -903,6 +904,20 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /**
+     * Turns off the default AOT cache. By default, on JDK 25 or newer with a class path of jar
+     * files only, workers start from an AOT cache kept in the temporary directory under a name
+     * derived from the JDK, the worker command and the jars; the first pool that finds none trains
+     * it in the background and starts without it. Where the JDK, the class path or the JVM options
+     * do not allow it, workers start without one, silently.
+     *
+     * @return this
+     */
+    public Builder noAotCache() {
+      this.defaultAotCache = false;
+      return this;
+    }
+
+    /**
      * @param depth the deepest object graph accepted, {@code >= 1} (default 100)
      * @param references the most references in one stream, {@code >= 1} (default 1 000 000)
      * @param bytes the largest stream and frame, {@code >= 1024} (default 256 MiB)
@@ -981,6 +996,17 @@ public final class ProcessPool implements AutoCloseable {
                         trainingInit,
                         valueCodec,
                         startupTimeout.plusMinutes(2)));
+        if (option != null) {
+          command.add(option);
+        }
+      } else if (defaultAotCache) {
+        String option =
+            AotCache.defaultOption(
+                List.copyOf(command),
+                launch,
+                initFrame(policy, false),
+                valueCodec,
+                startupTimeout.plusMinutes(2));
         if (option != null) {
           command.add(option);
         }

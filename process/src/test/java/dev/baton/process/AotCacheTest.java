@@ -74,6 +74,46 @@ class AotCacheTest {
     }
   }
 
+  @Test
+  void byDefaultAJarClassPathGetsACacheTrainedInTheBackground() throws Exception {
+    String classPath = jarClassPath();
+    Path defaults =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "baton-aot-" + System.getProperty("user.name", "user"));
+    Files.createDirectories(defaults);
+    List<Path> before = caches(defaults);
+    ProcessPool.Builder builder =
+        ProcessPool.builder()
+            .workers(1)
+            .jvmOptions("-XX:+UseSerialGC", "-Xmx64m", "-Dtest.run=" + System.nanoTime())
+            .startupTimeout(java.time.Duration.ofSeconds(60))
+            .classPath(classPath);
+    try (ProcessPool first = builder.build()) {
+      assertThat(first.apply(() -> 1)).isEqualTo(1);
+      assertThat(arguments(first.workerPids().get(0))).noneMatch(a -> a.startsWith("-XX:AOTCache"));
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofMinutes(3))
+        .until(() -> caches(defaults).size() > before.size());
+    List<Path> made = new ArrayList<>(caches(defaults));
+    made.removeAll(before);
+    try (ProcessPool second = builder.build()) {
+      assertThat(second.apply(() -> 2)).isEqualTo(2);
+      assertThat(arguments(second.workerPids().get(0))).contains("-XX:AOTCache=" + made.get(0));
+    } finally {
+      for (Path p : made) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  private static List<Path> caches(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".aot")).toList();
+    }
+  }
+
   /** Lets {@link Files#copy(Path, OutputStream)} write into a jar entry without closing the jar. */
   private static final class NonClosing extends java.io.FilterOutputStream {
     NonClosing(OutputStream out) {

@@ -17,6 +17,7 @@ final class Pools {
     return ProcessPool.builder()
         .workers(workers)
         .jvmOptions("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-Xss512k")
-        .startupTimeout(java.time.Duration.ofSeconds(60));
+        .startupTimeout(java.time.Duration.ofSeconds(60))
+        .noAotCache();
   }
 }

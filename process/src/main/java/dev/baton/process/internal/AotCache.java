@@ -92,6 +92,106 @@ public final class AotCache {
     return "-XX:AOTCache=" + file;
   }
 
+  /** Default cache files being trained by this JVM, so that each is trained once. */
+  private static final java.util.Set<Path> TRAINING =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * The default: workers start from an AOT cache kept in the temporary directory under a name
+   * derived from the JDK, the worker command and the class path's jars (their sizes and times), so
+   * that any change makes a new one. When it does not exist yet, a training worker writes it in the
+   * background (the pools built meanwhile start without it). Silent: where the JDK or the class
+   * path does not allow a cache, or the user's JVM options choose CDS or AOT themselves, workers
+   * start without one.
+   *
+   * @param jvm the worker command up to its launch
+   * @param launch where the workers find their code
+   * @param init an init frame payload without initializer
+   * @param codec the pool's codec
+   * @param timeout the longest the training run may take
+   * @return {@code -XX:AOTCache=file}, or null
+   */
+  public static String defaultOption(
+      List<String> jvm, WorkerLaunch launch, byte[] init, ValueCodec codec, Duration timeout) {
+    if (Runtime.version().feature() < 25 || launch.onModulePath() || launch.classPath() == null) {
+      return null;
+    }
+    for (String option : jvm) {
+      if (option.startsWith("-XX:AOT")
+          || option.startsWith("-Xshare")
+          || option.startsWith("-XX:SharedArchiveFile")
+          || option.startsWith("-XX:ArchiveClassesAtExit")) {
+        return null;
+      }
+    }
+    java.security.MessageDigest digest;
+    try {
+      digest = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return null;
+    }
+    digest.update(Runtime.version().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (String option : jvm) {
+      digest.update(option.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      digest.update((byte) 0);
+    }
+    for (String entry : launch.classPath().split(File.pathSeparator)) {
+      Path jar = Path.of(entry);
+      if (!entry.endsWith(".jar") || !Files.isRegularFile(jar)) {
+        return null;
+      }
+      try {
+        digest.update(
+            (jar.toAbsolutePath()
+                    + "\0"
+                    + Files.size(jar)
+                    + "\0"
+                    + Files.getLastModifiedTime(jar).toMillis()
+                    + "\0")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        return null;
+      }
+    }
+    String hash = java.util.HexFormat.of().formatHex(digest.digest(), 0, 12);
+    Path dir =
+        Path.of(
+            System.getProperty("java.io.tmpdir"),
+            "baton-aot-" + System.getProperty("user.name", "user"));
+    Path file = dir.resolve("worker-" + hash + ".aot");
+    if (Files.isRegularFile(file)) {
+      return "-XX:AOTCache=" + file;
+    }
+    if (TRAINING.add(file)) {
+      Thread trainer =
+          new Thread(
+              () -> {
+                Path partial = dir.resolve("worker-" + hash + "-" + ProcessHandle.current().pid());
+                try {
+                  Files.createDirectories(dir);
+                  train(jvm, launch, partial, init, codec, timeout);
+                  if (Files.isRegularFile(partial)) {
+                    Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                  }
+                } catch (IOException e) {
+                  LOG.debug("default AOT cache {} not made: {}", file, e.toString());
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                } finally {
+                  try {
+                    Files.deleteIfExists(partial);
+                  } catch (IOException e) {
+                    LOG.debug("could not delete {}: {}", partial, e.toString());
+                  }
+                }
+              },
+              "baton-aot-training");
+      trainer.setDaemon(true);
+      trainer.start();
+    }
+    return null;
+  }
+
   private static void train(
       List<String> jvm,
       WorkerLaunch launch,

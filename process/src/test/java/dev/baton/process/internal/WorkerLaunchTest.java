@@ -53,6 +53,7 @@ class WorkerLaunchTest {
                   .workers(1)
                   .jvmOptions("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m")
                   .startupTimeout(Duration.ofSeconds(90))
+                  .noAotCache()
                   .build()) {
             PoolTask<String> task =
                 () -> Main.class.getModule().getName() + " in " + ProcessHandle.current().pid();
