@@ -2,7 +2,11 @@ package dev.baton.process;
 
 import java.time.Duration;
 
-/** A task ran longer than the pool's task timeout: its worker was killed and replaced. */
+/**
+ * A task ran longer than the pool's task timeout, or missed the deadline its caller gave ({@code
+ * submit(task, timeout)}, {@code map(..., timeout)}, {@code imap(..., timeout)}): the worker
+ * running it, if any, was killed and replaced.
+ */
 public class TaskTimeoutException extends ProcessPoolException {
   private static final long serialVersionUID = 1L;
 

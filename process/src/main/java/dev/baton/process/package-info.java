@@ -23,7 +23,9 @@
  * then TASK frames (kind, function id, the Java-serialized task or function, the arguments in the
  * pool's codec), CANCEL and FORGET frames. A map's function travels with the first chunk a worker
  * gets and by id after that, until a FORGET frame (sent past 64 functions) clears the worker's
- * store; the worker applies one deserialized instance to the items of many chunks. The worker
+ * store; the worker applies one deserialized instance to the items of many chunks. A lambda that
+ * captures nothing is code without state: the pool serializes it once, gives it one id for its
+ * lifetime, and so a worker deserializes it once and later tasks carry only the id. The worker
  * answers READY (its pid) or INIT_FAILED, then exactly one answer per task: RESULT or ERROR (the
  * task threw, its result could not be serialized, or its input was refused), in the order it
  * received the tasks, or CANCELLED, at once, for a task a CANCEL frame removed before it started. A
@@ -60,6 +62,11 @@
  *       worker, so no call hangs.
  *   <li>A task over the task timeout: its worker is killed and replaced, the task fails with {@link
  *       dev.baton.process.TaskTimeoutException}.
+ *   <li>A call with a deadline ({@code submit}, {@code apply}, {@code map}, {@code imap} with a
+ *       timeout, counted from the call): once it passes, each of its tasks not yet done fails with
+ *       {@link dev.baton.process.TaskTimeoutException}: a queued one leaves the queue, one sent
+ *       ahead is taken back with a CANCEL frame, and the worker running one is killed and replaced
+ *       ({@code dev.baton.process.internal.CallDeadline}).
  *   <li>A task that throws: {@link dev.baton.process.RemoteTaskException}, with the remote stack
  *       trace, and the original exception as cause when the allow-list lets it be deserialized.
  *   <li>A task or argument that cannot be serialized fails at submission, in the caller's thread; a
@@ -73,6 +80,17 @@
  *       build()} fail with {@link dev.baton.process.WorkerStartException}; if replacements keep
  *       failing with no worker left, queued tasks fail with it rather than wait forever.
  * </ul>
+ *
+ * <h2>Shared memory</h2>
+ *
+ * {@link dev.baton.process.SharedMemory} is a memory-mapped file the parent creates; a task that
+ * captures it maps the same file in its worker (the block serializes as its name). Where the file
+ * lives and how nothing is left on disk: {@code dev.baton.process.internal.SharedBlocks}.
+ *
+ * <h2>Start-up</h2>
+ *
+ * By default, on JDK 25 with a class path of jars, workers start from an AOT cache trained once in
+ * the background ({@code dev.baton.process.internal.AotCache#defaultOption}).
  *
  * <h2>Security</h2>
  *
