@@ -169,6 +169,7 @@ public final class AotCache {
                 Path partial = dir.resolve("worker-" + hash + "-" + ProcessHandle.current().pid());
                 try {
                   Files.createDirectories(dir);
+                  deleteOldCaches(dir);
                   train(jvm, launch, partial, init, codec, timeout);
                   if (Files.isRegularFile(partial)) {
                     Files.move(partial, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
@@ -190,6 +191,20 @@ public final class AotCache {
       trainer.start();
     }
     return null;
+  }
+
+  /** Caches unused for 30 days belong to jars and JDKs long replaced. */
+  private static void deleteOldCaches(Path dir) {
+    long old = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(30);
+    try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "worker-*")) {
+      for (Path f : files) {
+        if (Files.getLastModifiedTime(f).toMillis() < old) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("could not clean {}: {}", dir, e.toString());
+    }
   }
 
   private static void train(
