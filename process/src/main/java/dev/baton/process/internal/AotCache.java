@@ -193,7 +193,7 @@ public final class AotCache {
     return null;
   }
 
-  /** Caches unused for 30 days belong to jars and JDKs long replaced. */
+  /** Caches made over 30 days ago most likely belong to jars and JDKs since replaced. */
   private static void deleteOldCaches(Path dir) {
     long old = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(30);
     try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, "worker-*")) {
