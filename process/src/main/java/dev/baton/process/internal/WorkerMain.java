@@ -25,16 +25,21 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The main class of a worker JVM. Its stdout carries only protocol frames: {@code System.out} is
  * pointed at stderr before anything else runs, and stderr is the worker's log channel (the parent
  * forwards its lines to SLF4J and keeps the last ones for crash reports).
  *
- * <p>Two threads: the reader takes frames off stdin into a queue (and exits the JVM when stdin
- * closes, even in the middle of a task, since that means the parent is gone or retired it); the
- * main thread runs tasks one at a time, in arrival order, and writes one answer per task.
+ * <p>Two threads share stdin, one frame at a time under {@link #stdin}: the main thread runs tasks
+ * one at a time, in arrival order, and writes one answer per task; while it has no task it reads
+ * stdin itself, so that the frame that brings a task wakes the thread that runs it, with no
+ * hand-off in between. While it runs a task, the watcher thread reads whatever frames arrive
+ * (polling every {@value #WATCH_MICROS} µs, so that it never holds stdin when the main thread comes
+ * back): tasks sent ahead go into a queue, a cancel frame removes its task from there and is
+ * answered at once, a large frame never waits in the pipe. Either thread exits the JVM when stdin
+ * closes; while a task runs, stdin is not read to its end, so the watcher also exits the JVM when
+ * the parent process is gone, even in the middle of a task.
  */
 public final class WorkerMain {
   private static final int EXIT_PROTOCOL = 3;
@@ -58,15 +63,15 @@ public final class WorkerMain {
   private final ClassLoader loader;
 
   /**
-   * Frames from the reader thread to the main loop. A cancel frame removes its task from here if
-   * the main loop has not taken it yet; the reader then answers for it.
+   * Tasks read but not started. A cancel frame removes its task from here if the main loop has not
+   * taken it yet, and is answered for it. Guarded by {@link #stdin}.
    */
-  private final LinkedBlockingQueue<Work> tasks = new LinkedBlockingQueue<>();
+  private final java.util.ArrayDeque<Work> tasks = new java.util.ArrayDeque<>();
 
   /**
    * Serialized map functions by id, as the parent sent them: it sends a function's bytes with the
-   * first chunk a worker gets and only its id after that, until it sends a forget frame. Confined
-   * to the reader, which sees frames in the parent's order, so it knows what the parent knows.
+   * first chunk a worker gets and only its id after that, until it sends a forget frame. Guarded by
+   * {@link #stdin}: its readers see frames in the parent's order, so they know what it knows.
    */
   private final Map<Long, byte[]> functionBytes = new HashMap<>();
 
@@ -91,7 +96,7 @@ public final class WorkerMain {
   private TraceSession trace;
 
   /**
-   * A task on its way from the reader to the main loop.
+   * A task on its way from stdin to the main loop.
    *
    * @param id the task id
    * @param traced whether the parent asked for its trace events
@@ -110,10 +115,19 @@ public final class WorkerMain {
       byte[] payload,
       int valuesOffset) {}
 
-  private WorkerMain(DataOutputStream out, ValueCodec codec, ClassLoader loader) {
+  private WorkerMain(
+      DataOutputStream out,
+      ValueCodec codec,
+      ClassLoader loader,
+      DataInputStream in,
+      String name,
+      long maxBytes) {
     this.out = out;
     this.codec = codec;
     this.loader = loader;
+    this.in = in;
+    this.name = name;
+    this.maxBytes = maxBytes;
   }
 
   /**
@@ -169,38 +183,84 @@ public final class WorkerMain {
     Frame.write(out, Frame.T_READY, 0, Payloads.longBytes(ProcessHandle.current().pid()));
     out.flush();
 
-    WorkerMain worker = new WorkerMain(out, codec, loader);
-    Thread reader = new Thread(() -> worker.readLoop(in, name, policy.maxBytes()), name + "-stdin");
-    reader.setDaemon(true);
-    reader.start();
+    WorkerMain worker = new WorkerMain(out, codec, loader, in, name, policy.maxBytes());
+    Thread watcher = new Thread(worker::watch, name + "-stdin");
+    watcher.setDaemon(true);
+    watcher.start();
     worker.taskLoop();
   }
 
-  private void readLoop(DataInputStream in, String name, long maxBytes) {
+  /** How often the watcher looks at stdin while a task runs. */
+  private static final long WATCH_MICROS = 1000;
+
+  /** How often it looks whether a task runs, while none does. */
+  private static final long IDLE_WATCH_MICROS = 20_000;
+
+  /** Held while reading a frame, by whichever thread reads it. */
+  private final java.util.concurrent.locks.ReentrantLock stdin =
+      new java.util.concurrent.locks.ReentrantLock();
+
+  /** Whether the main thread is running a task (the watcher reads stdin meanwhile). */
+  private volatile boolean running;
+
+  /** Read under {@link #stdin}. */
+  private final DataInputStream in;
+
+  private final String name;
+  private final long maxBytes;
+
+  /** The watcher: reads the frames that arrive while a task runs; exits if the parent is gone. */
+  private void watch() {
+    ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+    long polls = 0;
     try {
       while (true) {
-        Frame frame = Frame.read(in, maxBytes);
-        if (frame == null) {
-          Runtime.getRuntime().halt(0);
-        } else if (frame.type() == Frame.T_CANCEL) {
-          long id = frame.id();
-          if (tasks.removeIf(f -> f.id() == id)) {
-            send(Frame.T_CANCELLED, id, new byte[0]);
+        java.util.concurrent.locks.LockSupport.parkNanos(
+            (running ? WATCH_MICROS : IDLE_WATCH_MICROS) * 1000);
+        if (!running) {
+          continue;
+        }
+        if (stdin.tryLock()) { // else the main thread is back and reads
+          try {
+            while (running && in.available() > 0) {
+              handle(Frame.read(in, maxBytes));
+            }
+          } finally {
+            stdin.unlock();
           }
-        } else if (frame.type() == Frame.T_PING) {
-          send(Frame.T_PONG, frame.id(), Payloads.longBytes(System.nanoTime() + CLOCK_SKEW));
-        } else if (frame.type() == Frame.T_TASK) {
-          tasks.add(work(frame));
-        } else if (frame.type() == Frame.T_FORGET) {
-          functionBytes.clear();
-        } else {
-          throw new IOException("unexpected frame type " + frame.type());
+        }
+        if (parent != null && ++polls % 100 == 0 && !parent.isAlive()) {
+          Runtime.getRuntime().halt(0);
         }
       }
     } catch (IOException e) {
-      // stderr is this process's log channel: the parent logs it and keeps it for crash reports
-      System.err.println(name + ": protocol failure on stdin, exiting: " + e.getMessage());
-      Runtime.getRuntime().halt(EXIT_PROTOCOL);
+      protocolFailure(e);
+    }
+  }
+
+  private void protocolFailure(IOException e) {
+    // stderr is this process's log channel: the parent logs it and keeps it for crash reports
+    System.err.println(name + ": protocol failure on stdin, exiting: " + e.getMessage());
+    Runtime.getRuntime().halt(EXIT_PROTOCOL);
+  }
+
+  /** Handles one frame read from stdin, holding {@link #stdin}. */
+  private void handle(Frame frame) throws IOException {
+    if (frame == null) {
+      Runtime.getRuntime().halt(0);
+    } else if (frame.type() == Frame.T_CANCEL) {
+      long id = frame.id();
+      if (tasks.removeIf(f -> f.id() == id)) {
+        send(Frame.T_CANCELLED, id, new byte[0]);
+      }
+    } else if (frame.type() == Frame.T_PING) {
+      send(Frame.T_PONG, frame.id(), Payloads.longBytes(System.nanoTime() + CLOCK_SKEW));
+    } else if (frame.type() == Frame.T_TASK) {
+      tasks.add(work(frame));
+    } else if (frame.type() == Frame.T_FORGET) {
+      functionBytes.clear();
+    } else {
+      throw new IOException("unexpected frame type " + frame.type());
     }
   }
 
@@ -231,13 +291,32 @@ public final class WorkerMain {
         frame.id(), traced, kind, functionId, function, p, Payloads.TASK_HEADER + fnLength);
   }
 
-  private void taskLoop() throws InterruptedException, IOException {
+  private void taskLoop() throws IOException {
     while (true) {
-      answer(tasks.take());
+      Work work;
+      stdin.lock();
+      try {
+        work = tasks.poll();
+        while (work == null) {
+          handle(Frame.read(in, maxBytes));
+          work = tasks.poll();
+        }
+        running = true;
+      } catch (IOException e) {
+        protocolFailure(e);
+        return;
+      } finally {
+        stdin.unlock();
+      }
+      try {
+        answer(work);
+      } finally {
+        running = false;
+      }
     }
   }
 
-  /** Writes one answer; the main loop and the reader both answer, so writes are serialized. */
+  /** Writes one answer; the main loop and the watcher both answer, so writes are serialized. */
   private void send(byte type, long id, byte[] payload) throws IOException {
     synchronized (out) {
       Frame.write(out, type, id, payload);
