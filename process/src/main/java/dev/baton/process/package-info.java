@@ -13,8 +13,10 @@
  * to point {@code System.out} at stderr: stdout carries frames only. Stderr is the worker's log:
  * the parent forwards each line to the SLF4J logger {@code dev.baton.process.worker.<worker name>}
  * and keeps the last twenty for crash reports. Workers start in parallel and serve many tasks; a
- * worker exits as soon as its stdin closes (the parent retired it, or died), and the parent
- * destroys any worker left from a shutdown hook.
+ * worker exits when its stdin closes (the parent retired it, or died; a busy worker also when its
+ * parent process is gone, even in the middle of a task), and the parent destroys any worker left
+ * from a shutdown hook. An idle worker's task thread reads stdin itself, so a task costs no thread
+ * hand-off in the worker ({@code dev.baton.process.internal.WorkerMain}).
  *
  * <h2>Protocol</h2>
  *
@@ -32,7 +34,7 @@
  * frame with a wrong magic number, version or length is corruption: the reader stops, logs the
  * offending bytes and the worker is replaced.
  *
- * <p>Tracing: once a worker is READY the parent sends it a PING, which its reader answers at once
+ * <p>Tracing: once a worker is READY the parent sends it a PING, which the worker answers at once
  * with a PONG carrying the worker's {@code nanoTime}. A TASK frame sent while the parent's {@link
  * dev.baton.core.trace.Tracer} is on carries a TRACED flag in its kind byte: the worker then opens
  * a trace session of its own (closed again by the first untraced task, so nothing is recorded when
