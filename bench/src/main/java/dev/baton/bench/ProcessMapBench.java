@@ -51,7 +51,7 @@ public class ProcessMapBench {
    */
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException {
-    pool = ProcessPool.builder().name("bench-map").build();
+    pool = ProcessPool.builder().name("bench-map").noAotCache().build();
     chunkSize = chunk.equals("default") ? 0 : Integer.parseInt(chunk);
     items = new ArrayList<>(ITEMS);
     for (int i = 0; i < ITEMS; i++) {

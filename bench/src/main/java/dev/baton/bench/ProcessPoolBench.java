@@ -42,7 +42,7 @@ public class ProcessPoolBench {
    */
   @Setup(Level.Trial)
   public void setUp() throws InterruptedException {
-    pool = ProcessPool.builder().name("bench-round-trip").workers(1).build();
+    pool = ProcessPool.builder().name("bench-round-trip").workers(1).noAotCache().build();
   }
 
   /** Stops it. */

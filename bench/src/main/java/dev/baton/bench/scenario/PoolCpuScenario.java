@@ -43,8 +43,8 @@ final class PoolCpuScenario implements Scenario {
     }
     double[] one = new double[rounds];
     double[] two = new double[rounds];
-    try (ProcessPool single = ProcessPool.builder().name("cpu-1").workers(1).build();
-        ProcessPool pair = ProcessPool.builder().name("cpu-2").workers(2).build()) {
+    try (ProcessPool single = ProcessPool.builder().name("cpu-1").workers(1).noAotCache().build();
+        ProcessPool pair = ProcessPool.builder().name("cpu-2").workers(2).noAotCache().build()) {
       single.map(SPIN, warmup, 1);
       pair.map(SPIN, warmup, 1);
       for (int r = 0; r < rounds; r++) {

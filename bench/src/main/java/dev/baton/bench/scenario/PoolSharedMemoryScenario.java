@@ -47,7 +47,8 @@ final class PoolSharedMemoryScenario implements Scenario {
     double[] copied = new double[rounds];
     double[] local = new double[rounds];
     try (SharedMemory block = SharedMemory.create(bytes);
-        ProcessPool pool = ProcessPool.builder().name("shm-bench").workers(2).build()) {
+        ProcessPool pool =
+            ProcessPool.builder().name("shm-bench").workers(2).noAotCache().build()) {
       DoubleBuffer xs = block.doubles();
       for (int i = 0; i < n; i++) {
         xs.put(i, (i % 1000) / 1000.0);
