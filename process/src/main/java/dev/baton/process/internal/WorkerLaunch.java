@@ -39,7 +39,9 @@ import java.util.TreeSet;
  */
 public final class WorkerLaunch {
   private static final String MAIN = WorkerMain.class.getName();
-  private static final String MODULE = WorkerMain.class.getModule().getName();
+
+  /** The module's name, also when this JVM runs it from the class path. */
+  private static final String MODULE = "dev.baton.process";
 
   private final String classPath;
   private final String modulePath;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.core.trace.Tracer;
 import dev.baton.process.ProcessPool;
+import dev.baton.process.probe.ModuleProbe;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,34 +38,8 @@ import org.slf4j.LoggerFactory;
  * compiled here; on the class path its module descriptor is ignored.
  */
 class WorkerLaunchTest {
-  private static final String APP =
-      """
-      package demo.app;
-
-      import dev.baton.process.PoolTask;
-      import dev.baton.process.ProcessPool;
-      import java.time.Duration;
-
-      public final class Main {
-        public static void main(String[] args) throws Exception {
-          try (ProcessPool pool =
-              ProcessPool.builder()
-                  .name("launched")
-                  .workers(1)
-                  .jvmOptions("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m")
-                  .startupTimeout(Duration.ofSeconds(90))
-                  .noAotCache()
-                  .build()) {
-            PoolTask<String> task =
-                () -> Main.class.getModule().getName() + " in " + ProcessHandle.current().pid();
-            System.out.println(
-                "answer: " + pool.apply(task) + " parent " + ProcessHandle.current().pid());
-          } catch (RuntimeException e) {
-            System.out.println("refused: " + e);
-          }
-        }
-      }
-      """;
+  /** The application's main class, {@code demo.app.Main}: see the resource beside this class. */
+  private static final String APP_RESOURCE = "DemoApp.java.txt";
 
   private static final Pattern ANSWER = Pattern.compile("answer: (\\S+) in (\\d+) parent (\\d+)");
 
@@ -86,7 +61,9 @@ class WorkerLaunchTest {
     Files.createDirectories(src.resolve("demo/app"));
     Files.writeString(
         src.resolve("module-info.java"), "module demo.app { requires dev.baton.process; }");
-    Files.writeString(src.resolve("demo/app/Main.java"), APP);
+    try (var in = WorkerLaunchTest.class.getResourceAsStream(APP_RESOURCE)) {
+      Files.write(src.resolve("demo/app/Main.java"), in.readAllBytes());
+    }
     app = shared.resolve("app");
     Process javac =
         new ProcessBuilder(
@@ -230,6 +207,21 @@ class WorkerLaunchTest {
         .contains("opaque")
         .contains("classPath(...)")
         .contains("modulePath(...)");
+  }
+
+  @Test
+  void aGivenModulePathStartsWorkersWithTheProcessModuleOnIt() throws Exception {
+    try (ProcessPool pool =
+        ProcessPool.builder()
+            .workers(1)
+            .jvmOptions("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m")
+            .startupTimeout(java.time.Duration.ofSeconds(60))
+            .noAotCache()
+            .modulePath(paths(processClasses, coreClasses, slf4j))
+            .classPath(location(ModuleProbe.class).toString())
+            .build()) {
+      assertThat(pool.apply(new ModuleProbe())).isEqualTo("dev.baton.process null");
+    }
   }
 
   private static Manifest manifest(String classPath) {
