@@ -166,6 +166,25 @@ class DeadlineTest {
   }
 
   @Test
+  void anUnorderedImapPastItsDeadlineFailsToo() throws Exception {
+    try (ProcessPool pool = Pools.lean(1).name("deadline-unordered").build()) {
+      String never = dir.resolve("never").toString();
+      PoolFunction<Integer, Integer> stuck =
+          x -> {
+            while (!Files.exists(Path.of(never))) {
+              Thread.sleep(10);
+            }
+            return x;
+          };
+      Iterator<Integer> it = pool.imapUnordered(stuck, List.of(1, 2, 3), 1, SHORT);
+      assertThatThrownBy(it::next)
+          .isInstanceOf(TaskTimeoutException.class)
+          .hasMessageContaining("set by imapUnordered(fn, items, 1, " + SHORT + ")");
+      assertThat(pool.apply(() -> "after")).isEqualTo("after");
+    }
+  }
+
+  @Test
   void aTimeoutMustBePositive() throws Exception {
     try (ProcessPool pool = Pools.lean(1).name("deadline-args").build()) {
       assertThatThrownBy(() -> pool.submit(() -> 1, Duration.ZERO))
