@@ -38,6 +38,14 @@ public final class Server implements IoHandler {
     void handle(StreamReader reader, StreamWriter writer) throws Exception;
   }
 
+  /** First pause of accepting after a failed accept; doubled per failure up to the maximum. */
+  private static final long FIRST_PAUSE_MILLIS = 50;
+
+  private static final long MAX_PAUSE_MILLIS = 1_600;
+
+  /** At most one WARN per this period for failed accepts; the others are counted. */
+  private static final long WARN_PERIOD_NANOS = 10_000_000_000L;
+
   private final EventLoop loop;
   private final ServerSocketChannel channel;
   private final SelectionKey key;
@@ -49,14 +57,6 @@ public final class Server implements IoHandler {
 
   private Future<Void> allDone;
   private long accepted;
-
-  /** First pause of accepting after a failed accept; doubled per failure up to the maximum. */
-  static final long FIRST_PAUSE_MILLIS = 50;
-
-  static final long MAX_PAUSE_MILLIS = 1_600;
-
-  /** At most one WARN per this period for failed accepts; the others are counted. */
-  static final long WARN_PERIOD_NANOS = 10_000_000_000L;
 
   // Accept back-off, loop thread only.
 

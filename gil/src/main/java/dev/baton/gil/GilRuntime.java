@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #close()} waits for the non-daemon threads (releasing the GIL while it waits if the
  * caller holds it), then refuses new work: {@link #startThread}, {@link #ensure()} and {@link
  * Gil#acquire()} throw {@link GilRuntimeClosedException}. Daemon threads are not waited for; they
- * may finish what they are doing.
+ * may finish what they are doing. {@link #close(Duration)} bounds the wait, for shutdowns that must
+ * not hang on a thread that never ends.
  */
 public final class GilRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GilRuntime.class);
@@ -284,7 +285,8 @@ public final class GilRuntime implements AutoCloseable {
    * Interpreter shutdown with a bound: as {@link #close()}, but waits at most {@code timeout} for
    * the non-daemon threads. When they have not all ended by then, the runtime is closed all the
    * same (new work is refused), the threads still running are logged at WARN with their stacks and
-   * left to finish (they keep the GIL's hand-offs among themselves), and the call returns false.
+   * left to finish (they still take the GIL back after their blocking sections and pass it among
+   * themselves), and the call returns false.
    *
    * @param timeout how long to wait for the non-daemon threads, zero or more
    * @return true when every non-daemon thread (but the caller) has ended; false when some still
