@@ -3,7 +3,6 @@ package dev.baton.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -157,14 +156,43 @@ class CrashRecoveryTest {
     assertServesOnTwoFreshWorkers(((WorkerCrashedException) failure).pid());
   }
 
+  /**
+   * Writes bytes to the worker's protocol stream itself: the write-only pipe descriptors other than
+   * stderr, found through /proc (the worker keeps the stream off descriptor 1, out of a task's
+   * ordinary reach).
+   */
+  static void writeToTheProtocolPipe(byte[] bytes) throws java.io.IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.toList()) {
+        String n = fd.getFileName().toString();
+        try {
+          boolean pipe = Files.readSymbolicLink(fd).toString().startsWith("pipe:");
+          String flags =
+              Files.readAllLines(Path.of("/proc/self/fdinfo/" + n)).stream()
+                  .filter(l -> l.startsWith("flags:"))
+                  .findFirst()
+                  .orElse("flags: 0")
+                  .substring(6)
+                  .trim();
+          boolean writeOnly = (Integer.parseInt(flags, 8) & 3) == 1;
+          if (pipe && writeOnly && !n.equals("2")) {
+            try (FileOutputStream raw = new FileOutputStream(fd.toString())) {
+              raw.write(bytes);
+            }
+          }
+        } catch (java.io.IOException e) {
+          // a descriptor of the listing itself, gone already
+        }
+      }
+    }
+  }
+
   @Test
   void aCorruptedFrameReplacesTheWorkerAndShowsTheBytes() throws Exception {
     CompletableFuture<Integer> f =
         pool.submit(
             () -> {
-              FileOutputStream raw = new FileOutputStream(FileDescriptor.out);
-              raw.write("garbage on the wire".getBytes(StandardCharsets.US_ASCII));
-              raw.flush();
+              writeToTheProtocolPipe("garbage on the wire".getBytes(StandardCharsets.US_ASCII));
               Thread.sleep(30_000);
               return 1;
             });

@@ -32,6 +32,9 @@ public final class WorkerProcess {
   /** Lines of stderr kept for a crash report. */
   public static final int TAIL_LINES = 20;
 
+  /** Longest stderr line kept, in chars; the rest of a longer line is dropped and counted. */
+  public static final int MAX_LINE = 8192;
+
   private static final byte[] NO_BYTES = new byte[0];
 
   /** Why the pool ended a worker on purpose; written before the kill, read after the exit. */
@@ -389,22 +392,48 @@ public final class WorkerProcess {
     listener.exited(this);
   }
 
+  /**
+   * Forwards stderr line by line, each cut at {@value #MAX_LINE} chars, so that a worker writing an
+   * endless line costs this thread a bounded buffer.
+   */
   private void pumpStderr() {
     try (BufferedReader err =
         new BufferedReader(
             new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = err.readLine()) != null) {
-        log.info("{}", line);
-        synchronized (tail) {
-          if (tail.size() == TAIL_LINES) {
-            tail.removeFirst();
-          }
-          tail.addLast(line);
+      StringBuilder line = new StringBuilder();
+      long dropped = 0;
+      int c;
+      while ((c = err.read()) >= 0) {
+        if (c == '\n') {
+          forward(line, dropped);
+          line.setLength(0);
+          dropped = 0;
+        } else if (line.length() < MAX_LINE) {
+          line.append((char) c);
+        } else {
+          dropped++;
         }
+      }
+      if (!line.isEmpty() || dropped > 0) {
+        forward(line, dropped);
       }
     } catch (IOException e) {
       log.debug("stderr of worker {} closed: {}", name, e.toString());
+    }
+  }
+
+  private void forward(StringBuilder chars, long dropped) {
+    int end = chars.length();
+    if (end > 0 && chars.charAt(end - 1) == '\r') {
+      chars.setLength(end - 1);
+    }
+    String line = dropped == 0 ? chars.toString() : chars + "... (" + dropped + " more chars cut)";
+    log.info("{}", line);
+    synchronized (tail) {
+      if (tail.size() == TAIL_LINES) {
+        tail.removeFirst();
+      }
+      tail.addLast(line);
     }
   }
 
