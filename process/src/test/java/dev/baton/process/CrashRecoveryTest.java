@@ -235,6 +235,34 @@ class CrashRecoveryTest {
   }
 
   @Test
+  void aTaskSentAheadToAStoppedWorkerRunsOnAnIdleOneAndTheStoppedWorkerIsReplaced()
+      throws Exception {
+    Path gate = dir.resolve("gate");
+    CompletableFuture<Long> stopped =
+        pool.submit(parked(dir.resolve("stopped").toString(), dir.resolve("never").toString()));
+    long pid = pidIn(dir.resolve("stopped"));
+    CompletableFuture<Long> other =
+        pool.submit(parked(dir.resolve("other").toString(), gate.toString()));
+    pidIn(dir.resolve("other"));
+    // both workers busy: one task is sent ahead to each, one of them to the worker about to stop
+    List<CompletableFuture<Integer>> behind = List.of(pool.submit(() -> 3), pool.submit(() -> 4));
+    try {
+      new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor(30, TimeUnit.SECONDS);
+      Files.writeString(gate, "open");
+      assertThat(other.get(30, TimeUnit.SECONDS)).isPositive();
+      assertThat(behind.get(0).get(30, TimeUnit.SECONDS)).isEqualTo(3);
+      assertThat(behind.get(1).get(30, TimeUnit.SECONDS)).isEqualTo(4);
+      Throwable failure = Pools.failureOf(stopped);
+      assertThat(failure)
+          .isInstanceOf(WorkerCrashedException.class)
+          .hasMessageContaining("stopped by a signal");
+      assertServesOnTwoFreshWorkers(pid);
+    } finally {
+      new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void cancellingQueuedTasksRemovesThemAndARunningOneWithoutInterruptKeepsItsWorker()
       throws Exception {
     long replaced = pool.workersReplaced();

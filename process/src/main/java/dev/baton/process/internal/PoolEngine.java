@@ -56,6 +56,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
   /** Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. */
   private static final int PIPELINE = 2;
 
+  /**
+   * How long a steal's cancel frame may go unanswered before the pool looks at whether its worker
+   * is stopped by a signal. A worker's stdin reader answers a cancel at once, whatever its task
+   * does, so silence means that its whole JVM is not running.
+   */
+  private static final long STEAL_PATIENCE_MILLIS = 2_000;
+
   /** Map functions a worker keeps by id before the pool tells it to forget them all. */
   private static final int MAX_FUNCTIONS_PER_WORKER = 64;
 
@@ -478,7 +485,42 @@ public final class PoolEngine implements WorkerProcess.Listener {
         last.stealing = true;
         stealing++;
         v.sendCancel(last.id);
+        scheduleStealCheck(last, v);
       }
+    }
+  }
+
+  private void scheduleStealCheck(Job job, WorkerProcess v) {
+    timers.schedule(() -> stealUnanswered(job, v), STEAL_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A steal still unanswered: a worker stopped by a signal (SIGSTOP, SIGTSTP) would keep the task
+   * sent ahead to it, and the one it runs, until someone resumes it, while other workers idle. It
+   * is killed (the only way to be sure it never runs the stolen task), so its task fails or is
+   * retried as in any crash and the task behind it goes back to the queue; a worker merely slow to
+   * answer (a long GC pause, a debugger) is asked again later.
+   */
+  private void stealUnanswered(Job job, WorkerProcess v) {
+    lock.lock();
+    try {
+      if (!job.stealing || job.worker != v || job.future.isDone() || !v.inFlight.contains(job)) {
+        return;
+      }
+      if (v.isStoppedBySignal()) {
+        v.retired = true;
+        v.kill(
+            WorkerProcess.Death.STOPPED,
+            0,
+            "stopped by a signal, it did not answer a cancel within "
+                + STEAL_PATIENCE_MILLIS
+                + " ms while another worker was idle");
+        LOG.warn("worker {} is stopped by a signal and holds tasks; replacing it", v);
+      } else if (state != State.TERMINATED) {
+        scheduleStealCheck(job, v);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -897,7 +939,8 @@ public final class PoolEngine implements WorkerProcess.Listener {
             .append("): ")
             .append(exitDescription(code));
     if (worker.death() == WorkerProcess.Death.CORRUPT
-        || worker.death() == WorkerProcess.Death.CANCELLED) {
+        || worker.death() == WorkerProcess.Death.CANCELLED
+        || worker.death() == WorkerProcess.Death.STOPPED) {
       msg.append(" (").append(worker.deathDetail()).append(')');
     }
     msg.append("; the pool replaced it");

@@ -47,6 +47,8 @@ public final class WorkerProcess {
     CANCELLED,
     /** It wrote bytes that are not a frame. */
     CORRUPT,
+    /** It was stopped by a signal while another worker waited for a task it held. */
+    STOPPED,
     /** It did not report ready in time. */
     STARTUP_TIMEOUT,
     /** The pool retired it (recycling or shutdown): its stdin was closed. */
@@ -245,6 +247,20 @@ public final class WorkerProcess {
    */
   public Payloads.ErrorRecord initFailure() {
     return initFailure;
+  }
+
+  /**
+   * @return whether the OS reports the process stopped by a signal ({@code /proc/<pid>/stat} state
+   *     {@code T}); false where there is no {@code /proc}, and for a process stopped by a debugger
+   */
+  public boolean isStoppedBySignal() {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      int end = stat.lastIndexOf(')'); // the command name may hold spaces and parentheses
+      return end > 0 && stat.length() > end + 2 && stat.charAt(end + 2) == 'T';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   /**
