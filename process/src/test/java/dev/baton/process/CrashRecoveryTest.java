@@ -110,6 +110,29 @@ class CrashRecoveryTest {
   }
 
   @Test
+  void anEndlessStderrLineIsCutSoThePumpHoldsABoundedLine() throws Exception {
+    CompletableFuture<Integer> f =
+        pool.submit(
+            () -> {
+              String chunk = "y".repeat(1 << 16);
+              for (int i = 0; i < 64; i++) { // 4 Mi chars, no line end
+                System.err.print(chunk);
+              }
+              System.err.flush();
+              System.exit(43);
+              return 0;
+            });
+    Throwable failure = Pools.failureOf(f);
+    assertThat(failure).isInstanceOf(WorkerCrashedException.class);
+    WorkerCrashedException crash = (WorkerCrashedException) failure;
+    assertThat(crash.exitCode()).hasValue(43);
+    assertThat(crash.stderrTail())
+        .anyMatch(line -> line.startsWith("yyyy") && line.endsWith(" more chars cut)"))
+        .allMatch(line -> line.length() < 10_000);
+    assertServesOnTwoFreshWorkers(crash.pid());
+  }
+
+  @Test
   void outOfMemoryKillsOnlyItsWorker() throws Exception {
     CompletableFuture<Integer> f =
         pool.submit(
