@@ -711,9 +711,15 @@ public final class ProcessPool implements AutoCloseable {
     }
 
     /**
-     * @param depth the deepest object graph accepted, {@code >= 1} (default 100)
-     * @param references the most references in one stream, {@code >= 1} (default 1 000 000)
-     * @param bytes the largest stream and frame, {@code >= 1024} (default 256 MiB)
+     * Limits on every value that crosses between this JVM and its workers, the same on both sides
+     * and when writing as when reading: a value over one of them fails its task with {@link
+     * TaskSerializationException} naming the limit (an argument at submission, a result without
+     * harm to its worker).
+     *
+     * @param depth the deepest object graph written or read, {@code >= 1} (default 100)
+     * @param references the most references in one Java-serialized stream, {@code >= 1} (default 1
+     *     000 000); 64 times this is the most hashing steps reading one value may take
+     * @param bytes the largest encoded value, stream and frame, {@code >= 1024} (default 256 MiB)
      * @return this
      */
     public Builder deserializationLimits(int depth, long references, long bytes) {
