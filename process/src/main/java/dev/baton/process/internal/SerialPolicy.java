@@ -294,6 +294,8 @@ public final class SerialPolicy {
     try (ObjectInputStream in = new LoaderObjectInputStream(bytes, loader, this)) {
       in.setObjectInputFilter(filter);
       return in.readObject();
+    } catch (StackOverflowError e) {
+      throw stackOverflow("decoding");
     } catch (InvalidClassException e) {
       if (filter.rejection != null) {
         throw new RejectedException(filter.rejection);

@@ -418,16 +418,20 @@ public final class WorkerProcess {
             new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
       StringBuilder line = new StringBuilder();
       long dropped = 0;
-      int c;
-      while ((c = err.read()) >= 0) {
-        if (c == '\n') {
-          forward(line, dropped);
-          line.setLength(0);
-          dropped = 0;
-        } else if (line.length() < MAX_LINE) {
-          line.append((char) c);
-        } else {
-          dropped++;
+      char[] chunk = new char[4096];
+      int n;
+      while ((n = err.read(chunk)) >= 0) {
+        for (int i = 0; i < n; i++) {
+          char c = chunk[i];
+          if (c == '\n') {
+            forward(line, dropped);
+            line.setLength(0);
+            dropped = 0;
+          } else if (line.length() < MAX_LINE) {
+            line.append(c);
+          } else {
+            dropped++;
+          }
         }
       }
       if (!line.isEmpty() || dropped > 0) {
