@@ -377,7 +377,11 @@ final class JsCommand extends ExampleCommand {
   /** {@code threads} script threads of one GIL runtime calling {@code function(n)}. */
   static Race underGil(int threads, int n, Duration interval, String function) {
     try (GilRuntime runtime =
-        GilRuntime.builder().name("js-race").switchInterval(interval).build()) {
+        GilRuntime.builder()
+            .name("js-race")
+            .switchInterval(interval)
+            .watchdogThreshold(CpuCommand.WATCHDOG)
+            .build()) {
       GilContextFactory rhino = GilContextFactory.of(runtime);
       ScriptableObject scope =
           rhino.call(
