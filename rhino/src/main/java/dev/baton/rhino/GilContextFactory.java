@@ -49,13 +49,14 @@ import org.mozilla.javascript.ScriptableObject;
  * the read of {@code x} and its write), as {@code x = x + f()} may in CPython.
  *
  * <p>{@link Builder#compiled(boolean) compiled(true)} lets Rhino compile scripts to JVM classes
- * with observer counts emitted ({@code setGenerateObserverCount(true)}): the generated code counts
- * at its own points (loop back edges, the start of blocks) by estimates, so checkpoints fall at
- * other places than in the interpreter, and straight-line code is still never interrupted. A
- * context switched to compiled mode without observer counts reaches no checkpoint at all: a
- * CPU-bound script then keeps the GIL until it blocks or ends (the runtime's watchdog names it).
- * Interpreted mode is the default because its switch points are the interpreter's own and do not
- * depend on the compiler.
+ * with observer counts emitted ({@code setGenerateObserverCount(true)}): the generated code adds
+ * estimated counts at blocks, jump targets, returns and throws, so checkpoints fall between
+ * statements and at function returns rather than at the interpreter's jumps; an expression
+ * statement without a call ({@code x = x + 1}) is still never interrupted, and {@code x = f(x)}
+ * still may be. A context switched to compiled mode without observer counts reaches no checkpoint
+ * at all: a CPU-bound script then keeps the GIL until it blocks or ends (the runtime's watchdog
+ * names it). Interpreted mode is the default because its switch points are the interpreter's own
+ * and do not depend on the compiler.
  */
 public final class GilContextFactory extends ContextFactory {
   /** The default {@linkplain Builder#observerThreshold(int) observer threshold}. */
@@ -113,10 +114,10 @@ public final class GilContextFactory extends ContextFactory {
 
   /**
    * Defines, in {@code scope}, the global {@code threading} (Python's {@code threading} and {@code
-   * queue} for scripts: {@code start}, {@code sleep}, {@code Lock}, {@code Event}, {@code Queue};
-   * see {@link ScriptThreading}) and the global {@code io} ({@code io.get(url)}, an HTTP GET that
-   * releases the GIL while it waits; see {@link ScriptIo}). Threads started by the script share
-   * {@code scope}.
+   * queue} for scripts: {@code start}, {@code sleep}, {@code Lock}, {@code Event}, {@code Queue},
+   * described in this package's {@code ScriptThreading}) and the global {@code io} ({@code
+   * io.get(url)}, an HTTP GET that releases the GIL while it waits, in {@code ScriptIo}). Threads
+   * started by the script share {@code scope}.
    *
    * @param cx the current context, made by this factory
    * @param scope the top-level scope scripts run in
