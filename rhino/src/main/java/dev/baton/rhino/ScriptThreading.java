@@ -187,6 +187,7 @@ final class ScriptThreading {
 
   /** What {@code threading.start} returns. */
   static final class ThreadObject extends ScriptableObject {
+    /** Written once by the starting thread, under the GIL, before a script can see this object. */
     Thread thread;
 
     /** The exception that ended the thread; written by it before it ends, read after a join. */
