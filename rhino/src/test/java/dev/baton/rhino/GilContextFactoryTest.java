@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.baton.gil.GilRuntime;
 import dev.baton.gil.GilRuntimeClosedException;
+import dev.baton.gil.LockNotHeldException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -282,6 +283,17 @@ class GilContextFactoryTest {
     assertThat(text(scope, "start")).startsWith("TypeError").contains("function");
     assertThat(text(scope, "queue")).startsWith("TypeError").contains("maxsize");
     assertThat(text(scope, "self")).contains("cannot join itself");
+  }
+
+  @Test
+  void releasingALockNobodyHoldsIsTheLocksOwnMisuseException() {
+    GilRuntime runtime = runtime();
+    GilContextFactory rhino = GilContextFactory.of(runtime);
+    assertThatThrownBy(() -> run(rhino, "try { new threading.Lock().release(); } catch (e) {}"))
+        .isInstanceOf(LockNotHeldException.class)
+        .hasMessageContaining(Thread.currentThread().getName());
+    // the failed call gave the GIL back
+    assertThat(runtime.gil().holder()).isNull();
   }
 
   /**
