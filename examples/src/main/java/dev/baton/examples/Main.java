@@ -29,6 +29,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
       BlockingCommand.class,
       RefcountCommand.class,
       CrashCommand.class,
+      JsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -60,6 +60,11 @@ final class TourCommand extends ExampleCommand {
                   + " becomes, effectively, single-threaded.",
               "gil"),
           new Step(
+              "The GIL on a real interpreter: JavaScript",
+              "Design choice: Makes the object model implicitly safe against concurrent access ..."
+                  + " but any CPU-bound program becomes, effectively, single-threaded.",
+              "js"),
+          new Step(
               "Is it really so bad? The GIL and I/O",
               "The GIL is always released when doing I/O.",
               "convoy"),

@@ -130,6 +130,20 @@ public final class Figures {
             scenario("convoy", "cpython_alone_p50_us", Unit.US, "alone"),
             Goal.ratioAtLeast(20),
             "CPython 3.11: ×160"),
+        new Figure(
+            GIL,
+            "Rhino script loop step, GIL binding vs plain Rhino",
+            jmh("RhinoBench.gilBound", Unit.NS, "GilContextFactory"),
+            jmh("RhinoBench.plainRhino", Unit.NS, "plain Rhino, interpreted"),
+            Goal.none(),
+            null),
+        new Figure(
+            GIL,
+            "Rhino script loop step, observer at every jump vs plain Rhino",
+            jmh("RhinoBench.gilBoundEveryJump", Unit.NS, "GilContextFactory, threshold 1"),
+            jmh("RhinoBench.plainRhino", Unit.NS, "plain Rhino, interpreted"),
+            Goal.none(),
+            null),
         // ---- #4 object model
         new Figure(
             RC,
