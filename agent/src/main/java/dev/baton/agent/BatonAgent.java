@@ -11,6 +11,7 @@ import dev.baton.core.trace.ChromeTraceExporter;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.Tracer;
 import dev.baton.gil.GilRuntime;
+import dev.baton.gil.GilStats;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -102,6 +103,23 @@ public final class BatonAgent {
             .policy(options.policy())
             .switchInterval(options.interval());
     GilRuntime runtime = builder.build();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  GilStats stats = runtime.stats();
+                  LOG.info(
+                      "baton-agent: runtime \"{}\" at exit: {} acquisitions, {} forced switches,"
+                          + " {} waits (p50 {}, p99 {}) in {}",
+                      stats.runtime(),
+                      stats.acquisitions(),
+                      stats.forcedSwitches(),
+                      stats.waits(),
+                      stats.waitP50(),
+                      stats.waitP99(),
+                      stats.elapsed());
+                },
+                "baton-agent-stats"));
     if (options.trace() != null) {
       TraceSession session = Tracer.enable();
       Path file = Path.of(options.trace());
