@@ -102,6 +102,9 @@ public final class BatonAgent {
             .name(options.name())
             .policy(options.policy())
             .switchInterval(options.interval());
+    if (options.detect() != null) {
+      builder.blockingDetector(options.detect());
+    }
     GilRuntime runtime = builder.build();
     Runtime.getRuntime()
         .addShutdownHook(

@@ -26,7 +26,11 @@ final class AgentFixture implements AutoCloseable {
   }
 
   AgentFixture(Duration interval) {
-    runtime = GilRuntime.builder().name("agent-test").switchInterval(interval).build();
+    this(GilRuntime.builder().name("agent-test").switchInterval(interval));
+  }
+
+  AgentFixture(GilRuntime.Builder builder) {
+    runtime = builder.build();
     Hooks.install(runtime, InstrumentingLoader::instrumented);
   }
 

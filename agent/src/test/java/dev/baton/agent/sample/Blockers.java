@@ -139,4 +139,11 @@ public final class Blockers {
     started.countDown();
     return client.send(request, HttpResponse.BodyHandlers.ofString()).body();
   }
+
+  /** Sleeps in the agent's reach, then in code it does not instrument. */
+  public static String sleepInAndOut(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    dev.baton.agent.NotIncluded.sleep(millis);
+    return "slept";
+  }
 }
