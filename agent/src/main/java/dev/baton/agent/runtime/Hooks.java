@@ -61,6 +61,13 @@ import java.util.function.Predicate;
 public final class Hooks {
   private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
 
+  /**
+   * The state of the thread that last looked its state up: under the GIL, the thread running
+   * included code. Racy, benign: a reader checks the owner (a final field) and falls back to the
+   * thread-local when it is another thread's, so a stale value costs one lookup.
+   */
+  private static ThreadState last;
+
   /** Threads holding an instrumented monitor while inside a blocking section. */
   static final AtomicInteger releasedMonitorHolders = new AtomicInteger();
 
@@ -108,7 +115,7 @@ public final class Hooks {
    * @return the calling thread's state
    */
   public static ThreadState enter() {
-    ThreadState s = STATE.get();
+    ThreadState s = state();
     if (s.depth++ == 0) {
       attach(s);
     } else {
@@ -134,7 +141,7 @@ public final class Hooks {
    * @return the calling thread's state
    */
   public static ThreadState current() {
-    ThreadState s = STATE.get();
+    ThreadState s = state();
     poll(s);
     return s;
   }
@@ -146,7 +153,7 @@ public final class Hooks {
    * @return the calling thread's state
    */
   public static ThreadState clinitEnter() {
-    ThreadState s = STATE.get();
+    ThreadState s = state();
     s.monitors++;
     return s;
   }
@@ -171,6 +178,15 @@ public final class Hooks {
     if (gil != null && s.monitors == 0 && s.sections == 0) {
       gil.checkpoint();
     }
+  }
+
+  private static ThreadState state() {
+    ThreadState s = last;
+    if (s == null || s.thread != Thread.currentThread()) {
+      s = STATE.get();
+      last = s;
+    }
+    return s;
   }
 
   private static void attach(ThreadState s) {

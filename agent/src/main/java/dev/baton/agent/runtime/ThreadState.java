@@ -13,6 +13,9 @@ import dev.baton.gil.GilRuntime;
  * <p>Threading: every field is confined to the owning thread.
  */
 public final class ThreadState {
+  /** The owning thread. */
+  final Thread thread = Thread.currentThread();
+
   /** Frames of included methods on this thread's stack; 0 means detached. */
   int depth;
 
