@@ -42,7 +42,9 @@ import java.util.function.Predicate;
  * could block), and enters directly otherwise: then any holder of the monitor among attached
  * threads is the caller itself, so the enter cannot block on one of them. Holders the agent cannot
  * see (code that is not included, the JDK's own locks) are out of reach; the runtime's blocking
- * detector reports such waits.
+ * detector reports such waits. For the same reason a thread that the JDK calls into included code
+ * while it holds a lock of its own (a computeIfAbsent function, a class loader's loadClass) waits
+ * for the GIL holding that lock: a holder that then needs the lock deadlocks with it.
  *
  * Blocking calls. A call rewritten by the instrumenter runs between beginBlocking and endBlocking:
  * the GIL is released (SectionHandler.enter) unless the call is already inside a section, or the
