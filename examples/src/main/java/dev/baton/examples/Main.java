@@ -30,6 +30,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
       RefcountCommand.class,
       CrashCommand.class,
       JsCommand.class,
+      AgentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

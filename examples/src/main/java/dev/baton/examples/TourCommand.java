@@ -76,7 +76,12 @@ final class TourCommand extends ExampleCommand {
           new Step(
               "How to deal with the GIL: multiprocessing",
               "multithreading -> multiprocessing (+ asyncio)",
-              "crash"));
+              "crash"),
+          new Step(
+              "The GIL for code that was not written for it",
+              "Only one thread executes Python bytecode at a time ... The GIL is always released"
+                  + " when doing I/O.",
+              "agent"));
 
   @Option(names = "--quick", description = "Run every step at its smallest size (as CI does).")
   boolean quick;
