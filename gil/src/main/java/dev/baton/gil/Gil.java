@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import jdk.jfr.FlightRecorder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -779,8 +780,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * @return whether the thread was interrupted while waiting
    */
   private boolean awaitFair(Thread me, boolean comingBack, long start) {
-    GilWaitEvent waitEvent = new GilWaitEvent();
-    waitEvent.begin();
+    GilWaitEvent waitEvent = beginWaitEvent();
     Thread heldBy = holder;
     Waiter waiter = new Waiter(me, mutex.newCondition(), comingBack, start);
     (comingBack ? returning : queue).addLast(waiter);
@@ -873,8 +873,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * @return whether the thread was interrupted while waiting
    */
   private boolean awaitCpython(Thread me, long start) {
-    GilWaitEvent waitEvent = new GilWaitEvent();
-    waitEvent.begin();
+    GilWaitEvent waitEvent = beginWaitEvent();
     Thread heldBy = holder;
     boolean interrupted = false;
     while (!HOLDER.compareAndSet(this, null, me)) {
@@ -938,8 +937,8 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       dropRequestedAtNanos = System.nanoTime();
       dropRequestTenure = acquisitionsOpaque();
       Tracer.mark(MarkKind.DROP_REQUEST, current.getName());
-      DropRequestEvent event = new DropRequestEvent();
-      if (event.shouldCommit()) {
+      DropRequestEvent event = recorderInitialized() ? new DropRequestEvent() : null;
+      if (event != null && event.shouldCommit()) {
         event.runtime = name;
         event.requester = Thread.currentThread().getName();
         event.holder = current.getName();
@@ -1061,6 +1060,9 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       Thread from = releasedBy;
       Tracer.mark(MarkKind.GIL_HANDOFF, now, from == null ? null : from.getName());
     }
+    if (waitEvent == null) {
+      return;
+    }
     waitEvent.end();
     if (waitEvent.shouldCommit()) {
       waitEvent.runtime = name;
@@ -1076,6 +1078,26 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       handoff.latency = releasedAtNanos == 0 ? 0 : Math.max(0, System.nanoTime() - releasedAtNanos);
       handoff.commit();
     }
+  }
+
+  /**
+   * Whether a JFR recording can run at all. Until the platform recorder is initialized none can,
+   * and the first {@code new} of an event class would load and instrument it for nothing: hundreds
+   * of milliseconds, which the first waiter used to pay under the mutex before it could queue or
+   * ask for a drop, while the holder ran on alone.
+   */
+  private static boolean recorderInitialized() {
+    return FlightRecorder.isInitialized();
+  }
+
+  /** A begun wait event, or null when no recording can run. */
+  private static GilWaitEvent beginWaitEvent() {
+    if (!recorderInitialized()) {
+      return null;
+    }
+    GilWaitEvent event = new GilWaitEvent();
+    event.begin();
+    return event;
   }
 
   /** Mutex held. */
