@@ -62,7 +62,10 @@ class GilFairnessTest extends GilTestBase {
 
     public static void main(String[] args) {
       try (GilRuntime runtime =
-          GilRuntime.builder().policy(GilPolicy.FAIR).switchInterval(Duration.ofMillis(1)).build()) {
+          GilRuntime.builder()
+              .policy(GilPolicy.FAIR)
+              .switchInterval(Duration.ofMillis(1))
+              .build()) {
         assertRoundRobin(tenureLog(runtime, 40));
       }
       System.out.println(DONE);
