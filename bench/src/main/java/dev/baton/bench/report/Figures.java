@@ -104,6 +104,20 @@ public final class Figures {
             "CPython 3.11: 94–167 ms"),
         new Figure(
             GIL,
+            "4 CPU-bound threads beside 2 busy processes, FAIR: Jain index",
+            scenario("gil-fairness-busy", "fair_jain", Unit.NUMBER, "FAIR"),
+            scenario("gil-fairness-busy", "cpython_jain", Unit.NUMBER, "CPYTHON policy"),
+            Goal.atLeast(0.99, Unit.NUMBER),
+            null),
+        new Figure(
+            GIL,
+            "4 CPU-bound threads beside 2 busy processes, FAIR: worst single wait",
+            scenario("gil-fairness-busy", "fair_worst_wait_ms", Unit.MS, "FAIR"),
+            scenario("gil-fairness-busy", "cpython_worst_wait_ms", Unit.MS, "CPYTHON policy"),
+            Goal.atMost(20, Unit.MS),
+            null),
+        new Figure(
+            GIL,
             "convoy, FAIR: echo p50 beside a spinner vs alone",
             scenario("convoy", "fair_busy_p50_us", Unit.US, "beside spinner"),
             scenario("convoy", "fair_alone_p50_us", Unit.US, "alone"),
