@@ -383,6 +383,32 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     sync.acquireContended(me, comingBack);
   }
 
+  /**
+   * Turn-taking ({@link dev.baton.core.BlockingHandler#passTurn(Thread)}): the holder gives the GIL
+   * straight to {@code next}, a thread that runs while the caller waits for it (an event loop's
+   * task thread, or the loop's thread when a task step ends). Not a release: no waiter gets the GIL
+   * in between, no tenure begins (a waiter's drop deadline runs on), and a pending drop request
+   * stays pending for {@code next}. Does nothing when the caller does not hold the GIL.
+   *
+   * @return whether the GIL moved
+   */
+  boolean transferTo(Thread next) {
+    Thread me = Thread.currentThread();
+    if (!enabled || holder != me || next == me) {
+      return false;
+    }
+    ended(me);
+    holderStats = sync.books.statsFor(next);
+    if (holdTiming) {
+      holdStartNanos = System.nanoTime();
+    }
+    traceStartNanos = Tracer.now();
+    holder = next;
+    // fails only when a waiter has set the drop request: it then stays, for next
+    GATE.compareAndSet(this, me, next);
+    return true;
+  }
+
   /** {@code sleep(0)}: lets a waiter run first, if any waits; the caller holds the GIL. */
   void yieldToWaiters() {
     if (!enabled) {
