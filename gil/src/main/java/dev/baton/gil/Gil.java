@@ -306,8 +306,9 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   }
 
   /**
-   * Changes the switch interval, like {@code sys.setswitchinterval}; waiters use the new value from
-   * their next wait. Any thread may call it at any time.
+   * Changes the switch interval, like {@code sys.setswitchinterval}. Threads waiting now are woken
+   * to measure their wait against the new value, so a shorter interval takes effect at once. Any
+   * thread may call it at any time; it briefly takes the internal mutex (never the GIL).
    *
    * @param interval between {@link #MIN_SWITCH_INTERVAL} and {@link #MAX_SWITCH_INTERVAL}
    * @throws IllegalArgumentException if {@code interval} is outside that range
@@ -315,6 +316,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    */
   public void setSwitchInterval(Duration interval) {
     intervalNanos = validateInterval(interval);
+    sync.intervalChanged();
   }
 
   static long validateInterval(Duration interval) {

@@ -95,7 +95,20 @@ abstract sealed class GilSync permits FairSync, CpythonSync {
    */
   abstract void switchAway(Thread me, boolean requested);
 
+  /** The switch interval changed: wake every waiter, so that it measures against the new one. */
+  final void intervalChanged() {
+    mutex.lock();
+    try {
+      wakeWaiters();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
   // ---------------------------------------------------------------- what the policies implement
+
+  /** Mutex held: wake every sleeping waiter; each re-reads the interval and sleeps again. */
+  abstract void wakeWaiters();
 
   /**
    * Mutex held, {@code waiters} counts the caller, whose CAS on a free GIL failed: wait until it
