@@ -255,6 +255,22 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   }
 
   /**
+   * The {@link Guard} ownership test without the checkpoint, for reference-count operations: one
+   * plain read of the holder.
+   *
+   * @throws GilNotHeldException if the calling thread does not hold this GIL
+   */
+  @Override
+  public void checkOwner() {
+    // plain read, exact for this question: `holder` becomes or stops being the calling thread only
+    // through that thread's own acquire, release or drop, or through a grant or turn that
+    // happens-before the thread runs again
+    if (HOLDER.get(this) != Thread.currentThread() && enabled) {
+      throw GilNotHeldException.of(this, Thread.currentThread(), "touched an object guarded by");
+    }
+  }
+
+  /**
    * @return whether the calling thread holds this GIL (always true for a GIL that is off)
    */
   @Override
