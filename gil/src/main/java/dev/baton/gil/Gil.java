@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /*
  * Design of the GIL.
@@ -80,7 +81,14 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   static final Duration MAX_WATCHDOG = Duration.ofHours(1);
 
   /** The value of {@code gate} when a drop is requested. */
-  static final Object DROP_REQUEST = new DropRequest();
+  static final Object DROP_REQUEST = new GateSentinel("DROP_REQUEST");
+
+  /**
+   * The value of {@code gate} when the holder must take its checkpoints' slow path without
+   * dropping: an exception was raised in it from outside ({@link #raiseIn}). A drop request may
+   * replace it (the slow path then does both).
+   */
+  static final Object BREAK = new GateSentinel("BREAK");
 
   private static final VarHandle GATE;
   private static final VarHandle HOLDER;
@@ -124,6 +132,10 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
 
   /** 0 when off. Any thread writes, waiters read. */
   private volatile long watchdogNanos;
+
+  /** Exceptions raised from outside, by target thread; any thread adds, the target removes. */
+  private final ConcurrentHashMap<Thread, RuntimeException> pendingRaises =
+      new ConcurrentHashMap<>();
 
   /** Set once by the runtime's close(); read by acquire(). */
   private volatile boolean closed;
@@ -211,6 +223,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       throw GilAlreadyHeldException.of(this, me);
     }
     sync.acquireContended(me, false);
+    armPendingRaise(me);
   }
 
   /**
@@ -399,6 +412,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       return;
     }
     sync.acquireContended(me, comingBack);
+    armPendingRaise(me);
   }
 
   /**
@@ -422,7 +436,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     }
     traceStartNanos = Tracer.now();
     holder = next;
-    // fails only when a waiter has set the drop request: it then stays, for next
+    // fails only when the gate holds a drop request or a break: it then stays, for next
     GATE.compareAndSet(this, me, next);
     return true;
   }
@@ -575,8 +589,44 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     if (holder != me) {
       throw GilNotHeldException.of(this, me, "passed a checkpoint of");
     }
-    if (GATE.getOpaque(this) == DROP_REQUEST) {
+    Object gate = GATE.getOpaque(this);
+    if (gate == DROP_REQUEST) {
       sync.switchAway(me, true);
+    } else if (gate == BREAK) {
+      GATE.compareAndSet(this, BREAK, me); // fails only if a drop request replaced it: next time
+    }
+    raisePendingFor(me);
+  }
+
+  // ---------------------------------------------------------------- exceptions raised from outside
+
+  /**
+   * Makes {@code target} throw {@code exception} at its next checkpoint of this GIL, or when its
+   * current blocking section under this GIL ends (see {@link GilRuntime#raiseInThread}). A later
+   * call for the same thread replaces an exception not yet thrown.
+   */
+  void raiseIn(Thread target, RuntimeException exception) {
+    pendingRaises.put(target, exception);
+    // a holder passing checkpoints takes the slow path at the next one; a thread that does not
+    // hold the GIL finds the exception when it takes the GIL back (raisePendingFor)
+    GATE.compareAndSet(this, target, BREAK);
+  }
+
+  /** The caller just took the GIL after a wait: its next checkpoint throws a raised exception. */
+  private void armPendingRaise(Thread me) {
+    if (!pendingRaises.isEmpty() && pendingRaises.containsKey(me)) {
+      GATE.compareAndSet(this, me, BREAK);
+    }
+  }
+
+  /** The caller holds the GIL: throws the exception raised in it from outside, if any. */
+  void raisePendingFor(Thread me) {
+    if (pendingRaises.isEmpty()) {
+      return;
+    }
+    RuntimeException pending = pendingRaises.remove(me);
+    if (pending != null) {
+      throw pending;
     }
   }
 
@@ -610,10 +660,16 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
         + "]";
   }
 
-  private static final class DropRequest {
+  private static final class GateSentinel {
+    private final String name;
+
+    GateSentinel(String name) {
+      this.name = name;
+    }
+
     @Override
     public String toString() {
-      return "DROP_REQUEST";
+      return name;
     }
   }
 }

@@ -30,6 +30,7 @@ final class GilBlockingHandler implements BlockingHandler {
     if (releasedIt) {
       releasedIt = false;
       gil.acquireAfterBlocking();
+      gil.raisePendingFor(Thread.currentThread()); // an exception raised in it meanwhile
     }
   }
 

@@ -251,6 +251,37 @@ public final class GilRuntime implements AutoCloseable {
   }
 
   /**
+   * Raises {@code exception} in {@code thread}, like CPython's {@code PyThreadState_SetAsyncExc}:
+   * the thread throws it, holding the GIL, at its next checkpoint of this runtime's GIL (a thread
+   * in a CPU loop that checkpoints), or when its current blocking section ends (a thread blocked in
+   * I/O, a sleep or a wait; the blocking call itself is not interrupted, as in CPython). A later
+   * call for the same thread before it threw replaces the exception. Any thread may call it.
+   *
+   * <p>A thread that never passes a checkpoint nor leaves a blocking section never throws it; the
+   * watchdog names such a thread when it also ignores drop requests.
+   *
+   * @param thread a thread that runs under this runtime's GIL
+   * @param exception what it should throw
+   * @throws IllegalStateException if {@code thread} has ended
+   * @throws NullPointerException if an argument is null
+   */
+  public void raiseInThread(Thread thread, RuntimeException exception) {
+    Objects.requireNonNull(thread, "thread");
+    Objects.requireNonNull(exception, "exception");
+    if (!thread.isAlive()) {
+      throw new IllegalStateException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" raised an exception in thread \""
+              + thread.getName()
+              + "\" of runtime \""
+              + name
+              + "\", which has ended; raise it in a live thread");
+    }
+    gil.raiseIn(thread, exception);
+  }
+
+  /**
    * Interpreter shutdown: waits for every non-daemon runtime thread to end (releasing the GIL while
    * it waits, when the caller holds it), then refuses new work. Idempotent. An interrupt does not
    * stop the wait; it is kept in the caller's interrupt status.

@@ -161,7 +161,7 @@ abstract sealed class GilSync permits FairSync, CpythonSync {
     if (gate == Gil.DROP_REQUEST) {
       return true;
     }
-    if (gate == current && gil.casGate(current, Gil.DROP_REQUEST)) {
+    if ((gate == current || gate == Gil.BREAK) && gil.casGate(gate, Gil.DROP_REQUEST)) {
       books.dropRequested(current, gil.acquisitionsOpaque());
       return true;
     }
