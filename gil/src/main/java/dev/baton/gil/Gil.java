@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /*
  * Design of the GIL.
@@ -132,6 +133,18 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
 
   /** 0 when off. Any thread writes, waiters read. */
   private volatile long watchdogNanos;
+
+  /**
+   * The runtime's main thread, which runs pending calls: the thread that built the runtime, as
+   * CPython's main thread is the one that initialized the interpreter.
+   */
+  private final Thread mainThread = Thread.currentThread();
+
+  /** Callbacks for the main thread's next checkpoint; any thread adds, the main thread polls. */
+  private final ConcurrentLinkedQueue<Runnable> pendingCalls = new ConcurrentLinkedQueue<>();
+
+  /** Whether the main thread is running pending calls now; confined to the main thread. */
+  private boolean runningPendingCalls;
 
   /** Exceptions raised from outside, by target thread; any thread adds, the target removes. */
   private final ConcurrentHashMap<Thread, RuntimeException> pendingRaises =
@@ -595,7 +608,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     } else if (gate == BREAK) {
       GATE.compareAndSet(this, BREAK, me); // fails only if a drop request replaced it: next time
     }
-    raisePendingFor(me);
+    serviceBreak(me);
   }
 
   // ---------------------------------------------------------------- exceptions raised from outside
@@ -608,19 +621,44 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   void raiseIn(Thread target, RuntimeException exception) {
     pendingRaises.put(target, exception);
     // a holder passing checkpoints takes the slow path at the next one; a thread that does not
-    // hold the GIL finds the exception when it takes the GIL back (raisePendingFor)
+    // hold the GIL finds the exception when it takes the GIL back (serviceBreak)
     GATE.compareAndSet(this, target, BREAK);
   }
 
-  /** The caller just took the GIL after a wait: its next checkpoint throws a raised exception. */
+  /**
+   * Runs {@code call} on the runtime's main thread at its next checkpoint, or when its current
+   * blocking section ends (see {@link GilRuntime#addPendingCall}).
+   */
+  void addPendingCall(Runnable call) {
+    pendingCalls.offer(call);
+    GATE.compareAndSet(this, mainThread, BREAK);
+  }
+
+  /** The caller just took the GIL after a wait: its next checkpoint serves what is pending. */
   private void armPendingRaise(Thread me) {
-    if (!pendingRaises.isEmpty() && pendingRaises.containsKey(me)) {
+    if ((!pendingRaises.isEmpty() && pendingRaises.containsKey(me))
+        || (me == mainThread && !pendingCalls.isEmpty())) {
       GATE.compareAndSet(this, me, BREAK);
     }
   }
 
-  /** The caller holds the GIL: throws the exception raised in it from outside, if any. */
-  void raisePendingFor(Thread me) {
+  /**
+   * The caller holds the GIL, at a checkpoint's slow path or at the end of a blocking section: the
+   * main thread runs the pending calls (in order; one that throws stops the others, which stay
+   * queued), then the exception raised in the caller from outside, if any, is thrown.
+   */
+  void serviceBreak(Thread me) {
+    if (me == mainThread && !runningPendingCalls) {
+      runningPendingCalls = true;
+      try {
+        Runnable call;
+        while ((call = pendingCalls.poll()) != null) {
+          call.run();
+        }
+      } finally {
+        runningPendingCalls = false;
+      }
+    }
     if (pendingRaises.isEmpty()) {
       return;
     }

@@ -30,7 +30,7 @@ final class GilBlockingHandler implements BlockingHandler {
     if (releasedIt) {
       releasedIt = false;
       gil.acquireAfterBlocking();
-      gil.raisePendingFor(Thread.currentThread()); // an exception raised in it meanwhile
+      gil.serviceBreak(Thread.currentThread()); // pending calls, an exception raised meanwhile
     }
   }
 

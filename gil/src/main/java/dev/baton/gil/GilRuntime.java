@@ -282,6 +282,21 @@ public final class GilRuntime implements AutoCloseable {
   }
 
   /**
+   * Runs {@code call} on the runtime's main thread, holding the GIL, at that thread's next
+   * checkpoint or when its current blocking section ends, like CPython's {@code Py_AddPendingCall}.
+   * The main thread is the one that built the runtime; it takes part by holding the GIL ({@link
+   * #ensure()}) and passing checkpoints. Calls run in the order they were added; one that throws
+   * makes that checkpoint throw, and the calls after it run at the next one. Any thread may call
+   * it.
+   *
+   * @param call what the main thread runs
+   * @throws NullPointerException if {@code call} is null
+   */
+  public void addPendingCall(Runnable call) {
+    gil.addPendingCall(Objects.requireNonNull(call, "call"));
+  }
+
+  /**
    * Interpreter shutdown: waits for every non-daemon runtime thread to end (releasing the GIL while
    * it waits, when the caller holds it), then refuses new work. Idempotent. An interrupt does not
    * stop the wait; it is kept in the caller's interrupt status.

@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@link GilRuntime#raiseInThread}: an exception raised from outside, at a checkpoint. */
+/**
+ * The embedder's controls at checkpoints: {@link GilRuntime#raiseInThread} (an exception raised
+ * from outside) and {@link GilRuntime#addPendingCall} (a callback for the main thread).
+ */
 class GilRaiseTest extends GilTestBase {
 
   @ParameterizedTest
@@ -94,5 +97,48 @@ class GilRaiseTest extends GilTestBase {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("\"done\"")
         .hasMessageContaining("has ended");
+  }
+
+  @ParameterizedTest
+  @EnumSource(GilPolicy.class)
+  void theMainThreadRunsAPendingCallAtItsNextCheckpoint(GilPolicy policy) throws Exception {
+    GilRuntime runtime = runtime(policy); // built here: this thread is the runtime's main thread
+    Gil gil = runtime.gil();
+    AtomicReference<Object> ran = new AtomicReference<>();
+    try (GilRuntime.Ensured ensured = runtime.ensure()) {
+      Thread adder =
+          thread(
+              "adder",
+              () ->
+                  runtime.addPendingCall(
+                      () -> ran.set(List.of(Thread.currentThread(), gil.isHeldByCurrentThread()))));
+      join(adder);
+      long deadline = System.nanoTime() + BOUND.toNanos();
+      while (ran.get() == null && System.nanoTime() < deadline) {
+        gil.checkpoint();
+      }
+    }
+
+    assertThat(ran.get()).isEqualTo(List.of(Thread.currentThread(), true));
+  }
+
+  @ParameterizedTest
+  @EnumSource(GilPolicy.class)
+  void theMainThreadRunsAPendingCallWhenItsBlockingSectionEnds(GilPolicy policy) throws Exception {
+    GilRuntime runtime = runtime(policy);
+    Gil gil = runtime.gil();
+    AtomicReference<Object> ran = new AtomicReference<>();
+    CountDownLatch added = new CountDownLatch(1);
+    try (GilRuntime.Ensured ensured = runtime.ensure()) {
+      thread(
+          "adder",
+          () -> {
+            runtime.addPendingCall(() -> ran.set(gil.isHeldByCurrentThread()));
+            added.countDown();
+          });
+      Blocking.run(() -> assertThat(added.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue());
+
+      assertThat(ran.get()).as("ran as the section ended, holding the GIL").isEqualTo(true);
+    }
   }
 }
