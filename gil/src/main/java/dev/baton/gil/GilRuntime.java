@@ -61,6 +61,9 @@ public final class GilRuntime implements AutoCloseable {
   /** Written under {@link #lifecycle}; read without it. */
   private volatile boolean closed;
 
+  /** SIGINT's handler before this runtime's, restored at close; null when none was installed. */
+  private final SigintDelivery sigint;
+
   private GilRuntime(Builder builder) {
     this.name = builder.name != null ? builder.name : "runtime-" + NEXT_ID.getAndIncrement();
     this.gil =
@@ -81,6 +84,16 @@ public final class GilRuntime implements AutoCloseable {
                 .guard(Guard.none())
                 .strategy(RefCountStrategy.BIASED)
                 .build();
+    SigintDelivery delivery = null;
+    if (builder.keyboardInterrupt) {
+      try {
+        delivery = SigintDelivery.install(this);
+      } catch (RuntimeException e) {
+        gil.close();
+        throw e;
+      }
+    }
+    this.sigint = delivery;
   }
 
   /**
@@ -320,6 +333,9 @@ public final class GilRuntime implements AutoCloseable {
         if (next == null) {
           closed = true;
           gil.close();
+          if (sigint != null) {
+            sigint.restore();
+          }
           break;
         }
       }
@@ -419,6 +435,7 @@ public final class GilRuntime implements AutoCloseable {
     private Duration watchdogThreshold = Duration.ofMillis(100);
     private Thread.UncaughtExceptionHandler uncaughtHandler;
     private boolean holdTiming;
+    private boolean keyboardInterrupt;
 
     private Builder() {}
 
@@ -499,6 +516,20 @@ public final class GilRuntime implements AutoCloseable {
      */
     public Builder holdTiming(boolean timed) {
       this.holdTiming = timed;
+      return this;
+    }
+
+    /**
+     * Delivers SIGINT (Ctrl-C) as a {@link KeyboardInterruptException} in the runtime's main thread
+     * (the thread that builds it), at its next checkpoint or when its blocking section ends, as
+     * CPython does; the JVM's own handler (shutdown) is restored by {@link #close()}. Off by
+     * default. One runtime at a time should ask for it: the last one built gets the signal.
+     *
+     * @param deliver whether to install the handler
+     * @return this builder
+     */
+    public Builder keyboardInterrupt(boolean deliver) {
+      this.keyboardInterrupt = deliver;
       return this;
     }
 
