@@ -217,6 +217,12 @@ final class FairSync extends GilSync {
   }
 
   @Override
+  boolean isRunning(Thread current) {
+    Waiter grantee = inFlight;
+    return grantee == null || grantee.thread != current;
+  }
+
+  @Override
   void wakeWaiters() {
     for (Waiter waiter : returning) {
       waiter.wake.signal();

@@ -121,6 +121,15 @@ abstract sealed class GilSync permits FairSync, CpythonSync {
   /** Mutex held: the caller of acquireContended found the GIL free and took it at {@code now}. */
   void tookFree(long now) {}
 
+  /**
+   * Mutex held: whether the holder {@code current} has run since it got the GIL; the watchdog
+   * blames only a holder that runs and passes no checkpoint, not one granted the GIL that the
+   * operating system has not woken yet.
+   */
+  boolean isRunning(Thread current) {
+    return true;
+  }
+
   /** Mutex held: a waiter woke after a whole period and found the GIL free. */
   abstract void foundFree();
 
@@ -146,7 +155,7 @@ abstract sealed class GilSync permits FairSync, CpythonSync {
       return true;
     }
     long tenure = gil.acquisitionsOpaque();
-    books.watchdog(current, tenure, gil.gateOpaque() == Gil.DROP_REQUEST);
+    books.watchdog(current, tenure, gil.gateOpaque() == Gil.DROP_REQUEST && isRunning(current));
     if (always || tenure == seen) {
       return requestDrop(current);
     }
