@@ -70,6 +70,13 @@ public final class Figures {
             null),
         new Figure(
             GIL,
+            "sum of squares with a checkpoint every 1 000 squares (the cpu example)",
+            jmh("GilBench.sumOfSquaresCheckpointed", Unit.NS, "with checkpoints"),
+            jmh("GilBench.sumOfSquaresPlain", Unit.NS, "plain loop"),
+            Goal.ratioAtMost(1.10),
+            null),
+        new Figure(
+            GIL,
             "hand-off between 2 threads (acquire+release each)",
             jmh("HandoffBench.gil", Unit.NS, "GIL FAIR"),
             jmh("HandoffBench.fairLock", Unit.NS, "ReentrantLock (fair)"),
@@ -103,6 +110,20 @@ public final class Figures {
             scenario("gil-fairness", "cpython_worst_wait_ms", Unit.MS, "CPYTHON policy"),
             Goal.atMost(20, Unit.MS),
             "CPython 3.11: 94–167 ms"),
+        new Figure(
+            GIL,
+            "4 CPU-bound threads beside 2 busy processes, FAIR: Jain index",
+            scenario("gil-fairness-busy", "fair_jain", Unit.NUMBER, "FAIR"),
+            scenario("gil-fairness-busy", "cpython_jain", Unit.NUMBER, "CPYTHON policy"),
+            Goal.atLeast(0.99, Unit.NUMBER),
+            null),
+        new Figure(
+            GIL,
+            "4 CPU-bound threads beside 2 busy processes, FAIR: worst single wait",
+            scenario("gil-fairness-busy", "fair_worst_wait_ms", Unit.MS, "FAIR"),
+            scenario("gil-fairness-busy", "cpython_worst_wait_ms", Unit.MS, "CPYTHON policy"),
+            Goal.atMost(20, Unit.MS),
+            null),
         new Figure(
             GIL,
             "convoy, FAIR: echo p50 beside a spinner vs alone",

@@ -14,6 +14,7 @@ public final class Scenarios {
         new HandoffScenario(),
         new GilCpuScenario(),
         new GilFairnessScenario(),
+        new GilFairnessBusyScenario(),
         new ConvoyScenario(),
         new LoopLatencyScenario(),
         new TimerLatenessScenario(),
