@@ -264,9 +264,6 @@ public final class ClusterMember implements AutoCloseable {
                   command.add("-D" + key + "=" + System.getProperty(key));
                 }
               });
-      if (System.getProperty("org.slf4j.simpleLogger.log.com.hazelcast") == null) {
-        command.add("-Dorg.slf4j.simpleLogger.log.com.hazelcast=warn");
-      }
       command.addAll(jvmOptions);
       command.add("-cp");
       command.add(classPath);

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       BlockingCommand.class,
       RefcountCommand.class,
       CrashCommand.class,
+      ClusterCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

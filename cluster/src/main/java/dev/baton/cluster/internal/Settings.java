@@ -269,7 +269,17 @@ public final class Settings {
     return config;
   }
 
+  /**
+   * Makes Hazelcast log through SLF4J from its first line on, unless this JVM chose otherwise: the
+   * instance's own property covers its logs, but Hazelcast logs before it reads its configuration
+   * only by the system property.
+   */
+  public static void logThroughSlf4j() {
+    System.getProperties().putIfAbsent("hazelcast.logging.type", "slf4j");
+  }
+
   private static void common(java.util.Properties properties) {
+    logThroughSlf4j();
     properties.setProperty("hazelcast.logging.type", "slf4j");
     properties.setProperty("hazelcast.phone.home.enabled", "false");
   }
