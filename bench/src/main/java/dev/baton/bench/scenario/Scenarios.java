@@ -19,7 +19,8 @@ public final class Scenarios {
         new TimerLatenessScenario(),
         new TcpEchoScenario(),
         new PoolStartupScenario(),
-        new PoolCpuScenario());
+        new PoolCpuScenario(),
+        new ClusterScenario());
   }
 
   /**

@@ -84,6 +84,7 @@ public final class Dispatcher implements MembershipListener {
   private final Map<UUID, Slot> members = new LinkedHashMap<>();
   private final Map<UUID, Long> suspects = new LinkedHashMap<>();
   private long noMemberSince;
+  private int rotation;
   private boolean shutdown;
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final Runnable onTerminate;
@@ -323,9 +324,12 @@ public final class Dispatcher implements MembershipListener {
   /** Assigns queued tasks to free slots; returns the sends, to run outside the lock. */
   private List<Runnable> dispatchLocked() {
     List<Runnable> sends = new ArrayList<>();
+    List<Slot> all = new ArrayList<>(members.values());
     while (!queue.isEmpty()) {
+      // the member with the most free slots; ties go round the members in turn
       Slot best = null;
-      for (Slot s : members.values()) {
+      for (int i = 0; i < all.size(); i++) {
+        Slot s = all.get((rotation + i) % all.size());
         int free = s.slots - s.running.size();
         if (free > 0 && (best == null || free > best.slots - best.running.size())) {
           best = s;
@@ -334,6 +338,7 @@ public final class Dispatcher implements MembershipListener {
       if (best == null) {
         break;
       }
+      rotation = (all.indexOf(best) + 1) % all.size();
       Job job = queue.pollFirst();
       job.slot = best;
       int attempt = ++job.attempt;
