@@ -77,6 +77,10 @@ import org.slf4j.LoggerFactory;
  * members, as with any distributed executor; keep members on 127.0.0.1 or a private network. The
  * allow-list protects the data each side reads, as in the process pool.
  *
+ * <p>Logging: progress and membership (a member joined or was lost, a task sent again) go to SLF4J
+ * at INFO; Hazelcast logs through SLF4J too (the pool sets the system property {@code
+ * hazelcast.logging.type} to {@code slf4j} unless this JVM set it otherwise).
+ *
  * <p>Threading: every method may be called from any thread; every wait runs inside {@link
  * Blocking#call}. The scheduler's design is in {@code dev.baton.cluster.internal.Dispatcher}.
  */

@@ -11,12 +11,12 @@ import java.util.concurrent.CompletableFuture;
  * What a pool of workers offers, whatever the workers are: CPython's {@code multiprocessing.Pool}
  * and {@code concurrent.futures} executor in one API. {@link ProcessPool} runs tasks in worker JVMs
  * on this machine; {@code dev.baton.cluster.ClusterPool} (module baton-cluster) runs them on the
- * members of a cluster. Code written against this interface moves from one to the other by
- * changing the line that builds the pool:
+ * members of a cluster. Code written against this interface moves from one to the other by changing
+ * the line that builds the pool:
  *
  * <pre>{@code
- * try (Pool pool = ProcessPool.builder().workers(2).build()) {       // this machine
- * try (Pool pool = ClusterPool.builder().members(3).build()) {      // a cluster
+ * try (Pool pool = ProcessPool.builder().workers(2).build()) {   // or, on a cluster:
+ *                  // ClusterPool.builder().clusterName("squares").build()
  *   List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));   // [1, 4, 9]
  * }
  * }</pre>
