@@ -679,7 +679,11 @@ public final class ClusterPool implements Pool {
               valueCodec,
               settings.failureDetection(),
               noMemberTimeout,
-              () -> hz.getLifecycleService().shutdown());
+              () -> {
+                if (hz.getLifecycleService().isRunning()) {
+                  hz.getLifecycleService().shutdown();
+                }
+              });
       ClusterPool pool = new ClusterPool(name, codec, valueCodec, hz, dispatcher);
       try {
         dispatcher.start();

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -181,6 +182,61 @@ class ClusterPoolTest {
 
   private static String lateInstance(ClusterMember m) {
     return m.instanceName();
+  }
+
+  /** Counts the runs of {@link #counted}: both members are in this JVM, so they share it. */
+  static final AtomicInteger RUNS = new AtomicInteger();
+
+  static int counted() {
+    return RUNS.incrementAndGet();
+  }
+
+  /** Holds a slot for a while; the slots of both members are taken by as many of these. */
+  static int sleeper() throws InterruptedException {
+    Thread.sleep(1_500);
+    return 0;
+  }
+
+  @Test
+  void cancellingAQueuedTaskRemovesItFromTheQueue() throws Exception {
+    List<CompletableFuture<Integer>> sleepers = new ArrayList<>();
+    for (int i = pool.slots(); i > 0; i--) {
+      sleepers.add(pool.submit(ClusterPoolTest::sleeper));
+    }
+    int before = RUNS.get();
+    CompletableFuture<Integer> queued = pool.submit(ClusterPoolTest::counted);
+    assertThat(queued.cancel(false)).isTrue();
+    for (CompletableFuture<Integer> f : sleepers) {
+      assertThat(f.get(60, TimeUnit.SECONDS)).isZero();
+    }
+    // FIFO: every slot has since taken a task queued after the cancelled one
+    pool.map(x -> x, IntStream.range(0, 2 * pool.slots()).boxed().toList(), 1);
+    assertThat(RUNS.get()).isEqualTo(before);
+    assertThat(queued.isCancelled()).isTrue();
+  }
+
+  @Test
+  void shutdownWithCancelPendingCancelsTheQueueAndLetsRunningTasksFinish() throws Exception {
+    ClusterPool client =
+        ClusterPool.builder()
+            .name("closing")
+            .clusterName(cluster)
+            .addresses(Clusters.addresses(port))
+            .client()
+            .awaitMembers(2)
+            .build();
+    List<CompletableFuture<Integer>> running = new ArrayList<>();
+    for (int i = client.slots(); i > 0; i--) {
+      running.add(client.submit(ClusterPoolTest::sleeper));
+    }
+    CompletableFuture<Integer> queued = client.submit(() -> 7);
+    client.shutdown(false, true);
+    assertThat(queued).isCancelled();
+    assertThat(client.awaitTermination(Clusters.WAIT)).isTrue();
+    for (CompletableFuture<Integer> f : running) {
+      assertThat(f).isCompletedWithValue(0);
+    }
+    assertThat(client.isTerminated()).isTrue();
   }
 
   @Test
