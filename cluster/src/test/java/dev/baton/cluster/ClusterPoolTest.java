@@ -237,6 +237,9 @@ class ClusterPoolTest {
       assertThat(f).isCompletedWithValue(0);
     }
     assertThat(client.isTerminated()).isTrue();
+    client.close(); // a second close, after termination, does nothing
+    client.shutdownNow();
+    assertThat(client.isTerminated()).isTrue();
   }
 
   @Test

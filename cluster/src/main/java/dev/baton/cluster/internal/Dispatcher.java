@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -240,7 +241,7 @@ public final class Dispatcher implements MembershipListener {
       lock.unlock();
     }
     cancelled.forEach(j -> j.future.cancel(false));
-    timer.execute(this::tick);
+    poke();
   }
 
   /** Stops accepting tasks, cancels every queued and running task, and terminates now. */
@@ -259,7 +260,7 @@ public final class Dispatcher implements MembershipListener {
       lock.unlock();
     }
     cancelled.forEach(j -> j.future.cancel(false));
-    timer.execute(this::tick);
+    poke();
   }
 
   @Override
@@ -427,7 +428,7 @@ public final class Dispatcher implements MembershipListener {
       }
     }
     if (shutdown) {
-      timer.execute(this::tick);
+      poke();
     }
   }
 
@@ -557,6 +558,15 @@ public final class Dispatcher implements MembershipListener {
                 cause);
           }
         });
+  }
+
+  /** Runs {@link #tick} soon, unless the pool has terminated (a late answer, a second shutdown). */
+  private void poke() {
+    try {
+      timer.execute(this::tick);
+    } catch (RejectedExecutionException e) {
+      // terminated: nothing is left to check
+    }
   }
 
   /** Every 250 ms and after a shutdown: re-admits suspects, bounds waits, terminates. */
