@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class TracerBench {
   private int counter;
 
-  /** Tracing on for {@link #on()}: opened and closed around each iteration. */
+  /** Tracing on for {@link TracerBench#on()}: opened and closed around each iteration. */
   @State(Scope.Thread)
   public static class Enabled {
     TraceSession session;

@@ -77,6 +77,11 @@ import org.slf4j.LoggerFactory;
  * members, as with any distributed executor; keep members on 127.0.0.1 or a private network. The
  * allow-list protects the data each side reads, as in the process pool.
  *
+ * <p>Futures: the futures this pool returns complete on its callback threads, named {@code
+ * baton-cluster-<pool>-callbacks-N}, never on a Hazelcast thread; their dependent actions run there
+ * too, unless given an executor, and may use the pool in every way. When {@link #close} returns,
+ * every task's future is complete.
+ *
  * <p>Logging: progress and membership (a member joined or was lost, a task sent again) go to SLF4J
  * at INFO; Hazelcast logs through SLF4J too (the pool sets the system property {@code
  * hazelcast.logging.type} to {@code slf4j} unless this JVM set it otherwise).

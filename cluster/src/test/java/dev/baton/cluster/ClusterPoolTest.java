@@ -79,6 +79,12 @@ class ClusterPoolTest {
   void everyCallOfThePoolApiReturnsWhatTheProcessPoolWould() throws Exception {
     assertThat(pool.apply(() -> 6 * 7)).isEqualTo(42);
     assertThat(pool.submit(() -> "hi").get(60, TimeUnit.SECONDS)).isEqualTo("hi");
+    assertThat(
+            pool.submit(() -> 1)
+                .thenApply(x -> Thread.currentThread().getName())
+                .get(60, TimeUnit.SECONDS))
+        .as("futures complete on the pool's callback threads, not Hazelcast's")
+        .startsWith("baton-cluster-test-callbacks-");
     List<Integer> items = IntStream.range(0, 40).boxed().toList();
     assertThat(pool.map(x -> x * x, items)).isEqualTo(items.stream().map(x -> x * x).toList());
     assertThat(pool.map(x -> x + 1, items, 3)).isEqualTo(items.stream().map(x -> x + 1).toList());

@@ -22,5 +22,28 @@
  *
  * <p>Handlers are per thread (a thread-local stack), so no state here is shared between threads.
  * Misuse of the runtime is reported with subclasses of {@link dev.baton.core.BatonMisuseException}.
+ *
+ * <h2>Failure model</h2>
+ *
+ * <p>What the caller of core gets for each kind of hostile input:
+ *
+ * <ul>
+ *   <li>Touching guarded objects without the guard: {@link dev.baton.core.GuardNotHeldException}
+ *       (for a GIL, its {@code GilNotHeldException}), before anything changes.
+ *   <li>A decref below zero: {@link dev.baton.core.object.IllegalReferenceCountException}, count
+ *       unchanged; any other use after deallocation: {@link
+ *       dev.baton.core.object.UseAfterFreeException}.
+ *   <li>A reference from a container to an object of another space: {@link
+ *       dev.baton.core.object.CrossSpaceReferenceException} at the store, nothing changed; spaces
+ *       share only immortals.
+ *   <li>A leaked object (reclaimed by Java with a count above zero): counted and logged once at the
+ *       chosen {@link dev.baton.core.object.LeakDetection} level.
+ *   <li>A finalizer, weak-reference callback or close action that throws: logged and ignored, as
+ *       CPython does with {@code __del__}. A chain of a million objects deallocates without growing
+ *       the stack.
+ *   <li>A blocking handler closed on another thread, twice or out of order: {@link
+ *       dev.baton.core.BatonMisuseException}; a handler's {@code exit()} failing after a failed
+ *       action is added to the action's exception as suppressed.
+ * </ul>
  */
 package dev.baton.core;

@@ -24,23 +24,32 @@ public final class Connection implements IoHandler {
   private final StreamReader reader;
   private final StreamWriter writer;
 
+  /**
+   * The peer, recorded when the connection is made: a closed or reset socket no longer reports it,
+   * and the logs that name the connection are written after the reset.
+   */
+  private final SocketAddress peer;
+
   /** Whether closeNow ran. Loop thread only. */
   private boolean closed;
 
   /** Pending connect, completed by the selector. Loop thread only. */
   private Future<Void> connecting;
 
-  private Connection(EventLoop loop, SocketChannel channel, boolean connected) throws IOException {
+  private Connection(EventLoop loop, SocketChannel channel, SocketAddress peer, boolean connected)
+      throws IOException {
     this.loop = loop;
     this.channel = channel;
+    this.peer = peer;
     this.key = loop.register(channel, connected ? 0 : SelectionKey.OP_CONNECT, this);
     this.reader = new StreamReader(this);
     this.writer = new StreamWriter(this);
   }
 
   static Connection accepted(EventLoop loop, SocketChannel channel) throws IOException {
+    SocketAddress peer = channel.getRemoteAddress();
     configure(channel);
-    return new Connection(loop, channel, true);
+    return new Connection(loop, channel, peer, true);
   }
 
   /**
@@ -101,7 +110,7 @@ public final class Connection implements IoHandler {
     try {
       configure(ch);
       boolean connected = ch.connect(address);
-      Connection c = new Connection(loop, ch, connected);
+      Connection c = new Connection(loop, ch, address, connected);
       if (!connected) {
         c.connecting = new Future<>(loop);
         awaitIo(c.connecting);
@@ -153,14 +162,11 @@ public final class Connection implements IoHandler {
   }
 
   /**
-   * @return the peer's address, or null when closed
+   * @return the peer's address, as it was when the connection was made (also after a close or a
+   *     reset)
    */
   public SocketAddress remoteAddress() {
-    try {
-      return channel.getRemoteAddress();
-    } catch (IOException e) {
-      return null;
-    }
+    return peer;
   }
 
   /** Closes the connection at once, dropping unwritten data. Loop-only. Idempotent. */
@@ -236,6 +242,6 @@ public final class Connection implements IoHandler {
 
   @Override
   public String toString() {
-    return "Connection[" + remoteAddress() + "]";
+    return "Connection[" + peer + (closed ? ", closed" : "") + "]";
   }
 }

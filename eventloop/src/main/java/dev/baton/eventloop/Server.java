@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,13 @@ import java.util.Set;
 /**
  * A TCP server on the loop's selector (asyncio's {@code start_server}): each accepted connection
  * runs the handler in a task of its own; the connection is closed when the handler returns.
+ *
+ * <p>A failing accept (out of file descriptors, EMFILE/ENFILE, or out of socket buffers) is not
+ * retried at once, which would spin the loop on a listening socket that stays ready: accepting is
+ * paused for 50 ms, doubling up to 1.6 s while it keeps failing (Tomcat's acceptor; Netty pauses
+ * for a second), and resumes on the first success. It is logged at WARN once per 10 s with the
+ * failures counted since; the first success after a reported failure is logged at INFO. Pending
+ * clients wait in the listen backlog meanwhile.
  *
  * <p>Threading: loop-only.
  */
@@ -30,6 +38,14 @@ public final class Server implements IoHandler {
     void handle(StreamReader reader, StreamWriter writer) throws Exception;
   }
 
+  /** First pause of accepting after a failed accept; doubled per failure up to the maximum. */
+  private static final long FIRST_PAUSE_MILLIS = 50;
+
+  private static final long MAX_PAUSE_MILLIS = 1_600;
+
+  /** At most one WARN per this period for failed accepts; the others are counted. */
+  private static final long WARN_PERIOD_NANOS = 10_000_000_000L;
+
   private final EventLoop loop;
   private final ServerSocketChannel channel;
   private final SelectionKey key;
@@ -41,6 +57,23 @@ public final class Server implements IoHandler {
 
   private Future<Void> allDone;
   private long accepted;
+
+  // Accept back-off, loop thread only.
+
+  /** The current pause; 0 while accepts succeed. */
+  private long pauseMillis;
+
+  /** The timer that resumes accepting, or null while not paused. */
+  private TimerHandle resume;
+
+  /** Failed accepts since the last WARN (or since the server started). */
+  private long failuresUnreported;
+
+  /** When the last WARN was logged (nanoTime), or 0 before the first. */
+  private long lastWarnNanos;
+
+  /** Whether a failure was logged and the recovery not yet. */
+  private boolean recoveryToReport;
 
   private Server(EventLoop loop, ServerSocketChannel channel, Handler handler) throws IOException {
     this.loop = loop;
@@ -109,6 +142,10 @@ public final class Server implements IoHandler {
   /** Stops accepting; connections being served go on. Idempotent. Loop-only. */
   public void close() {
     loop.checkLoopThread("Server.close");
+    if (resume != null) {
+      resume.cancel();
+      resume = null;
+    }
     key.cancel();
     Connection.closeQuietly(channel);
     signalIfIdle();
@@ -140,11 +177,14 @@ public final class Server implements IoHandler {
       try {
         ch = channel.accept();
       } catch (IOException e) {
-        EventLoop.LOG.warn("accept failed on server {}", address, e);
+        acceptFailed(e);
         return;
       }
       if (ch == null) {
         return;
+      }
+      if (pauseMillis != 0) {
+        acceptRecovered();
       }
       Connection c;
       try {
@@ -176,6 +216,55 @@ public final class Server implements IoHandler {
             active.remove(t);
             signalIfIdle();
           });
+    }
+  }
+
+  /** Pauses accepting: the listening socket stays ready, so retrying at once would spin. */
+  private void acceptFailed(IOException e) {
+    if (!channel.isOpen() || !key.isValid()) {
+      return;
+    }
+    pauseMillis =
+        pauseMillis == 0 ? FIRST_PAUSE_MILLIS : Math.min(2 * pauseMillis, MAX_PAUSE_MILLIS);
+    failuresUnreported++;
+    key.interestOps(0);
+    resume = loop.callLater(Duration.ofMillis(pauseMillis), this::resumeAccepting);
+    long now = System.nanoTime();
+    if (lastWarnNanos != 0 && now - lastWarnNanos < WARN_PERIOD_NANOS) {
+      return;
+    }
+    lastWarnNanos = now;
+    recoveryToReport = true;
+    EventLoop.LOG.warn(
+        "accept failed on server {} ({} failure(s) since the last report): {}; accepting is paused"
+            + " for {} ms, then retried, backing off up to {} ms while it fails (out of file"
+            + " descriptors: raise the limit, ulimit -n, or hold fewer connections). Further"
+            + " failures for {} s are only counted",
+        address,
+        failuresUnreported,
+        e.toString(),
+        pauseMillis,
+        MAX_PAUSE_MILLIS,
+        WARN_PERIOD_NANOS / 1_000_000_000L);
+    failuresUnreported = 0;
+  }
+
+  private void resumeAccepting() {
+    resume = null;
+    if (channel.isOpen() && key.isValid()) {
+      key.interestOps(SelectionKey.OP_ACCEPT);
+    }
+  }
+
+  private void acceptRecovered() {
+    pauseMillis = 0;
+    if (recoveryToReport) {
+      recoveryToReport = false;
+      EventLoop.LOG.info(
+          "server {} accepts connections again ({} more failed accept(s) since the last report)",
+          address,
+          failuresUnreported);
+      failuresUnreported = 0;
     }
   }
 

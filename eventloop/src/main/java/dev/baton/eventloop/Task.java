@@ -19,7 +19,10 @@ import dev.baton.eventloop.internal.VirtualThreadStrand;
  * first step if it has not started, or at its next await if it is running): the future it awaits is
  * cancelled, as in asyncio. The task may catch the exception to clean up; if it lets it propagate,
  * it ends cancelled; if it swallows it, it goes on. Cancel scopes ({@link Tasks#timeout}) are
- * stricter: once expired, every await inside them fails until they exit.
+ * stricter: once expired, every await inside them fails until they exit. A cancellation is always
+ * delivered at a resumption: an await that would throw one at once first lets the loop run a pass,
+ * so a task that swallows cancellations in a loop still shares the loop (asyncio's every-await
+ * yield).
  *
  * <p>Threading: loop-only, like {@link Future}.
  *
@@ -150,8 +153,37 @@ public final class Task<T> extends Future<T> {
     strand.suspend();
   }
 
-  /** Throws the cancellation this task must see now, if any. Called by await, on the task. */
+  /**
+   * Task side, at an await that has not suspended yet: when a cancellation is due, lets the loop
+   * run one pass first (as asyncio delivers a cancellation only at the task's next step), then
+   * throws it if it is still due. So a task that swallows cancellations in a loop, inside a
+   * cancelled scope that fails every await, costs the loop one step per pass and never starves the
+   * other tasks.
+   */
   void throwIfCancelled() {
+    if (cancellationDue()) {
+      yieldToLoop();
+      throwIfCancelledNow();
+    }
+  }
+
+  private boolean cancellationDue() {
+    if (cancelPending) {
+      return true;
+    }
+    for (CancelScope s = scope; s != null; s = s.parent) {
+      if (s.cancelled) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Task side, just after a resumption: throws the cancellation this task must see now, if any,
+   * without another pass.
+   */
+  void throwIfCancelledNow() {
     if (cancelPending) {
       cancelPending = false;
       throw new CancelledException(cancelPendingMessage);
@@ -194,7 +226,7 @@ public final class Task<T> extends Future<T> {
     EventLoop.enterTaskThread(loop);
     T value;
     try {
-      throwIfCancelled();
+      throwIfCancelledNow();
       value = body.run();
     } catch (CancelledException e) {
       super.cancel(e.getMessage());

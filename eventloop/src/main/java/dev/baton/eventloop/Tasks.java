@@ -30,7 +30,8 @@ public final class Tasks {
 
   /**
    * Suspends the current task until {@code future} is done and returns its result; other tasks and
-   * callbacks run meanwhile. Returns at once, without switching, when it is already done.
+   * callbacks run meanwhile. Returns at once, without switching, when it is already done and no
+   * cancellation is due; a due cancellation is thrown after the loop has run one pass.
    *
    * @param future a future of the current task's loop
    * @param <T> the result type
@@ -55,7 +56,7 @@ public final class Tasks {
     if (future.pendingPlain()) {
       task.suspendOn(future);
       task.forget(future); // woken by a cancellation while the future stays pending
-      task.throwIfCancelled();
+      task.throwIfCancelledNow();
     }
     return future.reportResult();
   }
@@ -73,7 +74,7 @@ public final class Tasks {
     if (delay.isZero()) {
       task.throwIfCancelled();
       task.yieldToLoop();
-      task.throwIfCancelled();
+      task.throwIfCancelledNow();
       return;
     }
     Future<Void> done = new Future<>(task.loop);

@@ -33,7 +33,8 @@
  * <p>Cancellation follows asyncio: {@code cancel()} cancels the future the task awaits and delivers
  * a {@link dev.baton.eventloop.CancelledException} there; cancel scopes ({@link
  * dev.baton.eventloop.Tasks#timeout}) follow Trio: once expired, every await inside them fails
- * until they exit.
+ * until they exit. A cancellation is delivered at a resumption of the task: an await that would
+ * throw one at once first lets the loop run a pass, as asyncio yields at every await.
  *
  * <h2>Threading</h2>
  *
@@ -41,5 +42,33 @@
  * another thread throw {@link dev.baton.eventloop.NotOnLoopThreadException}, always. Exceptions
  * thrown by callbacks are logged through SLF4J and never stop the loop; failures in tasks and I/O
  * go to the futures tasks await.
+ *
+ * <h2>Failure model</h2>
+ *
+ * <p>What the caller gets when the code or the peers it deals with are hostile:
+ *
+ * <ul>
+ *   <li>A step that never awaits (a CPU loop, a blocking call): nothing pre-empts it, as in
+ *       asyncio; every pass longer than the slow-callback threshold is logged at WARN with the
+ *       stack of the step the watchdog saw. A blocking wait on a loop future from the loop or one
+ *       of its tasks throws {@link dev.baton.eventloop.BlockingOperationException} instead of
+ *       deadlocking.
+ *   <li>A task that swallows {@link dev.baton.eventloop.CancelledException}, even in a loop inside
+ *       an expired {@link dev.baton.eventloop.Tasks#timeout}: it gets one at each await, after one
+ *       pass of the loop each time, so the other tasks keep running; the timeout ends when its body
+ *       exits.
+ *   <li>A callback or I/O handler that throws: logged once with its context; the loop goes on.
+ *   <li>A peer that resets, closes early or stops reading: {@link java.io.IOException}, {@link
+ *       dev.baton.eventloop.IncompleteReadException} or a drain that waits, at the task that reads
+ *       or writes, never on the loop thread; a connection keeps naming its peer afterwards. A line
+ *       or separator past the reader's limit: {@link dev.baton.eventloop.LimitOverrunException};
+ *       unread input beyond twice the limit pauses reading from the socket.
+ *   <li>A server out of file descriptors (or socket buffers): accepting pauses with a back-off and
+ *       resumes by itself, one WARN per period ({@link dev.baton.eventloop.Server}).
+ *   <li>Misuse: loop-only calls from another thread throw {@link
+ *       dev.baton.eventloop.NotOnLoopThreadException}; awaiting outside a task throws {@link
+ *       dev.baton.eventloop.AwaitOutsideTaskException}; a future completed twice throws {@link
+ *       dev.baton.eventloop.InvalidStateException}.
+ * </ul>
  */
 package dev.baton.eventloop;

@@ -135,6 +135,60 @@ class CombinatorsTest {
     assertThat(log).containsExactly("swallowed", "after");
   }
 
+  /**
+   * Inside an expired scope every await fails; a task that swallows those failures in a loop must
+   * still let the loop run the others between two of them, whichever await it makes.
+   */
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void aTaskSwallowingCancellationsInAnExpiredTimeoutLetsOtherTasksRun(TaskMechanism m) {
+    int bound = 100_000;
+    int[] ticks = {0};
+    int swallowed =
+        run(
+            m,
+            () -> {
+              Future<String> done = new Future<>(EventLoop.current());
+              done.setResult("done");
+              AsyncLock lock = new AsyncLock();
+              return Tasks.timeout(
+                  Duration.ofMillis(1),
+                  () -> {
+                    try {
+                      Tasks.sleep(LONG);
+                    } catch (CancelledException expired) {
+                      // the scope is expired from here on
+                    }
+                    EventLoop.current()
+                        .createTask(
+                            "ticker",
+                            () -> {
+                              for (int i = 0; i < 3; i++) {
+                                ticks[0]++;
+                                Tasks.sleep(Duration.ZERO);
+                              }
+                              return null;
+                            });
+                    int n = 0;
+                    while (ticks[0] < 3 && n < bound) {
+                      try {
+                        switch (n % 4) {
+                          case 0 -> Tasks.sleep(LONG);
+                          case 1 -> await(done);
+                          case 2 -> Tasks.sleep(Duration.ZERO);
+                          default -> lock.acquire();
+                        }
+                      } catch (CancelledException e) {
+                        n++;
+                      }
+                    }
+                    return n;
+                  });
+            });
+    assertThat(ticks[0]).isEqualTo(3);
+    assertThat(swallowed).isLessThan(bound);
+  }
+
   @ParameterizedTest
   @MethodSource("mechanisms")
   void anOuterCancellationInsideATimeoutStaysACancellation(TaskMechanism m) {

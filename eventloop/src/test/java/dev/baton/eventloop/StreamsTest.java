@@ -133,6 +133,40 @@ class StreamsTest {
         });
   }
 
+  /** The logs that name a connection are written after its reset: it must still name its peer. */
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void aConnectionStillNamesItsPeerAfterAReset(TaskMechanism m) {
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          List<String> serverSide = new ArrayList<>();
+          Server resetter =
+              Server.start(
+                  (r, w) -> {
+                    serverSide.add(w.connection().toString());
+                    r.readExactly(1);
+                    w.connection().channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                    w.connection().abort(); // RST
+                    serverSide.add(w.connection().toString());
+                  },
+                  HOST,
+                  0);
+          Connection c = Connection.open(HOST, resetter.port());
+          InetSocketAddress peer = new InetSocketAddress(HOST, resetter.port());
+          c.writer().write(ascii("x"));
+          assertThatThrownBy(() -> c.reader().read(100)).isInstanceOf(IOException.class);
+          assertThat(c.remoteAddress()).isEqualTo(peer);
+          assertThat(c.toString()).isEqualTo("Connection[" + peer + ", closed]");
+          resetter.close();
+          resetter.waitClosed();
+          assertThat(serverSide).hasSize(2).noneMatch(name -> name.contains("null"));
+          assertThat(serverSide.get(1)).endsWith(", closed]");
+          return null;
+        });
+  }
+
   @ParameterizedTest
   @MethodSource("mechanisms")
   void readUntilStopsAtTheLimit(TaskMechanism m) {

@@ -100,10 +100,11 @@ abstract class ExampleCommand implements Callable<Integer> {
   }
 
   /**
-   * @return whether to draw progress bars on stderr
+   * @return whether to draw progress bars on stderr: not with {@code --no-progress}, and only when
+   *     stderr is a terminal (a bar's carriage returns garble a log file or a pipe)
    */
   boolean progress() {
-    return !common.noProgress;
+    return !common.noProgress && Terminal.STDERR;
   }
 
   @Override

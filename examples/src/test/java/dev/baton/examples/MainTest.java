@@ -97,4 +97,31 @@ class MainTest {
     assertThat(run.exit()).isNotZero();
     assertThat(run.err()).contains("Unmatched argument");
   }
+
+  @Test
+  void helpNamesTheScriptAndGivesEachCommandAWholeSentence() {
+    Run help = run("--help");
+    assertThat(help.out()).startsWith("Usage: ./baton ");
+    String list = help.out().substring(help.out().indexOf("Commands:"));
+    // each command's entry, its wrapped lines joined, ends a sentence
+    String[] entries = list.substring(list.indexOf('\n') + 1).split("\n(?=  \\S)");
+    assertThat(entries).hasSizeGreaterThan(5);
+    for (String entry : entries) {
+      assertThat(entry.strip()).as(entry).endsWith(".");
+    }
+  }
+
+  @Test
+  void aMistypedCommandSuggestsTheClosestOne() {
+    Run run = run("cpuu");
+    assertThat(run.exit()).isNotZero();
+    assertThat(run.err()).contains("Did you mean: ./baton cpu?");
+  }
+
+  @Test
+  void theFirstSentenceStopsAtAFullStopBeforeACapital() {
+    assertThat(Main.firstSentence("Run it, as in x. y. Then more."))
+        .isEqualTo("Run it, as in x. y.");
+    assertThat(Main.firstSentence("No stop at all")).isEqualTo("No stop at all");
+  }
 }

@@ -973,6 +973,22 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     }
     lastWarnNanos = now;
     if (LOG.isWarnEnabled()) {
+      HolderStack stack = new HolderStack(current);
+      boolean grantedNotAwake = inFlight != null && inFlight.thread == current;
+      if (!grantedNotAwake && takingAGil(stack.getStackTrace())) {
+        LOG.warn(
+            "thread \"{}\" holds the GIL of runtime \"{}\" and is itself waiting to take a GIL"
+                + " (another runtime's, taken raw while holding this one), while {} thread(s)"
+                + " wait for it: a lock-order deadlock if that GIL's holder waits for this one."
+                + " Enter another runtime through its ensure(), which releases this GIL first."
+                + " Further warnings for {} s are only counted in stats().",
+            current.getName(),
+            name,
+            waiters,
+            WARN_SPACING_NANOS / 1_000_000_000L,
+            stack);
+        return;
+      }
       LOG.warn(
           "thread \"{}\" holds the GIL of runtime \"{}\" and has not reached a checkpoint for"
               + " {} ms since it was asked to drop it, while {} thread(s) wait; add checkpoint()"
@@ -983,8 +999,22 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
           (now - dropRequestedAtNanos) / 1_000_000,
           waiters,
           WARN_SPACING_NANOS / 1_000_000_000L,
-          new HolderStack(current));
+          stack);
     }
+  }
+
+  /** Whether a stack is that of a thread inside one of this class's acquire methods. */
+  private static boolean takingAGil(StackTraceElement[] stack) {
+    String gilClass = Gil.class.getName();
+    for (StackTraceElement frame : stack) {
+      if (frame.getClassName().startsWith(gilClass)
+          && (frame.getClassName().length() == gilClass.length()
+              || frame.getClassName().charAt(gilClass.length()) == '$')
+          && frame.getMethodName().startsWith("acquire")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Mutex held: the holder ended without releasing; take the GIL back from it. */

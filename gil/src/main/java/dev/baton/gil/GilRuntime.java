@@ -6,6 +6,8 @@ import dev.baton.core.Guard;
 import dev.baton.core.object.ObjectSpace;
 import dev.baton.core.object.RefCountStrategy;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #close()} waits for the non-daemon threads (releasing the GIL while it waits if the
  * caller holds it), then refuses new work: {@link #startThread}, {@link #ensure()} and {@link
  * Gil#acquire()} throw {@link GilRuntimeClosedException}. Daemon threads are not waited for; they
- * may finish what they are doing.
+ * may finish what they are doing. {@link #close(Duration)} bounds the wait, for shutdowns that must
+ * not hang on a thread that never ends.
  */
 public final class GilRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(GilRuntime.class);
@@ -222,6 +225,13 @@ public final class GilRuntime implements AutoCloseable {
    * runtime did not start. Nests: when the thread holds the GIL already the token does nothing.
    * While the token is open the thread's blocking sections release the GIL.
    *
+   * <p>A thread holds one runtime's GIL at a time, as a CPython thread has one current thread state
+   * ({@code PyThreadState_Swap}): when the caller holds the GIL of another runtime, {@code
+   * ensure()} releases that GIL before it waits for this one, and closing the token gives this one
+   * back before it takes that one again. To the other runtime the scope is a blocking section. So
+   * two threads that enter each other's runtimes in opposite orders cannot deadlock, and objects of
+   * the other runtime are not touchable inside the scope.
+   *
    * <pre>{@code
    * try (GilRuntime.Ensured ensured = runtime.ensure()) {
    *   // holding the GIL
@@ -237,30 +247,81 @@ public final class GilRuntime implements AutoCloseable {
       throw GilRuntimeClosedException.of(name, me, "ensure() the GIL");
     }
     if (gil.isHeldByCurrentThread()) {
-      return new Ensured(me, null);
+      return new Ensured(me, null, null);
     }
-    gil.acquire();
+    Gil outer = Gil.current();
+    Gil swappedOut = outer != null && outer.releaseForBlocking() ? outer : null;
     Blocking.Registration registration;
     try {
-      registration = Blocking.install(new GilBlockingHandler(gil));
+      gil.acquire();
+      try {
+        registration = Blocking.install(new GilBlockingHandler(gil));
+      } catch (RuntimeException | Error e) {
+        gil.release();
+        throw e;
+      }
     } catch (RuntimeException | Error e) {
-      gil.release();
+      if (swappedOut != null) {
+        swappedOut.acquireAfterBlocking();
+      }
       throw e;
     }
-    return new Ensured(me, registration);
+    return new Ensured(me, registration, swappedOut);
   }
 
   /**
    * Interpreter shutdown: waits for every non-daemon runtime thread to end (releasing the GIL while
-   * it waits, when the caller holds it), then refuses new work. Idempotent. An interrupt does not
-   * stop the wait; it is kept in the caller's interrupt status.
+   * it waits, when the caller holds it, and any other runtime's GIL it holds), then refuses new
+   * work. Idempotent. An interrupt does not stop the wait; it is kept in the caller's interrupt
+   * status. A thread that never ends makes this wait forever: use {@link #close(Duration)} where
+   * shutdown must be bounded.
    */
   @Override
   public void close() {
+    shutDown(Long.MAX_VALUE);
+  }
+
+  /**
+   * Interpreter shutdown with a bound: as {@link #close()}, but waits at most {@code timeout} for
+   * the non-daemon threads. When they have not all ended by then, the runtime is closed all the
+   * same (new work is refused), the threads still running are logged at WARN with their stacks and
+   * left to finish (they still take the GIL back after their blocking sections and pass it among
+   * themselves), and the call returns false.
+   *
+   * @param timeout how long to wait for the non-daemon threads, zero or more
+   * @return true when every non-daemon thread (but the caller) has ended; false when some still
+   *     run, because time ran out here or in an earlier bounded close
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public boolean close(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be zero or more, was " + timeout);
+    }
+    long nanos;
+    try {
+      nanos = timeout.toNanos();
+    } catch (ArithmeticException beyondThreeCenturies) {
+      nanos = Long.MAX_VALUE;
+    }
+    return shutDown(nanos);
+  }
+
+  /**
+   * Waits for the non-daemon threads up to {@code budgetNanos} ({@code Long.MAX_VALUE}: no bound),
+   * then closes.
+   *
+   * @return whether no non-daemon thread other than the caller is left
+   */
+  private boolean shutDown(long budgetNanos) {
     Thread me = Thread.currentThread();
+    boolean bounded = budgetNanos != Long.MAX_VALUE;
+    long start = System.nanoTime();
     boolean interrupted = false;
+    List<Thread> left = List.of();
     while (true) {
       Thread next = null;
+      long remaining = bounded ? budgetNanos - (System.nanoTime() - start) : 0;
       synchronized (lifecycle) {
         if (closed) {
           break;
@@ -271,14 +332,18 @@ public final class GilRuntime implements AutoCloseable {
             break;
           }
         }
-        if (next == null) {
+        if (next == null || (bounded && remaining <= 0)) {
           closed = true;
           gil.close();
+          if (next != null) {
+            left = new ArrayList<>(nonDaemon);
+            left.remove(me);
+          }
           break;
         }
       }
       try {
-        joinReleasingGil(next);
+        joinReleasingGils(next, remaining);
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -286,16 +351,56 @@ public final class GilRuntime implements AutoCloseable {
     if (interrupted) {
       me.interrupt();
     }
+    for (Thread t : left) {
+      if (t.isAlive()) {
+        StackHolder stack = new StackHolder(t);
+        LOG.warn(
+            "runtime \"{}\" closed after {} ms with non-daemon thread \"{}\" still running; it"
+                + " may finish, but the runtime refuses new work",
+            name,
+            budgetNanos / 1_000_000,
+            t.getName(),
+            stack);
+      }
+    }
+    for (Thread t : nonDaemon) {
+      if (t != me && t.isAlive()) {
+        return false;
+      }
+    }
+    return true;
   }
 
-  private void joinReleasingGil(Thread thread) throws InterruptedException {
+  /**
+   * Waits for {@code thread} to end (at most {@code nanos}, or for good when 0) in a blocking
+   * section: the caller's GIL of this runtime is released, and so is the GIL its blocking handler
+   * governs (another runtime's, when it closes this one from there).
+   */
+  private void joinReleasingGils(Thread thread, long nanos) throws InterruptedException {
     boolean releasedIt = gil.releaseForBlocking();
     try {
-      thread.join();
+      Blocking.run(
+          () -> {
+            if (nanos == 0) {
+              thread.join();
+            } else {
+              thread.join(Duration.ofNanos(nanos));
+            }
+          });
     } finally {
       if (releasedIt) {
         gil.acquireAfterBlocking();
       }
+    }
+  }
+
+  /** The stack of a thread left running by a bounded close, for its log line. */
+  private static final class StackHolder extends Throwable {
+    private static final long serialVersionUID = 1L;
+
+    StackHolder(Thread thread) {
+      super("stack of \"" + thread.getName() + "\" when the runtime closed", null, false, true);
+      setStackTrace(thread.getStackTrace());
     }
   }
 
@@ -314,11 +419,15 @@ public final class GilRuntime implements AutoCloseable {
     /** Null for a nested token, which does nothing. */
     private final Blocking.Registration registration;
 
+    /** The other runtime's GIL that ensure() released and close() takes back, or null. */
+    private final Gil swappedOut;
+
     private boolean done;
 
-    private Ensured(Thread owner, Blocking.Registration registration) {
+    private Ensured(Thread owner, Blocking.Registration registration, Gil swappedOut) {
       this.owner = owner;
       this.registration = registration;
+      this.swappedOut = swappedOut;
     }
 
     /**
@@ -329,7 +438,8 @@ public final class GilRuntime implements AutoCloseable {
     }
 
     /**
-     * Gives the GIL back if this token took it, like {@code PyGILState_Release}.
+     * Gives the GIL back if this token took it, like {@code PyGILState_Release}, then takes back
+     * the other runtime's GIL that {@code ensure()} released, if it released one.
      *
      * @throws BatonMisuseException if called from another thread than the one that called {@code
      *     ensure()}, or twice
@@ -359,6 +469,9 @@ public final class GilRuntime implements AutoCloseable {
       if (registration != null) {
         registration.close();
         gil.release();
+        if (swappedOut != null) {
+          swappedOut.acquireAfterBlocking();
+        }
       }
     }
   }

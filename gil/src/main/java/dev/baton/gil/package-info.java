@@ -23,8 +23,10 @@
  *       dev.baton.core.Blocking} section and takes it back, uninterruptibly, after it.
  *   <li>Between two checkpoints the holder is never preempted by a thread of its runtime: a
  *       read-modify-write without a checkpoint inside it is atomic with respect to them.
- *   <li>Runtimes are independent: a thread may hold the GILs of two runtimes, and {@link
- *       dev.baton.gil.Gil#current()} finds the one it holds.
+ *   <li>Runtimes are independent, and a thread holds one runtime's GIL at a time when it enters
+ *       runtimes through {@code ensure()}, which releases the GIL it holds while it is in another
+ *       runtime (CPython's thread-state swap). {@link dev.baton.gil.Gil#current()} finds the GIL a
+ *       thread holds.
  * </ul>
  *
  * <h2>Invariants</h2>
@@ -71,5 +73,32 @@
  * <p>Misuse throws subclasses of {@link dev.baton.core.BatonMisuseException}: {@link
  * dev.baton.gil.GilNotHeldException}, {@link dev.baton.gil.GilAlreadyHeldException}, {@link
  * dev.baton.gil.GilRuntimeClosedException}.
+ *
+ * <h2>Failure model</h2>
+ *
+ * <p>What the caller gets when threads or callers are hostile:
+ *
+ * <ul>
+ *   <li>A holder that never reaches a checkpoint: nothing pre-empts it, as in CPython; after the
+ *       watchdog threshold a waiter logs it at WARN with its stack (once per tenure, at most one
+ *       line per 10 s, all counted in {@link dev.baton.gil.GilStats}).
+ *   <li>A thread that ends while holding the GIL: the next waiter takes the GIL back and logs it.
+ *   <li>Threads entering each other's runtimes in opposite orders through {@code ensure()}: no
+ *       deadlock, each holds one GIL at a time. Raw {@link dev.baton.gil.Gil#acquire()} of a second
+ *       runtime's GIL while holding one can deadlock, as two locks taken in opposite orders do; the
+ *       watchdog names such a holder as waiting for a GIL.
+ *   <li>An object of another runtime: touching it without that runtime's GIL throws {@link
+ *       dev.baton.gil.GilNotHeldException}; storing it in a container of this runtime throws core's
+ *       {@link dev.baton.core.object.CrossSpaceReferenceException} and changes nothing.
+ *   <li>A non-daemon thread that never ends: {@link dev.baton.gil.GilRuntime#close()} waits for it,
+ *       releasing every GIL the caller holds meanwhile; {@link
+ *       dev.baton.gil.GilRuntime#close(java.time.Duration)} gives up after its timeout, closes the
+ *       runtime all the same, logs the thread with its stack and returns false.
+ *   <li>Interrupts: taking the GIL is uninterruptible and keeps the interrupt status; the blocking
+ *       forms of the primitives throw {@link java.lang.InterruptedException} having changed
+ *       nothing.
+ *   <li>Misuse (releasing a GIL not held, acquiring it twice, using a closed runtime, closing a
+ *       token on another thread or twice): the specific exceptions above, naming the thread.
+ * </ul>
  */
 package dev.baton.gil;

@@ -229,6 +229,196 @@ class GilRuntimeTest extends GilTestBase {
     assertThat(b.stats().runtime()).isEqualTo("b");
   }
 
+  /**
+   * Thread "a-then-b" holds a's GIL and enters b while "b-then-a" holds b's and enters a: the
+   * lock-order deadlock that ensure() avoids by releasing the GIL a thread holds before it waits
+   * for another runtime's (one GIL per thread at a time, as CPython's thread-state swap).
+   */
+  @ParameterizedTest
+  @EnumSource(GilPolicy.class)
+  void threadsEnteringEachOthersRuntimeInOppositeOrdersDoNotDeadlock(GilPolicy policy)
+      throws Exception {
+    GilRuntime a = runtime(GilRuntime.builder().name("a").policy(policy));
+    GilRuntime b = runtime(GilRuntime.builder().name("b").policy(policy));
+    CyclicBarrier bothHoldTheirOwn = new CyclicBarrier(2);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (GilRuntime[] order : List.of(new GilRuntime[] {a, b}, new GilRuntime[] {b, a})) {
+      GilRuntime own = order[0];
+      GilRuntime other = order[1];
+      threads.add(
+          thread(
+              own.name() + "-then-" + other.name(),
+              () -> {
+                try (GilRuntime.Ensured mine = own.ensure()) {
+                  bothHoldTheirOwn.await(BOUND.toSeconds(), TimeUnit.SECONDS);
+                  try (GilRuntime.Ensured theirs = other.ensure()) {
+                    assertThat(theirs.acquired()).isTrue();
+                    assertThat(Gil.current()).isSameAs(other.gil());
+                    assertThat(own.gil().isHeldByCurrentThread())
+                        .as("the own runtime's GIL is released inside the other's scope")
+                        .isFalse();
+                  }
+                  assertThat(own.gil().isHeldByCurrentThread()).isTrue();
+                } catch (Throwable t) {
+                  failure.compareAndSet(null, t);
+                }
+              }));
+    }
+    for (Thread t : threads) {
+      join(t);
+    }
+    assertThat(failure.get()).isNull();
+    assertThat(a.gil().holder()).isNull();
+    assertThat(b.gil().holder()).isNull();
+  }
+
+  @Test
+  void ensureOfAClosedRuntimeGivesTheCallerItsOwnGilBack() {
+    GilRuntime a = runtime(GilRuntime.builder().name("a"));
+    GilRuntime closed = runtime(GilRuntime.builder().name("gone"));
+    closed.close();
+    try (GilRuntime.Ensured inA = a.ensure()) {
+      assertThatThrownBy(closed::ensure).isInstanceOf(GilRuntimeClosedException.class);
+      assertThat(a.gil().isHeldByCurrentThread()).isTrue();
+    }
+  }
+
+  /**
+   * A raw acquire of another runtime's GIL while holding one cannot be made safe; the watchdog
+   * names it as a wait for a GIL, not as a holder that skips checkpoints.
+   */
+  @Test
+  void theWatchdogNamesAHolderThatWaitsForAnotherRuntimesGil() throws Exception {
+    GilRuntime a =
+        runtime(
+            GilRuntime.builder()
+                .name("wa")
+                .switchInterval(Duration.ofMillis(1))
+                .watchdogThreshold(Duration.ofMillis(5)));
+    GilRuntime b = runtime(GilRuntime.builder().name("wb").watchdogOff()); // only a's reports
+    CountDownLatch bHeld = new CountDownLatch(1);
+    CountDownLatch letGo = new CountDownLatch(1);
+    thread(
+        "holds-b",
+        () -> {
+          try (GilRuntime.Ensured inB = b.ensure()) {
+            bHeld.countDown();
+            letGo.await(BOUND.toSeconds(), TimeUnit.SECONDS); // holding b's GIL meanwhile
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    assertThat(bHeld.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    Thread rawA =
+        holding(
+            "raw-a-then-b",
+            a.gil(),
+            () -> {
+              b.gil().acquire();
+              b.gil().release();
+            });
+    await().atMost(BOUND).until(() -> a.gil().holder() == rawA && b.gil().waitingThreads() == 1);
+    String log =
+        StderrCapture.of(
+            () -> {
+              Thread waiter = holding("waits-for-a", a.gil(), () -> {});
+              await().atMost(BOUND).until(() -> a.stats().watchdogWarnings() >= 1);
+              letGo.countDown();
+              join(waiter);
+            });
+    assertThat(log)
+        .contains(
+            "thread \"raw-a-then-b\" holds the GIL of runtime \"wa\" and is itself waiting to"
+                + " take a GIL")
+        .contains("ensure()")
+        .doesNotContain("\"raw-a-then-b\" holds the GIL of runtime \"wa\" and has not reached");
+  }
+
+  @ParameterizedTest
+  @EnumSource(GilPolicy.class)
+  void boundedCloseGivesUpOnAThreadThatDoesNotEndAndRefusesNewWork(GilPolicy policy)
+      throws Exception {
+    GilRuntime runtime = runtime(policy);
+    CountDownLatch letGo = new CountDownLatch(1);
+    CountDownLatch waiting = new CountDownLatch(1);
+    Thread stuck =
+        runtime.startThread(
+            "stuck",
+            () -> {
+              try {
+                GilThreads.call(
+                    () -> {
+                      waiting.countDown();
+                      return letGo.await(BOUND.toSeconds(), TimeUnit.SECONDS);
+                    });
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              runtime.gil().checkpoint(); // holds the GIL again after its blocking section
+            });
+    assertThat(waiting.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    String log = StderrCapture.of(() -> assertThat(runtime.close(Duration.ofMillis(20))).isFalse());
+    assertThat(log).contains("non-daemon thread \"stuck\" still running");
+    assertThat(runtime.isClosed()).isTrue();
+    assertThat(stuck.isAlive()).isTrue();
+    assertThatThrownBy(runtime::ensure).isInstanceOf(GilRuntimeClosedException.class);
+    assertThatThrownBy(() -> runtime.startThread("late", () -> {}))
+        .isInstanceOf(GilRuntimeClosedException.class);
+    letGo.countDown();
+    join(stuck);
+    assertThat(runtime.close(Duration.ZERO)).isTrue();
+    assertThatThrownBy(() -> runtime.close(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeout");
+  }
+
+  @Test
+  void boundedCloseReturnsTrueWhenTheThreadsEndInTime() throws Exception {
+    GilRuntime runtime = runtime(GilPolicy.FAIR);
+    AtomicBoolean finished = new AtomicBoolean();
+    runtime.startThread("quick", () -> finished.set(true));
+    assertThat(runtime.close(BOUND)).isTrue();
+    assertThat(finished).isTrue();
+  }
+
+  /**
+   * Closing runtime b from inside runtime a, while b's last thread needs a to finish: the wait for
+   * b's threads is a blocking section of a, so it releases a's GIL.
+   */
+  @Test
+  void closeFromInsideAnotherRuntimeReleasesThatRuntimesGilWhileItWaits() throws Exception {
+    GilRuntime a = runtime(GilRuntime.builder().name("a"));
+    GilRuntime b = runtime(GilRuntime.builder().name("b"));
+    AtomicBoolean enteredA = new AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(1);
+    Thread closer =
+        thread(
+            "closer",
+            () -> {
+              try (GilRuntime.Ensured inA = a.ensure()) {
+                b.startThread(
+                    "needs-a",
+                    () -> {
+                      started.countDown();
+                      try (GilRuntime.Ensured e = a.ensure()) {
+                        enteredA.set(true);
+                      }
+                    });
+                try {
+                  started.await(BOUND.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                b.close();
+                assertThat(a.gil().isHeldByCurrentThread()).isTrue();
+              }
+            });
+    join(closer);
+    assertThat(enteredA).isTrue();
+    assertThat(b.isClosed()).isTrue();
+  }
+
   @Test
   void withTheGilOffThreadsRunAtTheSameTime() throws Exception {
     GilRuntime runtime = runtime(GilRuntime.builder().gil(false));

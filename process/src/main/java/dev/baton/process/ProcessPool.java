@@ -47,12 +47,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #awaitTermination}, {@link #close}) runs inside {@link Blocking#call}, so a GIL thread releases
  * its GIL while it waits.
  *
+ * <p>Futures: the futures this pool returns complete on its callback threads, named {@code
+ * <pool>-callbacks-N}, never on a thread that reads a worker's output; their dependent actions
+ * ({@code thenAccept}, {@code whenComplete} ...) run there too, unless given an executor. A
+ * callback may use the pool in every way, blocking calls and {@link #close} included: the callback
+ * threads grow when they are all busy, and end once the pool has terminated. When {@link #close}
+ * returns, every task's future is complete.
+ *
  * <p>Failures: a task that throws fails with {@link RemoteTaskException}; a worker that dies fails
  * only the task it held, with {@link WorkerCrashedException} (or retries it, see {@link
  * #submitRetryable}), and is replaced; a task over the task timeout fails with {@link
  * TaskTimeoutException} and its worker is replaced; an argument that cannot be serialized fails at
  * submission with {@link TaskSerializationException}; submitting after shutdown throws {@link
- * PoolShutdownException}.
+ * PoolShutdownException}. What each kind of hostile task, payload or caller gets is listed in the
+ * package's failure model.
  */
 public final class ProcessPool implements Pool {
   private static final AtomicInteger POOL_SEQ = new AtomicInteger();
@@ -329,6 +337,18 @@ public final class ProcessPool implements Pool {
   // ---- internals ----
 
   private PoolEngine.TaskFuture enqueue(Payloads.TaskBody body, int retries) {
+    long size =
+        Payloads.TASK_HEADER
+            + (long) body.function().length
+            + (body.values() == null ? 0 : body.values().length);
+    if (size > codec.policy().maxBytes()) {
+      throw new TaskSerializationException(
+          "a task of "
+              + size
+              + " bytes (its code and arguments) is over the pool's limit of "
+              + codec.policy().maxBytes()
+              + " bytes (Builder.deserializationLimits); send less per task, or raise the limit");
+    }
     PoolEngine.TaskFuture future = engine.submit(body, retries);
     if (future == null) {
       throw new PoolShutdownException(
@@ -664,9 +684,15 @@ public final class ProcessPool implements Pool {
     }
 
     /**
-     * @param depth the deepest object graph accepted, {@code >= 1} (default 100)
-     * @param references the most references in one stream, {@code >= 1} (default 1 000 000)
-     * @param bytes the largest stream and frame, {@code >= 1024} (default 256 MiB)
+     * Limits on every value that crosses between this JVM and its workers, the same on both sides
+     * and when writing as when reading: a value over one of them fails its task with {@link
+     * TaskSerializationException} naming the limit (an argument at submission, a result without
+     * harm to its worker).
+     *
+     * @param depth the deepest object graph written or read, {@code >= 1} (default 100)
+     * @param references the most references in one Java-serialized stream, {@code >= 1} (default 1
+     *     000 000); 64 times this is the most hashing steps reading one value may take
+     * @param bytes the largest encoded value, stream and frame, {@code >= 1024} (default 256 MiB)
      * @return this
      */
     public Builder deserializationLimits(int depth, long references, long bytes) {

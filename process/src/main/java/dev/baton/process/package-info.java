@@ -8,8 +8,9 @@
  * the main class {@code dev.baton.process.internal.WorkerMain}, with {@code -Xlog:disable
  * -Xlog:all=warning:stderr -XX:+DisplayVMOutputToStderr} so that no JVM message reaches its stdout,
  * and {@code -XX:+ExitOnOutOfMemoryError} so that an exhausted worker dies rather than limps. Its
- * first act is to point {@code System.out} at stderr: stdout carries frames only. Stderr is the
- * worker's log: the parent forwards each line to the SLF4J logger {@code
+ * first act is to move the protocol off descriptors 0 and 1 and point {@code System.out} at stderr
+ * (see {@code dev.baton.process.internal.WorkerMain}): stdout carries frames only. Stderr is the
+ * worker's log: the parent forwards each line, cut at 8192 chars, to the SLF4J logger {@code
  * dev.baton.process.worker.<worker name>} and keeps the last twenty for crash reports. Workers
  * start in parallel and serve many tasks; a worker exits as soon as its stdin closes (the parent
  * retired it, or died), and the parent destroys any worker left from a shutdown hook.
@@ -49,20 +50,51 @@
  *
  * <h2>Failure model</h2>
  *
+ * What the caller gets, for every kind of failure and of hostile task, payload or caller. No call
+ * waits on a dead or stopped worker, and a failure lands on the task that caused it.
+ *
  * <ul>
  *   <li>A worker that ends (signal, {@code System.exit}, out of memory, JVM crash, corrupted
  *       stream) fails the one task it was running with {@link
  *       dev.baton.process.WorkerCrashedException} (pid, exit code or signal, stderr tail), or
  *       requeues it if it was submitted with retries left; the tasks sent behind it never started
- *       and go back to the front of the queue; a new worker replaces it. Nothing waits on a dead
- *       worker, so no call hangs.
+ *       and go back to the front of the queue; a new worker replaces it.
+ *   <li>A worker stopped by a signal (SIGSTOP) while it holds a task sent ahead and another worker
+ *       is idle: after two seconds without an answer to the pool's cancel frame it is killed, as a
+ *       crash (its running task fails with {@code WorkerCrashedException} saying it was stopped, or
+ *       is retried), and the task sent ahead runs on the idle worker. Found through {@code /proc}:
+ *       elsewhere such a task waits for the worker to resume, or for the task timeout.
  *   <li>A task over the task timeout: its worker is killed and replaced, the task fails with {@link
  *       dev.baton.process.TaskTimeoutException}.
  *   <li>A task that throws: {@link dev.baton.process.RemoteTaskException}, with the remote stack
- *       trace, and the original exception as cause when the allow-list lets it be deserialized.
- *   <li>A task or argument that cannot be serialized fails at submission, in the caller's thread; a
- *       result that cannot be serialized or is refused fails that task only ({@link
- *       dev.baton.process.TaskSerializationException}); the worker serves on.
+ *       trace, and the original exception as cause when the allow-list lets it be deserialized; an
+ *       exception whose text would make its frame larger than the byte limit arrives with its
+ *       message and stack trace cut, and without the original.
+ *   <li>A task that closes {@code System.in}, or writes to the real stdout ({@code new
+ *       FileOutputStream(FileDescriptor.out)}): the protocol does not run on those descriptors, so
+ *       the next task is unharmed; the write fails inside that task ("Stream Closed").
+ *   <li>A value (argument or result) nested deeper than the depth limit (default 100), larger
+ *       encoded than the byte limit (default 256 MiB), or so deep that writing or reading it
+ *       overflows the stack: {@link dev.baton.process.TaskSerializationException} naming the limit
+ *       (and, for size, how many bytes it reached before it was stopped). The same limits hold on
+ *       both sides, when writing and when reading (the worker gets them in its init frame). For an
+ *       argument it is thrown at submission, in the caller's thread, before anything is sent; for a
+ *       result the worker refuses to send it, the task fails, the worker serves on, and a retryable
+ *       task is not retried (its worker did not crash).
+ *   <li>A value that is small but costly to read: sets or maps sharing sub-collections, whose hash
+ *       codes take exponential time (forty nested levels of sets are a few kilobytes and 2^40
+ *       steps): refused while it is read once the hashing it would take passes 64 steps per allowed
+ *       reference (64 million by default), with {@code TaskSerializationException}; see {@link
+ *       dev.baton.process.internal.SerialPolicy}. A result is decoded on a callback thread, never
+ *       on the thread that reads its worker's stream, so even within the limit a slow decoding
+ *       delays no other task's answer.
+ *   <li>A class not on the allow-list, in an argument, a result or an exception: the value is
+ *       refused ({@code TaskSerializationException}; an exception arrives as text only); the worker
+ *       serves on. A task or argument that cannot be serialized fails at submission, in the
+ *       caller's thread.
+ *   <li>A future's callback that calls the pool, waits for another task, or closes the pool:
+ *       futures complete on the pool's callback threads, never on a thread the pool needs, so the
+ *       call works (see {@link dev.baton.process.ProcessPool}).
  *   <li>Cancelling a queued task removes it (a task already sent ahead is dropped by the worker
  *       unless it started it before the cancel frame arrived); cancelling a running task with
  *       interruption kills and replaces its worker, without it lets the task finish and drops its
@@ -70,6 +102,8 @@
  *   <li>Workers that cannot start (bad option, class path, failing initializer) make {@code
  *       build()} fail with {@link dev.baton.process.WorkerStartException}; if replacements keep
  *       failing with no worker left, queued tasks fail with it rather than wait forever.
+ *   <li>After {@code close()} returns, every task's future is complete, and the pool's threads
+ *       (timers, callbacks, stream readers) end.
  * </ul>
  *
  * <h2>Security</h2>

@@ -3,7 +3,6 @@ package dev.baton.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -111,6 +110,29 @@ class CrashRecoveryTest {
   }
 
   @Test
+  void anEndlessStderrLineIsCutSoThePumpHoldsABoundedLine() throws Exception {
+    CompletableFuture<Integer> f =
+        pool.submit(
+            () -> {
+              String chunk = "y".repeat(1 << 16);
+              for (int i = 0; i < 64; i++) { // 4 Mi chars, no line end
+                System.err.print(chunk);
+              }
+              System.err.flush();
+              System.exit(43);
+              return 0;
+            });
+    Throwable failure = Pools.failureOf(f);
+    assertThat(failure).isInstanceOf(WorkerCrashedException.class);
+    WorkerCrashedException crash = (WorkerCrashedException) failure;
+    assertThat(crash.exitCode()).hasValue(43);
+    assertThat(crash.stderrTail())
+        .anyMatch(line -> line.startsWith("yyyy") && line.endsWith(" more chars cut)"))
+        .allMatch(line -> line.length() < 10_000);
+    assertServesOnTwoFreshWorkers(crash.pid());
+  }
+
+  @Test
   void outOfMemoryKillsOnlyItsWorker() throws Exception {
     CompletableFuture<Integer> f =
         pool.submit(
@@ -157,14 +179,43 @@ class CrashRecoveryTest {
     assertServesOnTwoFreshWorkers(((WorkerCrashedException) failure).pid());
   }
 
+  /**
+   * Writes bytes to the worker's protocol stream itself: the write-only pipe descriptors other than
+   * stderr, found through /proc (the worker keeps the stream off descriptor 1, out of a task's
+   * ordinary reach).
+   */
+  static void writeToTheProtocolPipe(byte[] bytes) throws java.io.IOException {
+    try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+      for (Path fd : fds.toList()) {
+        String n = fd.getFileName().toString();
+        try {
+          boolean pipe = Files.readSymbolicLink(fd).toString().startsWith("pipe:");
+          String flags =
+              Files.readAllLines(Path.of("/proc/self/fdinfo/" + n)).stream()
+                  .filter(l -> l.startsWith("flags:"))
+                  .findFirst()
+                  .orElse("flags: 0")
+                  .substring(6)
+                  .trim();
+          boolean writeOnly = (Integer.parseInt(flags, 8) & 3) == 1;
+          if (pipe && writeOnly && !n.equals("2")) {
+            try (FileOutputStream raw = new FileOutputStream(fd.toString())) {
+              raw.write(bytes);
+            }
+          }
+        } catch (java.io.IOException e) {
+          // a descriptor of the listing itself, gone already
+        }
+      }
+    }
+  }
+
   @Test
   void aCorruptedFrameReplacesTheWorkerAndShowsTheBytes() throws Exception {
     CompletableFuture<Integer> f =
         pool.submit(
             () -> {
-              FileOutputStream raw = new FileOutputStream(FileDescriptor.out);
-              raw.write("garbage on the wire".getBytes(StandardCharsets.US_ASCII));
-              raw.flush();
+              writeToTheProtocolPipe("garbage on the wire".getBytes(StandardCharsets.US_ASCII));
               Thread.sleep(30_000);
               return 1;
             });
@@ -204,6 +255,34 @@ class CrashRecoveryTest {
     assertThat(longOne).isNotDone();
     Files.writeString(gate, "open");
     assertThat(longOne.get(30, TimeUnit.SECONDS)).isPositive();
+  }
+
+  @Test
+  void aTaskSentAheadToAStoppedWorkerRunsOnAnIdleOneAndTheStoppedWorkerIsReplaced()
+      throws Exception {
+    Path gate = dir.resolve("gate");
+    CompletableFuture<Long> stopped =
+        pool.submit(parked(dir.resolve("stopped").toString(), dir.resolve("never").toString()));
+    long pid = pidIn(dir.resolve("stopped"));
+    CompletableFuture<Long> other =
+        pool.submit(parked(dir.resolve("other").toString(), gate.toString()));
+    pidIn(dir.resolve("other"));
+    // both workers busy: one task is sent ahead to each, one of them to the worker about to stop
+    List<CompletableFuture<Integer>> behind = List.of(pool.submit(() -> 3), pool.submit(() -> 4));
+    try {
+      new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor(30, TimeUnit.SECONDS);
+      Files.writeString(gate, "open");
+      assertThat(other.get(30, TimeUnit.SECONDS)).isPositive();
+      assertThat(behind.get(0).get(30, TimeUnit.SECONDS)).isEqualTo(3);
+      assertThat(behind.get(1).get(30, TimeUnit.SECONDS)).isEqualTo(4);
+      Throwable failure = Pools.failureOf(stopped);
+      assertThat(failure)
+          .isInstanceOf(WorkerCrashedException.class)
+          .hasMessageContaining("stopped by a signal");
+      assertServesOnTwoFreshWorkers(pid);
+    } finally {
+      new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor(30, TimeUnit.SECONDS);
+    }
   }
 
   @Test

@@ -105,21 +105,28 @@ public final class Proof implements Callable<Integer> {
     if (cpus > 0) {
       argv.addAll(List.of("-c", Integer.toString(cpus)));
     }
-    Options options = new Options(argv.toArray(String[]::new));
-    if (!options.parse()) {
-      return 2;
-    }
     Map<String, Verdict> verdicts;
     if (json) {
+      // jcstress talks on stdout from the option parsing on (the CPU probe's "Burning up ..."):
+      // with --json, stdout carries the JSON object alone.
       System.setOut(System.err);
     }
+    Path ownResultFile = null;
     try {
+      Options options = new Options(argv.toArray(String[]::new));
+      if (!options.parse()) {
+        return 2;
+      }
       JCStress jcstress = new JCStress(options);
       List<String> selected = new ArrayList<>(jcstress.getTests());
-      Path resultFile = Path.of(options.getResultFile());
+      Path resultFile;
       if (parse != null) {
         resultFile = parse;
       } else {
+        // jcstress writes its result blob into the working directory; it is ours to delete,
+        // whatever happens to the run.
+        ownResultFile = Path.of(options.getResultFile());
+        resultFile = ownResultFile;
         try {
           jcstress.run();
         } catch (AssertionError failures) {
@@ -128,11 +135,11 @@ public final class Proof implements Callable<Integer> {
         }
       }
       verdicts = grade(selected, resultFile);
-      if (parse == null) {
-        Files.deleteIfExists(resultFile);
-      }
     } finally {
       System.setOut(stdout);
+      if (ownResultFile != null) {
+        Files.deleteIfExists(ownResultFile);
+      }
     }
     boolean ok = !verdicts.isEmpty() && verdicts.values().stream().allMatch(Verdict::ok);
     if (json) {

@@ -404,6 +404,20 @@ public final class Figures {
             null,
             Goal.none(),
             null),
+        new Figure(
+            CLUSTER,
+            "member killed → its plain task fails, pool that is a member",
+            scenario("cluster", "member_death_to_failed_ms", Unit.MS, "SIGKILL to failure"),
+            null,
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "member killed → its retryable task's result, pool that is a member",
+            scenario("cluster", "member_death_to_retried_ms", Unit.MS, "SIGKILL to result"),
+            null,
+            Goal.none(),
+            null),
         // ---- #8 tracing
         new Figure(
             TRACE,

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +77,7 @@ public final class Dispatcher implements MembershipListener {
   private final Duration suspicion;
   private final Duration noMemberTimeout;
   private final ScheduledExecutorService timer;
+  private final ExecutorService callbacks;
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong lost = new AtomicLong();
@@ -115,6 +117,17 @@ public final class Dispatcher implements MembershipListener {
     this.suspicion = suspicion;
     this.noMemberTimeout = noMemberTimeout;
     this.onTerminate = onTerminate;
+    AtomicLong callbackSeq = new AtomicLong();
+    this.callbacks =
+        Executors.newCachedThreadPool(
+            r -> {
+              Thread t =
+                  new Thread(
+                      r,
+                      "baton-cluster-" + poolName + "-callbacks-" + callbackSeq.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -294,8 +307,21 @@ public final class Dispatcher implements MembershipListener {
     } finally {
       lock.unlock();
     }
-    completions.forEach(Runnable::run);
+    completions.forEach(this::completeLater);
     sends.forEach(Runnable::run);
+  }
+
+  /**
+   * Completes a task's future on the pool's callback threads, never on a Hazelcast thread: the
+   * result is decoded there, and a dependent stage that blocks, even on this pool, blocks no thread
+   * of Hazelcast's. The threads grow when all are busy and end once idle.
+   */
+  private void completeLater(Runnable completion) {
+    try {
+      callbacks.execute(completion);
+    } catch (RejectedExecutionException e) {
+      completion.run(); // terminated: the caller's thread completes what is left
+    }
   }
 
   private void admitLocked(Member m) {
@@ -415,16 +441,18 @@ public final class Dispatcher implements MembershipListener {
     } finally {
       lock.unlock();
     }
-    completions.forEach(Runnable::run);
+    completions.forEach(this::completeLater);
     sends.forEach(Runnable::run);
     if (mine) {
       if (failure != null) {
-        job.future.completeExceptionally(
-            new ProcessPoolException(
-                "task " + job.id + " could not run on member " + slot.name + ": " + failure,
-                failure));
+        completeLater(
+            () ->
+                job.future.completeExceptionally(
+                    new ProcessPoolException(
+                        "task " + job.id + " could not run on member " + slot.name + ": " + failure,
+                        failure)));
       } else {
-        complete(job, slot, reply);
+        completeLater(() -> complete(job, slot, reply));
       }
     }
     if (shutdown) {
@@ -503,7 +531,11 @@ public final class Dispatcher implements MembershipListener {
       Object value;
       try {
         value = codec.decode(body);
-      } catch (IOException | ClassNotFoundException | LinkageError | RuntimeException e) {
+      } catch (IOException
+          | ClassNotFoundException
+          | LinkageError
+          | RuntimeException
+          | StackOverflowError e) {
         job.future.completeExceptionally(
             new TaskSerializationException(
                 "the result of task "
@@ -613,17 +645,19 @@ public final class Dispatcher implements MembershipListener {
       lock.unlock();
     }
     for (Job j : starved) {
-      j.future.completeExceptionally(
-          new ProcessPoolException(
-              "task "
-                  + j.id
-                  + " of pool "
-                  + poolName
-                  + " found no Baton member to run it for "
-                  + noMemberTimeout.toSeconds()
-                  + " s; start a member (ClusterMember) in cluster \""
-                  + clusterName
-                  + "\""));
+      completeLater(
+          () ->
+              j.future.completeExceptionally(
+                  new ProcessPoolException(
+                      "task "
+                          + j.id
+                          + " of pool "
+                          + poolName
+                          + " found no Baton member to run it for "
+                          + noMemberTimeout.toSeconds()
+                          + " s; start a member (ClusterMember) in cluster \""
+                          + clusterName
+                          + "\"")));
     }
     sends.forEach(Runnable::run);
     if (terminate) {
@@ -632,8 +666,17 @@ public final class Dispatcher implements MembershipListener {
       } catch (RuntimeException e) {
         LOG.warn("pool {}: releasing its Hazelcast instance failed", poolName, e);
       } finally {
-        terminated.complete(null);
         timer.shutdown();
+        callbacks.shutdown(); // completions already handed over still run
+        try {
+          // bounded: a callback that waits for this pool's termination must not hold it forever
+          if (!callbacks.awaitTermination(30, TimeUnit.SECONDS)) {
+            LOG.warn("pool {}: callbacks still running 30 s after shutdown", poolName);
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        terminated.complete(null);
       }
     }
   }

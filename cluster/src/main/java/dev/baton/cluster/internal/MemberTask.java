@@ -125,7 +125,7 @@ public final class MemberTask implements Callable<byte[]>, DataSerializable {
       reply[0] = OK;
       System.arraycopy(encoded, 0, reply, 1, encoded.length);
       return reply;
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | LinkageError | StackOverflowError e) {
       return failed(Payloads.RESULT_NOT_SERIALIZABLE, e);
     }
   }

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * A dict from plain Java keys to references, the analogue of CPython's {@code dict} (keys are Java
  * values with {@code equals}/{@code hashCode}, such as strings; insertion order is kept). The dict
- * owns one reference to each value; {@link #get(Object)} returns a borrowed one.
+ * owns one reference to each value, of its own space or immortal; {@link #get(Object)} returns a
+ * borrowed one.
  *
  * <p>Threading: every operation checks the space's guard. Under a free-threaded space the contents
  * are not thread-safe (only the reference counts are): synchronize concurrent changes yourself.
@@ -31,11 +32,13 @@ public final class RcDict<K> extends RcObject {
    * @param value the value
    * @throws NullPointerException if an argument is null
    * @throws UseAfterFreeException if this dict or {@code value} was deallocated
+   * @throws CrossSpaceReferenceException if {@code value} belongs to another space
    */
   public void put(K key, RcObject value) {
     checkAccess("put");
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(value, "value");
+    checkReferent(value, "put");
     value.incref();
     RcObject old = entries.put(key, value);
     if (old != null) {

@@ -6,8 +6,9 @@ import java.util.Objects;
 /**
  * A list of references, the analogue of CPython's {@code list}. The list owns one reference to each
  * element: {@link #append(RcObject)} and {@link #set(int, RcObject)} add one, removing an element
- * gives it back. {@link #get(int)} returns a borrowed reference, valid while the element stays in
- * the list; {@link RcObject#incref()} it to keep it longer.
+ * gives it back. It holds only objects of its own space, and immortals. {@link #get(int)} returns a
+ * borrowed reference, valid while the element stays in the list; {@link RcObject#incref()} it to
+ * keep it longer.
  *
  * <p>Threading: every operation checks the space's guard. Under a free-threaded space the contents
  * are not thread-safe (only the reference counts are): synchronize concurrent changes yourself.
@@ -27,10 +28,12 @@ public final class RcList extends RcObject {
    * @param item the element
    * @throws NullPointerException if {@code item} is null
    * @throws UseAfterFreeException if this list or {@code item} was deallocated
+   * @throws CrossSpaceReferenceException if {@code item} belongs to another space
    */
   public void append(RcObject item) {
     checkAccess("append");
     Objects.requireNonNull(item, "item");
+    checkReferent(item, "append");
     item.incref();
     items.add(item);
   }
@@ -55,11 +58,13 @@ public final class RcList extends RcObject {
    * @throws IndexOutOfBoundsException if {@code index} is out of range
    * @throws NullPointerException if {@code item} is null
    * @throws UseAfterFreeException if this list or {@code item} was deallocated
+   * @throws CrossSpaceReferenceException if {@code item} belongs to another space
    */
   public void set(int index, RcObject item) {
     checkAccess("set");
     Objects.checkIndex(index, items.size());
     Objects.requireNonNull(item, "item");
+    checkReferent(item, "set");
     item.incref();
     items.set(index, item).decref();
   }

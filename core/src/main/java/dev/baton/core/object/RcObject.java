@@ -42,7 +42,8 @@ import java.util.Objects;
  * <p>A subclass passes its space to the constructor and overrides the hooks it needs: {@link
  * #traverse(ReferenceVisitor)} and {@link #clearReferences(ReferenceVisitor)} for the references it
  * holds (a container), {@link #finalizeObject()} ({@code tp_finalize}) and {@link #deallocate()}
- * ({@code tp_dealloc}'s own part). Operations call {@link #checkAccess(String)} first. A subclass
+ * ({@code tp_dealloc}'s own part). Operations call {@link #checkAccess(String)} first, and a
+ * container calls {@link #checkReferent(RcObject, String)} before it stores a reference. A subclass
  * must not override {@link #equals(Object)} or {@link #hashCode()}: objects are compared by
  * identity, as the collector needs.
  */
@@ -478,6 +479,35 @@ public abstract class RcObject {
     }
     if (watched != null) {
       watched.record(operation, this);
+    }
+  }
+
+  /**
+   * Checks that this object may hold a reference to {@code referent}: the referent belongs to this
+   * object's space or is immortal. A container calls it before it takes a reference to store, so a
+   * rejected store changes nothing. Objects of two spaces are guarded by two guards; a reference
+   * from one to the other could be neither counted nor released under either.
+   *
+   * @param referent the object to be referenced
+   * @param operation the operation's name, for messages
+   * @throws CrossSpaceReferenceException if {@code referent} belongs to another space
+   */
+  protected final void checkReferent(RcObject referent, String operation) {
+    if (referent.space != space && referent.space != null) {
+      throw new CrossSpaceReferenceException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" called "
+              + operation
+              + " on "
+              + describe()
+              + " with "
+              + referent.describe()
+              + "; spaces do not share objects (as CPython's interpreters do not), so a"
+              + " container holds only objects of its own space and immortals: create the"
+              + " object in space \""
+              + space.name()
+              + "\" (copy its value across) instead");
     }
   }
 

@@ -91,4 +91,45 @@ class ObjectSpaceTest {
     assertThat(young.isAlive()).isFalse();
     kept.decref();
   }
+
+  /**
+   * Two spaces that one thread may both touch (the case that let a foreign reference in): a
+   * container of one refuses an object of the other at every store, and nothing changes.
+   */
+  @Test
+  void aContainerRefusesAnObjectOfAnotherSpaceAndChangesNothing() {
+    ObjectSpace a = ObjectSpace.builder().name("a").guard(guard).build();
+    ObjectSpace b = ObjectSpace.builder().name("b").guard(guard).build();
+    RcBox<String> foreign = a.newBox("from a");
+    RcList list = b.newList();
+    RcBox<String> own = b.newBox("from b");
+    list.append(own);
+    RcDict<String> dict = b.newDict();
+    assertThatThrownBy(() -> list.append(foreign))
+        .isInstanceOf(CrossSpaceReferenceException.class)
+        .hasMessageContaining("thread \"" + Thread.currentThread().getName() + "\"")
+        .hasMessageContaining("append")
+        .hasMessageContaining("space \"a\"")
+        .hasMessageContaining("space \"b\"");
+    assertThatThrownBy(() -> list.set(0, foreign))
+        .isInstanceOf(CrossSpaceReferenceException.class)
+        .hasMessageContaining("set");
+    assertThatThrownBy(() -> dict.put("k", foreign))
+        .isInstanceOf(CrossSpaceReferenceException.class)
+        .hasMessageContaining("put");
+    assertThat(foreign.refCount()).isEqualTo(1);
+    assertThat(list.size()).isEqualTo(1);
+    assertThat(list.get(0)).isSameAs(own);
+    assertThat(dict.size()).isZero();
+    list.append(RcImmortal.NONE); // immortals are shared by every space
+    dict.put("none", RcImmortal.NONE);
+    list.decref();
+    dict.decref();
+    own.decref();
+    foreign.decref();
+    assertThat(a.liveObjects()).isZero();
+    assertThat(b.liveObjects()).isZero();
+    assertThat(a.totalRefCount()).isZero();
+    assertThat(b.totalRefCount()).isZero();
+  }
 }

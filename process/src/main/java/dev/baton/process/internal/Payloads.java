@@ -163,6 +163,28 @@ public final class Payloads {
     }
 
     /**
+     * @param maxBytes the largest frame the parent accepts
+     * @return the record's bytes, with its text cut and its serialized exception dropped when they
+     *     would make it larger than {@code maxBytes}
+     */
+    public byte[] encodeWithin(long maxBytes) {
+      byte[] whole = encode();
+      if (whole.length <= maxBytes) {
+        return whole;
+      }
+      int room = (int) Math.max(0, (maxBytes - 1024) / 8); // chars, at most 4 UTF-8 bytes each
+      return new ErrorRecord(
+              kind, className, cut(message, room), cut(stackTrace, room), new byte[0])
+          .encode();
+    }
+
+    private static String cut(String s, int chars) {
+      return s == null || s.length() <= chars
+          ? s
+          : s.substring(0, chars) + "... (" + (s.length() - chars) + " more characters cut)";
+    }
+
+    /**
      * @param payload what {@link #encode} produced
      * @return the record
      * @throws IOException when the payload is malformed

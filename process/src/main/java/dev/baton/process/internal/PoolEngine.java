@@ -19,6 +19,8 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -32,9 +34,16 @@ import org.slf4j.LoggerFactory;
  * <p>Concurrency: one lock ({@link #lock}) guards the queue, the worker set, every worker's
  * in-flight deque and counters, the state and the counters below. Frames to a worker are written
  * under it, so the order of a worker's in-flight deque is the order of its stdin, which is the
- * order it runs tasks in: the head of the deque is the task it is running. Futures are completed
- * outside the lock (their callbacks may call back into the pool); kills are requested with a
- * recorded reason and reported back by the worker's reader thread through {@link #exited}.
+ * order it runs tasks in: the head of the deque is the task it is running. Kills are requested with
+ * a recorded reason and reported back by the worker's reader thread through {@link #exited}.
+ *
+ * <p>Completion: a worker's reader thread only reads frames and does the bookkeeping above; it
+ * never decodes a result and never completes a future. Both happen on the pool's callback threads
+ * ({@link #callbacks}, named {@code <pool>-callbacks-N}), after the lock is released, so a callback
+ * that calls the pool again, waits for another of its tasks or closes it, holds up no thread the
+ * pool needs: the callback executor grows a thread when all of its threads are busy, and its idle
+ * threads end within seconds, all of them once the pool has terminated. Decoding a hostile result
+ * there costs at most the codec's work limit ({@link SerialPolicy#maxWork()}).
  *
  * <p>Failure model: when a worker ends, the head of its in-flight deque (the task it held) fails
  * with the reason recorded for the kill (timeout), or is retried if it has retries left, or fails
@@ -46,6 +55,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   /** Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. */
   private static final int PIPELINE = 2;
+
+  /**
+   * How long a steal's cancel frame may go unanswered before the pool looks at whether its worker
+   * is stopped by a signal. A worker's stdin reader answers a cancel at once, whatever its task
+   * does, so silence means that its whole JVM is not running.
+   */
+  private static final long STEAL_PATIENCE_MILLIS = 2_000;
 
   /** Map functions a worker keeps by id before the pool tells it to forget them all. */
   private static final int MAX_FUNCTIONS_PER_WORKER = 64;
@@ -91,6 +107,11 @@ public final class PoolEngine implements WorkerProcess.Listener {
   private final ReentrantLock lock = new ReentrantLock();
   private final AtomicLong ids = new AtomicLong();
   private final ScheduledThreadPoolExecutor timers;
+
+  /** Where results are decoded and futures completed; see the class comment. */
+  private final ThreadPoolExecutor callbacks;
+
+  private final AtomicLong callbackThreads = new AtomicLong();
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   /** Tasks not yet sent, in submission order (retries go first). Guarded by {@link #lock}. */
@@ -101,6 +122,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   /** Every worker process not yet exited, retired ones included. Guarded by {@link #lock}. */
   private final List<WorkerProcess> live = new ArrayList<>();
+
+  /**
+   * Futures handed to the callback threads and not complete yet: the pool terminates once they are
+   * all done (their callbacks may still be running: one of them may be the caller of close()).
+   * Guarded by {@link #lock}.
+   */
+  private final java.util.Set<CompletableFuture<Object>> completing = new java.util.HashSet<>();
 
   /** Guarded by {@link #lock}. */
   private State state = State.OPEN;
@@ -127,6 +155,46 @@ public final class PoolEngine implements WorkerProcess.Listener {
     this.config = config;
     this.timers = new ScheduledThreadPoolExecutor(1, r -> daemon(r, config.name() + "-timers"));
     this.timers.setRemoveOnCancelPolicy(true);
+    // a start-up timer left from a worker that became ready must not keep the thread after close
+    this.timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.callbacks =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            5,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            r -> daemon(r, config.name() + "-callbacks-" + callbackThreads.incrementAndGet()));
+  }
+
+  /**
+   * Hands the completion of a job's future to a callback thread. Call {@link #completingLocked}
+   * first, under the lock.
+   */
+  private void completeLater(Job job, Runnable completion) {
+    callbacks.execute(
+        () -> {
+          try {
+            completion.run();
+          } finally {
+            lock.lock();
+            try {
+              completing.remove(job.future);
+              finishLocked();
+            } finally {
+              lock.unlock();
+            }
+          }
+        });
+  }
+
+  /** Holds off termination until the job's future is complete. */
+  private void completingLocked(Job job) {
+    completing.add(job.future);
+  }
+
+  private void failLater(Job job, Throwable failure) {
+    completeLater(job, () -> job.future.completeExceptionally(failure));
   }
 
   private static Thread daemon(Runnable r, String name) {
@@ -417,7 +485,42 @@ public final class PoolEngine implements WorkerProcess.Listener {
         last.stealing = true;
         stealing++;
         v.sendCancel(last.id);
+        scheduleStealCheck(last, v);
       }
+    }
+  }
+
+  private void scheduleStealCheck(Job job, WorkerProcess v) {
+    timers.schedule(() -> stealUnanswered(job, v), STEAL_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * A steal still unanswered: a worker stopped by a signal (SIGSTOP, SIGTSTP) would keep the task
+   * sent ahead to it, and the one it runs, until someone resumes it, while other workers idle. It
+   * is killed (the only way to be sure it never runs the stolen task), so its task fails or is
+   * retried as in any crash and the task behind it goes back to the queue; a worker merely slow to
+   * answer (a long GC pause, a debugger) is asked again later.
+   */
+  private void stealUnanswered(Job job, WorkerProcess v) {
+    lock.lock();
+    try {
+      if (!job.stealing || job.worker != v || job.future.isDone() || !v.inFlight.contains(job)) {
+        return;
+      }
+      if (v.isStoppedBySignal()) {
+        v.retired = true;
+        v.kill(
+            WorkerProcess.Death.STOPPED,
+            0,
+            "stopped by a signal, it did not answer a cancel within "
+                + STEAL_PATIENCE_MILLIS
+                + " ms while another worker was idle");
+        LOG.warn("worker {} is stopped by a signal and holds tasks; replacing it", v);
+      } else if (state != State.TERMINATED) {
+        scheduleStealCheck(job, v);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -506,6 +609,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
         job = null;
       } else {
         worker.inFlight.pollFirst();
+        completingLocked(job);
         if (job.timer != null) {
           job.timer.cancel(false);
         }
@@ -532,7 +636,8 @@ public final class PoolEngine implements WorkerProcess.Listener {
       LOG.error("worker {} answered task {} out of order; replacing it", worker, frame.id());
       return;
     }
-    complete(job, worker, frame);
+    Job answered = job;
+    completeLater(job, () -> complete(answered, worker, frame));
   }
 
   /** A traced task's own events, just before its answer: onto the worker's lane, aligned. */
@@ -586,6 +691,8 @@ public final class PoolEngine implements WorkerProcess.Listener {
           job.worker = null;
           queue.addFirst(job);
           job = null;
+        } else {
+          completingLocked(job);
         }
         dispatchLocked();
         finishLocked();
@@ -594,7 +701,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
       lock.unlock();
     }
     if (job != null) {
-      job.future.completeExceptionally(new CancellationException("task " + job.id + " cancelled"));
+      failLater(job, new CancellationException("task " + job.id + " cancelled"));
     }
   }
 
@@ -605,7 +712,11 @@ public final class PoolEngine implements WorkerProcess.Listener {
         Object value;
         try {
           value = config.codec().decode(frame.payload());
-        } catch (IOException | ClassNotFoundException | LinkageError | RuntimeException e) {
+        } catch (IOException
+            | ClassNotFoundException
+            | LinkageError
+            | RuntimeException
+            | StackOverflowError e) {
           job.future.completeExceptionally(
               new TaskSerializationException(
                   "the result of task "
@@ -747,16 +858,22 @@ public final class PoolEngine implements WorkerProcess.Listener {
           queue.clear();
         }
       }
+      if (failed != null) {
+        completingLocked(failed);
+      }
+      for (Job j : abandoned) {
+        completingLocked(j);
+      }
       dispatchLocked();
       finishLocked();
     } finally {
       lock.unlock();
     }
     if (failed != null) {
-      failed.future.completeExceptionally(failure);
+      failLater(failed, failure);
     }
     for (Job j : abandoned) {
-      j.future.completeExceptionally(new WorkerStartException(lastStartErrorOrUnknown()));
+      failLater(j, new WorkerStartException(lastStartErrorOrUnknown()));
     }
   }
 
@@ -822,7 +939,8 @@ public final class PoolEngine implements WorkerProcess.Listener {
             .append("): ")
             .append(exitDescription(code));
     if (worker.death() == WorkerProcess.Death.CORRUPT
-        || worker.death() == WorkerProcess.Death.CANCELLED) {
+        || worker.death() == WorkerProcess.Death.CANCELLED
+        || worker.death() == WorkerProcess.Death.STOPPED) {
       msg.append(" (").append(worker.deathDetail()).append(')');
     }
     msg.append("; the pool replaced it");
@@ -942,8 +1060,12 @@ public final class PoolEngine implements WorkerProcess.Listener {
       }
     }
     if (state == State.SHUTDOWN && live.isEmpty() && queue.isEmpty()) {
+      completing.removeIf(CompletableFuture::isDone);
+    }
+    if (state == State.SHUTDOWN && live.isEmpty() && queue.isEmpty() && completing.isEmpty()) {
       state = State.TERMINATED;
       timers.shutdown();
+      callbacks.shutdown();
       terminated.complete(null);
     }
   }

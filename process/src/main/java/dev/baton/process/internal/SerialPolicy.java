@@ -16,8 +16,21 @@ import java.util.List;
 /**
  * What may be deserialized, on both sides: an allow-list of class patterns (the JDK's {@link
  * ObjectInputFilter.Config#createFilter} syntax) where a class no pattern decides is rejected, and
- * limits on depth, references, stream bytes and array length. Immutable; one instance serves any
- * number of threads.
+ * limits on depth, references, stream bytes and array length, and on work. Immutable; one instance
+ * serves any number of threads.
+ *
+ * <p>Work: depth, references and bytes do not bound the time a stream takes to read. A graph of
+ * allowed JDK classes that shares sub-collections (forty levels of sets, each holding the same two
+ * sets of the next level) is a few kilobytes, yet hashing it while a {@code HashSet} reads its
+ * elements visits every path through it, 2^40 of them. So every stream counts the steps that
+ * hashing its collections, maps and records may take: when an object has been read (its {@code
+ * resolveObject} call, which comes before any container hashes it), its cost is one plus the costs
+ * of its elements, keys, values or components, as already counted (a shared object counts each time
+ * it is reached, exactly as {@code hashCode} reaches it). The stream is refused when the sum of the
+ * costs of its containers passes {@link #maxWork()}: hashing has then done at most about twice that
+ * many steps. The sum over-counts (a list is charged although only the elements of sets and keys of
+ * maps are hashed), so the limit is generous: {@value #WORK_PER_REFERENCE} steps per allowed
+ * reference. Equality checks between keys whose hashes collide are not counted.
  */
 public final class SerialPolicy {
 
@@ -30,6 +43,9 @@ public final class SerialPolicy {
           "java.time.*",
           "java.math.*",
           "dev.baton.process.*");
+
+  /** Hashing steps allowed per reference of the reference limit; see the class comment. */
+  public static final int WORK_PER_REFERENCE = 64;
 
   private final List<String> patterns;
   private final int maxDepth;
@@ -56,6 +72,49 @@ public final class SerialPolicy {
    */
   public long maxBytes() {
     return maxBytes;
+  }
+
+  /**
+   * @return the deepest object graph either side writes or reads
+   */
+  public int maxDepth() {
+    return maxDepth;
+  }
+
+  /**
+   * @return the most hashing steps one value may cost to read, {@value #WORK_PER_REFERENCE} times
+   *     the reference limit
+   */
+  public long maxWork() {
+    return maxReferences * WORK_PER_REFERENCE;
+  }
+
+  /**
+   * @param work the hashing steps a value has cost so far
+   * @throws RejectedException when they exceed {@link #maxWork()}
+   */
+  public void checkWork(long work) throws RejectedException {
+    if (work > maxWork()) {
+      throw new RejectedException(
+          "reading the value would take more than "
+              + maxWork()
+              + " hashing steps, the pool's limit ("
+              + WORK_PER_REFERENCE
+              + " per allowed reference): its sets or maps share sub-collections, whose hash"
+              + " codes cost exponential time (the \"SerialDOS\" shape)");
+    }
+  }
+
+  /**
+   * @param what "encoding" or "decoding"
+   * @return the refusal of a value whose {@code what} overflowed the stack
+   */
+  public RejectedException stackOverflow(String what) {
+    return new RejectedException(
+        what
+            + " the value overflowed the stack: it is nested too deeply (the pool's depth limit is "
+            + maxDepth
+            + ")");
   }
 
   /**
@@ -123,7 +182,18 @@ public final class SerialPolicy {
    * @throws IOException when it, or something it references, is not serializable
    */
   public static byte[] serialize(Object value) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    return serialize(value, new ByteArrayOutputStream(256));
+  }
+
+  /**
+   * Java-serializes a value into a buffer, which may refuse to grow.
+   *
+   * @param value the value
+   * @param bytes the buffer
+   * @return its bytes
+   * @throws IOException when it, or something it references, is not serializable
+   */
+  static byte[] serialize(Object value, ByteArrayOutputStream bytes) throws IOException {
     try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
       out.writeObject(value);
     }
@@ -221,9 +291,11 @@ public final class SerialPolicy {
   private Object deserialize(byte[] bytes, ClassLoader loader, java.util.Set<String> alsoAllowed)
       throws IOException, ClassNotFoundException {
     StreamFilter filter = new StreamFilter(alsoAllowed);
-    try (ObjectInputStream in = new LoaderObjectInputStream(bytes, loader)) {
+    try (ObjectInputStream in = new LoaderObjectInputStream(bytes, loader, this)) {
       in.setObjectInputFilter(filter);
       return in.readObject();
+    } catch (StackOverflowError e) {
+      throw stackOverflow("decoding");
     } catch (InvalidClassException e) {
       if (filter.rejection != null) {
         throw new RejectedException(filter.rejection);
@@ -338,13 +410,67 @@ public final class SerialPolicy {
     }
   }
 
-  /** Resolves classes through a given loader rather than the caller's. */
+  /**
+   * Resolves classes through a given loader rather than the caller's, and counts the hashing work
+   * of what it reads (see the class comment).
+   */
   private static final class LoaderObjectInputStream extends ObjectInputStream {
     private final ClassLoader loader;
+    private final SerialPolicy policy;
 
-    LoaderObjectInputStream(byte[] bytes, ClassLoader loader) throws IOException {
+    /** Cost of each container read so far, by identity. Confined to the reading thread. */
+    private final java.util.IdentityHashMap<Object, Long> costs = new java.util.IdentityHashMap<>();
+
+    private long work;
+
+    LoaderObjectInputStream(byte[] bytes, ClassLoader loader, SerialPolicy policy)
+        throws IOException {
       super(new ByteArrayInputStream(bytes));
       this.loader = loader;
+      this.policy = policy;
+      enableResolveObject(true);
+    }
+
+    @Override
+    protected Object resolveObject(Object obj) throws IOException {
+      long cost;
+      if (obj instanceof java.util.Collection<?> c) {
+        cost = 1;
+        for (Object e : c) {
+          cost += costOf(e);
+        }
+      } else if (obj instanceof java.util.Map<?, ?> m) {
+        cost = 1;
+        for (java.util.Map.Entry<?, ?> e : m.entrySet()) {
+          cost += costOf(e.getKey()) + costOf(e.getValue());
+        }
+      } else if (obj instanceof Record r) {
+        cost = 1;
+        for (java.lang.reflect.RecordComponent rc : r.getClass().getRecordComponents()) {
+          cost += costOf(component(rc, r));
+        }
+      } else {
+        return obj;
+      }
+      costs.put(obj, cost);
+      work += cost;
+      policy.checkWork(work);
+      return obj;
+    }
+
+    private static Object component(java.lang.reflect.RecordComponent rc, Record r) {
+      try {
+        java.lang.reflect.Method accessor = rc.getAccessor();
+        accessor.setAccessible(true);
+        return accessor.invoke(r);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return null; // counted as a leaf
+      }
+    }
+
+    private long costOf(Object o) {
+      Long c = costs.get(o);
+      return c == null ? 1 : c;
     }
 
     @Override

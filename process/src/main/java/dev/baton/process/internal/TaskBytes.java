@@ -22,6 +22,12 @@ public final class TaskBytes {
   public static byte[] code(Object code) {
     try {
       return SerialPolicy.serializeCode(code);
+    } catch (StackOverflowError e) {
+      throw new TaskSerializationException(
+          "task "
+              + code.getClass().getName()
+              + " cannot be serialized: what it captures is nested too deeply (stack overflow)",
+          e);
     } catch (IOException e) {
       throw new TaskSerializationException(
           "task "

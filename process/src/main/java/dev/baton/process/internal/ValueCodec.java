@@ -22,6 +22,17 @@ import java.util.Set;
  * Writes and reads arguments and results: a tagged compact format for common data, and filtered
  * Java serialization for anything else (unless the codec is {@link Codec#COMPACT_ONLY}). Stateless
  * apart from its configuration; safe for any number of threads.
+ *
+ * <p>Limits, the same on both sides of the pipe (the worker gets the parent's policy in its init
+ * frame): a value nested deeper than the policy's depth limit is refused when written and when
+ * read; an encoding over its byte limit is refused when written, before the frame that would carry
+ * it exists; a value whose decoding would cost more than {@link SerialPolicy#maxWork()} hashing
+ * steps is refused while it is read. The compact format has no shared references, so the steps of
+ * hashing an element of a set or a key of a map are the values nested in it, counted as they are
+ * read; Java-serialized values are counted by {@link SerialPolicy}. A stack overflow while writing
+ * or reading (a graph deeper than the stack allows, inside a Java-serialized value) is refused too,
+ * with the depth limit in the message: nothing but a {@link SerialPolicy.RejectedException} or
+ * another {@link IOException} leaves {@link #encode} and {@link #decode}.
  */
 public final class ValueCodec {
   private static final byte NULL = 0;
@@ -77,9 +88,13 @@ public final class ValueCodec {
    * @throws IOException when it cannot be written (not serializable, or refused by the codec)
    */
   public byte[] encode(Object value) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
+    BoundedBuffer bytes = new BoundedBuffer(policy.maxBytes());
     DataOutputStream out = new DataOutputStream(bytes);
-    write(value, out);
+    try {
+      write(value, out, 1);
+    } catch (StackOverflowError e) {
+      throw policy.stackOverflow("encoding");
+    }
     out.flush();
     return bytes.toByteArray();
   }
@@ -92,17 +107,79 @@ public final class ValueCodec {
    */
   public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
     DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
-    return read(in, 1);
+    try {
+      return read(in, 1, new Work());
+    } catch (StackOverflowError e) {
+      throw policy.stackOverflow("decoding");
+    }
   }
 
   /**
-   * Writes one value.
-   *
-   * @param value the value
-   * @param out the stream
-   * @throws IOException when it cannot be written
+   * What one decoding has cost so far: values read, and hashing steps spent on elements of sets and
+   * keys of maps. Confined to the decoding thread.
    */
-  public void write(Object value, DataOutputStream out) throws IOException {
+  private static final class Work {
+    long values;
+    long hashing;
+  }
+
+  /**
+   * A byte buffer that refuses to grow past the pool's byte limit, so that an oversized value fails
+   * while it is written, with bounded memory, instead of as an oversized frame.
+   */
+  static final class BoundedBuffer extends ByteArrayOutputStream {
+    private final long limit;
+
+    BoundedBuffer(long limit) {
+      super(64);
+      this.limit = limit;
+    }
+
+    @Override
+    public void write(int b) {
+      ensure(1);
+      super.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      ensure(len);
+      super.write(b, off, len);
+    }
+
+    private void ensure(int more) {
+      if (count + (long) more > limit) {
+        throw new TooLargeException(count + (long) more, limit);
+      }
+    }
+  }
+
+  /**
+   * Unchecked inside {@link BoundedBuffer} (its write methods declare nothing), checked outside.
+   */
+  private static final class TooLargeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TooLargeException(long reached, long limit) {
+      super(
+          "the encoding reached at least "
+              + reached
+              + " bytes, over the pool's limit of "
+              + limit
+              + " bytes (ProcessPool.Builder.deserializationLimits)");
+    }
+  }
+
+  private void write(Object value, DataOutputStream out, int depth) throws IOException {
+    policy.checkDepth(depth);
+    try {
+      writeValue(value, out, depth);
+    } catch (TooLargeException e) {
+      throw new SerialPolicy.RejectedException(e.getMessage());
+    }
+  }
+
+  private void writeValue(Object value, DataOutputStream out, int depth) throws IOException {
     if (codec == Codec.JAVA) {
       java(value, out);
       return;
@@ -149,28 +226,29 @@ public final class ValueCodec {
         out.writeInt(b.length);
         out.write(b);
       }
-      case List<?> list -> collection(LIST, list, out);
-      case Set<?> set -> collection(SET, set, out);
+      case List<?> list -> collection(LIST, list, out, depth);
+      case Set<?> set -> collection(SET, set, out, depth);
       case Map<?, ?> map -> {
         out.writeByte(MAP);
         out.writeInt(map.size());
         for (Map.Entry<?, ?> e : map.entrySet()) {
-          write(e.getKey(), out);
-          write(e.getValue(), out);
+          write(e.getKey(), out, depth + 1);
+          write(e.getValue(), out, depth + 1);
         }
       }
       case Record r when r.getClass().getRecordComponents() != null && accessible(r) ->
-          record(r, out);
+          record(r, out, depth);
       default -> java(value, out);
     }
   }
 
-  private void collection(byte tag, Collection<?> items, DataOutputStream out) throws IOException {
+  private void collection(byte tag, Collection<?> items, DataOutputStream out, int depth)
+      throws IOException {
     out.writeByte(tag);
     out.writeInt(items.size());
     int written = 0;
     for (Object item : items) {
-      write(item, out);
+      write(item, out, depth + 1);
       written++;
     }
     if (written != items.size()) {
@@ -189,7 +267,7 @@ public final class ValueCodec {
     }
   }
 
-  private void record(Record r, DataOutputStream out) throws IOException {
+  private void record(Record r, DataOutputStream out, int depth) throws IOException {
     out.writeByte(RECORD);
     out.writeUTF(r.getClass().getName());
     RecordComponent[] components = r.getClass().getRecordComponents();
@@ -203,7 +281,7 @@ public final class ValueCodec {
       } catch (ReflectiveOperationException e) {
         throw new IOException("cannot read component " + c.getName() + " of " + r.getClass(), e);
       }
-      write(v, out);
+      write(v, out, depth + 1);
     }
   }
 
@@ -216,14 +294,16 @@ public final class ValueCodec {
     if (value != null && !(value instanceof Serializable)) {
       throw new NotSerializableException(value.getClass().getName());
     }
-    byte[] bytes = SerialPolicy.serialize(value);
+    byte[] bytes = SerialPolicy.serialize(value, new BoundedBuffer(policy.maxBytes()));
     out.writeByte(JAVA);
     out.writeInt(bytes.length);
     out.write(bytes);
   }
 
-  private Object read(DataInputStream in, int depth) throws IOException, ClassNotFoundException {
+  private Object read(DataInputStream in, int depth, Work work)
+      throws IOException, ClassNotFoundException {
     policy.checkDepth(depth);
+    work.values++;
     byte tag = in.readByte();
     return switch (tag) {
       case NULL -> null;
@@ -242,7 +322,7 @@ public final class ValueCodec {
         int n = length(in);
         List<Object> list = new ArrayList<>(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
-          list.add(read(in, depth + 1));
+          list.add(read(in, depth + 1, work));
         }
         yield list;
       }
@@ -250,7 +330,7 @@ public final class ValueCodec {
         int n = length(in);
         Set<Object> set = LinkedHashSet.newLinkedHashSet(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
-          set.add(read(in, depth + 1));
+          set.add(hashed(in, depth + 1, work));
         }
         yield set;
       }
@@ -258,12 +338,12 @@ public final class ValueCodec {
         int n = length(in);
         Map<Object, Object> map = LinkedHashMap.newLinkedHashMap(Math.min(n, 1024));
         for (int i = 0; i < n; i++) {
-          Object k = read(in, depth + 1);
-          map.put(k, read(in, depth + 1));
+          Object k = hashed(in, depth + 1, work);
+          map.put(k, read(in, depth + 1, work));
         }
         yield map;
       }
-      case RECORD -> readRecord(in, depth);
+      case RECORD -> readRecord(in, depth, work);
       case JAVA -> {
         if (codec == Codec.COMPACT_ONLY) {
           throw new SerialPolicy.RejectedException(
@@ -275,7 +355,20 @@ public final class ValueCodec {
     };
   }
 
-  private Object readRecord(DataInputStream in, int depth)
+  /**
+   * Reads a value about to be hashed (a set's element, a map's key) and charges its hashing: one
+   * step per value nested in it, since compact values share nothing.
+   */
+  private Object hashed(DataInputStream in, int depth, Work work)
+      throws IOException, ClassNotFoundException {
+    long before = work.values;
+    Object value = read(in, depth, work);
+    work.hashing += work.values - before;
+    policy.checkWork(work.hashing);
+    return value;
+  }
+
+  private Object readRecord(DataInputStream in, int depth, Work work)
       throws IOException, ClassNotFoundException {
     String name = in.readUTF();
     Class<?> type = Class.forName(name, false, loader);
@@ -293,7 +386,7 @@ public final class ValueCodec {
     Object[] values = new Object[n];
     for (int i = 0; i < n; i++) {
       types[i] = components[i].getType();
-      values[i] = read(in, depth + 1);
+      values[i] = read(in, depth + 1, work);
     }
     try {
       Constructor<?> ctor = type.getDeclaredConstructor(types);

@@ -18,6 +18,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +33,19 @@ import java.util.concurrent.LinkedBlockingQueue;
  * pointed at stderr before anything else runs, and stderr is the worker's log channel (the parent
  * forwards its lines to SLF4J and keeps the last ones for crash reports).
  *
+ * <p>The protocol streams are out of the tasks' reach: before anything else runs, the worker opens
+ * its stdin and stdout pipes again through {@code /dev/fd} (new descriptors on the same pipes),
+ * speaks the protocol on those, and closes descriptors 0 and 1; {@code System.in} reads nothing. A
+ * task that closes {@code System.in}, or writes to {@code new
+ * FileOutputStream(FileDescriptor.out)}, then touches only itself (the write fails in that task)
+ * instead of the stream that carries the next task. Where {@code /dev/fd} does not exist the worker
+ * keeps descriptors 0 and 1.
+ *
+ * <p>Nothing a task does ends the task loop but the end of the JVM: any failure to decode its
+ * input, run it, or encode its result is answered as that task's error; an error while answering
+ * halts the worker with {@value #EXIT_TASK_LOOP}, so that the parent sees it die rather than wait
+ * on a worker that reads tasks and never answers.
+ *
  * <p>Two threads: the reader takes frames off stdin into a queue (and exits the JVM when stdin
  * closes, even in the middle of a task, since that means the parent is gone or retired it); the
  * main thread runs tasks one at a time, in arrival order, and writes one answer per task.
@@ -39,6 +53,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class WorkerMain {
   private static final int EXIT_PROTOCOL = 3;
   private static final int EXIT_INIT_FAILED = 2;
+  private static final int EXIT_TASK_LOOP = 4;
 
   /**
    * Added to every time the worker ships (PONG, SPANS). 0 unless a test sets the system property
@@ -54,6 +69,7 @@ public final class WorkerMain {
   private static final String TASK_LABEL = "task";
 
   private final DataOutputStream out;
+  private final String name;
   private final ValueCodec codec;
   private final ClassLoader loader;
 
@@ -110,8 +126,9 @@ public final class WorkerMain {
       byte[] payload,
       int valuesOffset) {}
 
-  private WorkerMain(DataOutputStream out, ValueCodec codec, ClassLoader loader) {
+  private WorkerMain(DataOutputStream out, String name, ValueCodec codec, ClassLoader loader) {
     this.out = out;
+    this.name = name;
     this.codec = codec;
     this.loader = loader;
   }
@@ -124,13 +141,24 @@ public final class WorkerMain {
    * @throws Exception never in practice: failures end the JVM with a non-zero status
    */
   public static void main(String[] args) throws Exception {
-    FileOutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
     PrintStream stderr = System.err;
     System.setOut(stderr);
+    FileInputStream protocolIn;
+    FileOutputStream protocolOut;
+    try {
+      protocolIn = new FileInputStream("/dev/fd/0");
+      protocolOut = new FileOutputStream("/dev/fd/1");
+    } catch (IOException e) {
+      protocolIn = new FileInputStream(FileDescriptor.in);
+      protocolOut = new FileOutputStream(FileDescriptor.out);
+    }
+    if (protocolOut.getFD() != FileDescriptor.out) {
+      closeQuietly(new FileInputStream(FileDescriptor.in));
+      closeQuietly(new FileOutputStream(FileDescriptor.out));
+    }
+    System.setIn(InputStream.nullInputStream());
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(protocolOut, 1 << 16));
-    DataInputStream in =
-        new DataInputStream(
-            new BufferedInputStream(new FileInputStream(FileDescriptor.in), 1 << 16));
+    DataInputStream in = new DataInputStream(new BufferedInputStream(protocolIn, 1 << 16));
     String name = args.length > 0 ? args[0] : "worker";
     ClassLoader loader = WorkerMain.class.getClassLoader();
 
@@ -169,11 +197,19 @@ public final class WorkerMain {
     Frame.write(out, Frame.T_READY, 0, Payloads.longBytes(ProcessHandle.current().pid()));
     out.flush();
 
-    WorkerMain worker = new WorkerMain(out, codec, loader);
+    WorkerMain worker = new WorkerMain(out, name, codec, loader);
     Thread reader = new Thread(() -> worker.readLoop(in, name, policy.maxBytes()), name + "-stdin");
     reader.setDaemon(true);
     reader.start();
     worker.taskLoop();
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // the descriptor stays open: the protocol runs on the new one all the same
+    }
   }
 
   private void readLoop(DataInputStream in, String name, long maxBytes) {
@@ -231,9 +267,16 @@ public final class WorkerMain {
         frame.id(), traced, kind, functionId, function, p, Payloads.TASK_HEADER + fnLength);
   }
 
-  private void taskLoop() throws InterruptedException, IOException {
+  private void taskLoop() throws InterruptedException {
     while (true) {
-      answer(tasks.take());
+      Work work = tasks.take();
+      try {
+        answer(work);
+      } catch (Throwable t) {
+        // the answer could not be written: die, so that the parent fails or retries this task
+        System.err.println(name + ": cannot answer task " + work.id() + ", exiting: " + t);
+        Runtime.getRuntime().halt(EXIT_TASK_LOOP);
+      }
     }
   }
 
@@ -283,7 +326,7 @@ public final class WorkerMain {
     byte[] encoded;
     try {
       encoded = codec.encode(result);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | LinkageError | StackOverflowError e) {
       error(traceStart, id, Payloads.RESULT_NOT_SERIALIZABLE, e);
       return;
     }
@@ -362,6 +405,10 @@ public final class WorkerMain {
   }
 
   private void error(long traceStart, long id, byte kind, Throwable failure) throws IOException {
-    reply(traceStart, Frame.T_ERROR, id, Payloads.ErrorRecord.of(kind, failure).encode());
+    reply(
+        traceStart,
+        Frame.T_ERROR,
+        id,
+        Payloads.ErrorRecord.of(kind, failure).encodeWithin(codec.policy().maxBytes()));
   }
 }

@@ -32,6 +32,9 @@ public final class WorkerProcess {
   /** Lines of stderr kept for a crash report. */
   public static final int TAIL_LINES = 20;
 
+  /** Longest stderr line kept, in chars; the rest of a longer line is dropped and counted. */
+  public static final int MAX_LINE = 8192;
+
   private static final byte[] NO_BYTES = new byte[0];
 
   /** Why the pool ended a worker on purpose; written before the kill, read after the exit. */
@@ -44,6 +47,8 @@ public final class WorkerProcess {
     CANCELLED,
     /** It wrote bytes that are not a frame. */
     CORRUPT,
+    /** It was stopped by a signal while another worker waited for a task it held. */
+    STOPPED,
     /** It did not report ready in time. */
     STARTUP_TIMEOUT,
     /** The pool retired it (recycling or shutdown): its stdin was closed. */
@@ -245,6 +250,20 @@ public final class WorkerProcess {
   }
 
   /**
+   * @return whether the OS reports the process stopped by a signal ({@code /proc/<pid>/stat} state
+   *     {@code T}); false where there is no {@code /proc}, and for a process stopped by a debugger
+   */
+  public boolean isStoppedBySignal() {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      int end = stat.lastIndexOf(')'); // the command name may hold spaces and parentheses
+      return end > 0 && stat.length() > end + 2 && stat.charAt(end + 2) == 'T';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
    * @return its exit code, or null while it runs
    */
   public Integer exitCode() {
@@ -389,22 +408,52 @@ public final class WorkerProcess {
     listener.exited(this);
   }
 
+  /**
+   * Forwards stderr line by line, each cut at {@value #MAX_LINE} chars, so that a worker writing an
+   * endless line costs this thread a bounded buffer.
+   */
   private void pumpStderr() {
     try (BufferedReader err =
         new BufferedReader(
             new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-      String line;
-      while ((line = err.readLine()) != null) {
-        log.info("{}", line);
-        synchronized (tail) {
-          if (tail.size() == TAIL_LINES) {
-            tail.removeFirst();
+      StringBuilder line = new StringBuilder();
+      long dropped = 0;
+      char[] chunk = new char[4096];
+      int n;
+      while ((n = err.read(chunk)) >= 0) {
+        for (int i = 0; i < n; i++) {
+          char c = chunk[i];
+          if (c == '\n') {
+            forward(line, dropped);
+            line.setLength(0);
+            dropped = 0;
+          } else if (line.length() < MAX_LINE) {
+            line.append(c);
+          } else {
+            dropped++;
           }
-          tail.addLast(line);
         }
+      }
+      if (!line.isEmpty() || dropped > 0) {
+        forward(line, dropped);
       }
     } catch (IOException e) {
       log.debug("stderr of worker {} closed: {}", name, e.toString());
+    }
+  }
+
+  private void forward(StringBuilder chars, long dropped) {
+    int end = chars.length();
+    if (end > 0 && chars.charAt(end - 1) == '\r') {
+      chars.setLength(end - 1);
+    }
+    String line = dropped == 0 ? chars.toString() : chars + "... (" + dropped + " more chars cut)";
+    log.info("{}", line);
+    synchronized (tail) {
+      if (tail.size() == TAIL_LINES) {
+        tail.removeFirst();
+      }
+      tail.addLast(line);
     }
   }
 
