@@ -29,6 +29,8 @@ import picocli.CommandLine.Model.UsageMessageSpec;
       BlockingCommand.class,
       RefcountCommand.class,
       CrashCommand.class,
+      JsCommand.class,
+      AgentCommand.class,
       ClusterCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -65,6 +65,11 @@ final class TourCommand extends ExampleCommand {
                   + " becomes, effectively, single-threaded.",
               "gil"),
           new Step(
+              "The GIL on a real interpreter: JavaScript",
+              "Design choice: Makes the object model implicitly safe against concurrent access ..."
+                  + " but any CPU-bound program becomes, effectively, single-threaded.",
+              "js"),
+          new Step(
               "Is it really so bad? The GIL and I/O",
               "The GIL is always released when doing I/O.",
               "convoy"),
@@ -77,6 +82,11 @@ final class TourCommand extends ExampleCommand {
               "How to deal with the GIL: multiprocessing",
               "multithreading -> multiprocessing (+ asyncio)",
               "crash"),
+          new Step(
+              "The GIL for code that was not written for it",
+              "Only one thread executes Python bytecode at a time ... The GIL is always released"
+                  + " when doing I/O.",
+              "agent"),
           new Step(
               "When one machine is not enough: the pool on a cluster",
               "Multiple processes, multiple CPU cores ... Problems: computation parallelization,"

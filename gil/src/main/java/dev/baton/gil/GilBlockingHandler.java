@@ -14,20 +14,37 @@ final class GilBlockingHandler implements BlockingHandler {
   /** Whether the open section gave the GIL up; confined to the owning thread. */
   private boolean releasedIt;
 
+  /** The owning thread's record in the runtime's blocking detector, or null without one. */
+  private final BlockingDetector.Sections sections;
+
   GilBlockingHandler(Gil gil) {
+    this(gil, null);
+  }
+
+  GilBlockingHandler(Gil gil, BlockingDetector detector) {
     this.gil = gil;
+    this.sections = detector == null ? null : detector.sectionsOfCurrentThread();
   }
 
   @Override
   public void enter() {
+    if (sections != null) {
+      BlockingDetector.entered(sections);
+    }
     releasedIt = gil.releaseForBlocking();
   }
 
   @Override
   public void exit() {
-    if (releasedIt) {
-      releasedIt = false;
-      gil.acquireAfterBlocking();
+    try {
+      if (releasedIt) {
+        releasedIt = false;
+        gil.acquireAfterBlocking();
+      }
+    } finally {
+      if (sections != null) {
+        BlockingDetector.exited(sections);
+      }
     }
   }
 

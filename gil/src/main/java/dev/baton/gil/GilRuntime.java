@@ -55,6 +55,9 @@ public final class GilRuntime implements AutoCloseable {
   private final Thread.UncaughtExceptionHandler uncaughtHandler;
   private final ObjectSpace objects;
 
+  /** Null unless the builder asked for one. */
+  private final BlockingDetector detector;
+
   /** Guards {@link #closed} together with additions to {@link #nonDaemon}. */
   private final Object lifecycle = new Object();
 
@@ -84,6 +87,10 @@ public final class GilRuntime implements AutoCloseable {
                 .guard(Guard.none())
                 .strategy(RefCountStrategy.BIASED)
                 .build();
+    this.detector =
+        builder.detectorThreshold == null || !builder.gil
+            ? null
+            : BlockingDetector.start(name, gil, builder.detectorThreshold);
   }
 
   /**
@@ -189,7 +196,8 @@ public final class GilRuntime implements AutoCloseable {
     Throwable failure = null;
     try {
       gil.acquireUnchecked(false);
-      try (Blocking.Registration registration = Blocking.install(new GilBlockingHandler(gil))) {
+      try (Blocking.Registration registration =
+          Blocking.install(new GilBlockingHandler(gil, detector))) {
         body.run();
       } catch (Throwable t) {
         failure = t;
@@ -255,7 +263,7 @@ public final class GilRuntime implements AutoCloseable {
     try {
       gil.acquire();
       try {
-        registration = Blocking.install(new GilBlockingHandler(gil));
+        registration = Blocking.install(new GilBlockingHandler(gil, detector));
       } catch (RuntimeException | Error e) {
         gil.release();
         throw e;
@@ -335,6 +343,9 @@ public final class GilRuntime implements AutoCloseable {
         if (next == null || (bounded && remaining <= 0)) {
           closed = true;
           gil.close();
+          if (detector != null) {
+            detector.close();
+          }
           if (next != null) {
             left = new ArrayList<>(nonDaemon);
             left.remove(me);
@@ -402,6 +413,11 @@ public final class GilRuntime implements AutoCloseable {
       super("stack of \"" + thread.getName() + "\" when the runtime closed", null, false, true);
       setStackTrace(thread.getStackTrace());
     }
+  }
+
+  /** The blocking detector, or null; for tests. */
+  BlockingDetector detector() {
+    return detector;
   }
 
   @Override
@@ -486,8 +502,33 @@ public final class GilRuntime implements AutoCloseable {
     private Duration watchdogThreshold = Duration.ofMillis(100);
     private Thread.UncaughtExceptionHandler uncaughtHandler;
     private boolean holdTiming;
+    private Duration detectorThreshold;
 
     private Builder() {}
+
+    /**
+     * Reports, once per call site and through SLF4J at WARN, a blocking JDK operation (sleep,
+     * socket or file read or write, contended monitor enter, park) that lasted longer than {@code
+     * threshold} while its thread held this runtime's GIL outside a blocking section: a call that
+     * should go through {@link Blocking#call}, {@link GilThreads} or the Baton agent. Seen through
+     * JFR event streaming (the detector runs a recording with those events only); it cannot see a
+     * thread that gave the GIL up before the event reached it, nor blocking that the JDK records no
+     * event for. Off by default.
+     *
+     * @param threshold the shortest blocking operation reported, 1 ms to 1 h
+     * @return this builder
+     * @throws IllegalArgumentException if {@code threshold} is outside that range
+     */
+    public Builder blockingDetector(Duration threshold) {
+      Objects.requireNonNull(threshold, "threshold");
+      if (threshold.compareTo(Duration.ofMillis(1)) < 0
+          || threshold.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "blockingDetector threshold must be between 1 ms and 1 h, was " + threshold);
+      }
+      this.detectorThreshold = threshold;
+      return this;
+    }
 
     /**
      * @param name the runtime's name, for messages and thread-facing diagnostics; not blank

@@ -68,7 +68,9 @@ class ProofTest {
             PlainRefcountNoGuardRace.class,
             PlainRefcountUnderGil.class,
             AtomicRefcountFreeThreaded.class,
-            BiasedRefcountFreeThreaded.class)) {
+            BiasedRefcountFreeThreaded.class,
+            AgentPlainIncrement.class,
+            AgentIncrementWithCall.class)) {
       assertThat(test.getAnnotation(Expects.class)).as(test.getName()).isNotNull();
     }
   }

@@ -18,6 +18,7 @@ public final class Figures {
   private static final String LOOP = "#5 event loop";
   private static final String POOL = "#6 process pool";
   private static final String TRACE = "#8 tracing";
+  private static final String AGENT = "#15 agent";
   private static final String CLUSTER = "#18 cluster pool";
 
   /**
@@ -131,6 +132,20 @@ public final class Figures {
             scenario("convoy", "cpython_alone_p50_us", Unit.US, "alone"),
             Goal.ratioAtLeast(20),
             "CPython 3.11: ×160"),
+        new Figure(
+            GIL,
+            "Rhino script loop step, GIL binding vs plain Rhino",
+            jmh("RhinoBench.gilBound", Unit.NS, "GilContextFactory"),
+            jmh("RhinoBench.plainRhino", Unit.NS, "plain Rhino, interpreted"),
+            Goal.none(),
+            null),
+        new Figure(
+            GIL,
+            "Rhino script loop step, observer at every jump vs plain Rhino",
+            jmh("RhinoBench.gilBoundEveryJump", Unit.NS, "GilContextFactory, threshold 1"),
+            jmh("RhinoBench.plainRhino", Unit.NS, "plain Rhino, interpreted"),
+            Goal.none(),
+            null),
         // ---- #4 object model
         new Figure(
             RC,
@@ -432,6 +447,28 @@ public final class Figures {
             jmh("TracerBench.on", Unit.NS, "tracer on"),
             jmh("TracerBench.baseline", Unit.NS, "no instrumentation"),
             Goal.overheadAtMost(100, Unit.NS),
+            null),
+        // ---- #15 agent
+        new Figure(
+            AGENT,
+            "loop of 1000 iterations with one call each, instrumented",
+            jmh("AgentBench.callLoop", Unit.NS, "agent", "code=agent"),
+            jmh("AgentBench.callLoop", Unit.NS, "compiled", "code=plain"),
+            Goal.ratioAtMost(1.10),
+            null),
+        new Figure(
+            AGENT,
+            "counted loop of 1000 iterations without calls, instrumented",
+            jmh("AgentBench.countedLoop", Unit.NS, "agent", "code=agent"),
+            jmh("AgentBench.countedLoop", Unit.NS, "compiled", "code=plain"),
+            Goal.ratioAtMost(1.5),
+            null),
+        new Figure(
+            AGENT,
+            "one inlined call, method-entry checkpoint",
+            jmh("AgentBench.inlinedCall", Unit.NS, "agent", "code=agent"),
+            jmh("AgentBench.inlinedCall", Unit.NS, "compiled", "code=plain"),
+            Goal.none(),
             null));
   }
 }

@@ -1,0 +1,174 @@
+package dev.baton.agent;
+
+import dev.baton.agent.internal.AgentOptions;
+import dev.baton.agent.internal.ClassFilter;
+import dev.baton.agent.internal.ClassInstrumenter;
+import dev.baton.agent.runtime.Hooks;
+import dev.baton.core.jfr.DropRequestEvent;
+import dev.baton.core.jfr.GilHandoffEvent;
+import dev.baton.core.jfr.GilWaitEvent;
+import dev.baton.core.trace.ChromeTraceExporter;
+import dev.baton.core.trace.TraceSession;
+import dev.baton.core.trace.Tracer;
+import dev.baton.gil.GilRuntime;
+import dev.baton.gil.GilStats;
+import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.security.ProtectionDomain;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Java agent: {@code java -javaagent:baton-agent.jar=include=com.example. ...} runs every
+ * thread that executes code of the included packages under one GIL of a runtime the agent builds,
+ * with CPython's semantics. Only one such thread runs included code at a time; the GIL passes at
+ * the checkpoints the agent inserts (method entry and backward branches, where CPython's eval loop
+ * polls); the JDK's blocking calls made from included code release it. See {@link
+ * dev.baton.agent.runtime.Hooks} for when a thread takes and leaves the GIL, and {@link
+ * dev.baton.agent.internal.ClassInstrumenter} for what is rewritten.
+ *
+ * <p>Only classes loaded after start-up are instrumented ({@code premain}; there is no attach at
+ * run time, since the classes already loaded would run without checkpoints). The option string is
+ * described by {@link AgentOptions#HELP}, which the agent prints, before failing the JVM's
+ * start-up, when the options are wrong.
+ */
+public final class BatonAgent {
+  private static final Logger LOG = LoggerFactory.getLogger(BatonAgent.class);
+
+  private BatonAgent() {}
+
+  /**
+   * The JVM's entry point for {@code -javaagent}.
+   *
+   * @param args the option string
+   * @param instrumentation the JVM's instrumentation service
+   * @throws IllegalArgumentException when the options are wrong (after printing the help)
+   */
+  public static void premain(String args, Instrumentation instrumentation) {
+    AgentOptions options;
+    try {
+      options = AgentOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      // the JVM is starting and has no logger configured for us yet: the help goes to stderr
+      System.err.println("baton-agent: " + e.getMessage());
+      System.err.print(AgentOptions.HELP);
+      throw e;
+    }
+    GilRuntime runtime = start(options);
+    ClassFilter filter = new ClassFilter(options.include(), options.exclude());
+    Hooks.install(runtime, filter::instrumented);
+    instrumentation.addTransformer(new Transformer(filter));
+    LOG.info(
+        "baton-agent: classes under {} (except {}) run under the GIL of runtime \"{}\" ({}, {}"
+            + " switch interval{}{})",
+        options.include(),
+        options.exclude(),
+        runtime.name(),
+        runtime.gil().policy(),
+        runtime.gil().switchInterval(),
+        options.detect() == null ? "" : ", blocking detector at " + options.detect(),
+        options.trace() == null ? "" : ", trace to " + options.trace());
+  }
+
+  /**
+   * @return the runtime the agent's threads run under, or null when the agent is not running
+   */
+  public static GilRuntime runtime() {
+    return Hooks.runtime();
+  }
+
+  /**
+   * Initialises the GIL's JFR event classes, so that the first contended wait does not pay for
+   * JFR's own initialisation (hundreds of milliseconds on a busy machine) while the GIL's waiters
+   * queue behind it.
+   */
+  static void initialiseEventClasses() {
+    for (Class<?> type :
+        new Class<?>[] {GilWaitEvent.class, GilHandoffEvent.class, DropRequestEvent.class}) {
+      try {
+        Class.forName(type.getName(), true, type.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new IllegalStateException("missing " + type, e);
+      }
+    }
+  }
+
+  private static GilRuntime start(AgentOptions options) {
+    initialiseEventClasses();
+    GilRuntime.Builder builder =
+        GilRuntime.builder()
+            .name(options.name())
+            .policy(options.policy())
+            .switchInterval(options.interval());
+    if (options.detect() != null) {
+      builder.blockingDetector(options.detect());
+    }
+    GilRuntime runtime = builder.build();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  GilStats stats = runtime.stats();
+                  LOG.info(
+                      "baton-agent: runtime \"{}\" at exit: {} acquisitions, {} forced switches,"
+                          + " {} waits (p50 {}, p99 {}) in {}",
+                      stats.runtime(),
+                      stats.acquisitions(),
+                      stats.forcedSwitches(),
+                      stats.waits(),
+                      stats.waitP50(),
+                      stats.waitP99(),
+                      stats.elapsed());
+                },
+                "baton-agent-stats"));
+    if (options.trace() != null) {
+      TraceSession session = Tracer.enable();
+      Path file = Path.of(options.trace());
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  ChromeTraceExporter.write(session.snapshot(), file);
+                } catch (IOException e) {
+                  LOG.error("baton-agent: could not write the trace to {}", file, e);
+                }
+              },
+              "baton-agent-trace");
+      Runtime.getRuntime().addShutdownHook(writer);
+    }
+    return runtime;
+  }
+
+  /** Instruments the included classes as they are loaded. */
+  private static final class Transformer implements ClassFileTransformer {
+    private final ClassFilter filter;
+
+    Transformer(ClassFilter filter) {
+      this.filter = filter;
+    }
+
+    @Override
+    public byte[] transform(
+        ClassLoader loader,
+        String className,
+        Class<?> classBeingRedefined,
+        ProtectionDomain protectionDomain,
+        byte[] classfileBuffer) {
+      if (loader == null || className == null || classBeingRedefined != null) {
+        return null;
+      }
+      if (!filter.includes(className.replace('/', '.'))) {
+        return null;
+      }
+      try {
+        return ClassInstrumenter.instrument(classfileBuffer, loader);
+      } catch (RuntimeException | LinkageError e) {
+        // the class loads uninstrumented: its threads run without the GIL's checkpoints
+        LOG.warn("baton-agent: could not instrument {}; it runs without checkpoints", className, e);
+        return null;
+      }
+    }
+  }
+}

@@ -1,0 +1,346 @@
+package dev.baton.agent.internal;
+
+import java.lang.classfile.AccessFlags;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassHierarchyResolver;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.ClassTransform;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.CodeElement;
+import java.lang.classfile.CodeModel;
+import java.lang.classfile.CodeTransform;
+import java.lang.classfile.Label;
+import java.lang.classfile.MethodModel;
+import java.lang.classfile.Opcode;
+import java.lang.classfile.TypeKind;
+import java.lang.classfile.instruction.BranchInstruction;
+import java.lang.classfile.instruction.InvokeInstruction;
+import java.lang.classfile.instruction.LabelTarget;
+import java.lang.classfile.instruction.LookupSwitchInstruction;
+import java.lang.classfile.instruction.MonitorInstruction;
+import java.lang.classfile.instruction.ReturnInstruction;
+import java.lang.classfile.instruction.SwitchCase;
+import java.lang.classfile.instruction.TableSwitchInstruction;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.ConstantDescs;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.reflect.AccessFlag;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/*
+ * What the instrumenter writes into each method of an included class (s is a new local holding
+ * the thread's ThreadState, lock a new local holding a synchronized method's monitor):
+ *
+ *   entry         s = Hooks.enter()            (attach at the outermost frame, else a checkpoint)
+ *                 constructors: s = Hooks.current() (a checkpoint; they never attach: an object
+ *                 built by code that is not included is not a reason to take the GIL)
+ *                 <clinit>: s = Hooks.clinitEnter() (no checkpoint until it ends; see Hooks)
+ *   synchronized  the flag is dropped and the method locks explicitly, as javac does for a
+ *                 synchronized block, so that the enter goes through the monitor hooks:
+ *                 Hooks.monitorEnter(lock, s); monitorenter lock; Hooks.monitorEntered(s)
+ *   monitorenter  dup; Hooks.monitorEnter(obj, s); monitorenter; Hooks.monitorEntered(s)
+ *   monitorexit   monitorexit; Hooks.monitorExit(s)
+ *   back branch   Hooks.poll(s) before every branch or switch to a label already seen (loops),
+ *                 except in <clinit>
+ *   blocking call arguments into new locals; t = Hooks.beginBlocking([receiver,] s); arguments
+ *                 back; the call; Hooks.endBlocking(t, s) on the normal and the exceptional path
+ *   return        [monitorexit lock; Hooks.monitorExit(s);] Hooks.exit(s) (or clinitExit)
+ *   whole body    a catch-all handler that does the return's work and rethrows
+ *
+ * Exception-table order matters, since the JVM takes the first entry that covers the pc: the
+ * handlers around blocking calls are registered first (at the start of the transform, for calls
+ * found by a scan of the method beforehand), so that an enclosing try of the program cannot catch
+ * an exception before the section is closed; the whole-body handler is registered last, so that
+ * it only catches what the program's own handlers do not.
+ *
+ * The class-file version is kept; stack maps are regenerated, with class hierarchies read as
+ * resources from the class's own loader (no class is loaded while instrumenting). Classes older
+ * than version 50 (Java 6: no stack maps, maybe jsr/ret) and bridge methods are left alone.
+ */
+
+/**
+ * Rewrites the bytecode of one included class; see the design note in the source.
+ *
+ * <p>Thread-safe: it keeps no state between calls.
+ */
+public final class ClassInstrumenter {
+  private static final ClassDesc HOOKS = ClassDesc.of("dev.baton.agent.runtime.Hooks");
+  private static final ClassDesc STATE = ClassDesc.of("dev.baton.agent.runtime.ThreadState");
+  private static final MethodTypeDesc TO_STATE = MethodTypeDesc.of(STATE);
+  private static final MethodTypeDesc OF_STATE = MethodTypeDesc.of(ConstantDescs.CD_void, STATE);
+  private static final MethodTypeDesc LOCK_STATE =
+      MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, STATE);
+  private static final MethodTypeDesc BEGIN_RECEIVER =
+      MethodTypeDesc.of(ConstantDescs.CD_int, ConstantDescs.CD_Object, STATE);
+  private static final MethodTypeDesc BEGIN_STATIC = MethodTypeDesc.of(ConstantDescs.CD_int, STATE);
+  private static final MethodTypeDesc END =
+      MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_int, STATE);
+
+  private ClassInstrumenter() {}
+
+  /**
+   * @param bytes a class file
+   * @param loader the loader defining it (for class hierarchies), or null for the system loader
+   * @return the instrumented class file, or null when nothing was changed
+   */
+  public static byte[] instrument(byte[] bytes, ClassLoader loader) {
+    ClassLoader resources = loader != null ? loader : ClassLoader.getSystemClassLoader();
+    ClassFile classFile =
+        ClassFile.of(
+            ClassFile.ClassHierarchyResolverOption.of(
+                ClassHierarchyResolver.defaultResolver()
+                    .orElse(ClassHierarchyResolver.ofResourceParsing(resources))));
+    ClassModel model = classFile.parse(bytes);
+    if (model.majorVersion() < ClassFile.JAVA_6_VERSION || model.flags().has(AccessFlag.MODULE)) {
+      return null;
+    }
+    ClassDesc self = model.thisClass().asSymbol();
+    ClassTransform transform =
+        (classBuilder, element) -> {
+          if (element instanceof MethodModel method && instrumentable(method)) {
+            boolean sync = method.flags().has(AccessFlag.SYNCHRONIZED);
+            classBuilder.transformMethod(
+                method,
+                (methodBuilder, methodElement) -> {
+                  if (methodElement instanceof CodeModel code) {
+                    methodBuilder.transformCode(code, new MethodRewrite(self, method, code, sync));
+                  } else if (sync && methodElement instanceof AccessFlags flags) {
+                    methodBuilder.withFlags(flags.flagsMask() & ~ClassFile.ACC_SYNCHRONIZED);
+                  } else {
+                    methodBuilder.with(methodElement);
+                  }
+                });
+          } else {
+            classBuilder.with(element);
+          }
+        };
+    return classFile.transformClass(model, transform);
+  }
+
+  private static boolean instrumentable(MethodModel method) {
+    return method.code().isPresent() && !method.flags().has(AccessFlag.BRIDGE);
+  }
+
+  /** The rewrite of one method body; one instance per method, used once. */
+  private static final class MethodRewrite implements CodeTransform {
+    private enum Kind {
+      METHOD,
+      CONSTRUCTOR,
+      CLASS_INIT
+    }
+
+    private final ClassDesc self;
+    private final Kind kind;
+    private final boolean sync;
+    private final boolean isStatic;
+
+    /** The blocking calls of the method, in order, and how to treat their receivers. */
+    private final List<BlockingCalls.Receiver> calls = new ArrayList<>();
+
+    private final Set<Label> seen = new HashSet<>();
+    private Label[] callStart;
+    private Label[] callEnd;
+    private Label[] callHandler;
+    private int nextCall;
+    private int state;
+    private int lock;
+    private Label bodyStart;
+
+    MethodRewrite(ClassDesc self, MethodModel method, CodeModel code, boolean sync) {
+      this.self = self;
+      String name = method.methodName().stringValue();
+      this.kind =
+          name.equals("<init>")
+              ? Kind.CONSTRUCTOR
+              : name.equals("<clinit>") ? Kind.CLASS_INIT : Kind.METHOD;
+      this.sync = sync;
+      this.isStatic = method.flags().has(AccessFlag.STATIC);
+      for (CodeElement element : code) {
+        if (element instanceof InvokeInstruction call) {
+          BlockingCalls.Receiver receiver = BlockingCalls.match(call);
+          if (receiver != null) {
+            calls.add(receiver);
+          }
+        }
+      }
+    }
+
+    @Override
+    public void atStart(CodeBuilder b) {
+      int n = calls.size();
+      callStart = new Label[n];
+      callEnd = new Label[n];
+      callHandler = new Label[n];
+      for (int i = 0; i < n; i++) {
+        callStart[i] = b.newLabel();
+        callEnd[i] = b.newLabel();
+        callHandler[i] = b.newLabel();
+        b.exceptionCatchAll(callStart[i], callEnd[i], callHandler[i]);
+      }
+      state = b.allocateLocal(TypeKind.REFERENCE);
+      String entry =
+          switch (kind) {
+            case METHOD -> "enter";
+            case CONSTRUCTOR -> "current";
+            case CLASS_INIT -> "clinitEnter";
+          };
+      b.invokestatic(HOOKS, entry, TO_STATE);
+      b.astore(state);
+      if (sync) {
+        lock = b.allocateLocal(TypeKind.REFERENCE);
+        if (isStatic) {
+          b.ldc(self);
+        } else {
+          b.aload(0);
+        }
+        b.astore(lock);
+        b.aload(lock);
+        b.aload(state);
+        b.invokestatic(HOOKS, "monitorEnter", LOCK_STATE);
+        b.aload(lock);
+        b.monitorenter();
+        b.aload(state);
+        b.invokestatic(HOOKS, "monitorEntered", OF_STATE);
+      }
+      bodyStart = b.newBoundLabel();
+    }
+
+    @Override
+    public void accept(CodeBuilder b, CodeElement element) {
+      switch (element) {
+        case LabelTarget target -> {
+          seen.add(target.label());
+          b.with(element);
+        }
+        case BranchInstruction branch -> {
+          if (seen.contains(branch.target())) {
+            poll(b);
+          }
+          b.with(element);
+        }
+        case TableSwitchInstruction table -> {
+          if (seen.contains(table.defaultTarget()) || anySeen(table.cases())) {
+            poll(b);
+          }
+          b.with(element);
+        }
+        case LookupSwitchInstruction lookup -> {
+          if (seen.contains(lookup.defaultTarget()) || anySeen(lookup.cases())) {
+            poll(b);
+          }
+          b.with(element);
+        }
+        case ReturnInstruction ret -> {
+          exitWork(b);
+          b.with(ret);
+        }
+        case MonitorInstruction monitor -> {
+          if (monitor.opcode() == Opcode.MONITORENTER) {
+            b.dup();
+            b.aload(state);
+            b.invokestatic(HOOKS, "monitorEnter", LOCK_STATE);
+            b.monitorenter();
+            b.aload(state);
+            b.invokestatic(HOOKS, "monitorEntered", OF_STATE);
+          } else {
+            b.monitorexit();
+            b.aload(state);
+            b.invokestatic(HOOKS, "monitorExit", OF_STATE);
+          }
+        }
+        case InvokeInstruction call when BlockingCalls.match(call) != null ->
+            blockingCall(b, call, calls.get(nextCall), nextCall++);
+        default -> b.with(element);
+      }
+    }
+
+    @Override
+    public void atEnd(CodeBuilder b) {
+      if (kind == Kind.CONSTRUCTOR) {
+        return; // nothing to undo on an exceptional exit
+      }
+      Label bodyEnd = b.newBoundLabel();
+      Label handler = b.newBoundLabel();
+      exitWork(b);
+      b.athrow();
+      b.exceptionCatchAll(bodyStart, bodyEnd, handler);
+    }
+
+    private boolean anySeen(List<SwitchCase> cases) {
+      for (SwitchCase c : cases) {
+        if (seen.contains(c.target())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private void poll(CodeBuilder b) {
+      if (kind != Kind.CLASS_INIT) {
+        b.aload(state);
+        b.invokestatic(HOOKS, "poll", OF_STATE);
+      }
+    }
+
+    private void exitWork(CodeBuilder b) {
+      if (sync) {
+        b.aload(lock);
+        b.monitorexit();
+        b.aload(state);
+        b.invokestatic(HOOKS, "monitorExit", OF_STATE);
+      }
+      switch (kind) {
+        case METHOD -> {
+          b.aload(state);
+          b.invokestatic(HOOKS, "exit", OF_STATE);
+        }
+        case CLASS_INIT -> {
+          b.aload(state);
+          b.invokestatic(HOOKS, "clinitExit", OF_STATE);
+        }
+        case CONSTRUCTOR -> {}
+      }
+    }
+
+    private void blockingCall(
+        CodeBuilder b, InvokeInstruction call, BlockingCalls.Receiver receiver, int index) {
+      List<ClassDesc> params = call.typeSymbol().parameterList();
+      int[] slots = new int[params.size()];
+      for (int i = params.size() - 1; i >= 0; i--) {
+        TypeKind type = TypeKind.from(params.get(i));
+        slots[i] = b.allocateLocal(type);
+        b.storeLocal(type, slots[i]);
+      }
+      int token = b.allocateLocal(TypeKind.INT);
+      if (receiver == BlockingCalls.Receiver.CHECKED) {
+        b.dup();
+        b.aload(state);
+        b.invokestatic(HOOKS, "beginBlocking", BEGIN_RECEIVER);
+      } else {
+        b.aload(state);
+        b.invokestatic(HOOKS, "beginBlocking", BEGIN_STATIC);
+      }
+      b.istore(token);
+      for (int i = 0; i < params.size(); i++) {
+        b.loadLocal(TypeKind.from(params.get(i)), slots[i]);
+      }
+      b.labelBinding(callStart[index]);
+      b.with(call);
+      b.labelBinding(callEnd[index]);
+      b.iload(token);
+      b.aload(state);
+      b.invokestatic(HOOKS, "endBlocking", END);
+      Label after = b.newLabel();
+      b.goto_(after);
+      b.labelBinding(callHandler[index]);
+      b.iload(token);
+      b.aload(state);
+      b.invokestatic(HOOKS, "endBlocking", END);
+      b.athrow();
+      b.labelBinding(after);
+    }
+  }
+}

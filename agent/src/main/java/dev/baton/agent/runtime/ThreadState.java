@@ -1,0 +1,94 @@
+package dev.baton.agent.runtime;
+
+import dev.baton.core.Blocking;
+import dev.baton.core.BlockingHandler;
+import dev.baton.gil.Gil;
+import dev.baton.gil.GilRuntime;
+
+/**
+ * One thread's standing with the agent's GIL: how deep it is in included code, how many monitors it
+ * holds, and the blocking section it may be in. Instrumented methods keep it in a local variable
+ * and hand it to {@link Hooks}; they never read it.
+ *
+ * <p>Threading: every field is confined to the owning thread.
+ */
+public final class ThreadState {
+  /** The owning thread. */
+  final Thread thread = Thread.currentThread();
+
+  /** Frames of included methods on this thread's stack; 0 means detached. */
+  int depth;
+
+  /** Monitors entered by included code (and class initialisations running) on this thread. */
+  int monitors;
+
+  /** Open blocking sections of {@link #handler}; the GIL is released while it is above 0. */
+  int sections;
+
+  /** The GIL the thread's checkpoints pass, or null while detached. */
+  Gil gil;
+
+  /** The token of the agent's runtime while attached through it; null otherwise. */
+  GilRuntime.Ensured ensured;
+
+  /** The blocking handler the thread had when it attached (its runtime's), or null. */
+  BlockingHandler inner;
+
+  /** The registration of {@link #section} on top of {@link #inner}. */
+  Blocking.Registration registration;
+
+  /** Whether the open section was counted in {@link Hooks#releasedMonitorHolders}. */
+  boolean countedOut;
+
+  /** Whether a monitor enter in progress released the GIL. */
+  boolean monitorReleased;
+
+  /** Start of the open inline section, for the trace. */
+  long sectionStart;
+
+  /** The handler installed on this thread while attached; created once. */
+  final SectionHandler section = new SectionHandler(this);
+
+  ThreadState() {}
+
+  /** The thread's blocking handler while attached: counts sections, delegates to the runtime's. */
+  static final class SectionHandler implements BlockingHandler {
+    private final ThreadState state;
+
+    SectionHandler(ThreadState state) {
+      this.state = state;
+    }
+
+    @Override
+    public void enter() {
+      ThreadState s = state;
+      if (s.sections++ == 0) {
+        if (s.monitors > 0) {
+          Hooks.releasedMonitorHolders.incrementAndGet();
+          s.countedOut = true;
+        }
+        s.inner.enter();
+      }
+    }
+
+    @Override
+    public void exit() {
+      ThreadState s = state;
+      if (--s.sections == 0) {
+        try {
+          s.inner.exit();
+        } finally {
+          if (s.countedOut) {
+            s.countedOut = false;
+            Hooks.releasedMonitorHolders.decrementAndGet();
+          }
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "AgentSection[" + state.inner + "]";
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package dev.baton.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The agent's GIL semantics on instrumented samples: races, attach and detach, monitors. */
+class HooksTest {
+  private static final int TIMES = 10_000_000;
+
+  @Test
+  void plainIncrementFromTwoThreadsNeverLosesAnUpdate() throws Exception {
+    try (AgentFixture agent = new AgentFixture(Duration.ofMillis(1))) {
+      Class<?> race = agent.sample("Race");
+      Method plain = race.getMethod("plain", int.class);
+      runTwice(() -> plain.invoke(null, TIMES));
+      assertThat(counter(race)).isEqualTo(2 * TIMES);
+      assertThat(agent.runtime.stats().forcedSwitches())
+          .as("%s", agent.runtime.stats())
+          .isPositive();
+    }
+  }
+
+  @Test
+  void aCallBetweenReadAndWriteLosesUpdates() throws Exception {
+    try (AgentFixture agent = new AgentFixture(Duration.ofMillis(1))) {
+      Class<?> race = agent.sample("Race");
+      Method withCall = race.getMethod("withCall", int.class);
+      long lost = 0;
+      for (int attempt = 0; attempt < 20 && lost == 0; attempt++) {
+        race.getField("counter").setInt(null, 0);
+        runTwice(() -> withCall.invoke(null, TIMES));
+        lost = 2L * TIMES - counter(race);
+      }
+      assertThat(lost).as("updates lost in up to 20 runs").isPositive();
+    }
+  }
+
+  @Test
+  void aThreadHoldsTheGilOnlyWhileIncludedCodeIsOnItsStack() throws Exception {
+    try (AgentFixture agent = new AgentFixture(Duration.ofMillis(5))) {
+      Class<?> race = agent.sample("Race");
+      race.getMethod("plain", int.class).invoke(null, 10);
+      // the outermost included frame returned: the test thread holds no GIL any more
+      assertThat(agent.runtime.gil().holder()).isNull();
+      assertThat(agent.gilAvailable()).isTrue();
+    }
+  }
+
+  @Test
+  void aThreadHoldingAMonitorKeepsTheGilSoTheOtherNeverBlocksOnItHoldingTheGil() throws Exception {
+    try (AgentFixture agent = new AgentFixture(Duration.ofNanos(50_000))) {
+      Object monitors = agent.sample("Monitors").getConstructor().newInstance();
+      Method spin = monitors.getClass().getMethod("spinHolding", int.class, int.class);
+      runTwice(() -> spin.invoke(monitors, 200, 20_000));
+      assertThat(monitors.getClass().getMethod("count").invoke(monitors)).isEqualTo(400);
+    }
+  }
+
+  @Test
+  void aThreadSleepingInAMonitorReleasesTheGilAndTheOtherWaitsForTheMonitorWithoutIt()
+      throws Exception {
+    try (AgentFixture agent = new AgentFixture(Duration.ofMillis(1))) {
+      Object monitors = agent.sample("Monitors").getConstructor().newInstance();
+      Method sleep = monitors.getClass().getMethod("sleepHolding", int.class, long.class);
+      Method spin = monitors.getClass().getMethod("spinHolding", int.class, int.class);
+      runBoth(() -> sleep.invoke(monitors, 30, 2L), () -> spin.invoke(monitors, 300, 1_000));
+      assertThat(monitors.getClass().getMethod("count").invoke(monitors)).isEqualTo(330);
+    }
+  }
+
+  @Test
+  void aSynchronizedCounterStaysExactAndExceptionalExitsReleaseTheMonitor() throws Exception {
+    try (AgentFixture agent = new AgentFixture(Duration.ofNanos(50_000))) {
+      Class<?> type = agent.sample("Monitors");
+      Object monitors = type.getConstructor().newInstance();
+      Method increment = type.getMethod("increment");
+      Method maybeThrow = type.getMethod("incrementThenMaybeThrow", int.class);
+      Thrower body =
+          () -> {
+            for (int i = 0; i < 100_000; i++) {
+              increment.invoke(monitors);
+              try {
+                maybeThrow.invoke(monitors, i);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                assertThat(e.getCause()).isInstanceOf(IllegalStateException.class);
+              }
+            }
+          };
+      runTwice(body);
+      assertThat(type.getMethod("count").invoke(monitors)).isEqualTo(400_000);
+      assertThat(type.getMethod("twice", int.class).invoke(null, 21)).isEqualTo(42);
+      // every monitor was left: the GIL passes again at checkpoints
+      Class<?> race = agent.sample("Race");
+      Method plain = race.getMethod("plain", int.class);
+      long before = agent.runtime.stats().forcedSwitches();
+      runTwice(() -> plain.invoke(null, TIMES));
+      assertThat(agent.runtime.stats().forcedSwitches()).isGreaterThan(before);
+    }
+  }
+
+  private static int counter(Class<?> race) throws ReflectiveOperationException {
+    Field field = race.getField("counter");
+    return field.getInt(null);
+  }
+
+  @FunctionalInterface
+  interface Thrower {
+    void run() throws Exception;
+  }
+
+  private static void runTwice(Thrower body) throws InterruptedException {
+    runBoth(body, body);
+  }
+
+  /** Runs both bodies on two plain threads and waits for them, failing on a hang or an error. */
+  private static void runBoth(Thrower first, Thrower second) throws InterruptedException {
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    List<Thread> threads = new ArrayList<>();
+    for (Thrower body : List.of(first, second)) {
+      threads.add(
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    try {
+                      body.run();
+                    } catch (Throwable t) {
+                      failures.add(t);
+                    }
+                  }));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    for (Thread t : threads) {
+      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      assertThat(t.isAlive()).as("thread %s finished (no deadlock)", t.getName()).isFalse();
+    }
+    assertThat(failures).isEmpty();
+  }
+}

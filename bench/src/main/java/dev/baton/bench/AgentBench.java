@@ -1,0 +1,158 @@
+package dev.baton.bench;
+
+import dev.baton.bench.agentload.Loops;
+import dev.baton.gil.GilRuntime;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongUnaryOperator;
+import java.util.function.Predicate;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the Baton agent's checkpoints cost, uncontended: the same plain loops of {@link Loops} as
+ * compiled ({@code plain}) and as the agent rewrites them ({@code agent}: a poll at method entry
+ * and before each backward branch), the benchmark thread attached to the agent's GIL for the whole
+ * trial, as a thread running a long included computation is.
+ *
+ * <ul>
+ *   <li>{@code callLoop}: 1000 iterations of a loop that calls a small method (a poll at its entry
+ *       and one at the loop's back branch per iteration; goal ≤ 1.10×);
+ *   <li>{@code countedLoop}: 1000 iterations of {@code sum += i * i}, no call (the poll stops the
+ *       JIT from vectorising and unrolling it freely; reported, goal ≤ 1.5×);
+ *   <li>{@code inlinedCall}: one call of the small method (the method-entry poll alone).
+ * </ul>
+ *
+ * <p>The rewrite is applied in this JVM by a class loader that calls the agent's instrumenter, so
+ * no {@code -javaagent} flag is needed; the agent module needs JDK 24+, hence reflection here.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class AgentBench {
+  private static final String WORKLOAD = Loops.class.getName();
+
+  /** {@code plain}: as compiled; {@code agent}: as the agent rewrites it. */
+  @Param({"plain", "agent"})
+  public String code;
+
+  private GilRuntime runtime;
+  private Object attached;
+  private Method exit;
+  private LongUnaryOperator callLoop;
+  private LongUnaryOperator countedLoop;
+  private LongUnaryOperator call;
+  private long n = 1000;
+
+  /**
+   * Loads the workload, and for {@code agent} attaches this thread to a fresh runtime's GIL.
+   *
+   * @throws Exception if the agent's classes are missing or refuse
+   */
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    Class<?> loops;
+    if (code.equals("agent")) {
+      runtime = GilRuntime.builder().name("agent-bench").build();
+      Class<?> hooks = Class.forName("dev.baton.agent.runtime.Hooks");
+      Predicate<Class<?>> instrumented = c -> c.getClassLoader() instanceof Rewriting;
+      hooks
+          .getMethod("install", GilRuntime.class, Predicate.class)
+          .invoke(null, runtime, instrumented);
+      // the outermost included frame, entered once for the whole trial
+      attached = hooks.getMethod("enter").invoke(null);
+      exit = hooks.getMethod("exit", attached.getClass());
+      loops = new Rewriting().loadClass(WORKLOAD);
+    } else {
+      loops = Loops.class;
+    }
+    callLoop = (LongUnaryOperator) loops.getConstructor(int.class).newInstance(0);
+    countedLoop = (LongUnaryOperator) loops.getConstructor(int.class).newInstance(1);
+    call = (LongUnaryOperator) loops.getConstructor(int.class).newInstance(2);
+  }
+
+  /**
+   * Detaches and closes the runtime.
+   *
+   * @throws Exception if the agent's hooks refuse
+   */
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    if (runtime != null) {
+      exit.invoke(null, attached);
+      runtime.close();
+    }
+  }
+
+  /**
+   * @return the loop's sum
+   */
+  @Benchmark
+  public long callLoop() {
+    return callLoop.applyAsLong(n);
+  }
+
+  /**
+   * @return the loop's sum
+   */
+  @Benchmark
+  public long countedLoop() {
+    return countedLoop.applyAsLong(n);
+  }
+
+  /**
+   * @return the call's result
+   */
+  @Benchmark
+  public long inlinedCall() {
+    return call.applyAsLong(n++);
+  }
+
+  /** Defines the workload's class from its bytes as the agent's transformer rewrites them. */
+  static final class Rewriting extends ClassLoader {
+    private final Method instrument;
+
+    Rewriting() throws ReflectiveOperationException {
+      super(AgentBench.class.getClassLoader());
+      instrument =
+          Class.forName("dev.baton.agent.internal.ClassInstrumenter")
+              .getMethod("instrument", byte[].class, ClassLoader.class);
+    }
+
+    @Override
+    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+      if (!name.equals(WORKLOAD)) {
+        return super.loadClass(name, resolve);
+      }
+      synchronized (getClassLoadingLock(name)) {
+        Class<?> loaded = findLoadedClass(name);
+        if (loaded != null) {
+          return loaded;
+        }
+        try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+          byte[] bytes = in.readAllBytes();
+          byte[] rewritten = (byte[]) instrument.invoke(null, bytes, this);
+          return defineClass(name, rewritten, 0, rewritten.length);
+        } catch (IOException | ReflectiveOperationException e) {
+          throw new ClassNotFoundException(name, e);
+        }
+      }
+    }
+  }
+}
