@@ -5,6 +5,7 @@ import dev.baton.process.internal.AotCache;
 import dev.baton.process.internal.Payloads;
 import dev.baton.process.internal.PoolEngine;
 import dev.baton.process.internal.SerialPolicy;
+import dev.baton.process.internal.TaskBytes;
 import dev.baton.process.internal.ValueCodec;
 import dev.baton.process.internal.WorkerMain;
 import java.io.ByteArrayOutputStream;
@@ -61,7 +62,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * PoolShutdownException}. What each kind of hostile task, payload or caller gets is listed in the
  * package's failure model.
  */
-public final class ProcessPool implements AutoCloseable {
+public final class ProcessPool implements Pool {
   private static final AtomicInteger POOL_SEQ = new AtomicInteger();
 
   private final String name;
@@ -361,39 +362,11 @@ public final class ProcessPool implements AutoCloseable {
   }
 
   private static byte[] serializeFunction(Object fn) {
-    try {
-      return SerialPolicy.serializeCode(fn);
-    } catch (StackOverflowError e) {
-      throw new TaskSerializationException(
-          "task "
-              + fn.getClass().getName()
-              + " cannot be serialized: what it captures is nested too deeply (stack overflow)",
-          e);
-    } catch (IOException e) {
-      throw new TaskSerializationException(
-          "task "
-              + fn.getClass().getName()
-              + " cannot be serialized ("
-              + e
-              + "); a task must be Serializable, and a lambda must capture only serializable"
-              + " values (not the `this` of a non-serializable class)",
-          e);
-    }
+    return TaskBytes.code(fn);
   }
 
   private byte[] encodeValues(List<?> values, int firstIndex) {
-    try {
-      return codec.encode(values);
-    } catch (IOException e) {
-      throw new TaskSerializationException(
-          "an argument among items "
-              + firstIndex
-              + ".."
-              + (firstIndex + values.size() - 1)
-              + " cannot be serialized: "
-              + e,
-          e);
-    }
+    return TaskBytes.values(codec, values, firstIndex);
   }
 
   private int defaultChunk(int n) {

@@ -19,6 +19,7 @@ public final class Figures {
   private static final String POOL = "#6 process pool";
   private static final String TRACE = "#8 tracing";
   private static final String AGENT = "#15 agent";
+  private static final String CLUSTER = "#18 cluster pool";
 
   /**
    * @return the rows of the results table, in order
@@ -402,6 +403,56 @@ public final class Figures {
             scenario("pool-startup", "aot_ready_ms", Unit.MS, "pool of 2, AOT"),
             scenario("pool-startup", "jvm_start_ms", Unit.MS, "bare JVM start + 1 line"),
             Goal.atMost(80, Unit.MS),
+            null),
+        // ---- cluster pool: on one machine it can only be slower; these say by how much
+        new Figure(
+            CLUSTER,
+            "trivial task round trip p50, 3 local members (client)",
+            scenario("cluster", "cluster_rtt_p50_us", Unit.US, "cluster of 3"),
+            scenario("cluster", "process_rtt_p50_us", Unit.US, "process pool of 2"),
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "map of trivial items, default chunking",
+            scenario("cluster", "cluster_map_per_s", Unit.PER_S, "cluster of 3"),
+            scenario("cluster", "process_map_per_s", Unit.PER_S, "process pool of 2"),
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "map of trivial items, chunk size 1",
+            scenario("cluster", "cluster_map_chunk1_per_s", Unit.PER_S, "cluster of 3"),
+            scenario("cluster", "process_map_chunk1_per_s", Unit.PER_S, "process pool of 2"),
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "member killed → its plain task fails (MemberLostException)",
+            scenario("cluster", "death_to_failed_ms", Unit.MS, "SIGKILL to failure"),
+            null,
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "member killed → its retryable task's result from another member",
+            scenario("cluster", "death_to_retried_ms", Unit.MS, "SIGKILL to result"),
+            null,
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "member killed → its plain task fails, pool that is a member",
+            scenario("cluster", "member_death_to_failed_ms", Unit.MS, "SIGKILL to failure"),
+            null,
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "member killed → its retryable task's result, pool that is a member",
+            scenario("cluster", "member_death_to_retried_ms", Unit.MS, "SIGKILL to result"),
+            null,
+            Goal.none(),
             null),
         // ---- #8 tracing
         new Figure(

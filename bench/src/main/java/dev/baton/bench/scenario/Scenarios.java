@@ -20,7 +20,8 @@ public final class Scenarios {
         new TimerLatenessScenario(),
         new TcpEchoScenario(),
         new PoolStartupScenario(),
-        new PoolCpuScenario());
+        new PoolCpuScenario(),
+        new ClusterScenario());
   }
 
   /**
