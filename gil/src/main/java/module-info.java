@@ -4,4 +4,5 @@ module dev.baton.gil {
   requires org.slf4j;
 
   exports dev.baton.gil;
+  exports dev.baton.gil.sched;
 }

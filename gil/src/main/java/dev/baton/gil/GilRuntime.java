@@ -52,6 +52,9 @@ public final class GilRuntime implements AutoCloseable {
   private final Thread.UncaughtExceptionHandler uncaughtHandler;
   private final ObjectSpace objects;
 
+  /** Non-null when built with a {@link GilSchedule}. */
+  private final DeterministicSync scheduler;
+
   /** Guards {@link #closed} together with additions to {@link #nonDaemon}. */
   private final Object lifecycle = new Object();
 
@@ -70,7 +73,9 @@ public final class GilRuntime implements AutoCloseable {
             builder.switchInterval,
             builder.gil,
             builder.watchdogThreshold,
-            builder.holdTiming);
+            builder.holdTiming,
+            builder.schedule);
+    this.scheduler = gil.scheduler();
     this.virtualThreads = builder.virtualThreads;
     this.uncaughtHandler = builder.uncaughtHandler;
     this.objects =
@@ -177,6 +182,9 @@ public final class GilRuntime implements AutoCloseable {
         nonDaemon.add(thread);
       }
     }
+    if (scheduler != null) {
+      scheduler.threadStarting(thread);
+    }
     thread.start();
     return thread;
   }
@@ -191,6 +199,9 @@ public final class GilRuntime implements AutoCloseable {
       } catch (Throwable t) {
         failure = t;
       } finally {
+        if (scheduler != null) {
+          scheduler.threadEnding(me);
+        }
         if (gil.isEnabled() && gil.holder() == me) {
           gil.release();
         }
@@ -258,6 +269,9 @@ public final class GilRuntime implements AutoCloseable {
   @Override
   public void close() {
     Thread me = Thread.currentThread();
+    if (scheduler != null) {
+      scheduler.starterWaits();
+    }
     boolean interrupted = false;
     while (true) {
       Thread next = null;
@@ -373,6 +387,7 @@ public final class GilRuntime implements AutoCloseable {
     private Duration watchdogThreshold = Duration.ofMillis(100);
     private Thread.UncaughtExceptionHandler uncaughtHandler;
     private boolean holdTiming;
+    private GilSchedule schedule;
 
     private Builder() {}
 
@@ -453,6 +468,25 @@ public final class GilRuntime implements AutoCloseable {
      */
     public Builder holdTiming(boolean timed) {
       this.holdTiming = timed;
+      return this;
+    }
+
+    /**
+     * Runs the runtime under a deterministic schedule: which thread holds the GIL is decided at
+     * every checkpoint, blocking section and thread start or end by {@code schedule}, not by time
+     * (the policy and switch interval are then unused). Threads get logical ids in start order;
+     * {@link GilThreads#sleep}, {@link GilThreads#join} and {@link GilLock} waits run on a virtual
+     * clock; the hand-offs are recorded in {@link GilSchedule#log()}. Threads started from outside
+     * the runtime begin when the starter calls {@link GilRuntime#close()}, so that they all take
+     * part in the first decision. Not deterministic: real blocking calls (I/O, futures, other
+     * primitives), whose returns the schedule does not control; event-loop turn-taking is not
+     * supported. See {@link dev.baton.gil.sched.Explorer} to search many schedules.
+     *
+     * @param schedule a schedule not used by another runtime
+     * @return this builder
+     */
+    public Builder schedule(GilSchedule schedule) {
+      this.schedule = Objects.requireNonNull(schedule, "schedule");
       return this;
     }
 
