@@ -22,8 +22,8 @@ import picocli.CommandLine.Option;
  * Where jcstress counts outcomes, this names the interleaving; it sees only what a GIL can do, not
  * what the hardware's memory model adds.
  *
- * <p>{@code java -cp stress/target/jcstress.jar dev.baton.stress.ScheduleProof [--runs N]} prints
- * a table and exits 1 when a verdict fails.
+ * <p>{@code java -cp stress/target/jcstress.jar dev.baton.stress.ScheduleProof [--runs N]} prints a
+ * table and exits 1 when a verdict fails.
  */
 @Command(
     name = "schedule-proof",
