@@ -83,7 +83,11 @@ class RaceCommandTest {
     assertThat(found.get("replay_identical").asBoolean()).isTrue();
     assertThat(found.get("lock_failed").asBoolean()).isFalse();
     assertThat(found.get("gil_failed").asBoolean()).isFalse();
-    assertThat(explore.err()).contains("Thread 1").contains("read value").contains("drop request");
+    assertThat(explore.err())
+        .contains("Thread 1")
+        .contains("read value")
+        .contains("drop request")
+        .contains("RaceCommand.java:");
     assertThat(Files.readString(log)).contains("\"hand_offs\"");
 
     MainTest.Run replay = MainTest.run("race", "--replay", log.toString(), "--json");

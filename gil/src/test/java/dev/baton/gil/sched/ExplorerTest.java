@@ -2,6 +2,7 @@ package dev.baton.gil.sched;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.baton.gil.GilLock;
 import dev.baton.gil.GilRuntime;
@@ -9,6 +10,7 @@ import dev.baton.gil.GilSchedule;
 import dev.baton.gil.GilThreads;
 import dev.baton.gil.ScheduleDivergedException;
 import dev.baton.gil.ScheduleLog;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Seeded schedules, replay, divergence, shrinking and the guarded counter. */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
@@ -173,6 +176,31 @@ class ExplorerTest {
         .contains("read value")
         .contains("write back");
     assertThat(failure.get().render()).contains("2 hand-offs").contains("drop request");
+  }
+
+  @Test
+  void theReadmeSampleFindsTheRaceAndReplaysIt(@TempDir Path dir) throws Exception {
+    Explorer.Scenario race =
+        runtime -> {
+          TracedCell x = new TracedCell("Integer value", 0);
+          for (int t = 1; t <= 2; t++) {
+            runtime.startThread(
+                "thread-" + t,
+                () -> {
+                  long v = x.read();
+                  runtime.gil().checkpoint(); // the GIL may change hands here
+                  x.write(x.increase(v));
+                });
+          }
+          return () -> assertEquals(2, x.value());
+        };
+    Optional<Explorer.Failure> failure = Explorer.random().runs(1000).explore(race);
+    System.out.println(failure.get().render()); // seed, runs, the minimal hand-offs
+    failure.get().minimal().write(dir.resolve("race-schedule.json"));
+    Explorer.Run again = Explorer.replay(race, ScheduleLog.read(dir.resolve("race-schedule.json")));
+
+    assertThat(again.failed()).isTrue();
+    assertThat(again.log().sameSchedule(failure.get().minimal())).isTrue();
   }
 
   @Test
