@@ -127,6 +127,12 @@ final class CpythonSync extends GilSync {
   }
 
   @Override
+  void wakeWaiters() {
+    // a woken waiter retries its CAS and sleeps a new period of the new interval
+    released.signalAll();
+  }
+
+  @Override
   void foundFree() {}
 
   @Override

@@ -242,6 +242,11 @@ final class DeterministicSync extends GilSync {
   }
 
   @Override
+  void wakeWaiters() {
+    // nothing waits for an interval: the schedule, not time, decides every hand-off
+  }
+
+  @Override
   void foundFree() {}
 
   @Override

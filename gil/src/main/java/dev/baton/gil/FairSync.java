@@ -21,7 +21,8 @@ import java.util.concurrent.locks.Condition;
  *
  * Deadlines. A waiter asks for a drop one interval after it arrived, and after a hand-off it lets
  * the new tenure have its whole interval (`tenureStartNanos`) before it asks again, so a holder is
- * asked once per tenure, not once per waiter.
+ * asked once per tenure, not once per waiter. It reads the interval at every wake-up, and a change
+ * of the interval wakes every waiter (wakeWaiters), so a shorter one takes effect at once.
  *
  * Two refinements keep hand-offs in microseconds even on a loaded machine, where a parked thread
  * may wait milliseconds for a CPU: a waiter spins (without the mutex) for up to SPIN_NANOS before
@@ -128,13 +129,13 @@ final class FairSync extends GilSync {
     Waiter waiter = new Waiter(me, mutex.newCondition(), comingBack, start);
     (comingBack ? returning : queue).addLast(waiter);
     long seen = gil.acquisitionsOpaque();
-    long interval = gil.intervalNanos();
-    long deadline = start + interval;
+    // the wait is measured from `since`, for one interval, or RETRY_NANOS after a request that did
+    // not land; the interval is read at each wake-up, so a change takes effect at once
+    long since = start;
+    boolean retry = false;
     if (comingBack) {
       Thread current = gil.holder;
-      if (current != null && !requestDrop(current)) {
-        deadline = start + RETRY_NANOS;
-      }
+      retry = current != null && !requestDrop(current);
     }
     // queued and the request armed: only now the bookkeeping that may be slow on first use
     GilWaitEvent waitEvent = GilBookkeeping.beginWaitEvent();
@@ -142,7 +143,7 @@ final class FairSync extends GilSync {
     long spinUntil = start + SPIN_NANOS;
     while (!waiter.granted) {
       long now = System.nanoTime();
-      long left = deadline - now;
+      long left = since + (retry ? RETRY_NANOS : gil.intervalNanos()) - now;
       if (left > 0 && now < spinUntil) {
         mutex.unlock();
         try {
@@ -162,20 +163,20 @@ final class FairSync extends GilSync {
         }
         continue;
       }
-      interval = gil.intervalNanos();
       long tenure = gil.acquisitionsOpaque();
       if (!comingBack && tenure != seen) {
         // a hand-off happened meanwhile: the new tenure gets its whole interval
         seen = tenure;
-        long tenureDeadline = tenureStartNanos + interval;
-        if (tenureDeadline - System.nanoTime() > 0) {
-          deadline = tenureDeadline;
+        if (tenureStartNanos + gil.intervalNanos() - System.nanoTime() > 0) {
+          since = tenureStartNanos;
+          retry = false;
           continue;
         }
       }
       boolean landed = periodElapsed(seen, true);
       seen = gil.acquisitionsOpaque();
-      deadline = System.nanoTime() + (landed ? interval : RETRY_NANOS);
+      since = System.nanoTime();
+      retry = !landed;
     }
     if (inFlight == waiter) {
       inFlight = null;
@@ -213,6 +214,22 @@ final class FairSync extends GilSync {
     gil.beganTenure(me);
     books.waitedBriefly(tenureStartNanos - start);
     return true;
+  }
+
+  @Override
+  boolean isRunning(Thread current) {
+    Waiter grantee = inFlight;
+    return grantee == null || grantee.thread != current;
+  }
+
+  @Override
+  void wakeWaiters() {
+    for (Waiter waiter : returning) {
+      waiter.wake.signal();
+    }
+    for (Waiter waiter : queue) {
+      waiter.wake.signal();
+    }
   }
 
   @Override

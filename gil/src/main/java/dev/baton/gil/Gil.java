@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /*
  * Design of the GIL.
@@ -80,7 +82,14 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   static final Duration MAX_WATCHDOG = Duration.ofHours(1);
 
   /** The value of {@code gate} when a drop is requested. */
-  static final Object DROP_REQUEST = new DropRequest();
+  static final Object DROP_REQUEST = new GateSentinel("DROP_REQUEST");
+
+  /**
+   * The value of {@code gate} when the holder must take its checkpoints' slow path without
+   * dropping: an exception was raised in it from outside ({@link #raiseIn}). A drop request may
+   * replace it (the slow path then does both).
+   */
+  static final Object BREAK = new GateSentinel("BREAK");
 
   private static final VarHandle GATE;
   private static final VarHandle HOLDER;
@@ -124,6 +133,22 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
 
   /** 0 when off. Any thread writes, waiters read. */
   private volatile long watchdogNanos;
+
+  /**
+   * The runtime's main thread, which runs pending calls: the thread that built the runtime, as
+   * CPython's main thread is the one that initialized the interpreter.
+   */
+  private final Thread mainThread = Thread.currentThread();
+
+  /** Callbacks for the main thread's next checkpoint; any thread adds, the main thread polls. */
+  private final ConcurrentLinkedQueue<Runnable> pendingCalls = new ConcurrentLinkedQueue<>();
+
+  /** Whether the main thread is running pending calls now; confined to the main thread. */
+  private boolean runningPendingCalls;
+
+  /** Exceptions raised from outside, by target thread; any thread adds, the target removes. */
+  private final ConcurrentHashMap<Thread, RuntimeException> pendingRaises =
+      new ConcurrentHashMap<>();
 
   /** Set once by the runtime's close(); read by acquire(). */
   private volatile boolean closed;
@@ -233,6 +258,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       throw GilAlreadyHeldException.of(this, me);
     }
     sync.acquireContended(me, false);
+    armPendingRaise(me);
   }
 
   /**
@@ -274,6 +300,22 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   @Override
   public void check() {
     checkpoint();
+  }
+
+  /**
+   * The {@link Guard} ownership test without the checkpoint, for reference-count operations: one
+   * plain read of the holder.
+   *
+   * @throws GilNotHeldException if the calling thread does not hold this GIL
+   */
+  @Override
+  public void checkOwner() {
+    // plain read, exact for this question: `holder` becomes or stops being the calling thread only
+    // through that thread's own acquire, release or drop, or through a grant or turn that
+    // happens-before the thread runs again
+    if (HOLDER.get(this) != Thread.currentThread() && enabled) {
+      throw GilNotHeldException.of(this, Thread.currentThread(), "touched an object guarded by");
+    }
   }
 
   /**
@@ -328,8 +370,9 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   }
 
   /**
-   * Changes the switch interval, like {@code sys.setswitchinterval}; waiters use the new value from
-   * their next wait. Any thread may call it at any time.
+   * Changes the switch interval, like {@code sys.setswitchinterval}. Threads waiting now are woken
+   * to measure their wait against the new value, so a shorter interval takes effect at once. Any
+   * thread may call it at any time; it briefly takes the internal mutex (never the GIL).
    *
    * @param interval between {@link #MIN_SWITCH_INTERVAL} and {@link #MAX_SWITCH_INTERVAL}
    * @throws IllegalArgumentException if {@code interval} is outside that range
@@ -337,6 +380,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    */
   public void setSwitchInterval(Duration interval) {
     intervalNanos = validateInterval(interval);
+    sync.intervalChanged();
   }
 
   static long validateInterval(Duration interval) {
@@ -403,6 +447,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       return;
     }
     sync.acquireContended(me, comingBack);
+    armPendingRaise(me);
   }
 
   /**
@@ -426,7 +471,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     }
     traceStartNanos = Tracer.now();
     holder = next;
-    // fails only when a waiter has set the drop request: it then stays, for next
+    // fails only when the gate holds a drop request or a break: it then stays, for next
     GATE.compareAndSet(this, me, next);
     return true;
   }
@@ -579,8 +624,69 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     if (holder != me) {
       throw GilNotHeldException.of(this, me, "passed a checkpoint of");
     }
-    if (GATE.getOpaque(this) == DROP_REQUEST) {
+    Object gate = GATE.getOpaque(this);
+    if (gate == DROP_REQUEST) {
       sync.switchAway(me, true);
+    } else if (gate == BREAK) {
+      GATE.compareAndSet(this, BREAK, me); // fails only if a drop request replaced it: next time
+    }
+    serviceBreak(me);
+  }
+
+  // ---------------------------------------------------------------- exceptions raised from outside
+
+  /**
+   * Makes {@code target} throw {@code exception} at its next checkpoint of this GIL, or when its
+   * current blocking section under this GIL ends (see {@link GilRuntime#raiseInThread}). A later
+   * call for the same thread replaces an exception not yet thrown.
+   */
+  void raiseIn(Thread target, RuntimeException exception) {
+    pendingRaises.put(target, exception);
+    // a holder passing checkpoints takes the slow path at the next one; a thread that does not
+    // hold the GIL finds the exception when it takes the GIL back (serviceBreak)
+    GATE.compareAndSet(this, target, BREAK);
+  }
+
+  /**
+   * Runs {@code call} on the runtime's main thread at its next checkpoint, or when its current
+   * blocking section ends (see {@link GilRuntime#addPendingCall}).
+   */
+  void addPendingCall(Runnable call) {
+    pendingCalls.offer(call);
+    GATE.compareAndSet(this, mainThread, BREAK);
+  }
+
+  /** The caller just took the GIL after a wait: its next checkpoint serves what is pending. */
+  private void armPendingRaise(Thread me) {
+    if ((!pendingRaises.isEmpty() && pendingRaises.containsKey(me))
+        || (me == mainThread && !pendingCalls.isEmpty())) {
+      GATE.compareAndSet(this, me, BREAK);
+    }
+  }
+
+  /**
+   * The caller holds the GIL, at a checkpoint's slow path or at the end of a blocking section: the
+   * main thread runs the pending calls (in order; one that throws stops the others, which stay
+   * queued), then the exception raised in the caller from outside, if any, is thrown.
+   */
+  void serviceBreak(Thread me) {
+    if (me == mainThread && !runningPendingCalls) {
+      runningPendingCalls = true;
+      try {
+        Runnable call;
+        while ((call = pendingCalls.poll()) != null) {
+          call.run();
+        }
+      } finally {
+        runningPendingCalls = false;
+      }
+    }
+    if (pendingRaises.isEmpty()) {
+      return;
+    }
+    RuntimeException pending = pendingRaises.remove(me);
+    if (pending != null) {
+      throw pending;
     }
   }
 
@@ -614,10 +720,16 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
         + "]";
   }
 
-  private static final class DropRequest {
+  private static final class GateSentinel {
+    private final String name;
+
+    GateSentinel(String name) {
+      this.name = name;
+    }
+
     @Override
     public String toString() {
-      return "DROP_REQUEST";
+      return name;
     }
   }
 }

@@ -30,6 +30,7 @@ final class GilBlockingHandler implements BlockingHandler {
     if (releasedIt) {
       releasedIt = false;
       gil.acquireAfterBlocking();
+      gil.serviceBreak(Thread.currentThread()); // pending calls, an exception raised meanwhile
     }
   }
 

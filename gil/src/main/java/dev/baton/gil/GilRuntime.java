@@ -64,6 +64,9 @@ public final class GilRuntime implements AutoCloseable {
   /** Written under {@link #lifecycle}; read without it. */
   private volatile boolean closed;
 
+  /** SIGINT's handler before this runtime's, restored at close; null when none was installed. */
+  private final SigintDelivery sigint;
+
   private GilRuntime(Builder builder) {
     this.name = builder.name != null ? builder.name : "runtime-" + NEXT_ID.getAndIncrement();
     this.gil =
@@ -86,6 +89,16 @@ public final class GilRuntime implements AutoCloseable {
                 .guard(Guard.none())
                 .strategy(RefCountStrategy.BIASED)
                 .build();
+    SigintDelivery delivery = null;
+    if (builder.keyboardInterrupt) {
+      try {
+        delivery = SigintDelivery.install(this);
+      } catch (RuntimeException e) {
+        gil.close();
+        throw e;
+      }
+    }
+    this.sigint = delivery;
   }
 
   /**
@@ -262,6 +275,52 @@ public final class GilRuntime implements AutoCloseable {
   }
 
   /**
+   * Raises {@code exception} in {@code thread}, like CPython's {@code PyThreadState_SetAsyncExc}:
+   * the thread throws it, holding the GIL, at its next checkpoint of this runtime's GIL (a thread
+   * in a CPU loop that checkpoints), or when its current blocking section ends (a thread blocked in
+   * I/O, a sleep or a wait; the blocking call itself is not interrupted, as in CPython). A later
+   * call for the same thread before it threw replaces the exception. Any thread may call it.
+   *
+   * <p>A thread that never passes a checkpoint nor leaves a blocking section never throws it; the
+   * watchdog names such a thread when it also ignores drop requests.
+   *
+   * @param thread a thread that runs under this runtime's GIL
+   * @param exception what it should throw
+   * @throws IllegalStateException if {@code thread} has ended
+   * @throws NullPointerException if an argument is null
+   */
+  public void raiseInThread(Thread thread, RuntimeException exception) {
+    Objects.requireNonNull(thread, "thread");
+    Objects.requireNonNull(exception, "exception");
+    if (!thread.isAlive()) {
+      throw new IllegalStateException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" raised an exception in thread \""
+              + thread.getName()
+              + "\" of runtime \""
+              + name
+              + "\", which has ended; raise it in a live thread");
+    }
+    gil.raiseIn(thread, exception);
+  }
+
+  /**
+   * Runs {@code call} on the runtime's main thread, holding the GIL, at that thread's next
+   * checkpoint or when its current blocking section ends, like CPython's {@code Py_AddPendingCall}.
+   * The main thread is the one that built the runtime; it takes part by holding the GIL ({@link
+   * #ensure()}) and passing checkpoints. Calls run in the order they were added; one that throws
+   * makes that checkpoint throw, and the calls after it run at the next one. Any thread may call
+   * it.
+   *
+   * @param call what the main thread runs
+   * @throws NullPointerException if {@code call} is null
+   */
+  public void addPendingCall(Runnable call) {
+    gil.addPendingCall(Objects.requireNonNull(call, "call"));
+  }
+
+  /**
    * Interpreter shutdown: waits for every non-daemon runtime thread to end (releasing the GIL while
    * it waits, when the caller holds it), then refuses new work. Idempotent. An interrupt does not
    * stop the wait; it is kept in the caller's interrupt status.
@@ -288,6 +347,9 @@ public final class GilRuntime implements AutoCloseable {
         if (next == null) {
           closed = true;
           gil.close();
+          if (sigint != null) {
+            sigint.restore();
+          }
           break;
         }
       }
@@ -388,6 +450,7 @@ public final class GilRuntime implements AutoCloseable {
     private Thread.UncaughtExceptionHandler uncaughtHandler;
     private boolean holdTiming;
     private GilSchedule schedule;
+    private boolean keyboardInterrupt;
 
     private Builder() {}
 
@@ -487,6 +550,20 @@ public final class GilRuntime implements AutoCloseable {
      */
     public Builder schedule(GilSchedule schedule) {
       this.schedule = Objects.requireNonNull(schedule, "schedule");
+      return this;
+    }
+
+    /**
+     * Delivers SIGINT (Ctrl-C) as a {@link KeyboardInterruptException} in the runtime's main thread
+     * (the thread that builds it), at its next checkpoint or when its blocking section ends, as
+     * CPython does; the JVM's own handler (shutdown) is restored by {@link #close()}. Off by
+     * default. One runtime at a time should ask for it: the last one built gets the signal.
+     *
+     * @param deliver whether to install the handler
+     * @return this builder
+     */
+    public Builder keyboardInterrupt(boolean deliver) {
+      this.keyboardInterrupt = deliver;
       return this;
     }
 

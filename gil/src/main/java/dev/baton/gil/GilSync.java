@@ -95,7 +95,20 @@ abstract sealed class GilSync permits FairSync, CpythonSync, DeterministicSync {
    */
   abstract void switchAway(Thread me, boolean requested);
 
+  /** The switch interval changed: wake every waiter, so that it measures against the new one. */
+  final void intervalChanged() {
+    mutex.lock();
+    try {
+      wakeWaiters();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
   // ---------------------------------------------------------------- what the policies implement
+
+  /** Mutex held: wake every sleeping waiter; each re-reads the interval and sleeps again. */
+  abstract void wakeWaiters();
 
   /**
    * Mutex held, {@code waiters} counts the caller, whose CAS on a free GIL failed: wait until it
@@ -107,6 +120,15 @@ abstract sealed class GilSync permits FairSync, CpythonSync, DeterministicSync {
 
   /** Mutex held: the caller of acquireContended found the GIL free and took it at {@code now}. */
   void tookFree(long now) {}
+
+  /**
+   * Mutex held: whether the holder {@code current} has run since it got the GIL; the watchdog
+   * blames only a holder that runs and passes no checkpoint, not one granted the GIL that the
+   * operating system has not woken yet.
+   */
+  boolean isRunning(Thread current) {
+    return true;
+  }
 
   /** Mutex held: a waiter woke after a whole period and found the GIL free. */
   abstract void foundFree();
@@ -133,7 +155,7 @@ abstract sealed class GilSync permits FairSync, CpythonSync, DeterministicSync {
       return true;
     }
     long tenure = gil.acquisitionsOpaque();
-    books.watchdog(current, tenure, gil.gateOpaque() == Gil.DROP_REQUEST);
+    books.watchdog(current, tenure, gil.gateOpaque() == Gil.DROP_REQUEST && isRunning(current));
     if (always || tenure == seen) {
       return requestDrop(current);
     }
@@ -148,7 +170,7 @@ abstract sealed class GilSync permits FairSync, CpythonSync, DeterministicSync {
     if (gate == Gil.DROP_REQUEST) {
       return true;
     }
-    if (gate == current && gil.casGate(current, Gil.DROP_REQUEST)) {
+    if ((gate == current || gate == Gil.BREAK) && gil.casGate(gate, Gil.DROP_REQUEST)) {
       books.dropRequested(current, gil.acquisitionsOpaque());
       return true;
     }

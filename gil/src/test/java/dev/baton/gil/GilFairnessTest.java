@@ -1,7 +1,9 @@
 package dev.baton.gil;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.baton.core.Blocking;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +12,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * FAIR's promise for CPU-bound threads, in counts: tenures go round in arrival order, from the
@@ -26,6 +32,108 @@ class GilFairnessTest extends GilTestBase {
     List<String> tenures = tenureLog(runtime, TENURES);
 
     assertRoundRobin(tenures);
+  }
+
+  @ParameterizedTest
+  @EnumSource(GilPolicy.class)
+  void changingTheSwitchIntervalWhileThreadsRunChangesHowOftenTheySwitch(GilPolicy policy)
+      throws Exception {
+    GilRuntime runtime =
+        runtime(GilRuntime.builder().policy(policy).switchInterval(Gil.MAX_SWITCH_INTERVAL));
+    Gil gil = runtime.gil();
+    AtomicLong steps = new AtomicLong();
+    AtomicBoolean stop = new AtomicBoolean();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 2; t++) {
+      threads.add(
+          runtime.startThread(
+              "cpu-" + t,
+              () -> {
+                while (!stop.get()) {
+                  steps.incrementAndGet();
+                  gil.checkpoint();
+                }
+              }));
+    }
+    try {
+      // 10 s intervals: one thread runs, the other waits, and no hand-off comes in 200 000 steps
+      await().atMost(BOUND).until(() -> gil.waitingThreads() == 1);
+      long from = steps.get();
+      await().atMost(BOUND).until(() -> steps.get() > from + 200_000);
+      assertThat(gil.stats().handOffs()).isZero();
+
+      gil.setSwitchInterval(Duration.ofMillis(1));
+      await().atMost(BOUND).until(() -> gil.stats().handOffs() >= 20);
+
+      gil.setSwitchInterval(Gil.MAX_SWITCH_INTERVAL);
+      long settled = gil.stats().handOffs();
+      long again = steps.get();
+      await().atMost(BOUND).until(() -> steps.get() > again + 200_000);
+      // a wait measured against the short interval may still end in one more hand-off
+      assertThat(gil.stats().handOffs()).isLessThanOrEqualTo(settled + 1);
+    } finally {
+      stop.set(true);
+      for (Thread thread : threads) {
+        join(thread);
+      }
+    }
+  }
+
+  /**
+   * Beazley's convoy in counts. An I/O thread (a blocking section per operation) beside a CPU-bound
+   * thread, with a 10 s switch interval so that a thread that waits for the interval visibly does
+   * not run: under CPYTHON the I/O thread coming back from its first operation waits behind the CPU
+   * thread, which meanwhile does a million steps; under FAIR it asks at once and gets the GIL at
+   * the CPU thread's next checkpoint, operation after operation, while the CPU thread keeps going.
+   */
+  @ParameterizedTest
+  @EnumSource(GilPolicy.class)
+  void anIoThreadBesideACpuBoundOneConvoysUnderCpythonAndNotUnderFair(GilPolicy policy)
+      throws Exception {
+    GilRuntime runtime =
+        runtime(GilRuntime.builder().policy(policy).switchInterval(Gil.MAX_SWITCH_INTERVAL));
+    Gil gil = runtime.gil();
+    AtomicLong cpuSteps = new AtomicLong();
+    AtomicLong ioOps = new AtomicLong();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread cpu =
+        runtime.startThread(
+            "cpu",
+            () -> {
+              while (!stop.get()) {
+                cpuSteps.incrementAndGet();
+                gil.checkpoint();
+              }
+            });
+    await().atMost(BOUND).until(() -> cpuSteps.get() > 0);
+    Thread io =
+        runtime.startThread(
+            "io",
+            () -> {
+              while (!stop.get()) {
+                Blocking.run(Thread::yield); // gives the GIL up and comes back for it
+                ioOps.incrementAndGet();
+              }
+            });
+    try {
+      if (policy == GilPolicy.FAIR) {
+        await().atMost(BOUND).until(() -> ioOps.get() >= 200);
+        long cpuAt = cpuSteps.get();
+        await().atMost(BOUND).until(() -> cpuSteps.get() > cpuAt + 1_000);
+        await().atMost(BOUND).until(() -> ioOps.get() >= 400);
+      } else {
+        await().atMost(BOUND).until(() -> gil.waitingThreads() == 1 && gil.holder() == cpu);
+        long ioAt = ioOps.get();
+        long cpuAt = cpuSteps.get();
+        await().atMost(BOUND).until(() -> cpuSteps.get() > cpuAt + 1_000_000);
+        assertThat(ioOps.get()).as("I/O operations behind the CPU thread").isEqualTo(ioAt);
+      }
+    } finally {
+      stop.set(true);
+      gil.setSwitchInterval(Duration.ofMillis(1)); // lets the last waiter in promptly
+      join(cpu);
+      join(io);
+    }
   }
 
   /**

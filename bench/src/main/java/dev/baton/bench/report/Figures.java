@@ -69,6 +69,13 @@ public final class Figures {
             null),
         new Figure(
             GIL,
+            "sum of squares with a checkpoint every 1 000 squares (the cpu example)",
+            jmh("GilBench.sumOfSquaresCheckpointed", Unit.NS, "with checkpoints"),
+            jmh("GilBench.sumOfSquaresPlain", Unit.NS, "plain loop"),
+            Goal.ratioAtMost(1.10),
+            null),
+        new Figure(
+            GIL,
             "hand-off between 2 threads (acquire+release each)",
             jmh("HandoffBench.gil", Unit.NS, "GIL FAIR"),
             jmh("HandoffBench.fairLock", Unit.NS, "ReentrantLock (fair)"),
