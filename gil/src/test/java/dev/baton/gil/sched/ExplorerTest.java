@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Seeded schedules, replay, divergence, shrinking and the guarded counter. */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ExplorerTest {
 
   /** Where each thread of the counter may lose the GIL. */
@@ -244,6 +244,47 @@ class ExplorerTest {
     assertThat(run.failed()).isFalse();
     assertThat(woke).containsExactly("second", "hour");
     assertThat(schedule.clockNanos()).isEqualTo(Duration.ofHours(1).toNanos());
+  }
+
+  @Test
+  void aLockTimeoutRunsOnTheVirtualClock() throws Exception {
+    List<String> events = Collections.synchronizedList(new ArrayList<>());
+    for (long seed = 1; seed <= 10; seed++) {
+      events.clear();
+      GilSchedule schedule = GilSchedule.random(seed);
+      GilLock lock = new GilLock();
+      Explorer.Run run =
+          Explorer.run(
+              runtime -> {
+                runtime.startThread(
+                    "holder",
+                    () -> {
+                      try (var held = lock.hold()) {
+                        events.add("locked");
+                        GilThreads.sleep(Duration.ofSeconds(10));
+                      } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                      }
+                    });
+                runtime.startThread(
+                    "impatient",
+                    () -> {
+                      while (!lock.isLocked()) {
+                        runtime.gil().checkpoint();
+                      }
+                      try {
+                        events.add(lock.acquire(Duration.ofSeconds(1)) ? "got it" : "timed out");
+                      } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                      }
+                    });
+                return null;
+              },
+              schedule);
+      assertThat(run.failed()).isFalse();
+      assertThat(events).containsExactly("locked", "timed out");
+      assertThat(schedule.clockNanos()).isEqualTo(Duration.ofSeconds(10).toNanos());
+    }
   }
 
   @Test
