@@ -31,7 +31,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * path, which drops the GIL. A thread that does not hold the GIL never finds itself in `gate`, so
  * its checkpoint also takes the slow path, where it is reported (GilNotHeldException). The holder
  * reads `gate` with opaque loads: a drop request becomes visible within a few loop iterations, and
- * a stale value only delays the drop by one checkpoint.
+ * a stale value only delays the drop by one checkpoint. A third value, BREAK, sends the holder
+ * through the slow path without a drop: the embedder raised an exception in it (raiseIn) or, for
+ * the runtime's main thread, added a pending call; serviceBreak() handles both there and at the
+ * end of every blocking section. A drop request may replace BREAK; the slow path then does both.
  *
  * Release. With no waiter, release clears the gate and `holder` and reads `waiters` again (the
  * Dekker pairing described in GilSync); only a release that sees a waiter enters the policy.
