@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * counts one phantom waiter, so every checkpoint takes Gil's slow path into switchAway(), every
  * release goes to releaseToWaiters(), and no acquire can take a free GIL by CAS: between two
  * tenures `holder` is NOBODY, a thread that never runs. The uncontended fast paths of Gil are thus
- * unused, and Gil itself is unchanged.
+ * unused, and Gil needs no branch for this mode.
  *
  * One runnable thread at a time. Each runtime thread has a record (logical id in start order) and
  * a state, all guarded by the mutex: ARRIVING (started, not yet at its first acquire), READY (at a
