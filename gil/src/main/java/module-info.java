@@ -5,4 +5,5 @@ module dev.baton.gil {
   requires jdk.unsupported; // sun.misc.Signal (by reflection), for SIGINT as KeyboardInterrupt
 
   exports dev.baton.gil;
+  exports dev.baton.gil.sched;
 }

@@ -163,13 +163,28 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       boolean enabled,
       Duration watchdogThreshold,
       boolean holdTiming) {
+    this(name, policy, switchInterval, enabled, watchdogThreshold, holdTiming, null);
+  }
+
+  /** As above; with a schedule, the schedule decides every hand-off (see DeterministicSync). */
+  Gil(
+      String name,
+      GilPolicy policy,
+      Duration switchInterval,
+      boolean enabled,
+      Duration watchdogThreshold,
+      boolean holdTiming,
+      GilSchedule schedule) {
     this.name = Objects.requireNonNull(name, "name");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.enabled = enabled;
     this.holdTiming = holdTiming;
     this.intervalNanos = validateInterval(switchInterval);
     this.watchdogNanos = watchdogThreshold == null ? 0 : validateWatchdog(watchdogThreshold);
-    this.sync = GilSync.of(this, policy);
+    this.sync =
+        schedule != null && enabled
+            ? new DeterministicSync(this, schedule)
+            : GilSync.of(this, policy);
     if (enabled) {
       synchronized (LIVE_LOCK) {
         Gil[] next = java.util.Arrays.copyOf(live, live.length + 1);
@@ -177,6 +192,13 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
         live = next;
       }
     }
+  }
+
+  /**
+   * @return the scheduler when the runtime was built with a {@link GilSchedule}, else null
+   */
+  DeterministicSync scheduler() {
+    return sync instanceof DeterministicSync scheduled ? scheduled : null;
   }
 
   // ---------------------------------------------------------------- static entry points

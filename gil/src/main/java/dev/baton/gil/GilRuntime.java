@@ -58,6 +58,9 @@ public final class GilRuntime implements AutoCloseable {
   /** Null unless the builder asked for one. */
   private final BlockingDetector detector;
 
+  /** Non-null when built with a {@link GilSchedule}. */
+  private final DeterministicSync scheduler;
+
   /** Guards {@link #closed} together with additions to {@link #nonDaemon}. */
   private final Object lifecycle = new Object();
 
@@ -79,7 +82,9 @@ public final class GilRuntime implements AutoCloseable {
             builder.switchInterval,
             builder.gil,
             builder.watchdogThreshold,
-            builder.holdTiming);
+            builder.holdTiming,
+            builder.schedule);
+    this.scheduler = gil.scheduler();
     this.virtualThreads = builder.virtualThreads;
     this.uncaughtHandler = builder.uncaughtHandler;
     this.objects =
@@ -200,6 +205,9 @@ public final class GilRuntime implements AutoCloseable {
         nonDaemon.add(thread);
       }
     }
+    if (scheduler != null) {
+      scheduler.threadStarting(thread);
+    }
     thread.start();
     return thread;
   }
@@ -215,6 +223,9 @@ public final class GilRuntime implements AutoCloseable {
       } catch (Throwable t) {
         failure = t;
       } finally {
+        if (scheduler != null) {
+          scheduler.threadEnding(me);
+        }
         if (gil.isEnabled() && gil.holder() == me) {
           gil.release();
         }
@@ -384,6 +395,9 @@ public final class GilRuntime implements AutoCloseable {
     Thread me = Thread.currentThread();
     boolean bounded = budgetNanos != Long.MAX_VALUE;
     long start = System.nanoTime();
+    if (scheduler != null) {
+      scheduler.starterWaits();
+    }
     boolean interrupted = false;
     List<Thread> left = List.of();
     while (true) {
@@ -565,6 +579,7 @@ public final class GilRuntime implements AutoCloseable {
     private Thread.UncaughtExceptionHandler uncaughtHandler;
     private boolean holdTiming;
     private Duration detectorThreshold;
+    private GilSchedule schedule;
     private boolean keyboardInterrupt;
 
     private Builder() {}
@@ -670,6 +685,25 @@ public final class GilRuntime implements AutoCloseable {
      */
     public Builder holdTiming(boolean timed) {
       this.holdTiming = timed;
+      return this;
+    }
+
+    /**
+     * Runs the runtime under a deterministic schedule: which thread holds the GIL is decided at
+     * every checkpoint, blocking section and thread start or end by {@code schedule}, not by time
+     * (the policy and switch interval are then unused). Threads get logical ids in start order;
+     * {@link GilThreads#sleep}, {@link GilThreads#join} and {@link GilLock} waits run on a virtual
+     * clock; the hand-offs are recorded in {@link GilSchedule#log()}. Threads started from outside
+     * the runtime begin when the starter calls {@link GilRuntime#close()}, so that they all take
+     * part in the first decision. Not deterministic: real blocking calls (I/O, futures, other
+     * primitives), whose returns the schedule does not control; event-loop turn-taking is not
+     * supported. See {@link dev.baton.gil.sched.Explorer} to search many schedules.
+     *
+     * @param schedule a schedule not used by another runtime
+     * @return this builder
+     */
+    public Builder schedule(GilSchedule schedule) {
+      this.schedule = Objects.requireNonNull(schedule, "schedule");
       return this;
     }
 

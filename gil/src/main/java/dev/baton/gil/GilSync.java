@@ -36,7 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The hand-off policy of a {@link Gil}: its waits, hand-offs and drops. The design is in this
  * file's block comment; {@link FairSync} and {@link CpythonSync} are the two policies.
  */
-abstract sealed class GilSync permits FairSync, CpythonSync {
+abstract sealed class GilSync permits FairSync, CpythonSync, DeterministicSync {
   /** Wait before retrying a drop request that did not land (the holder was mid-acquire). */
   static final long RETRY_NANOS = 50_000;
 
