@@ -2,6 +2,8 @@
 module dev.baton.gil {
   requires transitive dev.baton.core;
   requires org.slf4j;
+  requires jdk.unsupported; // sun.misc.Signal (by reflection), for SIGINT as KeyboardInterrupt
 
   exports dev.baton.gil;
+  exports dev.baton.gil.sched;
 }

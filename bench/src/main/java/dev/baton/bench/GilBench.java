@@ -59,12 +59,16 @@ public class GilBench {
   public static class Held {
     Gil gil;
 
+    /** {@code gil::checkpoint}, as the examples pass it. */
+    Runnable checkpoint;
+
     /**
      * @param bench the runtime's state
      */
     @Setup(Level.Iteration)
     public void take(GilBench bench) {
       gil = bench.gil;
+      checkpoint = gil::checkpoint;
       gil.acquire();
     }
 
@@ -133,5 +137,28 @@ public class GilBench {
       g.checkpoint();
     }
     return x;
+  }
+
+  /** Squares per invocation of the sum-of-squares pair. */
+  static final int SQUARES = 100_000;
+
+  /**
+   * @return the examples' plain sum of squares; time is per square
+   */
+  @Benchmark
+  @OperationsPerInvocation(SQUARES)
+  public long sumOfSquaresPlain() {
+    return Work.sumOfSquares(SQUARES + (seed & 1));
+  }
+
+  /**
+   * @param held the GIL, held by this thread
+   * @return the same sum with a checkpoint every 1 000 squares, through a method reference as the
+   *     examples pass it; time is per square
+   */
+  @Benchmark
+  @OperationsPerInvocation(SQUARES)
+  public long sumOfSquaresCheckpointed(Held held) {
+    return Work.sumOfSquares(SQUARES + (seed & 1), 1_000, held.checkpoint);
   }
 }

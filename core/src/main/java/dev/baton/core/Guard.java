@@ -35,6 +35,19 @@ public interface Guard {
   }
 
   /**
+   * The ownership test of {@link #check()} and nothing else, for the object model's reference-count
+   * operations. Like CPython's {@code Py_INCREF}, an incref or decref sits inside an operation and
+   * is never a point where a GIL changes hands: a GIL implements this without the checkpoint its
+   * {@link #check()} includes, as one read that the compiler may schedule with the count's own load
+   * and store. The default is {@link #check()}.
+   *
+   * @throws GuardNotHeldException naming the thread and this guard, when it may not
+   */
+  default void checkOwner() {
+    check();
+  }
+
+  /**
    * A guard that allows every thread: for free-threaded use, where the object model's own
    * reference-count strategy (atomic or biased) must make concurrent use safe.
    *

@@ -20,6 +20,9 @@ final class NoGuard implements Guard {
   public void check() {}
 
   @Override
+  public void checkOwner() {}
+
+  @Override
   public String toString() {
     return "Guard.none()";
   }

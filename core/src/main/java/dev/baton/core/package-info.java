@@ -17,6 +17,8 @@
  * Blocking.run}. A thread may have a {@link dev.baton.core.BlockingHandler} installed; a GIL
  * runtime installs one that releases its GIL before the wait and takes it back after. This is how
  * the event loop and the process pool cooperate with a GIL without depending on the gil module.
+ * Threads that take turns (an event loop's thread and its tasks' threads) move what the handler
+ * holds with their baton: the contract is in {@link dev.baton.core.BlockingHandler}.
  *
  * <h2>Threading</h2>
  *

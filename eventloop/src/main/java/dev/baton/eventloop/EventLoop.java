@@ -2,6 +2,7 @@ package dev.baton.eventloop;
 
 import dev.baton.core.Blocking;
 import dev.baton.core.BlockingCallable;
+import dev.baton.core.BlockingHandler;
 import dev.baton.core.jfr.SlowCallbackEvent;
 import dev.baton.core.trace.MarkKind;
 import dev.baton.core.trace.SpanState;
@@ -60,6 +61,12 @@ import org.slf4j.LoggerFactory;
  *
  * Ownership. `owner` is the only thread allowed to call loop-only methods: the thread that runs
  * the loop, or, while a task runs on its own virtual thread, that task's thread. See Task.
+ *
+ * Under a GIL. A loop run on a thread with a blocking handler (a GIL runtime's thread) keeps what
+ * that handler holds while it runs steps: a virtual-thread task's steps get it with the baton
+ * (VirtualThreadStrand), a continuation's run on the loop's thread anyway; the loop gives it up
+ * while it sleeps (sleep() is a blocking section) and offers it at the end of every pass
+ * (`passHandler.checkpoint()`). The contract is core's BlockingHandler, "Taking turns".
  */
 
 /**
@@ -174,6 +181,9 @@ public final class EventLoop implements AutoCloseable {
    * their check still fails as it should.
    */
   Thread owner;
+
+  /** The running thread's blocking handler, or null; confined to the loop's thread. */
+  private BlockingHandler passHandler;
 
   /** The thread running {@link #runForever()}, null when idle. Written by it; read by wakers. */
   private volatile Thread loopThread;
@@ -778,11 +788,13 @@ public final class EventLoop implements AutoCloseable {
     EventLoop outer = CURRENT.get();
     CURRENT.set(this);
     LoopWatchdog.watch(this);
+    passHandler = Blocking.currentHandler();
     try {
       do {
         runOnce();
       } while (!stopRequested);
     } finally {
+      passHandler = null;
       stopRequested = false;
       LoopWatchdog.unwatch(this);
       CURRENT_STEP.setOpaque(this, (Object) null);
@@ -885,6 +897,10 @@ public final class EventLoop implements AutoCloseable {
     clockFresh = true;
     if (t1 - t0 > slowNanos && last != null) {
       warnSlow(t1 - t0, n, last);
+    }
+    BlockingHandler handler = passHandler;
+    if (handler != null) {
+      handler.checkpoint(); // under a GIL: others get it here if they asked
     }
     if (stopRequested) {
       return;

@@ -65,7 +65,8 @@ final class CpuCommand extends ModeComparison {
       names = "--mode",
       defaultValue = "all",
       description =
-          "sequential: one thread, one number after the other; threads: a pool of --threads GIL"
+          "sequential: one thread, one number after the other, holding a GIL and passing the"
+              + " same checkpoints as the threads; threads: a pool of --threads GIL"
               + " threads that hold the GIL while they compute; released: the same threads"
               + " computing inside a blocking section, with the GIL released (as NumPy's C code"
               + " does); loop: each number a callback of one event loop (asyncio); processes: a"
@@ -252,14 +253,26 @@ final class CpuCommand extends ModeComparison {
     }
   }
 
+  /**
+   * The article's sequential version: one thread, one number after the other, running the same code
+   * as the threads do (a checkpoint every {@link #CHECKPOINT_INTERVAL} squares, holding the GIL of
+   * a runtime of its own), as CPython runs the same function under its GIL either way. So the
+   * threads' figure against this one measures the GIL's sharing, not the checkpoints.
+   */
   private static long sequential(long[] numbers, Progress progress) {
-    long total = 0;
-    for (long n : numbers) {
-      long t0 = Tracer.now();
-      total += Workloads.sumOfSquares(n);
-      Tracer.span(SpanState.RUNNING, t0, WORK);
-      progress.step();
+    try (GilRuntime runtime =
+            GilRuntime.builder().name("cpu-sequential").watchdogThreshold(WATCHDOG).build();
+        GilRuntime.Ensured ensured = runtime.ensure()) {
+      Gil gil = runtime.gil();
+      Runnable checkpoint = gil::checkpoint;
+      long total = 0;
+      for (long n : numbers) {
+        long t0 = Tracer.now();
+        total += Workloads.sumOfSquares(n, CHECKPOINT_INTERVAL, checkpoint);
+        Tracer.span(SpanState.RUNNING, t0, WORK);
+        progress.step();
+      }
+      return total;
     }
-    return total;
   }
 }

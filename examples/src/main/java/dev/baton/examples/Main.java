@@ -31,6 +31,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
       CrashCommand.class,
       JsCommand.class,
       AgentCommand.class,
+      ClusterCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -5,11 +5,16 @@ import dev.baton.gil.Gil;
 import dev.baton.gil.GilLock;
 import dev.baton.gil.GilRuntime;
 import dev.baton.gil.GilStats;
+import dev.baton.gil.ScheduleLog;
+import dev.baton.gil.sched.Explorer;
+import dev.baton.gil.sched.TracedCell;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
@@ -30,7 +35,10 @@ import picocli.CommandLine.Option;
           + " around the increment (none lost); under a GIL that can switch threads only between"
           + " two increments (none lost: the GIL alone protects the counter); and under a GIL that"
           + " can switch between the read and the write (lost again: in CPython, x += 1 is several"
-          + " bytecodes, and the GIL is only held for one at a time)."
+          + " bytecodes, and the GIL is only held for one at a time).",
+      "With --explore, the last variant runs under seeded deterministic schedules until an update"
+          + " is lost; the failing schedule is shrunk to the fewest hand-offs, printed as the"
+          + " talk's table and written as a log that --replay LOG runs again, exactly."
     })
 final class RaceCommand extends ExampleCommand {
 
@@ -92,6 +100,49 @@ final class RaceCommand extends ExampleCommand {
   @Option(names = "--quick", description = "1000000 increments per thread.")
   boolean quick;
 
+  @Option(
+      names = "--explore",
+      description =
+          "Search seeded GIL schedules for a lost update of v = x; checkpoint(); x = v + 1 (1"
+              + " increment per thread unless --increments), shrink it, print it as the talk's"
+              + " table, write its log (--log), replay it, and explore the guarded variants for"
+              + " the same budget.")
+  boolean explore;
+
+  @Option(
+      names = "--replay",
+      paramLabel = "LOG",
+      description =
+          "Replay a schedule log written by --explore (with the same --increments) and print its"
+              + " table and final value.")
+  Path replay;
+
+  @Option(
+      names = "--log",
+      paramLabel = "FILE",
+      defaultValue = "race-schedule.json",
+      description = "Where --explore writes the minimal schedule (default: ${DEFAULT-VALUE}).")
+  Path logFile;
+
+  @Option(
+      names = "--runs",
+      defaultValue = "1000",
+      description = "Schedules --explore tries at most, per variant (default: ${DEFAULT-VALUE}).")
+  int runs;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "The first seed --explore tries (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--pct",
+      paramLabel = "DEPTH",
+      description =
+          "Explore with PCT schedules of this depth instead of uniform random ones (1 to 64).")
+  Integer pctDepth;
+
   @Override
   String summary(Map<String, Object> figures) {
     return String.format(
@@ -103,7 +154,19 @@ final class RaceCommand extends ExampleCommand {
   }
 
   @Override
+  boolean tracesItsParts() {
+    return explore || replay != null;
+  }
+
+  @Override
   Map<String, Object> run(Output out) throws Exception {
+    if (explore || replay != null) {
+      int n = increments != null ? increments : 1;
+      if (n < 1) {
+        throw new IllegalArgumentException("--increments must be at least 1, got " + n);
+      }
+      return explore ? explore(out, n) : replay(out, n, replay);
+    }
     int n = increments != null ? increments : quick ? 1_000_000 : 2_000_000;
     if (n < 1) {
       throw new IllegalArgumentException("--increments must be at least 1, got " + n);
@@ -161,6 +224,156 @@ final class RaceCommand extends ExampleCommand {
     figures.put("lock_forced_switches", lock.forcedSwitches());
     figures.put("gil_forced_switches", gil.forcedSwitches());
     figures.put("gil_checkpoint_forced_switches", gilCheckpoint.forcedSwitches());
+    return figures;
+  }
+
+  /** The race's scenario under a schedule: two threads, a traced cell; the last run's cell kept. */
+  static final class Scheduled implements Explorer.Scenario {
+    final Variant variant;
+    final int n;
+    TracedCell cell;
+
+    Scheduled(Variant variant, int n) {
+      this.variant = variant;
+      this.n = n;
+    }
+
+    @Override
+    public Explorer.Check start(GilRuntime runtime) {
+      TracedCell x = new TracedCell("Integer value", 0);
+      GilLock lock = new GilLock();
+      cell = x;
+      Gil gil = runtime.gil();
+      Runnable body =
+          () -> {
+            for (int i = 0; i < n; i++) {
+              switch (variant) {
+                case GIL_LOCK -> {
+                  acquire(lock);
+                  try {
+                    long v = x.read();
+                    gil.checkpoint();
+                    x.write(x.increase(v));
+                  } finally {
+                    lock.release();
+                  }
+                }
+                case GIL -> {
+                  long v = x.read();
+                  x.write(x.increase(v));
+                  gil.checkpoint();
+                }
+                case GIL_CHECKPOINT -> {
+                  long v = x.read();
+                  gil.checkpoint();
+                  x.write(x.increase(v));
+                }
+              }
+            }
+          };
+      runtime.startThread("thread-1", body);
+      runtime.startThread("thread-2", body);
+      return () -> {
+        if (x.value() != 2L * n) {
+          throw new AssertionError(
+              "lost " + (2L * n - x.value()) + " of " + 2L * n + " updates: x = " + x.value());
+        }
+      };
+    }
+
+    long lost() {
+      return 2L * n - cell.value();
+    }
+  }
+
+  private Explorer explorer() {
+    if (runs < 1) {
+      throw new IllegalArgumentException("--runs must be at least 1, got " + runs);
+    }
+    Explorer explorer = pctDepth == null ? Explorer.random() : Explorer.pct(pctDepth, 12);
+    return explorer.runs(runs).firstSeed(seed);
+  }
+
+  private Map<String, Object> explore(Output out, int n) throws Exception {
+    Explorer explorer = explorer();
+    out.printf(
+        "Exploring v = x; checkpoint(); x = v + 1 in 2 threads (%d increment%s each) under up to"
+            + " %d %s schedules:%n",
+        n, n == 1 ? "" : "s", runs, pctDepth == null ? "random" : "PCT depth " + pctDepth);
+    Scheduled race = new Scheduled(Variant.GIL_CHECKPOINT, n);
+    Optional<Explorer.Failure> found = explorer.explore(race);
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("increments", n);
+    figures.put("runs_budget", runs);
+    if (found.isEmpty()) {
+      out.println("  no lost update found within the budget; raise --runs.");
+      figures.put("seed", null);
+      figures.put("runs_to_failure", null);
+    } else {
+      Explorer.Failure failure = found.get();
+      ScheduleLog minimal = failure.minimal();
+      out.printf(
+          "  lost an update at seed %d, run %d; %d hand-offs, shrunk to %d:%n%n",
+          failure.seed(),
+          failure.runsToFailure(),
+          failure.found().handOffs().size(),
+          minimal.handOffs().size());
+      Explorer.Run replayed =
+          traces.record(
+              "race-explore",
+              "./baton race --explore: the minimal schedule, replayed",
+              () -> Explorer.replay(race, minimal));
+      out.printf("%s%n", race.cell.table(minimal.threads()).indent(2));
+      out.printf("%s%n", minimal.render().indent(2));
+      minimal.write(logFile);
+      boolean identical = replayed.log().sameSchedule(minimal);
+      out.printf(
+          "final value %d, lost %d; schedule log: %s (./baton race --replay %s)%n",
+          race.cell.value(), race.lost(), logFile, logFile);
+      out.printf("replayed: same hand-offs %s%n%n", identical ? "yes" : "NO");
+      figures.put("seed", failure.seed());
+      figures.put("runs_to_failure", failure.runsToFailure());
+      figures.put("hand_offs_found", failure.found().handOffs().size());
+      figures.put("hand_offs_minimal", minimal.handOffs().size());
+      figures.put("final_value", race.cell.value());
+      figures.put("lost", race.lost());
+      figures.put("replay_identical", identical);
+      figures.put("log", logFile.toString());
+    }
+    boolean lockFailed = explorer.explore(new Scheduled(Variant.GIL_LOCK, n)).isPresent();
+    boolean gilFailed = explorer.explore(new Scheduled(Variant.GIL, n)).isPresent();
+    out.printf(
+        "guarded, same budget: GilLock around x += 1: %s; no checkpoint inside x += 1: %s%n",
+        lockFailed ? "LOST AN UPDATE" : "no lost update in " + runs + " runs",
+        gilFailed ? "LOST AN UPDATE" : "no lost update in " + runs + " runs");
+    figures.put("lock_failed", lockFailed);
+    figures.put("gil_failed", gilFailed);
+    return figures;
+  }
+
+  private Map<String, Object> replay(Output out, int n, Path file) throws Exception {
+    ScheduleLog log = ScheduleLog.read(file);
+    Scheduled race = new Scheduled(Variant.GIL_CHECKPOINT, n);
+    out.printf(
+        "Replaying %s (%s, %d hand-offs) on v = x; checkpoint(); x = v + 1, %d increment%s per"
+            + " thread:%n%n",
+        file, log.schedule(), log.handOffs().size(), n, n == 1 ? "" : "s");
+    Explorer.Run run =
+        traces.record(
+            "race-replay",
+            "./baton race --replay: the logged schedule",
+            () -> Explorer.replay(race, log));
+    boolean identical = run.log().sameSchedule(log);
+    out.printf("%s%n", race.cell.table(log.threads()).indent(2));
+    out.printf(
+        "final value %d, lost %d; same hand-offs as the log: %s%n",
+        race.cell.value(), race.lost(), identical ? "yes" : "NO");
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("increments", n);
+    figures.put("hand_offs", log.handOffs().size());
+    figures.put("final_value", race.cell.value());
+    figures.put("lost", race.lost());
+    figures.put("replay_identical", identical);
     return figures;
   }
 

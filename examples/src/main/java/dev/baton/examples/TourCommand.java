@@ -30,8 +30,13 @@ final class TourCommand extends ExampleCommand {
    * @param section the talk's section
    * @param talk a sentence of the talk, quoted
    * @param command the command that runs it
+   * @param fullOnly whether {@code --quick} leaves it out (it is slow even at its smallest)
    */
-  record Step(String section, String talk, String command) {}
+  record Step(String section, String talk, String command, boolean fullOnly) {
+    Step(String section, String talk, String command) {
+      this(section, talk, command, false);
+    }
+  }
 
   /** The talk's sections, in order. */
   static final List<Step> STEPS =
@@ -81,7 +86,13 @@ final class TourCommand extends ExampleCommand {
               "The GIL for code that was not written for it",
               "Only one thread executes Python bytecode at a time ... The GIL is always released"
                   + " when doing I/O.",
-              "agent"));
+              "agent"),
+          new Step(
+              "When one machine is not enough: the pool on a cluster",
+              "Multiple processes, multiple CPU cores ... Problems: computation parallelization,"
+                  + " sending data between processes",
+              "cluster",
+              true));
 
   @Option(names = "--quick", description = "Run every step at its smallest size (as CI does).")
   boolean quick;
@@ -124,6 +135,12 @@ final class TourCommand extends ExampleCommand {
     int number = 0;
     for (Step step : STEPS) {
       if (only != null && !only.contains(step.command())) {
+        continue;
+      }
+      if (quick && step.fullOnly() && only == null) {
+        out.printf(
+            "%n(./baton %s runs in the full tour only: it starts cluster members)%n",
+            step.command());
         continue;
       }
       number++;

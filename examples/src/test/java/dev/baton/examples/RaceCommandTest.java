@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RaceCommandTest {
 
@@ -63,5 +66,35 @@ class RaceCommandTest {
     MainTest.Run run = MainTest.run("race", "--increments", "0");
     assertThat(run.exit()).isNotZero();
     assertThat(run.err()).contains("--increments must be at least 1, got 0");
+  }
+
+  @Test
+  void exploreFindsTheLostUpdateShrinksItAndTheReplayReproducesIt(@TempDir Path dir)
+      throws Exception {
+    Path log = dir.resolve("race.json");
+    MainTest.Run explore =
+        MainTest.run("race", "--explore", "--json", "--runs", "200", "--log", log.toString());
+    assertThat(explore.exit()).as(explore.err()).isZero();
+    JsonNode found = new ObjectMapper().readTree(explore.out());
+    assertThat(found.get("seed").asLong()).isPositive();
+    assertThat(found.get("runs_to_failure").asInt()).isBetween(1, 200);
+    assertThat(found.get("hand_offs_minimal").asInt()).isEqualTo(2);
+    assertThat(found.get("lost").asLong()).isEqualTo(1);
+    assertThat(found.get("replay_identical").asBoolean()).isTrue();
+    assertThat(found.get("lock_failed").asBoolean()).isFalse();
+    assertThat(found.get("gil_failed").asBoolean()).isFalse();
+    assertThat(explore.err())
+        .contains("Thread 1")
+        .contains("read value")
+        .contains("drop request")
+        .contains("RaceCommand.java:");
+    assertThat(Files.readString(log)).contains("\"hand_offs\"");
+
+    MainTest.Run replay = MainTest.run("race", "--replay", log.toString(), "--json");
+    assertThat(replay.exit()).as(replay.err()).isZero();
+    JsonNode again = new ObjectMapper().readTree(replay.out());
+    assertThat(again.get("final_value").asLong()).isEqualTo(found.get("final_value").asLong());
+    assertThat(again.get("lost").asLong()).isEqualTo(1);
+    assertThat(again.get("replay_identical").asBoolean()).isTrue();
   }
 }

@@ -6,7 +6,9 @@ import dev.baton.core.BlockingHandler;
  * Release on I/O for one thread of a runtime ({@code Py_BEGIN_ALLOW_THREADS}): gives the GIL up
  * before a blocking action and takes it back, uninterruptibly and as a thread coming back from I/O,
  * after it. Installed by the runtime on its threads and by {@link GilRuntime#ensure()}; confined to
- * the thread that installed it.
+ * the thread that installed it. Threads that take turns with such a thread (an event loop's task
+ * threads) get one of their own from {@link #turnTaker()}, and the GIL moves with their baton
+ * ({@link dev.baton.core.BlockingHandler}'s "Taking turns").
  */
 final class GilBlockingHandler implements BlockingHandler {
   final Gil gil;
@@ -40,11 +42,30 @@ final class GilBlockingHandler implements BlockingHandler {
       if (releasedIt) {
         releasedIt = false;
         gil.acquireAfterBlocking();
+        gil.serviceBreak(Thread.currentThread()); // pending calls, an exception raised meanwhile
       }
     } finally {
       if (sections != null) {
         BlockingDetector.exited(sections);
       }
+    }
+  }
+
+  /** Moves the GIL to {@code next} if the caller holds it ({@link Gil#transferTo(Thread)}). */
+  @Override
+  public void passTurn(Thread next) {
+    gil.transferTo(next);
+  }
+
+  @Override
+  public BlockingHandler turnTaker() {
+    return new GilBlockingHandler(gil);
+  }
+
+  @Override
+  public void checkpoint() {
+    if (gil.isHeldByCurrentThread()) {
+      gil.checkpoint();
     }
   }
 

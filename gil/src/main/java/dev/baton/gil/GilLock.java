@@ -80,6 +80,11 @@ public final class GilLock implements GilAcquirable {
     if (sync.tryAcquire(1)) {
       return;
     }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      scheduler.waitUntil(this, () -> sync.tryAcquire(1), -1);
+      return;
+    }
     Blocking.run(() -> sync.acquireInterruptibly(1));
   }
 
@@ -93,6 +98,10 @@ public final class GilLock implements GilAcquirable {
     }
     if (nanos == 0) {
       return false;
+    }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      return scheduler.waitUntil(this, () -> sync.tryAcquire(1), nanos);
     }
     return Blocking.call(() -> sync.tryAcquireNanos(1, nanos));
   }
@@ -118,6 +127,10 @@ public final class GilLock implements GilAcquirable {
               + this
               + " but it is not locked; release a GilLock only after an acquire that returned"
               + " successfully, once per acquire");
+    }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      scheduler.signal(this);
     }
   }
 

@@ -1,6 +1,9 @@
 package dev.baton.gil;
 
-/** How a {@link Gil} chooses its next holder. See {@link Gil}'s class comment for the protocols. */
+/**
+ * How a {@link Gil} chooses its next holder. Each protocol's design is written in the block comment
+ * of the class that implements it ({@code CpythonSync}, {@code FairSync}).
+ */
 public enum GilPolicy {
   /**
    * CPython's {@code Python/ceval_gil.c} (3.2 and later): a waiter sleeps on a condition for one

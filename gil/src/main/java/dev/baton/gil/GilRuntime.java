@@ -58,6 +58,9 @@ public final class GilRuntime implements AutoCloseable {
   /** Null unless the builder asked for one. */
   private final BlockingDetector detector;
 
+  /** Non-null when built with a {@link GilSchedule}. */
+  private final DeterministicSync scheduler;
+
   /** Guards {@link #closed} together with additions to {@link #nonDaemon}. */
   private final Object lifecycle = new Object();
 
@@ -66,6 +69,9 @@ public final class GilRuntime implements AutoCloseable {
 
   /** Written under {@link #lifecycle}; read without it. */
   private volatile boolean closed;
+
+  /** SIGINT's handler before this runtime's, restored at close; null when none was installed. */
+  private final SigintDelivery sigint;
 
   private GilRuntime(Builder builder) {
     this.name = builder.name != null ? builder.name : "runtime-" + NEXT_ID.getAndIncrement();
@@ -76,7 +82,9 @@ public final class GilRuntime implements AutoCloseable {
             builder.switchInterval,
             builder.gil,
             builder.watchdogThreshold,
-            builder.holdTiming);
+            builder.holdTiming,
+            builder.schedule);
+    this.scheduler = gil.scheduler();
     this.virtualThreads = builder.virtualThreads;
     this.uncaughtHandler = builder.uncaughtHandler;
     this.objects =
@@ -87,6 +95,16 @@ public final class GilRuntime implements AutoCloseable {
                 .guard(Guard.none())
                 .strategy(RefCountStrategy.BIASED)
                 .build();
+    SigintDelivery delivery = null;
+    if (builder.keyboardInterrupt) {
+      try {
+        delivery = SigintDelivery.install(this);
+      } catch (RuntimeException e) {
+        gil.close();
+        throw e;
+      }
+    }
+    this.sigint = delivery;
     this.detector =
         builder.detectorThreshold == null || !builder.gil
             ? null
@@ -187,6 +205,9 @@ public final class GilRuntime implements AutoCloseable {
         nonDaemon.add(thread);
       }
     }
+    if (scheduler != null) {
+      scheduler.threadStarting(thread);
+    }
     thread.start();
     return thread;
   }
@@ -202,6 +223,9 @@ public final class GilRuntime implements AutoCloseable {
       } catch (Throwable t) {
         failure = t;
       } finally {
+        if (scheduler != null) {
+          scheduler.threadEnding(me);
+        }
         if (gil.isEnabled() && gil.holder() == me) {
           gil.release();
         }
@@ -278,6 +302,52 @@ public final class GilRuntime implements AutoCloseable {
   }
 
   /**
+   * Raises {@code exception} in {@code thread}, like CPython's {@code PyThreadState_SetAsyncExc}:
+   * the thread throws it, holding the GIL, at its next checkpoint of this runtime's GIL (a thread
+   * in a CPU loop that checkpoints), or when its current blocking section ends (a thread blocked in
+   * I/O, a sleep or a wait; the blocking call itself is not interrupted, as in CPython). A later
+   * call for the same thread before it threw replaces the exception. Any thread may call it.
+   *
+   * <p>A thread that never passes a checkpoint nor leaves a blocking section never throws it; the
+   * watchdog names such a thread when it also ignores drop requests.
+   *
+   * @param thread a thread that runs under this runtime's GIL
+   * @param exception what it should throw
+   * @throws IllegalStateException if {@code thread} has ended
+   * @throws NullPointerException if an argument is null
+   */
+  public void raiseInThread(Thread thread, RuntimeException exception) {
+    Objects.requireNonNull(thread, "thread");
+    Objects.requireNonNull(exception, "exception");
+    if (!thread.isAlive()) {
+      throw new IllegalStateException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" raised an exception in thread \""
+              + thread.getName()
+              + "\" of runtime \""
+              + name
+              + "\", which has ended; raise it in a live thread");
+    }
+    gil.raiseIn(thread, exception);
+  }
+
+  /**
+   * Runs {@code call} on the runtime's main thread, holding the GIL, at that thread's next
+   * checkpoint or when its current blocking section ends, like CPython's {@code Py_AddPendingCall}.
+   * The main thread is the one that built the runtime; it takes part by holding the GIL ({@link
+   * #ensure()}) and passing checkpoints. Calls run in the order they were added; one that throws
+   * makes that checkpoint throw, and the calls after it run at the next one. Any thread may call
+   * it.
+   *
+   * @param call what the main thread runs
+   * @throws NullPointerException if {@code call} is null
+   */
+  public void addPendingCall(Runnable call) {
+    gil.addPendingCall(Objects.requireNonNull(call, "call"));
+  }
+
+  /**
    * Interpreter shutdown: waits for every non-daemon runtime thread to end (releasing the GIL while
    * it waits, when the caller holds it, and any other runtime's GIL it holds), then refuses new
    * work. Idempotent. An interrupt does not stop the wait; it is kept in the caller's interrupt
@@ -325,6 +395,9 @@ public final class GilRuntime implements AutoCloseable {
     Thread me = Thread.currentThread();
     boolean bounded = budgetNanos != Long.MAX_VALUE;
     long start = System.nanoTime();
+    if (scheduler != null) {
+      scheduler.starterWaits();
+    }
     boolean interrupted = false;
     List<Thread> left = List.of();
     while (true) {
@@ -345,6 +418,9 @@ public final class GilRuntime implements AutoCloseable {
           gil.close();
           if (detector != null) {
             detector.close();
+          }
+          if (sigint != null) {
+            sigint.restore();
           }
           if (next != null) {
             left = new ArrayList<>(nonDaemon);
@@ -503,6 +579,8 @@ public final class GilRuntime implements AutoCloseable {
     private Thread.UncaughtExceptionHandler uncaughtHandler;
     private boolean holdTiming;
     private Duration detectorThreshold;
+    private GilSchedule schedule;
+    private boolean keyboardInterrupt;
 
     private Builder() {}
 
@@ -607,6 +685,39 @@ public final class GilRuntime implements AutoCloseable {
      */
     public Builder holdTiming(boolean timed) {
       this.holdTiming = timed;
+      return this;
+    }
+
+    /**
+     * Runs the runtime under a deterministic schedule: which thread holds the GIL is decided at
+     * every checkpoint, blocking section and thread start or end by {@code schedule}, not by time
+     * (the policy and switch interval are then unused). Threads get logical ids in start order;
+     * {@link GilThreads#sleep}, {@link GilThreads#join} and {@link GilLock} waits run on a virtual
+     * clock; the hand-offs are recorded in {@link GilSchedule#log()}. Threads started from outside
+     * the runtime begin when the starter calls {@link GilRuntime#close()}, so that they all take
+     * part in the first decision. Not deterministic: real blocking calls (I/O, futures, other
+     * primitives), whose returns the schedule does not control; event-loop turn-taking is not
+     * supported. See {@link dev.baton.gil.sched.Explorer} to search many schedules.
+     *
+     * @param schedule a schedule not used by another runtime
+     * @return this builder
+     */
+    public Builder schedule(GilSchedule schedule) {
+      this.schedule = Objects.requireNonNull(schedule, "schedule");
+      return this;
+    }
+
+    /**
+     * Delivers SIGINT (Ctrl-C) as a {@link KeyboardInterruptException} in the runtime's main thread
+     * (the thread that builds it), at its next checkpoint or when its blocking section ends, as
+     * CPython does; the JVM's own handler (shutdown) is restored by {@link #close()}. Off by
+     * default. One runtime at a time should ask for it: the last one built gets the signal.
+     *
+     * @param deliver whether to install the handler
+     * @return this builder
+     */
+    public Builder keyboardInterrupt(boolean deliver) {
+      this.keyboardInterrupt = deliver;
       return this;
     }
 

@@ -78,6 +78,11 @@ public final class GilThreads {
       }
       return;
     }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      scheduler.sleep(duration.toNanos()); // on the schedule's virtual clock
+      return;
+    }
     call(
         () -> {
           Thread.sleep(duration);
@@ -93,6 +98,10 @@ public final class GilThreads {
    */
   public static void join(Thread thread) throws InterruptedException {
     Objects.requireNonNull(thread, "thread");
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null && scheduler.join(thread, -1) != null) {
+      return;
+    }
     call(
         () -> {
           thread.join();
@@ -111,7 +120,12 @@ public final class GilThreads {
    */
   public static boolean join(Thread thread, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(thread, "thread");
-    Waits.timeoutNanos(timeout);
+    long nanos = Waits.timeoutNanos(timeout);
+    DeterministicSync scheduler = DeterministicSync.current();
+    Boolean ended = scheduler == null ? null : scheduler.join(thread, nanos);
+    if (ended != null) {
+      return ended;
+    }
     return call(() -> thread.join(timeout));
   }
 

@@ -40,6 +40,15 @@
  *       nothing; the hot fields sit on separate cache lines (see {@code GilFields}).
  * </ul>
  *
+ * <h2>Deterministic schedules</h2>
+ *
+ * <p>A runtime built with a {@link dev.baton.gil.GilSchedule} ({@code GilRuntime.Builder.schedule})
+ * lets a seeded generator or a {@link dev.baton.gil.ScheduleLog} decide every hand-off instead of
+ * time, records the hand-offs, and replays a log exactly (a run that does otherwise is reported
+ * with {@link dev.baton.gil.ScheduleDivergedException}); sleeps, joins and {@code GilLock} waits
+ * run on a virtual clock. The design is in {@code DeterministicSync}'s block comment; {@link
+ * dev.baton.gil.sched} searches schedules for races.
+ *
  * <h2>GIL-aware primitives</h2>
  *
  * <p>Python's {@code threading} and {@code queue} for runtime threads: {@link

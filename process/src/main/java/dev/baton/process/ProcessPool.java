@@ -6,6 +6,7 @@ import dev.baton.process.internal.CallDeadline;
 import dev.baton.process.internal.Payloads;
 import dev.baton.process.internal.PoolEngine;
 import dev.baton.process.internal.SerialPolicy;
+import dev.baton.process.internal.TaskBytes;
 import dev.baton.process.internal.ValueCodec;
 import dev.baton.process.internal.WorkerLaunch;
 import java.io.ByteArrayOutputStream;
@@ -62,7 +63,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * PoolShutdownException}. What each kind of hostile task, payload or caller gets is listed in the
  * package's failure model.
  */
-public final class ProcessPool implements AutoCloseable {
+public final class ProcessPool implements Pool {
   private static final AtomicInteger POOL_SEQ = new AtomicInteger();
 
   private final String name;
@@ -506,43 +507,15 @@ public final class ProcessPool implements AutoCloseable {
   }
 
   private static byte[] serializeFunction(Object fn) {
-    return serializeCodeOf(fn).bytes();
+    return TaskBytes.code(fn);
   }
 
   private static SerialPolicy.SerializedCode serializeCodeOf(Object fn) {
-    try {
-      return SerialPolicy.serializeCodeOf(fn);
-    } catch (StackOverflowError e) {
-      throw new TaskSerializationException(
-          "task "
-              + fn.getClass().getName()
-              + " cannot be serialized: what it captures is nested too deeply (stack overflow)",
-          e);
-    } catch (IOException e) {
-      throw new TaskSerializationException(
-          "task "
-              + fn.getClass().getName()
-              + " cannot be serialized ("
-              + e
-              + "); a task must be Serializable, and a lambda must capture only serializable"
-              + " values (not the `this` of a non-serializable class)",
-          e);
-    }
+    return TaskBytes.codeOf(fn);
   }
 
   private byte[] encodeValues(List<?> values, int firstIndex) {
-    try {
-      return codec.encode(values);
-    } catch (IOException e) {
-      throw new TaskSerializationException(
-          "an argument among items "
-              + firstIndex
-              + ".."
-              + (firstIndex + values.size() - 1)
-              + " cannot be serialized: "
-              + e,
-          e);
-    }
+    return TaskBytes.values(codec, values, firstIndex);
   }
 
   private static void positiveTimeout(Duration timeout) {

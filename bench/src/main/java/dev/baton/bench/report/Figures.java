@@ -19,6 +19,7 @@ public final class Figures {
   private static final String POOL = "#6 process pool";
   private static final String TRACE = "#8 tracing";
   private static final String AGENT = "#15 agent";
+  private static final String CLUSTER = "#18 cluster pool";
 
   /**
    * @return the rows of the results table, in order
@@ -70,6 +71,13 @@ public final class Figures {
             null),
         new Figure(
             GIL,
+            "sum of squares with a checkpoint every 1 000 squares (the cpu example)",
+            jmh("GilBench.sumOfSquaresCheckpointed", Unit.NS, "with checkpoints"),
+            jmh("GilBench.sumOfSquaresPlain", Unit.NS, "plain loop"),
+            Goal.ratioAtMost(1.10),
+            null),
+        new Figure(
+            GIL,
             "hand-off between 2 threads (acquire+release each)",
             jmh("HandoffBench.gil", Unit.NS, "GIL FAIR"),
             jmh("HandoffBench.fairLock", Unit.NS, "ReentrantLock (fair)"),
@@ -103,6 +111,20 @@ public final class Figures {
             scenario("gil-fairness", "cpython_worst_wait_ms", Unit.MS, "CPYTHON policy"),
             Goal.atMost(20, Unit.MS),
             "CPython 3.11: 94–167 ms"),
+        new Figure(
+            GIL,
+            "4 CPU-bound threads beside 2 busy processes, FAIR: Jain index",
+            scenario("gil-fairness-busy", "fair_jain", Unit.NUMBER, "FAIR"),
+            scenario("gil-fairness-busy", "cpython_jain", Unit.NUMBER, "CPYTHON policy"),
+            Goal.atLeast(0.99, Unit.NUMBER),
+            null),
+        new Figure(
+            GIL,
+            "4 CPU-bound threads beside 2 busy processes, FAIR: worst single wait",
+            scenario("gil-fairness-busy", "fair_worst_wait_ms", Unit.MS, "FAIR"),
+            scenario("gil-fairness-busy", "cpython_worst_wait_ms", Unit.MS, "CPYTHON policy"),
+            Goal.atMost(20, Unit.MS),
+            null),
         new Figure(
             GIL,
             "convoy, FAIR: echo p50 beside a spinner vs alone",
@@ -422,6 +444,56 @@ public final class Figures {
             "100 MiB of doubles over 2 workers in shared memory vs 1 thread of the parent",
             scenario("pool-shared-memory", "shared_ms", Unit.MS, "2 workers, SharedMemory"),
             scenario("pool-shared-memory", "local_ms", Unit.MS, "1 thread, no pool"),
+            Goal.none(),
+            null),
+        // ---- cluster pool: on one machine it can only be slower; these say by how much
+        new Figure(
+            CLUSTER,
+            "trivial task round trip p50, 3 local members (client)",
+            scenario("cluster", "cluster_rtt_p50_us", Unit.US, "cluster of 3"),
+            scenario("cluster", "process_rtt_p50_us", Unit.US, "process pool of 2"),
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "map of trivial items, default chunking",
+            scenario("cluster", "cluster_map_per_s", Unit.PER_S, "cluster of 3"),
+            scenario("cluster", "process_map_per_s", Unit.PER_S, "process pool of 2"),
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "map of trivial items, chunk size 1",
+            scenario("cluster", "cluster_map_chunk1_per_s", Unit.PER_S, "cluster of 3"),
+            scenario("cluster", "process_map_chunk1_per_s", Unit.PER_S, "process pool of 2"),
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "member killed → its plain task fails (MemberLostException)",
+            scenario("cluster", "death_to_failed_ms", Unit.MS, "SIGKILL to failure"),
+            null,
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "member killed → its retryable task's result from another member",
+            scenario("cluster", "death_to_retried_ms", Unit.MS, "SIGKILL to result"),
+            null,
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "member killed → its plain task fails, pool that is a member",
+            scenario("cluster", "member_death_to_failed_ms", Unit.MS, "SIGKILL to failure"),
+            null,
+            Goal.none(),
+            null),
+        new Figure(
+            CLUSTER,
+            "member killed → its retryable task's result, pool that is a member",
+            scenario("cluster", "member_death_to_retried_ms", Unit.MS, "SIGKILL to result"),
+            null,
             Goal.none(),
             null),
         // ---- #8 tracing

@@ -14,13 +14,15 @@ public final class Scenarios {
         new HandoffScenario(),
         new GilCpuScenario(),
         new GilFairnessScenario(),
+        new GilFairnessBusyScenario(),
         new ConvoyScenario(),
         new LoopLatencyScenario(),
         new TimerLatenessScenario(),
         new TcpEchoScenario(),
         new PoolStartupScenario(),
         new PoolCpuScenario(),
-        new PoolSharedMemoryScenario());
+        new PoolSharedMemoryScenario(),
+        new ClusterScenario());
   }
 
   /**

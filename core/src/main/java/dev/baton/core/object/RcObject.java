@@ -21,12 +21,13 @@ import java.util.Objects;
  *
  * <p>Every operation first asks the space's {@link Guard} whether the calling thread may touch the
  * object ({@link Guard#check()}, which for a GIL is also a checkpoint where the GIL may be handed
- * to a waiting thread); a thread that may not gets the guard's {@link
- * dev.baton.core.GuardNotHeldException}. Under a free-threaded space ({@link Guard#none()}) the
- * reference-count operations are safe from any thread with {@link RefCountStrategy#ATOMIC} and
- * {@link RefCountStrategy#BIASED}; the containers' contents ({@link RcList}, {@link RcDict}) are
- * not, and need the caller's own synchronization there. An object must be published safely (a
- * thread start, a concurrent queue) before another thread touches it.
+ * to a waiting thread; {@link #incref()} and {@link #decref()} ask {@link Guard#checkOwner()},
+ * which is not, as CPython's {@code Py_INCREF} is no point where its GIL changes hands); a thread
+ * that may not gets the guard's {@link dev.baton.core.GuardNotHeldException}. Under a free-threaded
+ * space ({@link Guard#none()}) the reference-count operations are safe from any thread with {@link
+ * RefCountStrategy#ATOMIC} and {@link RefCountStrategy#BIASED}; the containers' contents ({@link
+ * RcList}, {@link RcDict}) are not, and need the caller's own synchronization there. An object must
+ * be published safely (a thread start, a concurrent queue) before another thread touches it.
  *
  * <h2>Misuse</h2>
  *
@@ -217,7 +218,7 @@ public abstract class RcObject {
    * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch the object
    */
   public final void incref() {
-    guard.check();
+    guard.checkOwner(); // not a checkpoint: a count changes inside an operation, never between two
     // racy read, benign: a stale ALIVE only misses reporting a misuse that is already a bug
     if (state == DEAD) {
       throw useAfterFree("incref");
@@ -252,7 +253,7 @@ public abstract class RcObject {
    * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch the object
    */
   public final void decref() {
-    guard.check();
+    guard.checkOwner(); // not a checkpoint, as in incref()
     switch (strategy) {
       case PLAIN -> {
         int c = count - 1;

@@ -1,0 +1,731 @@
+package dev.baton.cluster;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.baton.cluster.internal.Dispatcher;
+import dev.baton.cluster.internal.MemberTask;
+import dev.baton.cluster.internal.Settings;
+import dev.baton.core.Blocking;
+import dev.baton.process.Codec;
+import dev.baton.process.Pool;
+import dev.baton.process.PoolBiFunction;
+import dev.baton.process.PoolFunction;
+import dev.baton.process.PoolShutdownException;
+import dev.baton.process.PoolTask;
+import dev.baton.process.ProcessPoolException;
+import dev.baton.process.WorkerStartException;
+import dev.baton.process.internal.Payloads;
+import dev.baton.process.internal.SerialPolicy;
+import dev.baton.process.internal.TaskBytes;
+import dev.baton.process.internal.ValueCodec;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Pool} API on a Hazelcast cluster: the tasks of {@link dev.baton.process.ProcessPool}
+ * run on the members of a cluster instead of worker JVMs of this machine. The pool either starts a
+ * member in this JVM, which runs tasks too and which other members ({@link ClusterMember}) join, or
+ * joins existing members as a client ({@link Builder#client()}).
+ *
+ * <pre>{@code
+ * try (Pool pool = ClusterPool.builder().addresses("10.0.0.7:5701").client().build()) {
+ *   List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));   // [1, 4, 9]
+ * }
+ * }</pre>
+ *
+ * <p>Tasks travel as the process pool's bytes: serialized in the caller's thread ({@link
+ * dev.baton.process.TaskSerializationException} at submission, with the process pool's message),
+ * arguments and results in the pool's {@link Codec}, both decoded under the pool's allow-list, on
+ * the member for the task and its arguments and in the caller for results and exceptions. Hazelcast
+ * carries only bytes and never deserializes a task or an exception itself. Members must have the
+ * tasks' classes on their class path.
+ *
+ * <p>Scheduling: tasks wait in a queue in this JVM and go to members with a free slot (a member has
+ * as many as it has task threads), so each member holds only tasks it is running, a member that
+ * joins during a map gets the next chunks at once, and a faster member gets more. The chunk size of
+ * {@code map} is CPython's {@code len / (slots * 4)} rounded up, over the slots of the members
+ * present when the map starts; {@code imap} keeps {@code 2 * slots} chunks in flight.
+ *
+ * <p>Failures: a member that leaves the cluster or can no longer be reached (killed, crashed,
+ * partitioned) while it holds tasks fails those tasks only, with {@link MemberLostException} naming
+ * the member, after the failure-detection timeout at most (at most once: such a task may or may not
+ * have run); a task submitted with {@link #submitRetryable} is sent again to another member instead
+ * (at least once); the other tasks go on. When no member is left to run queued tasks (a client
+ * whose members are all gone), they fail after the no-member timeout. A task that throws fails with
+ * {@link dev.baton.process.RemoteTaskException}. Cancelling a queued task removes it; cancelling a
+ * running one drops its result (the member runs it to the end).
+ *
+ * <p>Trust: anyone who can join the cluster (its name is not a password) can run code on its
+ * members, as with any distributed executor; keep members on 127.0.0.1 or a private network. The
+ * allow-list protects the data each side reads, as in the process pool.
+ *
+ * <p>Futures: the futures this pool returns complete on its callback threads, named {@code
+ * baton-cluster-<pool>-callbacks-N}, never on a Hazelcast thread; their dependent actions run there
+ * too, unless given an executor, and may use the pool in every way. When {@link #close} returns,
+ * every task's future is complete.
+ *
+ * <p>Logging: progress and membership (a member joined or was lost, a task sent again) go to SLF4J
+ * at INFO; Hazelcast logs through SLF4J too (the pool sets the system property {@code
+ * hazelcast.logging.type} to {@code slf4j} unless this JVM set it otherwise).
+ *
+ * <p>Threading: every method may be called from any thread; every wait runs inside {@link
+ * Blocking#call}. The scheduler's design is in {@code dev.baton.cluster.internal.Dispatcher}.
+ */
+public final class ClusterPool implements Pool {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterPool.class);
+  private static final AtomicInteger POOL_SEQ = new AtomicInteger();
+
+  private final String name;
+  private final Codec codecKind;
+  private final ValueCodec codec;
+  private final byte[] policy;
+  private final HazelcastInstance hazelcast;
+  private final Dispatcher dispatcher;
+
+  private ClusterPool(
+      String name,
+      Codec codecKind,
+      ValueCodec codec,
+      HazelcastInstance hazelcast,
+      Dispatcher dispatcher) {
+    this.name = name;
+    this.codecKind = codecKind;
+    this.codec = codec;
+    this.policy = MemberTask.policyBytes(codec.policy());
+    this.hazelcast = hazelcast;
+    this.dispatcher = dispatcher;
+  }
+
+  /**
+   * @return a builder with the defaults: start a member in this JVM, cluster {@code baton}, TCP-IP
+   *     join on {@code 127.0.0.1} from port 5701 upward, one task thread per available processor,
+   *     the {@link Codec#COMPACT} codec, a 10 s failure-detection timeout
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /**
+   * @return how many members tasks go to now (the pool's own member included)
+   */
+  public int memberCount() {
+    return dispatcher.memberCount();
+  }
+
+  /**
+   * @return their addresses, {@code host:port}, in the order they joined
+   */
+  public List<String> memberAddresses() {
+    return dispatcher.memberAddresses();
+  }
+
+  /**
+   * @return how many tasks the members present can run at once
+   */
+  public int slots() {
+    return dispatcher.slots();
+  }
+
+  /**
+   * @return how many times a task was sent again because its member was lost
+   */
+  public long tasksRetried() {
+    return dispatcher.tasksRetried();
+  }
+
+  /**
+   * @return how many tasks failed with {@link MemberLostException}
+   */
+  public long tasksLost() {
+    return dispatcher.tasksLost();
+  }
+
+  /**
+   * @return the address of the member this pool started in this JVM, or null for a client
+   */
+  public String localMemberAddress() {
+    return hazelcast.getCluster().getLocalMember() == null
+        ? null
+        : ClusterMember.address(hazelcast.getCluster().getLocalMember());
+  }
+
+  // ---- submission ----
+
+  @Override
+  public <T> CompletableFuture<T> submit(PoolTask<T> task) {
+    return submitRetryable(task, 0);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: the task runs again on another member when its member leaves or cannot be reached.
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public <T> CompletableFuture<T> submitRetryable(PoolTask<T> task, int maxRetries) {
+    Objects.requireNonNull(task, "task");
+    if (maxRetries < 0) {
+      throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+    }
+    MemberTask t = new MemberTask(policy, codecKind, Payloads.CALL, TaskBytes.code(task), null);
+    return (CompletableFuture<T>) (CompletableFuture<?>) enqueue(t, maxRetries);
+  }
+
+  @Override
+  public <T> T apply(PoolTask<T> task) throws InterruptedException {
+    return await(submit(task));
+  }
+
+  @Override
+  public <A, R> List<R> map(PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items)
+      throws InterruptedException {
+    return map(fn, items, 0);
+  }
+
+  @Override
+  public <A, R> List<R> map(
+      PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items, int chunkSize)
+      throws InterruptedException {
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(items, "items");
+    return runChunks(Payloads.MAP, TaskBytes.code(fn), new ArrayList<Object>(items), chunkSize);
+  }
+
+  @Override
+  public <A, B, R> List<R> starmap(
+      PoolBiFunction<? super A, ? super B, ? extends R> fn,
+      Collection<? extends Map.Entry<? extends A, ? extends B>> pairs,
+      int chunkSize)
+      throws InterruptedException {
+    Objects.requireNonNull(fn, "fn");
+    Objects.requireNonNull(pairs, "pairs");
+    List<Object> items = new ArrayList<>(pairs.size());
+    for (Map.Entry<? extends A, ? extends B> e : pairs) {
+      items.add(Arrays.asList(e.getKey(), e.getValue()));
+    }
+    return runChunks(Payloads.STAR, TaskBytes.code(fn), items, chunkSize);
+  }
+
+  @Override
+  public <A, R> Iterator<R> imap(
+      PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
+    return new ChunkIterator<>(fn, items, chunkSize, true);
+  }
+
+  @Override
+  public <A, R> Iterator<R> imapUnordered(
+      PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
+    return new ChunkIterator<>(fn, items, chunkSize, false);
+  }
+
+  // ---- shutdown ----
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: once the queue is drained and no task runs, the pool's member leaves the cluster (or
+   * its client disconnects).
+   */
+  @Override
+  public void shutdown(boolean wait, boolean cancelPending) throws InterruptedException {
+    dispatcher.shutdown(cancelPending);
+    if (wait) {
+      awaitTermination(null);
+    }
+  }
+
+  @Override
+  public void shutdownNow() {
+    dispatcher.shutdownNow();
+  }
+
+  @Override
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    CompletableFuture<Void> done = dispatcher.terminationFuture();
+    try {
+      Blocking.call(
+          () -> {
+            if (timeout == null) {
+              return done.get();
+            }
+            return done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+          });
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ProcessPoolException("pool " + name + " failed to terminate", e);
+    }
+  }
+
+  @Override
+  public boolean isTerminated() {
+    return dispatcher.terminationFuture().isDone();
+  }
+
+  @Override
+  public void close() {
+    try {
+      shutdown(true, false);
+    } catch (InterruptedException e) {
+      shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---- internals ----
+
+  private CompletableFuture<Object> enqueue(MemberTask task, int retries) {
+    CompletableFuture<Object> future = dispatcher.submit(task, retries);
+    if (future == null) {
+      throw new PoolShutdownException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" submitted a task to cluster pool \""
+              + name
+              + "\" after it was shut down; submit before shutdown() or build a new pool");
+    }
+    return future;
+  }
+
+  private MemberTask chunk(byte kind, byte[] fn, List<?> part, int firstIndex) {
+    return new MemberTask(policy, codecKind, kind, fn, TaskBytes.values(codec, part, firstIndex));
+  }
+
+  private <R> List<R> runChunks(byte kind, byte[] fn, List<Object> items, int chunkSize)
+      throws InterruptedException {
+    if (chunkSize < 0) {
+      throw new IllegalArgumentException(
+          "chunkSize must be >= 1, or 0 for the default; was " + chunkSize);
+    }
+    int per = dispatcher.slots() * 4;
+    int chunk = chunkSize == 0 ? Math.max(1, (items.size() + per - 1) / per) : chunkSize;
+    List<MemberTask> tasks = new ArrayList<>();
+    for (int i = 0; i < items.size(); i += chunk) {
+      tasks.add(chunk(kind, fn, items.subList(i, Math.min(items.size(), i + chunk)), i));
+    }
+    List<CompletableFuture<Object>> futures = new ArrayList<>(tasks.size());
+    try {
+      for (MemberTask t : tasks) {
+        futures.add(enqueue(t, 0));
+      }
+      List<R> results = new ArrayList<>(items.size());
+      for (CompletableFuture<Object> f : futures) {
+        results.addAll(ClusterPool.<List<R>>cast(await(f)));
+      }
+      return results;
+    } finally {
+      for (CompletableFuture<Object> f : futures) {
+        f.cancel(false);
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> T cast(Object o) {
+    return (T) o;
+  }
+
+  private static <T> T await(Future<T> future) throws InterruptedException {
+    try {
+      return Blocking.call(future::get);
+    } catch (ExecutionException e) {
+      throw rethrow(e.getCause());
+    } catch (InterruptedException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new ProcessPoolException("unexpected failure while waiting for a task", e);
+    }
+  }
+
+  private static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof RuntimeException r) {
+      return r;
+    }
+    if (cause instanceof Error e) {
+      throw e;
+    }
+    return new ProcessPoolException("task failed: " + cause, cause);
+  }
+
+  /** The iterator behind {@link #imap} and {@link #imapUnordered}. Confined to its consumer. */
+  private final class ChunkIterator<A, R> implements Iterator<R> {
+    private final byte[] fn;
+    private final Iterator<? extends A> source;
+    private final int chunk;
+    private final boolean ordered;
+    private final int window = dispatcher.slots() * 2;
+    private final ArrayDeque<CompletableFuture<Object>> pending = new ArrayDeque<>();
+    private final LinkedBlockingQueue<CompletableFuture<Object>> done = new LinkedBlockingQueue<>();
+    private int inFlight;
+    private int index;
+    private Iterator<?> current = List.of().iterator();
+
+    ChunkIterator(
+        PoolFunction<? super A, ? extends R> fn,
+        Iterable<? extends A> items,
+        int chunkSize,
+        boolean ordered) {
+      Objects.requireNonNull(fn, "fn");
+      Objects.requireNonNull(items, "items");
+      if (chunkSize < 1) {
+        throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
+      }
+      this.fn = TaskBytes.code(fn);
+      this.source = items.iterator();
+      this.chunk = chunkSize;
+      this.ordered = ordered;
+    }
+
+    private void fill() {
+      while (inFlight < window && source.hasNext()) {
+        List<Object> part = new ArrayList<>(chunk);
+        while (part.size() < chunk && source.hasNext()) {
+          part.add(source.next());
+        }
+        CompletableFuture<Object> f = enqueue(chunk(Payloads.MAP, fn, part, index), 0);
+        index += part.size();
+        inFlight++;
+        if (ordered) {
+          pending.addLast(f);
+        } else {
+          f.whenComplete((r, t) -> done.add(f));
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      fill();
+      return current.hasNext() || inFlight > 0;
+    }
+
+    @Override
+    public R next() {
+      fill();
+      if (current.hasNext()) {
+        return ClusterPool.cast(current.next());
+      }
+      if (inFlight == 0) {
+        throw new NoSuchElementException();
+      }
+      try {
+        CompletableFuture<Object> f = ordered ? pending.pollFirst() : Blocking.call(done::take);
+        inFlight--;
+        List<?> results = ClusterPool.<List<?>>cast(await(f));
+        current = results.iterator();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ProcessPoolException("interrupted while waiting for a result", e);
+      } finally {
+        fill();
+      }
+      return next();
+    }
+  }
+
+  /**
+   * Configures and starts a {@link ClusterPool}. Not thread-safe; each {@link #build()} starts a
+   * new pool (and, unless {@link #client()}, a new member).
+   */
+  public static final class Builder {
+    private final Settings settings = new Settings();
+    private String name = "cluster-" + POOL_SEQ.incrementAndGet();
+    private boolean client;
+    private int awaitMembers = 1;
+    private Duration startupTimeout = Duration.ofSeconds(60);
+    private Duration noMemberTimeout = Duration.ofSeconds(30);
+    private Codec codec = Codec.COMPACT;
+    private final List<String> allowed = new ArrayList<>(SerialPolicy.DEFAULT_PATTERNS);
+    private int maxDepth = 100;
+    private long maxReferences = 1_000_000;
+    private long maxBytes = 256L << 20;
+
+    private Builder() {}
+
+    /**
+     * @param name the pool's name, in its logs and messages (and its member's instance name)
+     * @return this
+     */
+    public Builder name(String name) {
+      if (name == null || name.isBlank()) {
+        throw new IllegalArgumentException("name must be a non-blank string");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * @param name the cluster's name (default {@code baton}); members and clients of other names
+     *     stay apart
+     * @return this
+     */
+    public Builder clusterName(String name) {
+      settings.clusterName(name);
+      return this;
+    }
+
+    /**
+     * @param addresses the members to join or connect to ({@code host}, {@code host:port} or {@code
+     *     host:port-port}); default {@code 127.0.0.1} from the port upward
+     * @return this
+     */
+    public Builder addresses(String... addresses) {
+      settings.addresses(addresses);
+      return this;
+    }
+
+    /**
+     * @param first the first port the pool's member tries (default 5701); it takes the first free
+     *     one of the 100 from there
+     * @return this
+     */
+    public Builder port(int first) {
+      settings.port(first);
+      return this;
+    }
+
+    /**
+     * @param n tasks the pool's own member runs at once, {@code >= 1} (default: available
+     *     processors); other members run as many as they were started with
+     * @return this
+     */
+    public Builder threadsPerMember(int n) {
+      settings.threads(n);
+      return this;
+    }
+
+    /**
+     * @param timeout how long a member may go without a heartbeat before it is declared dead and
+     *     its tasks fail or run again (default 10 s, at least 1 s)
+     * @return this
+     */
+    public Builder failureDetection(Duration timeout) {
+      settings.failureDetection(timeout);
+      return this;
+    }
+
+    /**
+     * Joins the cluster as a client instead of starting a member: this JVM runs no task.
+     *
+     * @return this
+     */
+    public Builder client() {
+      this.client = true;
+      return this;
+    }
+
+    /**
+     * @param n how many members that run tasks {@link #build()} waits for (default 1)
+     * @return this
+     */
+    public Builder awaitMembers(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("awaitMembers must be >= 1, was " + n);
+      }
+      this.awaitMembers = n;
+      return this;
+    }
+
+    /**
+     * @param timeout the longest {@link #build()} waits for the cluster and its members (default 60
+     *     s)
+     * @return this
+     */
+    public Builder startupTimeout(Duration timeout) {
+      this.startupTimeout = positive(timeout, "startupTimeout");
+      return this;
+    }
+
+    /**
+     * @param timeout how long queued tasks wait when no member can run them before they fail
+     *     (default 30 s)
+     * @return this
+     */
+    public Builder noMemberTimeout(Duration timeout) {
+      this.noMemberTimeout = positive(timeout, "noMemberTimeout");
+      return this;
+    }
+
+    /**
+     * @param codec how arguments and results are written
+     * @return this
+     */
+    public Builder codec(Codec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec");
+      return this;
+    }
+
+    /**
+     * Adds classes that may be deserialized, on the members and in the caller, in the JDK's filter
+     * pattern syntax, as {@link dev.baton.process.ProcessPool.Builder#allowClasses} does.
+     *
+     * @param patterns the patterns; a {@code !} pattern rejects
+     * @return this
+     */
+    public Builder allowClasses(String... patterns) {
+      for (String p : patterns) {
+        if (p == null || p.isBlank() || p.contains(";") || p.contains("=")) {
+          throw new IllegalArgumentException(
+              "allowClasses takes class patterns like com.example.* (no ';' and no limits), got "
+                  + p);
+        }
+        allowed.add(0, p);
+      }
+      return this;
+    }
+
+    /**
+     * @param depth the deepest object graph accepted, {@code >= 1} (default 100)
+     * @param references the most references in one stream, {@code >= 1} (default 1 000 000)
+     * @param bytes the largest stream, {@code >= 1024} (default 256 MiB)
+     * @return this
+     */
+    public Builder deserializationLimits(int depth, long references, long bytes) {
+      if (depth < 1 || references < 1 || bytes < 1024 || bytes > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(
+            "deserializationLimits needs depth >= 1, references >= 1 and 1024 <= bytes <= 2^31-1;"
+                + " got "
+                + depth
+                + ", "
+                + references
+                + ", "
+                + bytes);
+      }
+      this.maxDepth = depth;
+      this.maxReferences = references;
+      this.maxBytes = bytes;
+      return this;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, was " + d);
+      }
+      return d;
+    }
+
+    /**
+     * Starts the pool's member (or connects its client) and waits until {@link #awaitMembers}
+     * members that run tasks are in the cluster.
+     *
+     * @return the running pool
+     * @throws WorkerStartException when the cluster cannot be reached or the members do not come
+     *     within the start-up timeout
+     * @throws InterruptedException when interrupted while waiting (the pool is shut down)
+     */
+    public ClusterPool build() throws InterruptedException {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      if (loader == null) {
+        loader = ClusterPool.class.getClassLoader();
+      }
+      ValueCodec valueCodec =
+          new ValueCodec(
+              codec, new SerialPolicy(allowed, maxDepth, maxReferences, maxBytes), loader);
+      String instance =
+          name + "-" + ProcessHandle.current().pid() + "-" + POOL_SEQ.incrementAndGet();
+      long deadline = System.nanoTime() + startupTimeout.toNanos();
+      HazelcastInstance hz;
+      try {
+        hz =
+            Blocking.call(
+                () ->
+                    client
+                        ? HazelcastClient.newHazelcastClient(
+                            settings.clientConfig(instance, startupTimeout))
+                        : Hazelcast.newHazelcastInstance(settings.memberConfig(instance)));
+      } catch (RuntimeException e) {
+        WorkerStartException failure =
+            new WorkerStartException(
+                "pool "
+                    + name
+                    + " could not "
+                    + (client ? "connect to cluster \"" : "start a member of cluster \"")
+                    + settings.clusterName()
+                    + "\" at "
+                    + settings.joinAddresses()
+                    + ": "
+                    + e);
+        failure.initCause(e);
+        throw failure;
+      }
+      Dispatcher dispatcher =
+          new Dispatcher(
+              name,
+              settings.clusterName(),
+              hz,
+              valueCodec,
+              settings.failureDetection(),
+              noMemberTimeout,
+              () -> {
+                if (hz.getLifecycleService().isRunning()) {
+                  hz.getLifecycleService().shutdown();
+                }
+              });
+      ClusterPool pool = new ClusterPool(name, codec, valueCodec, hz, dispatcher);
+      try {
+        dispatcher.start();
+        while (dispatcher.memberCount() < awaitMembers) {
+          if (System.nanoTime() - deadline > 0) {
+            throw new WorkerStartException(
+                "pool "
+                    + name
+                    + " saw "
+                    + dispatcher.memberCount()
+                    + " member(s) that run tasks in cluster \""
+                    + settings.clusterName()
+                    + "\" within "
+                    + startupTimeout
+                    + ", not the "
+                    + awaitMembers
+                    + " awaited; start them with ClusterMember or lower awaitMembers");
+          }
+          Blocking.call(
+              () -> {
+                Thread.sleep(20);
+                return null;
+              });
+        }
+      } catch (InterruptedException | RuntimeException e) {
+        pool.shutdownNow();
+        hz.getLifecycleService().terminate();
+        throw e;
+      }
+      LOG.info(
+          "pool {}: {} of cluster \"{}\", {} member(s) {}",
+          name,
+          client ? "client" : "member " + pool.localMemberAddress(),
+          settings.clusterName(),
+          pool.memberCount(),
+          pool.memberAddresses());
+      return pool;
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.baton.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.process.PoolTask;
+import dev.baton.process.WorkerCrashedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A member JVM killed with SIGKILL in the middle of its tasks: only the tasks it held fail, with
+ * {@link MemberLostException} naming it (at most once), or run again on another member when they
+ * were submitted with retries (at least once); the other tasks complete and no wait hangs. The
+ * pool's own member (2 threads) is shared by the tests; each test forks the member it kills.
+ *
+ * <p>Each task returns at once on the pool's member and sleeps for a minute anywhere else, so once
+ * the pool's member has answered its tasks, the tasks left are exactly those the forked member
+ * holds, sleeping, when it is killed.
+ */
+class MemberFailureTest {
+  private static final int SLOTS = 2;
+
+  private static String cluster;
+  private static int port;
+  private static ClusterPool pool;
+  private static final List<ForkedMember> forked = new ArrayList<>();
+
+  @BeforeAll
+  static void startPool() throws InterruptedException {
+    cluster = Clusters.uniqueName("failure-test");
+    port = Clusters.randomPort();
+    pool =
+        ClusterPool.builder()
+            .name("failure")
+            .clusterName(cluster)
+            .port(port)
+            .addresses(Clusters.addresses(port))
+            .threadsPerMember(SLOTS)
+            .failureDetection(Clusters.FAILURE_DETECTION)
+            .build();
+  }
+
+  @AfterAll
+  static void stopAll() {
+    forked.forEach(ForkedMember::close);
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+  }
+
+  private static ForkedMember fork() throws InterruptedException {
+    ForkedMember m =
+        ClusterMember.builder()
+            .clusterName(cluster)
+            .port(port)
+            .addresses(Clusters.addresses(port))
+            .threads(SLOTS)
+            .failureDetection(Clusters.FAILURE_DETECTION)
+            .jvmOptions("-XX:+UseSerialGC", "-Xmx128m")
+            .fork();
+    forked.add(m);
+    Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 2);
+    return m;
+  }
+
+  /** Returns this JVM's pid at once on the member of {@code home}, else sleeps for a minute. */
+  private static PoolTask<Long> stuckAwayFrom(long home) {
+    return () -> {
+      long pid = ProcessHandle.current().pid();
+      if (pid != home) {
+        Thread.sleep(60_000);
+      }
+      return pid;
+    };
+  }
+
+  /** Submits 3 rounds of slots' worth; waits until the pool's member has answered its share. */
+  private static List<CompletableFuture<Long>> submitAndWaitForTheLocalShare(int retries) {
+    long home = ProcessHandle.current().pid();
+    List<CompletableFuture<Long>> futures = new ArrayList<>();
+    for (int i = 0; i < 3 * SLOTS; i++) {
+      futures.add(pool.submitRetryable(stuckAwayFrom(home), retries));
+    }
+    Awaitility.await()
+        .atMost(Clusters.WAIT)
+        .until(() -> futures.stream().filter(CompletableFuture::isDone).count() == 2 * SLOTS);
+    return futures;
+  }
+
+  private static Throwable failureOf(CompletableFuture<Long> f) throws InterruptedException {
+    try {
+      f.get(Clusters.WAIT.toSeconds(), TimeUnit.SECONDS);
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new AssertionError("a task hung after its member was killed", e);
+    }
+  }
+
+  @Test
+  void aKilledMemberFailsOnlyTheTasksItHeldNamingIt() throws Exception {
+    ForkedMember victim = fork();
+    List<CompletableFuture<Long>> futures = submitAndWaitForTheLocalShare(0);
+    List<CompletableFuture<Long>> held = futures.stream().filter(f -> !f.isDone()).toList();
+    assertThat(held).hasSize(SLOTS);
+    long lostBefore = pool.tasksLost();
+    victim.kill();
+
+    for (CompletableFuture<Long> f : held) {
+      Throwable failure = failureOf(f);
+      assertThat(failure)
+          .isInstanceOf(MemberLostException.class)
+          .isInstanceOf(WorkerCrashedException.class)
+          .hasMessageContaining("member " + victim.address())
+          .hasMessageContaining("pid " + victim.pid())
+          .hasMessageContaining("submitRetryable");
+      MemberLostException lost = (MemberLostException) failure;
+      assertThat(lost.member()).isEqualTo(victim.address());
+      assertThat(lost.pid()).isEqualTo(victim.pid());
+      assertThat(lost.memberUuid().toString()).isEqualTo(victim.uuid());
+    }
+    for (CompletableFuture<Long> f : futures) {
+      if (!held.contains(f)) {
+        assertThat(f.get()).isEqualTo(ProcessHandle.current().pid());
+      }
+    }
+    assertThat(pool.tasksLost() - lostBefore).isEqualTo(SLOTS);
+    Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 1);
+    assertThat(pool.apply(() -> "still serving")).isEqualTo("still serving");
+  }
+
+  @Test
+  void aRetryableTaskOfAKilledMemberRunsAgainOnAnotherMember() throws Exception {
+    ForkedMember victim = fork();
+    List<CompletableFuture<Long>> futures = submitAndWaitForTheLocalShare(1);
+    List<CompletableFuture<Long>> held = futures.stream().filter(f -> !f.isDone()).toList();
+    assertThat(held).hasSize(SLOTS);
+    long retriedBefore = pool.tasksRetried();
+    victim.kill();
+
+    for (CompletableFuture<Long> f : held) {
+      assertThat(failureOf(f)).isNull();
+      assertThat(f.get())
+          .as("ran again on the pool's member")
+          .isEqualTo(ProcessHandle.current().pid());
+    }
+    assertThat(pool.tasksRetried() - retriedBefore).isEqualTo(SLOTS);
+    for (CompletableFuture<Long> f : futures) {
+      assertThat(f.get()).isEqualTo(ProcessHandle.current().pid());
+    }
+  }
+}

@@ -1,0 +1,191 @@
+package dev.baton.process;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What a pool of workers offers, whatever the workers are: CPython's {@code multiprocessing.Pool}
+ * and {@code concurrent.futures} executor in one API. {@link ProcessPool} runs tasks in worker JVMs
+ * on this machine; {@code dev.baton.cluster.ClusterPool} (module baton-cluster) runs them on the
+ * members of a cluster. Code written against this interface moves from one to the other by changing
+ * the line that builds the pool:
+ *
+ * <pre>{@code
+ * try (Pool pool = ProcessPool.builder().workers(2).build()) {   // or, on a cluster:
+ *                  // ClusterPool.builder().clusterName("squares").build()
+ *   List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));   // [1, 4, 9]
+ * }
+ * }</pre>
+ *
+ * <p>It lives in this module, beside {@link ProcessPool}, because everything it names does: the
+ * task types ({@link PoolTask}, {@link PoolFunction}, {@link PoolBiFunction}), the failures ({@link
+ * ProcessPoolException} and its subclasses) and the codec and allow-list that every pool applies to
+ * what crosses to its workers. A cluster pool extends this module; core names nothing of the
+ * modules above it, so the interface cannot move there without those types.
+ *
+ * <p>The contract every implementation keeps: a task, function or argument that cannot be
+ * serialized fails at submission, in the caller's thread, with {@link TaskSerializationException};
+ * a task that throws fails with {@link RemoteTaskException}; a worker that dies fails only the
+ * tasks it held, with {@link WorkerCrashedException} (or a subclass naming the kind of worker), or
+ * runs them again elsewhere when they were submitted with {@link #submitRetryable}; no wait hangs
+ * on a dead worker; submitting after shutdown throws {@link PoolShutdownException}. Every method
+ * may be called from any thread, and every wait runs inside {@link dev.baton.core.Blocking#call}.
+ * The implementations document their own details (chunking, how far ahead tasks are sent).
+ */
+public interface Pool extends AutoCloseable {
+
+  /**
+   * @return the pool's name
+   */
+  String name();
+
+  /**
+   * Submits a task; a worker that dies under it fails it (at most once).
+   *
+   * @param task the task, serialized now, in the caller's thread
+   * @param <T> its result type
+   * @return its future
+   * @throws TaskSerializationException when the task cannot be serialized
+   * @throws PoolShutdownException when the pool is shut down
+   */
+  <T> CompletableFuture<T> submit(PoolTask<T> task);
+
+  /**
+   * Submits a task that runs again when its worker dies under it (at least once while retries last;
+   * it should be idempotent).
+   *
+   * @param task the task
+   * @param maxRetries how many times the death of its worker is retried, {@code >= 0}
+   * @param <T> its result type
+   * @return its future; it fails with {@link WorkerCrashedException} once the retries are spent
+   * @throws IllegalArgumentException when {@code maxRetries < 0}
+   * @throws TaskSerializationException when the task cannot be serialized
+   * @throws PoolShutdownException when the pool is shut down
+   */
+  <T> CompletableFuture<T> submitRetryable(PoolTask<T> task, int maxRetries);
+
+  /**
+   * Runs a task and waits for its result.
+   *
+   * @param task the task
+   * @param <T> its result type
+   * @return its result
+   * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
+   * @throws ProcessPoolException when the task failed
+   */
+  <T> T apply(PoolTask<T> task) throws InterruptedException;
+
+  /**
+   * Applies {@code fn} to every item and returns the results in order, like {@code Pool.map}.
+   *
+   * @param fn the function
+   * @param items the items
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the results, in the items' order
+   * @throws InterruptedException when the waiting thread is interrupted
+   * @throws ProcessPoolException the first failure in item order; the other chunks are cancelled
+   */
+  <A, R> List<R> map(PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items)
+      throws InterruptedException;
+
+  /**
+   * Like {@link #map(PoolFunction, Collection)} with a chosen chunk size.
+   *
+   * @param fn the function
+   * @param items the items
+   * @param chunkSize items per task, {@code >= 1}, or 0 for the default
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the results, in the items' order
+   * @throws InterruptedException when the waiting thread is interrupted
+   * @throws IllegalArgumentException when {@code chunkSize < 0}
+   */
+  <A, R> List<R> map(
+      PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items, int chunkSize)
+      throws InterruptedException;
+
+  /**
+   * Applies a two-argument function to every pair, like {@code Pool.starmap}.
+   *
+   * @param fn the function
+   * @param pairs the argument pairs
+   * @param chunkSize items per task, or 0 for the default
+   * @param <A> the first argument type
+   * @param <B> the second argument type
+   * @param <R> the result type
+   * @return the results, in the pairs' order
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  <A, B, R> List<R> starmap(
+      PoolBiFunction<? super A, ? super B, ? extends R> fn,
+      Collection<? extends Map.Entry<? extends A, ? extends B>> pairs,
+      int chunkSize)
+      throws InterruptedException;
+
+  /**
+   * A lazy, ordered {@code map} that keeps a bounded number of chunks in flight; a failed chunk
+   * makes {@code next()} throw its failure once, at the position of its first item, and iteration
+   * can go on.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return an iterator over the results in order
+   */
+  <A, R> Iterator<R> imap(
+      PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize);
+
+  /**
+   * Like {@link #imap} but yields each chunk's results as soon as it arrives.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return an iterator over the results in completion order
+   */
+  <A, R> Iterator<R> imapUnordered(
+      PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize);
+
+  /**
+   * Stops accepting tasks.
+   *
+   * @param wait whether to block until the pool has terminated
+   * @param cancelPending whether tasks not yet started are cancelled instead of run
+   * @throws InterruptedException when waiting and interrupted
+   */
+  void shutdown(boolean wait, boolean cancelPending) throws InterruptedException;
+
+  /** Stops accepting tasks, cancels queued and running tasks, and releases the workers at once. */
+  void shutdownNow();
+
+  /**
+   * Waits for the pool to terminate after a shutdown.
+   *
+   * @param timeout the longest to wait, or null for no limit
+   * @return whether the pool terminated in time
+   * @throws InterruptedException when interrupted
+   */
+  boolean awaitTermination(Duration timeout) throws InterruptedException;
+
+  /**
+   * @return whether the pool has terminated after a shutdown
+   */
+  boolean isTerminated();
+
+  /**
+   * Shuts down, lets queued and running tasks finish and waits for the pool to terminate, like
+   * {@code ExecutorService.close()}; if interrupted while waiting, stops at once and keeps the
+   * thread's interrupt status.
+   */
+  @Override
+  void close();
+}
