@@ -4,6 +4,7 @@ import dev.baton.core.trace.internal.Text;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -137,10 +138,8 @@ public final class ChromeTraceExporter {
     if (lane.processId() == Lane.currentProcessId()) {
       return "baton (pid " + lane.processId() + ")";
     }
-    return (lane.kind() == LaneKind.WORKER ? "worker" : "process")
-        + " (pid "
-        + lane.processId()
-        + ")";
+    String kind = lane.kind() == LaneKind.THREAD ? "process" : lane.kind().name();
+    return kind.toLowerCase(Locale.ROOT) + " (pid " + lane.processId() + ")";
   }
 
   private static String chromeColour(SpanState state) {
