@@ -38,7 +38,7 @@ public class TracerBench {
   @State(Scope.Thread)
   public static class Enabled {
     TraceSession session;
-    final Lane lane = Lane.of(LaneKind.TASK, "bench");
+    final Lane lane = Lane.of(LaneKind.THREAD, "bench");
 
     /** Opens a session. */
     @Setup(Level.Iteration)

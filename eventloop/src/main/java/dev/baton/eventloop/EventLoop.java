@@ -3,11 +3,10 @@ package dev.baton.eventloop;
 import dev.baton.core.Blocking;
 import dev.baton.core.BlockingCallable;
 import dev.baton.core.BlockingHandler;
-import dev.baton.core.jfr.SlowCallbackEvent;
-import dev.baton.core.trace.MarkKind;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.Tracer;
 import dev.baton.eventloop.internal.RunnableRing;
+import dev.baton.eventloop.jfr.SlowCallbackEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -1081,7 +1080,7 @@ public final class EventLoop implements AutoCloseable {
   private static void traceStep(Runnable r, long start) {
     Tracer.span(SpanState.RUNNING, start);
     if (System.nanoTime() - start >= SLOW_CALLBACK_NANOS) {
-      Tracer.mark(MarkKind.SLOW_CALLBACK, String.valueOf(r));
+      Tracer.mark(LoopTrace.SLOW_CALLBACK, String.valueOf(r));
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.baton.eventloop;
 
 import dev.baton.core.trace.Lane;
-import dev.baton.core.trace.LaneKind;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.Tracer;
 import dev.baton.eventloop.internal.ContinuationStrand;
@@ -216,7 +215,7 @@ public final class Task<T> extends Future<T> {
   private void traceStep(long start) {
     Lane lane = traceLane;
     if (lane == null) {
-      lane = Lane.of(LaneKind.TASK, name);
+      lane = Lane.of(LoopTrace.TASK, name);
       traceLane = lane;
     }
     Tracer.span(lane, SpanState.RUNNING, start, System.nanoTime(), null);

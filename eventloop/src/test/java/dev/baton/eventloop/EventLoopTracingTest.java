@@ -3,16 +3,15 @@ package dev.baton.eventloop;
 import static dev.baton.eventloop.Tasks.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.core.jfr.SlowCallbackEvent;
 import dev.baton.core.trace.Lane;
 import dev.baton.core.trace.LaneKind;
 import dev.baton.core.trace.Mark;
-import dev.baton.core.trace.MarkKind;
 import dev.baton.core.trace.Span;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.TraceSnapshot;
 import dev.baton.core.trace.Tracer;
+import dev.baton.eventloop.jfr.SlowCallbackEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +46,7 @@ class EventLoopTracingTest {
     }
     Lane fetch =
         trace.lanes().stream()
-            .filter(l -> l.kind() == LaneKind.TASK && l.name().equals("fetch"))
+            .filter(l -> l.kind() == LoopTrace.TASK && l.name().equals("fetch"))
             .findFirst()
             .orElseThrow();
     // two steps: up to the sleep, then after it
@@ -92,7 +91,7 @@ class EventLoopTracingTest {
       trace = session.snapshot();
     }
     assertThat(trace.marks())
-        .filteredOn(m -> m.kind() == MarkKind.SLOW_CALLBACK)
+        .filteredOn(m -> m.kind() == LoopTrace.SLOW_CALLBACK)
         .extracting(Mark::label)
         .hasSize(1);
     List<RecordedEvent> events =

@@ -124,18 +124,8 @@ final class CpuCommand extends ModeComparison {
             });
     Map<String, Double> seconds = measured.seconds();
     Long result = resultCheck;
-    double sequential = seconds.getOrDefault("sequential", Double.NaN);
-    Table table = new Table("mode", "seconds", "speed-up", "cores used", "article s");
-    for (String m : modes) {
-      table.row(
-          m,
-          seconds.get(m),
-          Double.isNaN(sequential) ? null : Timing.speedUp(sequential, seconds.get(m)),
-          measured.coresUsed().get(m),
-          ARTICLE_SECONDS.get(m));
-    }
-    out.println("");
-    out.printf("%s", table.render());
+    printComparison(
+        out, modes, seconds, "cores used", measured.coresUsed(), "article s", ARTICLE_SECONDS);
     Map<String, Object> figures = new LinkedHashMap<>();
     figures.put("numbers", numbers.length);
     figures.put("base", numbers[0]);
@@ -150,21 +140,20 @@ final class CpuCommand extends ModeComparison {
   }
 
   private long compute(String mode, long[] numbers) throws Exception {
-    try (Progress progress =
-        Progress.start("cpu " + mode, numbers.length, progress(), System.err)) {
-      return traces.record(
-          "cpu-" + mode,
-          TITLES.get(mode),
-          () ->
-              switch (mode) {
-                case "sequential" -> sequential(numbers, progress);
-                case "threads" -> gilThreads(numbers, progress, false);
-                case "released" -> gilThreads(numbers, progress, true);
-                case "loop" -> loop(numbers, progress);
-                case "processes" -> processes(numbers, progress);
-                default -> throw new IllegalStateException("no such mode: " + mode);
-              });
-    }
+    return runMode(
+        "cpu",
+        mode,
+        TITLES.get(mode),
+        numbers.length,
+        progress ->
+            switch (mode) {
+              case "sequential" -> sequential(numbers, progress);
+              case "threads" -> gilThreads(numbers, progress, false);
+              case "released" -> gilThreads(numbers, progress, true);
+              case "loop" -> loop(numbers, progress);
+              case "processes" -> processes(numbers, progress);
+              default -> throw new IllegalStateException("no such mode: " + mode);
+            });
   }
 
   /**

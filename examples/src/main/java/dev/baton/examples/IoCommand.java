@@ -134,18 +134,7 @@ final class IoCommand extends ModeComparison {
       Timing.Measured measured = Timing.measure(modes, repeat, m -> download(m, sites));
       Map<String, Double> seconds = measured.seconds();
       Map<String, Long> bytes = measured.results();
-      double sequential = seconds.getOrDefault("sequential", Double.NaN);
-      Table table = new Table("mode", "seconds", "speed-up", "bytes", "article (2019) s");
-      for (String m : modes) {
-        table.row(
-            m,
-            seconds.get(m),
-            Double.isNaN(sequential) ? null : Timing.speedUp(sequential, seconds.get(m)),
-            bytes.get(m),
-            ARTICLE_SECONDS.get(m));
-      }
-      out.println("");
-      out.printf("%s", table.render());
+      printComparison(out, modes, seconds, "bytes", bytes, "article (2019) s", ARTICLE_SECONDS);
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("downloads", count);
       figures.put("latency_ms", server != null ? latency : null);
@@ -159,19 +148,19 @@ final class IoCommand extends ModeComparison {
   }
 
   private long download(String mode, List<URI> sites) throws Exception {
-    try (Progress progress = Progress.start("io " + mode, sites.size(), progress(), System.err)) {
-      return traces.record(
-          "io-" + mode,
-          TITLES.get(mode),
-          () ->
-              switch (mode) {
-                case "sequential" -> sequential(sites, progress);
-                case "threads" -> gilThreads(sites, progress);
-                case "loop" -> LoopHttpClient.downloadAll(sites, limit, progress);
-                case "processes" -> processes(sites, progress);
-                default -> throw new IllegalStateException("no such mode: " + mode);
-              });
-    }
+    return runMode(
+        "io",
+        mode,
+        TITLES.get(mode),
+        sites.size(),
+        progress ->
+            switch (mode) {
+              case "sequential" -> sequential(sites, progress);
+              case "threads" -> gilThreads(sites, progress);
+              case "loop" -> LoopHttpClient.downloadAll(sites, limit, progress);
+              case "processes" -> processes(sites, progress);
+              default -> throw new IllegalStateException("no such mode: " + mode);
+            });
   }
 
   /** The article's {@code download_all_sites}: one session, one page after the other. */

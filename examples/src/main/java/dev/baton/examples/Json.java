@@ -1,12 +1,14 @@
 package dev.baton.examples;
 
+import dev.baton.core.trace.JsonString;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Writes the examples' figures as JSON: maps (in their iteration order), lists, strings, numbers,
- * booleans and null. Writing only; the examples never parse JSON.
+ * booleans and null, strings escaped by {@link JsonString}. Writing only; the examples never parse
+ * JSON.
  */
 final class Json {
   private Json() {}
@@ -75,24 +77,6 @@ final class Json {
   }
 
   private static void string(String s, StringBuilder out) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    out.append('"');
+    JsonString.appendQuoted(out, s);
   }
 }

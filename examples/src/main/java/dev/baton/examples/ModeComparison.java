@@ -50,6 +50,69 @@ abstract class ModeComparison extends ExampleCommand {
     return Timing.speedUpLine(figures, allModes());
   }
 
+  /** One mode's run of the workload. */
+  @FunctionalInterface
+  interface ModeRun {
+    /**
+     * @param progress to step once per item
+     * @return the mode's result, which {@link Timing#measure} keeps
+     * @throws Exception when the mode fails
+     */
+    long run(Progress progress) throws Exception;
+  }
+
+  /**
+   * Runs one mode once, with a progress bar of {@code items} steps named {@code "<command>
+   * <mode>"}, recorded as its own diagram {@code <command>-<mode>} when tracing is on.
+   *
+   * @param command the command's name
+   * @param mode the mode
+   * @param title the diagram's title
+   * @param items how many items the mode works through
+   * @param run the mode's work
+   * @return its result
+   * @throws Exception whatever the mode throws
+   */
+  long runMode(String command, String mode, String title, int items, ModeRun run) throws Exception {
+    try (Progress progress = Progress.start(command + " " + mode, items, progress(), System.err)) {
+      return traces.record(command + "-" + mode, title, () -> run.run(progress));
+    }
+  }
+
+  /**
+   * Prints the comparison of the modes that ran: each one's time, its speed-up over the sequential
+   * run (when that ran), a column of the command's own, and the article's figure.
+   *
+   * @param out where to print
+   * @param modes the modes that ran, in order
+   * @param seconds their times
+   * @param column the heading of the command's own column
+   * @param values that column's values, by mode
+   * @param articleColumn the heading of the article's figures
+   * @param articleSeconds the article's figures, by mode (absent for modes it did not run)
+   */
+  static void printComparison(
+      Output out,
+      List<String> modes,
+      Map<String, Double> seconds,
+      String column,
+      Map<String, ?> values,
+      String articleColumn,
+      Map<String, Double> articleSeconds) {
+    double sequential = seconds.getOrDefault("sequential", Double.NaN);
+    Table table = new Table("mode", "seconds", "speed-up", column, articleColumn);
+    for (String m : modes) {
+      table.row(
+          m,
+          seconds.get(m),
+          Double.isNaN(sequential) ? null : Timing.speedUp(sequential, seconds.get(m)),
+          values.get(m),
+          articleSeconds.get(m));
+    }
+    out.println("");
+    out.printf("%s", table.render());
+  }
+
   /**
    * Puts {@code <mode>_s} for every mode into the figures, null for modes that did not run.
    *

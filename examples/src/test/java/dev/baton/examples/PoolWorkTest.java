@@ -3,11 +3,11 @@ package dev.baton.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.core.trace.Lane;
-import dev.baton.core.trace.LaneKind;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.TraceSnapshot;
 import dev.baton.core.trace.Tracer;
+import dev.baton.process.PoolTrace;
 import dev.baton.process.ProcessPool;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +39,7 @@ class PoolWorkTest {
     assertThat(sum).isEqualTo(4 * 321L);
     Lane worker =
         trace.lanes().stream()
-            .filter(lane -> lane.kind() == LaneKind.WORKER && lane.name().equals("pooltest-w1"))
+            .filter(lane -> lane.kind() == PoolTrace.WORKER && lane.name().equals("pooltest-w1"))
             .findFirst()
             .orElseThrow();
     assertThat(worker.processId()).isNotEqualTo(ProcessHandle.current().pid());

@@ -1,8 +1,8 @@
 package dev.baton.gil;
 
-import dev.baton.core.jfr.GilWaitEvent;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.Tracer;
+import dev.baton.gil.jfr.GilWaitEvent;
 import java.util.concurrent.locks.Condition;
 
 /*

@@ -1,6 +1,5 @@
 package dev.baton.gil;
 
-import dev.baton.core.trace.MarkKind;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.Tracer;
 import java.security.CodeSource;
@@ -594,7 +593,7 @@ final class DeterministicSync extends GilSync {
     Tracer.span(SpanState.WAITING_FOR_GIL, waitStart);
     gil.beganTenure(r.thread);
     if (r.handOffMark != null) {
-      Tracer.mark(MarkKind.GIL_HANDOFF, r.handOffMark);
+      Tracer.mark(GilTrace.GIL_HANDOFF, r.handOffMark);
       r.handOffMark = null;
     }
   }

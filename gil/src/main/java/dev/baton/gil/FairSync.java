@@ -1,6 +1,6 @@
 package dev.baton.gil;
 
-import dev.baton.core.jfr.GilWaitEvent;
+import dev.baton.gil.jfr.GilWaitEvent;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 

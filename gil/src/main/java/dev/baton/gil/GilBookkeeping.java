@@ -1,11 +1,10 @@
 package dev.baton.gil;
 
-import dev.baton.core.jfr.DropRequestEvent;
-import dev.baton.core.jfr.GilHandoffEvent;
-import dev.baton.core.jfr.GilWaitEvent;
-import dev.baton.core.trace.MarkKind;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.Tracer;
+import dev.baton.gil.jfr.DropRequestEvent;
+import dev.baton.gil.jfr.GilHandoffEvent;
+import dev.baton.gil.jfr.GilWaitEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +121,7 @@ final class GilBookkeeping {
   /** A holder dropped the GIL on request. */
   void forcedSwitch() {
     forcedSwitches++;
-    Tracer.mark(MarkKind.FORCED_SWITCH, null);
+    Tracer.mark(GilTrace.FORCED_SWITCH, null);
   }
 
   /** {@code releaser} released or granted the GIL to waiters at {@code now}. */
@@ -136,7 +135,7 @@ final class GilBookkeeping {
     dropRequests++;
     dropRequestedAtNanos = System.nanoTime();
     dropRequestTenure = tenure;
-    Tracer.mark(MarkKind.DROP_REQUEST, holder.getName());
+    Tracer.mark(GilTrace.DROP_REQUEST, holder.getName());
     if (!recorderInitialized()) {
       return;
     }
@@ -175,7 +174,7 @@ final class GilBookkeeping {
     Tracer.span(SpanState.WAITING_FOR_GIL, start, now, null);
     if (Tracer.isEnabled()) {
       Thread from = releasedBy;
-      Tracer.mark(MarkKind.GIL_HANDOFF, now, from == null ? null : from.getName());
+      Tracer.mark(GilTrace.GIL_HANDOFF, now, from == null ? null : from.getName());
     }
     if (waitEvent == null) {
       return;

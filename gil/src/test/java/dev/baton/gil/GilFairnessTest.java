@@ -161,7 +161,7 @@ class GilFairnessTest extends GilTestBase {
 
     assertThat(child.exitValue()).as("child exit, output:%n%s", tail(output)).isZero();
     assertThat(output).contains("dev.baton.gil.Gil ").contains(FreshJvm.DONE);
-    assertThat(output.lines().filter(l -> l.contains("dev.baton.core.jfr.")).toList()).isEmpty();
+    assertThat(output.lines().filter(l -> l.contains("dev.baton.gil.jfr.")).toList()).isEmpty();
   }
 
   /** Runs FAIR's four threads in a JVM of its own; exits non-zero if the rotation broke. */

@@ -3,17 +3,16 @@ package dev.baton.gil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.core.Blocking;
-import dev.baton.core.jfr.DropRequestEvent;
-import dev.baton.core.jfr.GilHandoffEvent;
-import dev.baton.core.jfr.GilWaitEvent;
 import dev.baton.core.trace.Lane;
 import dev.baton.core.trace.Mark;
-import dev.baton.core.trace.MarkKind;
 import dev.baton.core.trace.Span;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.TraceSnapshot;
 import dev.baton.core.trace.Tracer;
+import dev.baton.gil.jfr.DropRequestEvent;
+import dev.baton.gil.jfr.GilHandoffEvent;
+import dev.baton.gil.jfr.GilWaitEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
@@ -88,13 +87,13 @@ class GilTracingTest {
     // so look only at the marks made on this runtime's two lanes
     List<Mark> ours =
         trace.marks().stream().filter(m -> m.lane().equals(cpu0) || m.lane().equals(cpu1)).toList();
-    assertThat(ours).extracting(Mark::kind).contains(MarkKind.DROP_REQUEST);
+    assertThat(ours).extracting(Mark::kind).contains(GilTrace.DROP_REQUEST);
     assertThat(ours)
-        .filteredOn(m -> m.kind() == MarkKind.DROP_REQUEST)
+        .filteredOn(m -> m.kind() == GilTrace.DROP_REQUEST)
         .extracting(Mark::label)
         .isSubsetOf("cpu-0", "cpu-1");
     // waits end in hand-offs, marked on the new holder's lane
-    assertThat(ours).extracting(Mark::kind).contains(MarkKind.GIL_HANDOFF);
+    assertThat(ours).extracting(Mark::kind).contains(GilTrace.GIL_HANDOFF);
     // one clock read ends a wait, marks its hand-off and begins the tenure: no gap between them
     for (Lane lane : List.of(cpu0, cpu1)) {
       List<Long> waitEnds =
@@ -109,7 +108,7 @@ class GilTracingTest {
               .toList();
       List<Long> handOffs =
           ours.stream()
-              .filter(m -> m.lane().equals(lane) && m.kind() == MarkKind.GIL_HANDOFF)
+              .filter(m -> m.lane().equals(lane) && m.kind() == GilTrace.GIL_HANDOFF)
               .map(Mark::atNanos)
               .toList();
       // (a lane may have none: a wait after a forced switch ends without a hand-off mark)

@@ -42,11 +42,11 @@
  * the parent does not trace), records the task as a RUNNING span plus whatever its task thread
  * records meanwhile ({@link dev.baton.core.Blocking} sections as WAITING_FOR_IO, user marks), and
  * sends them in a SPANS frame just before the task's answer. The parent puts them on the worker's
- * lane ({@link dev.baton.core.trace.LaneKind#WORKER}, named after the worker, with its pid),
- * shifted by its estimate of the worker's clock offset: the intersection of the intervals the PING
- * and every traced task allow, whose midpoint is at most half the shortest round trip off, and
- * which keeps each task's events between its send and its answer. The same lane carries the
- * parent's marks: worker start, task sent, result received, and worker exit or crash.
+ * lane ({@link dev.baton.process.PoolTrace#WORKER}, named after the worker, with its pid), shifted
+ * by its estimate of the worker's clock offset: the intersection of the intervals the PING and
+ * every traced task allow, whose midpoint is at most half the shortest round trip off, and which
+ * keeps each task's events between its send and its answer. The same lane carries the parent's
+ * marks: worker start, task sent, result received, and worker exit or crash.
  *
  * <p>The parent sends a worker at most two tasks ahead (one running, one waiting in its stdin) and
  * writes them under the pool's lock, so the oldest unanswered task of a worker is always the one it

@@ -2,12 +2,11 @@ package dev.baton.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.core.jfr.WorkerCrashedEvent;
-import dev.baton.core.trace.LaneKind;
 import dev.baton.core.trace.MarkKind;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.TraceSnapshot;
 import dev.baton.core.trace.Tracer;
+import dev.baton.process.jfr.WorkerCrashedEvent;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +36,7 @@ class WorkerCrashTracingTest {
       trace = session.snapshot();
     }
     for (MarkKind kind :
-        List.of(MarkKind.WORKER_START, MarkKind.TASK_SENT, MarkKind.RESULT_RECEIVED)) {
+        List.of(PoolTrace.WORKER_START, PoolTrace.TASK_SENT, PoolTrace.RESULT_RECEIVED)) {
       assertThat(trace.marks())
           .filteredOn(m -> m.kind() == kind)
           .as(kind.toString())
@@ -45,7 +44,7 @@ class WorkerCrashTracingTest {
           .allSatisfy(
               m -> {
                 assertThat(m.label()).startsWith("traced-pool");
-                assertThat(m.lane().kind()).isEqualTo(LaneKind.WORKER);
+                assertThat(m.lane().kind()).isEqualTo(PoolTrace.WORKER);
               });
     }
   }
@@ -74,11 +73,11 @@ class WorkerCrashTracingTest {
       pool.shutdownNow();
     }
     assertThat(trace.marks())
-        .filteredOn(m -> m.kind() == MarkKind.WORKER_CRASH)
+        .filteredOn(m -> m.kind() == PoolTrace.WORKER_CRASH)
         .singleElement()
         .satisfies(
             m -> {
-              assertThat(m.lane().kind()).isEqualTo(LaneKind.WORKER);
+              assertThat(m.lane().kind()).isEqualTo(PoolTrace.WORKER);
               assertThat(m.lane().processId()).isEqualTo(crash.pid());
               assertThat(m.label()).startsWith("traced-crash-w1").contains("exit code 3");
             });

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.baton.core.Blocking;
 import dev.baton.core.trace.Lane;
-import dev.baton.core.trace.LaneKind;
 import dev.baton.core.trace.Mark;
 import dev.baton.core.trace.MarkKind;
 import dev.baton.core.trace.Span;
@@ -54,7 +53,7 @@ class WorkerSpansTest {
     }
     Lane lane =
         trace.lanes().stream()
-            .filter(l -> l.kind() == LaneKind.WORKER && l.name().equals("spans-w1"))
+            .filter(l -> l.kind() == PoolTrace.WORKER && l.name().equals("spans-w1"))
             .findFirst()
             .orElseThrow();
     assertThat(lane.processId()).isEqualTo(pid);
@@ -63,8 +62,8 @@ class WorkerSpansTest {
         trace.spansOf(lane).stream().filter(s -> s.state() == SpanState.RUNNING).toList();
     List<Span> io =
         trace.spansOf(lane).stream().filter(s -> s.state() == SpanState.WAITING_FOR_IO).toList();
-    List<Mark> sent = marks(trace, lane, MarkKind.TASK_SENT);
-    List<Mark> received = marks(trace, lane, MarkKind.RESULT_RECEIVED);
+    List<Mark> sent = marks(trace, lane, PoolTrace.TASK_SENT);
+    List<Mark> received = marks(trace, lane, PoolTrace.RESULT_RECEIVED);
     assertThat(running).hasSize(TASKS).allSatisfy(s -> assertThat(s.label()).isEqualTo("task"));
     assertThat(io).hasSize(TASKS);
     assertThat(sent).hasSize(TASKS);
@@ -81,8 +80,8 @@ class WorkerSpansTest {
         assertThat(running.get(i).startNanos()).isGreaterThan(running.get(i - 1).endNanos());
       }
     }
-    assertThat(marks(trace, lane, MarkKind.WORKER_EXIT)).hasSize(1);
-    assertThat(marks(trace, lane, MarkKind.WORKER_CRASH)).isEmpty();
+    assertThat(marks(trace, lane, PoolTrace.WORKER_EXIT)).hasSize(1);
+    assertThat(marks(trace, lane, PoolTrace.WORKER_CRASH)).isEmpty();
   }
 
   @Test

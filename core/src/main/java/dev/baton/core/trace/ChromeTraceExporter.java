@@ -4,6 +4,7 @@ import dev.baton.core.trace.internal.Text;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -61,7 +62,7 @@ public final class ChromeTraceExporter {
           .append("\"name\":\"process_name\",\"ph\":\"M\",\"pid\":")
           .append(process.getKey())
           .append(",\"tid\":0,\"args\":{\"name\":")
-          .append(Text.json(process.getValue()))
+          .append(JsonString.quote(process.getValue()))
           .append("}}");
     }
     int sortIndex = 0;
@@ -72,7 +73,7 @@ public final class ChromeTraceExporter {
           .append(",\"tid\":")
           .append(lane.id())
           .append(",\"args\":{\"name\":")
-          .append(Text.json(lane.name()))
+          .append(JsonString.quote(lane.name()))
           .append("}}");
       event(out, first)
           .append("\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":")
@@ -86,7 +87,7 @@ public final class ChromeTraceExporter {
     for (Span span : snapshot.spans()) {
       event(out, first)
           .append("\"name\":")
-          .append(Text.json(span.state().displayName()))
+          .append(JsonString.quote(span.state().displayName()))
           .append(",\"cat\":\"")
           .append(span.state().name())
           .append("\",\"ph\":\"X\",\"pid\":")
@@ -101,14 +102,14 @@ public final class ChromeTraceExporter {
           .append(chromeColour(span.state()))
           .append('"');
       if (span.label() != null) {
-        out.append(",\"args\":{\"label\":").append(Text.json(span.label())).append('}');
+        out.append(",\"args\":{\"label\":").append(JsonString.quote(span.label())).append('}');
       }
       out.append('}');
     }
     for (Mark mark : snapshot.marks()) {
       event(out, first)
           .append("\"name\":")
-          .append(Text.json(mark.kind().displayName()))
+          .append(JsonString.quote(mark.kind().displayName()))
           .append(",\"cat\":\"")
           .append(mark.kind().name())
           .append("\",\"ph\":\"i\",\"s\":\"t\",\"pid\":")
@@ -118,7 +119,7 @@ public final class ChromeTraceExporter {
           .append(",\"ts\":")
           .append(Text.fixed(mark.atNanos() - origin, 3));
       if (mark.label() != null) {
-        out.append(",\"args\":{\"label\":").append(Text.json(mark.label())).append('}');
+        out.append(",\"args\":{\"label\":").append(JsonString.quote(mark.label())).append('}');
       }
       out.append('}');
     }
@@ -137,10 +138,8 @@ public final class ChromeTraceExporter {
     if (lane.processId() == Lane.currentProcessId()) {
       return "baton (pid " + lane.processId() + ")";
     }
-    return (lane.kind() == LaneKind.WORKER ? "worker" : "process")
-        + " (pid "
-        + lane.processId()
-        + ")";
+    String kind = lane.kind() == LaneKind.THREAD ? "process" : lane.kind().name();
+    return kind.toLowerCase(Locale.ROOT) + " (pid " + lane.processId() + ")";
   }
 
   private static String chromeColour(SpanState state) {

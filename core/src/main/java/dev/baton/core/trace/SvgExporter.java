@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Draws a trace as a self-contained SVG timeline in the style of the talk's figures: one row per
@@ -26,7 +27,9 @@ import java.util.Set;
  * drawn as one box ({@code data-count} says how many), and every box is at least one pixel wide so
  * that short waits stay visible. Each lane is a {@code <g class="lane" data-lane="NAME">}; each box
  * a {@code <rect class="span" data-state="STATE">} with a {@code <title>} tooltip; each mark a
- * {@code <g class="mark" data-kind="KIND">}.
+ * {@code <g class="mark" data-kind="KIND">} in its {@link MarkKind#colour()}, the legend listing
+ * the kinds present in the order they were registered. A row's label is its lane's name after its
+ * {@link LaneKind#rowPrefix()}.
  *
  * <p>Threading: stateless; safe from any thread.
  */
@@ -235,11 +238,7 @@ public final class SvgExporter {
   }
 
   private static String laneLabel(Lane lane) {
-    return switch (lane.kind()) {
-      case THREAD -> lane.name();
-      case TASK -> "task " + lane.name();
-      case WORKER -> lane.name();
-    };
+    return lane.kind().rowPrefix() + lane.name();
   }
 
   private static String shorten(String label) {
@@ -308,7 +307,7 @@ public final class SvgExporter {
           .append("\"><path d=\"")
           .append(triangle(x, top + 1))
           .append("\" fill=\"")
-          .append(markColour(mark.kind()))
+          .append(mark.kind().colour())
           .append("\"/><title>")
           .append(Text.xml(mark.kind().displayName()));
       if (mark.label() != null) {
@@ -337,7 +336,7 @@ public final class SvgExporter {
   private static void legend(StringBuilder out, TraceSnapshot snapshot) {
     Set<SpanState> states =
         EnumSet.of(SpanState.RUNNING, SpanState.WAITING_FOR_IO, SpanState.WAITING_FOR_GIL);
-    Set<MarkKind> kinds = EnumSet.noneOf(MarkKind.class);
+    Set<MarkKind> kinds = new TreeSet<>(Comparator.comparingInt(MarkKind::code));
     for (Span span : snapshot.spans()) {
       states.add(span.state());
     }
@@ -375,7 +374,7 @@ public final class SvgExporter {
           .append("\" d=\"")
           .append(triangle(x + 5, y + 3))
           .append("\" fill=\"")
-          .append(markColour(kind))
+          .append(kind.colour())
           .append("\"/>");
       x = legendLabel(out, x + 14, y, text);
     }
@@ -497,19 +496,6 @@ public final class SvgExporter {
       case WAITING_FOR_IO -> WAITING_FOR_IO_COLOUR;
       case WAITING_FOR_GIL -> WAITING_FOR_GIL_COLOUR;
       case IDLE -> IDLE_COLOUR;
-    };
-  }
-
-  private static String markColour(MarkKind kind) {
-    return switch (kind) {
-      case DROP_REQUEST -> "#7b3fa0";
-      case FORCED_SWITCH -> "#111111";
-      case GIL_HANDOFF -> "#2a8f5a";
-      case SLOW_CALLBACK -> "#e0701a";
-      case TASK_SENT, RESULT_RECEIVED -> "#555555";
-      case WORKER_START, WORKER_EXIT -> "#2a8f5a";
-      case WORKER_CRASH -> "#8b0000";
-      case USER -> "#1b2a80";
     };
   }
 }

@@ -128,7 +128,7 @@ public final class TraceSession implements AutoCloseable {
       lanes.put(lane, Boolean.TRUE);
       last = Math.max(last, end);
       if (kind >= Tracer.MARK_BASE) {
-        marks.add(new Mark(lane, MARK_KINDS[kind - Tracer.MARK_BASE], from, label));
+        marks.add(new Mark(lane, MarkKind.byCode(kind), from, label));
       } else {
         spans.add(new Span(lane, STATES[kind], from, end, label));
       }
@@ -166,7 +166,6 @@ public final class TraceSession implements AutoCloseable {
   }
 
   private static final SpanState[] STATES = SpanState.values();
-  private static final MarkKind[] MARK_KINDS = MarkKind.values();
 
   /** Turns tracing off; recorded events stay available to {@link #snapshot()}. Idempotent. */
   @Override

@@ -292,10 +292,11 @@ public final class Tracer {
     return session == null ? newThreadLane(Thread.currentThread()) : buffer(session).threadLane;
   }
 
+  /** Buffer codes below it are {@link SpanState} ordinals, from it up {@link MarkKind} codes. */
   static final byte MARK_BASE = 16;
 
   private static byte markCode(MarkKind kind) {
-    return (byte) (MARK_BASE + kind.ordinal());
+    return kind.code();
   }
 
   private static TraceBuffer buffer(TraceSession session) {

@@ -18,6 +18,13 @@
  * callback, a worker crash, a user mark). {@link dev.baton.core.Blocking} records every blocking
  * section as WAITING_FOR_IO; the gil, eventloop and process modules record the rest.
  *
+ * <p>Core names nothing of those modules: {@link dev.baton.core.trace.LaneKind} and {@link
+ * dev.baton.core.trace.MarkKind} are open types, of which core declares only the thread lane and
+ * the user mark. Each module declares the kinds it records as constants of its own ({@code
+ * dev.baton.gil.GilTrace}, {@code dev.baton.eventloop.LoopTrace}, {@code
+ * dev.baton.process.PoolTrace}), each mark kind with the colour the diagrams draw it in; {@link
+ * dev.baton.core.trace.MarkKind} says how kinds are registered and coded.
+ *
  * <h2>Exporting</h2>
  *
  * <p>A {@link dev.baton.core.trace.TraceSnapshot} (from {@link

@@ -144,7 +144,7 @@ class SvgExporterTest {
     Lane first = new Lane(1, LaneKind.THREAD, "worker", 1);
     Lane overlapping = new Lane(2, LaneKind.THREAD, "worker", 1);
     Lane later = new Lane(3, LaneKind.THREAD, "worker", 1);
-    Lane task = new Lane(4, LaneKind.TASK, "worker", 1);
+    Lane task = new Lane(4, SampleTraces.TASK_LANE, "worker", 1);
     TraceSnapshot trace =
         TraceSnapshot.of(
             List.of(

@@ -43,7 +43,7 @@ class TracerTest {
       Tracer.span(SpanState.WAITING_FOR_GIL, t0, "gil");
       long t1 = Tracer.now();
       Tracer.span(SpanState.RUNNING, t1);
-      Tracer.mark(MarkKind.DROP_REQUEST, "from main");
+      Tracer.mark(SampleTraces.DROP_REQUEST, "from main");
       snapshot = session.snapshot();
     }
     Lane lane = snapshot.lanes().get(0);
@@ -62,7 +62,7 @@ class TracerTest {
         .singleElement()
         .satisfies(
             mark -> {
-              assertThat(mark.kind()).isEqualTo(MarkKind.DROP_REQUEST);
+              assertThat(mark.kind()).isEqualTo(SampleTraces.DROP_REQUEST);
               assertThat(mark.label()).isEqualTo("from main");
               assertThat(mark.lane()).isEqualTo(lane);
             });
@@ -73,7 +73,7 @@ class TracerTest {
 
   @Test
   void eachThreadGetsItsOwnLaneAndExplicitLanesAreKept() throws Exception {
-    Lane task = Lane.of(LaneKind.TASK, "fetch-1");
+    Lane task = Lane.of(SampleTraces.TASK_LANE, "fetch-1");
     TraceSnapshot snapshot;
     long base;
     try (TraceSession session = Tracer.enable()) {
@@ -108,7 +108,7 @@ class TracerTest {
   @Test
   void aFullBufferDropsTheOldestAndCountsThem() {
     TraceSnapshot snapshot;
-    Lane lane = Lane.of(LaneKind.TASK, "t");
+    Lane lane = Lane.of(SampleTraces.TASK_LANE, "t");
     try (TraceSession session = Tracer.enable(16)) {
       assertThat(session.eventsPerThread()).isEqualTo(16);
       long base = System.nanoTime();
@@ -227,7 +227,7 @@ class TracerTest {
       long start = Tracer.at(now - 500);
       assertThat(start).isEqualTo(now - 500);
       Tracer.span(SpanState.WAITING_FOR_GIL, start, now, "w");
-      Tracer.mark(MarkKind.GIL_HANDOFF, now, "h");
+      Tracer.mark(SampleTraces.GIL_HANDOFF, now, "h");
       Tracer.span(SpanState.RUNNING, Tracer.at(now), now - 1, null); // end clamped to start
       Tracer.span(SpanState.RUNNING, 0L, now, "never"); // began while off: nothing
       snapshot = session.snapshot();
@@ -248,7 +248,7 @@ class TracerTest {
 
   @Test
   void aDrainTakesOnlyWhatWasRecordedSinceThePreviousDrain() {
-    Lane lane = Lane.of(LaneKind.TASK, "drained");
+    Lane lane = Lane.of(SampleTraces.TASK_LANE, "drained");
     try (TraceSession session = Tracer.enable(16)) {
       long t = Tracer.now();
       Tracer.span(lane, SpanState.RUNNING, t, t + 1, "first");
@@ -272,7 +272,7 @@ class TracerTest {
     String[] labels = {"a", "b", "c", "d", "e"};
     Lane[] lanes = new Lane[labels.length];
     for (int i = 0; i < lanes.length; i++) {
-      lanes[i] = Lane.of(LaneKind.TASK, labels[i]);
+      lanes[i] = Lane.of(SampleTraces.TASK_LANE, labels[i]);
     }
     AtomicBoolean stop = new AtomicBoolean();
     AtomicReference<Throwable> failure = new AtomicReference<>();

@@ -1,14 +1,14 @@
 package dev.baton.process.internal;
 
-import dev.baton.core.jfr.WorkerCrashedEvent;
-import dev.baton.core.trace.MarkKind;
 import dev.baton.core.trace.Tracer;
+import dev.baton.process.PoolTrace;
 import dev.baton.process.ProcessPoolException;
 import dev.baton.process.RemoteTaskException;
 import dev.baton.process.TaskSerializationException;
 import dev.baton.process.TaskTimeoutException;
 import dev.baton.process.WorkerCrashedException;
 import dev.baton.process.WorkerStartException;
+import dev.baton.process.jfr.WorkerCrashedEvent;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -505,7 +505,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
         job.sentNanos = sent;
         w.sendTask(job.id, job.body, withFunction, sent != 0L);
         if (sent != 0L) {
-          Tracer.mark(w.lane(), MarkKind.TASK_SENT, sent, w.name());
+          Tracer.mark(w.lane(), PoolTrace.TASK_SENT, sent, w.name());
         }
       }
     }
@@ -781,7 +781,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
   }
 
   private void complete(Job job, WorkerProcess worker, Frame frame) {
-    Tracer.mark(worker.lane(), MarkKind.RESULT_RECEIVED, worker.name());
+    Tracer.mark(worker.lane(), PoolTrace.RESULT_RECEIVED, worker.name());
     switch (frame.type()) {
       case Frame.T_RESULT -> {
         Object value;
@@ -967,13 +967,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
     boolean clean =
         death == WorkerProcess.Death.NONE && head == null && Integer.valueOf(0).equals(code);
     if (asked || clean) {
-      Tracer.mark(worker.lane(), MarkKind.WORKER_EXIT, worker.name());
+      Tracer.mark(worker.lane(), PoolTrace.WORKER_EXIT, worker.name());
     } else {
       String why =
           death == WorkerProcess.Death.NONE
               ? exitDescription(code)
               : death.name().toLowerCase(java.util.Locale.ROOT) + ", " + exitDescription(code);
-      Tracer.mark(worker.lane(), MarkKind.WORKER_CRASH, worker.name() + ": " + why);
+      Tracer.mark(worker.lane(), PoolTrace.WORKER_CRASH, worker.name() + ": " + why);
     }
   }
 
@@ -1102,7 +1102,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
     }
     workers.add(w);
     live.add(w);
-    Tracer.mark(w.lane(), MarkKind.WORKER_START, name);
+    Tracer.mark(w.lane(), PoolTrace.WORKER_START, name);
     timers.schedule(
         () -> {
           if (!w.readyFuture().isDone()) {

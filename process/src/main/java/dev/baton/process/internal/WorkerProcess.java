@@ -1,7 +1,7 @@
 package dev.baton.process.internal;
 
 import dev.baton.core.trace.Lane;
-import dev.baton.core.trace.LaneKind;
+import dev.baton.process.PoolTrace;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -129,7 +129,7 @@ public final class WorkerProcess {
     this.name = name;
     this.process = process;
     this.pid = process.pid();
-    this.lane = Lane.of(LaneKind.WORKER, name, pid);
+    this.lane = Lane.of(PoolTrace.WORKER, name, pid);
     this.listener = listener;
     this.maxPayload = maxPayload;
     this.log = LoggerFactory.getLogger("dev.baton.process.worker." + name);

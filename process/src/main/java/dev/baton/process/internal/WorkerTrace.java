@@ -25,7 +25,10 @@ import java.io.UncheckedIOException;
  * first:long last:long count:int} then per event {@code code:byte start:long end:long
  * hasLabel:boolean [label:UTF]}, times in the worker's {@link System#nanoTime()}; {@code first} is
  * read when the worker starts handling the task and {@code last} just before the frame is written;
- * codes below 16 are {@link SpanState} ordinals, from 16 up {@link MarkKind} ordinals.
+ * codes below 16 are {@link SpanState} ordinals, and code 16 a mark whose {@link MarkKind#name()}
+ * follows the code ({@code kind:UTF}): codes of kinds depend on the order a JVM registered them in.
+ * The parent records a mark of a kind it has not registered (its declaring class not initialised
+ * there) as a {@link MarkKind#USER} mark labelled with the kind's name.
  *
  * <h2>Clock alignment</h2>
  *
@@ -41,9 +44,8 @@ import java.io.UncheckedIOException;
  * enough for a new interval to miss the intersection, the intersection restarts from that interval.
  */
 public final class WorkerTrace {
-  private static final byte MARK_BASE = 16;
+  private static final byte MARK = 16;
   private static final SpanState[] STATES = SpanState.values();
-  private static final MarkKind[] MARK_KINDS = MarkKind.values();
 
   private WorkerTrace() {}
 
@@ -80,8 +82,8 @@ public final class WorkerTrace {
       for (Mark mark : events.marks()) {
         if (mark.lane() == lane) {
           earliest = Math.min(earliest, mark.atNanos());
-          byte code = (byte) (MARK_BASE + mark.kind().ordinal());
-          writeEvent(b, code, mark.atNanos(), mark.atNanos(), skew);
+          writeEvent(b, MARK, mark.atNanos(), mark.atNanos(), skew);
+          b.writeUTF(mark.kind().name());
           writeLabel(b, mark.label());
         }
       }
@@ -137,11 +139,18 @@ public final class WorkerTrace {
       byte code = in.readByte();
       long start = in.readLong() - offset;
       long end = in.readLong() - offset;
+      String kindName = code == MARK ? in.readUTF() : null;
       String label = in.readBoolean() ? in.readUTF() : null;
       if (code >= 0 && code < STATES.length) {
         Tracer.span(lane, STATES[code], start, end, label);
-      } else if (code >= MARK_BASE && code - MARK_BASE < MARK_KINDS.length) {
-        Tracer.mark(lane, MARK_KINDS[code - MARK_BASE], start, label);
+      } else if (code == MARK) {
+        MarkKind kind = MarkKind.named(kindName);
+        if (kind == null) {
+          Tracer.mark(
+              lane, MarkKind.USER, start, label == null ? kindName : kindName + ": " + label);
+        } else {
+          Tracer.mark(lane, kind, start, label);
+        }
       } else {
         throw new IOException("unknown trace event code " + code);
       }

@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Escaping and number formatting shared by the exporters; locale-independent and deterministic. */
+/**
+ * XML escaping and number formatting shared by the exporters (their JSON escaping is the public
+ * {@link dev.baton.core.trace.JsonString}); locale-independent and deterministic.
+ */
 public final class Text {
   private Text() {}
 
@@ -48,32 +51,6 @@ public final class Text {
       }
     }
     return out.toString();
-  }
-
-  /**
-   * @param text any text
-   * @return {@code text} as a JSON string literal, quotes included
-   */
-  public static String json(String text) {
-    StringBuilder out = new StringBuilder(text.length() + 16).append('"');
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
   }
 
   /**

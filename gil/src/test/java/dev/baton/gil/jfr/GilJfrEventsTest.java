@@ -1,4 +1,4 @@
-package dev.baton.core.jfr;
+package dev.baton.gil.jfr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,7 +12,7 @@ import jdk.jfr.consumer.RecordingFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class JfrEventsTest {
+class GilJfrEventsTest {
 
   @Test
   void eventsAreRecordedWithTheirNamesFieldsAndDefaultThresholds(@TempDir Path dir)
@@ -22,8 +22,6 @@ class JfrEventsTest {
       recording.enable(GilWaitEvent.class);
       recording.enable(GilHandoffEvent.class);
       recording.enable(DropRequestEvent.class);
-      recording.enable(SlowCallbackEvent.class);
-      recording.enable(WorkerCrashedEvent.class);
       recording.start();
 
       GilWaitEvent quick = new GilWaitEvent(); // under the 1 ms threshold: filtered out
@@ -54,19 +52,6 @@ class JfrEventsTest {
       drop.heldFor = 5_000_000L;
       drop.commit();
 
-      SlowCallbackEvent fast = new SlowCallbackEvent(); // under 100 ms: filtered out
-      fast.begin();
-      fast.end();
-      fast.callback = "fast";
-      fast.commit();
-
-      WorkerCrashedEvent crash = new WorkerCrashedEvent();
-      crash.pool = "pool-1";
-      crash.workerPid = 4242;
-      crash.exitCode = 137;
-      crash.task = "square(7)";
-      crash.commit();
-
       recording.stop();
       recording.dump(file);
     }
@@ -77,10 +62,7 @@ class JfrEventsTest {
     assertThat(events)
         .extracting(e -> e.getEventType().getName())
         .containsExactlyInAnyOrder(
-            "dev.baton.GilWait",
-            "dev.baton.GilHandoff",
-            "dev.baton.DropRequest",
-            "dev.baton.WorkerCrashed");
+            "dev.baton.GilWait", "dev.baton.GilHandoff", "dev.baton.DropRequest");
 
     RecordedEvent wait = byName(events, "dev.baton.GilWait");
     assertThat(wait.getString("runtime")).isEqualTo("main");
@@ -94,11 +76,6 @@ class JfrEventsTest {
     RecordedEvent drop = byName(events, "dev.baton.DropRequest");
     assertThat(drop.getDuration("heldFor")).isEqualTo(Duration.ofMillis(5));
     assertThat(drop.getString("requester")).isEqualTo("worker-1");
-
-    RecordedEvent crash = byName(events, "dev.baton.WorkerCrashed");
-    assertThat(crash.getLong("workerPid")).isEqualTo(4242);
-    assertThat(crash.getInt("exitCode")).isEqualTo(137);
-    assertThat(crash.getString("task")).isEqualTo("square(7)");
   }
 
   @Test
@@ -107,10 +84,6 @@ class JfrEventsTest {
     assertThat(gilWait.getName()).isEqualTo("dev.baton.GilWait");
     assertThat(gilWait.getCategoryNames()).containsExactly("Baton", "GIL");
     assertThat(setting(gilWait, "threshold")).isEqualTo("1 ms");
-    assertThat(setting(EventType.getEventType(SlowCallbackEvent.class), "threshold"))
-        .isEqualTo("100 ms");
-    assertThat(EventType.getEventType(WorkerCrashedEvent.class).getCategoryNames())
-        .containsExactly("Baton", "Process Pool");
   }
 
   private static String setting(EventType type, String name) {

@@ -1,4 +1,4 @@
-package dev.baton.core.jfr;
+package dev.baton.process.jfr;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
