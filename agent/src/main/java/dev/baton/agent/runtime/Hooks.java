@@ -36,10 +36,12 @@ import java.util.function.Predicate;
  * section (it holds no GIL then; included code called back from a blocking call runs unlocked).
  *
  * Monitors. Since a monitor holder keeps the GIL between checkpoints, the only monitor holders that
- * do not hold it are threads inside blocking sections (sleep, wait, I/O while synchronized).
- * `releasedMonitorHolders` counts them. An instrumented monitorenter releases the GIL for the time
- * it blocks when that count is not zero (someone may hold the monitor without the GIL; entering
- * could block), and enters directly otherwise: then any holder of the monitor among attached
+ * do not hold it are threads inside blocking sections (sleep, wait, I/O while synchronized), and
+ * threads that gave the GIL up to enter a monitor (from the moment the enter succeeds until they
+ * have the GIL back). `releasedMonitorHolders` counts both, each counted before it lets the GIL
+ * go. An instrumented monitorenter releases the GIL for the time it blocks when that count is not
+ * zero (someone may hold the monitor without the GIL; entering could block), and enters directly
+ * otherwise: then any holder of the monitor among attached
  * threads is the caller itself, so the enter cannot block on one of them. Holders the agent cannot
  * see (code that is not included, the JDK's own locks) are out of reach; the runtime's blocking
  * detector reports such waits. For the same reason a thread that the JDK calls into included code
@@ -245,8 +247,13 @@ public final class Hooks {
   public static void monitorEnter(Object lock, ThreadState s) {
     if (s.gil != null
         && s.sections == 0
+        && lock != null
         && releasedMonitorHolders.get() != 0
         && !Thread.holdsLock(lock)) {
+      // counted before the GIL goes, and until it is back: from the moment the enter succeeds
+      // this thread holds a monitor without the GIL, and a holder of the GIL that read a zero
+      // count would enter directly and could block on it while holding the GIL
+      releasedMonitorHolders.incrementAndGet();
       s.monitorReleased = true;
       s.sectionStart = Tracer.now();
       s.section.enter();
@@ -261,7 +268,11 @@ public final class Hooks {
   public static void monitorEntered(ThreadState s) {
     if (s.monitorReleased) {
       s.monitorReleased = false;
-      s.section.exit();
+      try {
+        s.section.exit();
+      } finally {
+        releasedMonitorHolders.decrementAndGet();
+      }
       Tracer.span(SpanState.WAITING_FOR_GIL, s.sectionStart, "monitor");
     }
     s.monitors++;
