@@ -26,11 +26,17 @@ public interface Guard {
   /**
    * Throws unless the calling thread may touch the guarded objects.
    *
-   * @throws GuardNotHeldException naming the thread and this guard, when it may not
+   * @throws BatonMisuseException naming the thread and this guard, when it may not
    */
   default void check() {
     if (!isHeldByCurrentThread()) {
-      throw GuardNotHeldException.notHeld(this, Thread.currentThread());
+      throw new BatonMisuseException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" touched objects guarded by \""
+              + name()
+              + "\" without holding it; acquire the guard first (for a GIL runtime: run on one of"
+              + " its threads or call ensure())");
     }
   }
 
@@ -41,7 +47,7 @@ public interface Guard {
    * {@link #check()} includes, as one read that the compiler may schedule with the count's own load
    * and store. The default is {@link #check()}.
    *
-   * @throws GuardNotHeldException naming the thread and this guard, when it may not
+   * @throws BatonMisuseException naming the thread and this guard, when it may not
    */
   default void checkOwner() {
     check();

@@ -6,7 +6,7 @@
  * <p>A {@link dev.baton.core.Guard} answers one question: may the current thread touch the objects
  * that I guard? The object model asks it before every operation; the GIL implements it (the thread
  * holding the GIL may); a free-threaded runtime uses {@link dev.baton.core.Guard#none()}. A guard
- * that says no throws {@link dev.baton.core.GuardNotHeldException}, which names the thread and the
+ * that says no throws {@link dev.baton.core.BatonMisuseException}, which names the thread and the
  * guard.
  *
  * <h2>Blocking</h2>
@@ -23,21 +23,20 @@
  * <h2>Threading</h2>
  *
  * <p>Handlers are per thread (a thread-local stack), so no state here is shared between threads.
- * Misuse of the runtime is reported with subclasses of {@link dev.baton.core.BatonMisuseException}.
+ * Misuse of the runtime is reported with {@link dev.baton.core.BatonMisuseException}.
  *
  * <h2>Failure model</h2>
  *
  * <p>What the caller of core gets for each kind of hostile input:
  *
  * <ul>
- *   <li>Touching guarded objects without the guard: {@link dev.baton.core.GuardNotHeldException}
- *       (for a GIL, its {@code GilNotHeldException}), before anything changes.
- *   <li>A decref below zero: {@link dev.baton.core.object.IllegalReferenceCountException}, count
- *       unchanged; any other use after deallocation: {@link
- *       dev.baton.core.object.UseAfterFreeException}.
+ *   <li>Touching guarded objects without the guard (for a GIL: without holding it): {@link
+ *       dev.baton.core.BatonMisuseException}, before anything changes.
+ *   <li>A decref below zero (count unchanged), a closed {@code OwnedRef} used, any other use after
+ *       deallocation: {@link dev.baton.core.object.UseAfterFreeException}.
  *   <li>A reference from a container to an object of another space: {@link
- *       dev.baton.core.object.CrossSpaceReferenceException} at the store, nothing changed; spaces
- *       share only immortals.
+ *       dev.baton.core.BatonMisuseException} at the store, nothing changed; spaces share only
+ *       immortals.
  *   <li>A leaked object (reclaimed by Java with a count above zero): counted and logged once at the
  *       chosen {@link dev.baton.core.object.LeakDetection} level.
  *   <li>A finalizer, weak-reference callback or close action that throws: logged and ignored, as

@@ -266,7 +266,7 @@ final class DeterministicSync extends GilSync {
     try {
       Rec r = running;
       if (r == null || r.thread != me) {
-        throw GilNotHeldException.of(gil, me, "waited under the schedule of");
+        throw Gil.notHeld(gil, me, "waited under the schedule of");
       }
       long deadline =
           timeoutNanos < 0 ? NO_DEADLINE : saturatedAdd(clock, Math.max(0, timeoutNanos));

@@ -1,5 +1,6 @@
 package dev.baton.gil;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Guard;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.Tracer;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 
 /*
  * Design of the GIL.
@@ -29,7 +31,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * wants the GIL CASes `gate` from the holder to DROP_REQUEST (CPython's gil_drop_request, folded
  * into the same word); the holder's next checkpoint then fails the comparison and takes the slow
  * path, which drops the GIL. A thread that does not hold the GIL never finds itself in `gate`, so
- * its checkpoint also takes the slow path, where it is reported (GilNotHeldException). The holder
+ * its checkpoint also takes the slow path, where it is reported (BatonMisuseException). The holder
  * reads `gate` with opaque loads: a drop request becomes visible within a few loop iterations, and
  * a stale value only delays the drop by one checkpoint. A third value, BREAK, sends the holder
  * through the slow path without a drop: the embedder raised an exception in it (raiseIn) or, for
@@ -63,11 +65,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *
  * <h2>Misuse</h2>
  *
- * <p>Releasing, checkpointing or {@link #check() checking} without holding the GIL throws {@link
- * GilNotHeldException}; acquiring it twice throws {@link GilAlreadyHeldException}; acquiring it
- * after its runtime was closed throws {@link GilRuntimeClosedException}. A thread that ends while
- * holding the GIL (through a raw {@link #acquire()}) is detected by the next waiter, which takes
- * the GIL back and logs a warning.
+ * <p>Releasing, checkpointing or {@link #check() checking} without holding the GIL, and acquiring
+ * it twice, throw {@link BatonMisuseException}; acquiring it after its runtime was closed throws
+ * {@link RejectedExecutionException}. A thread that ends while holding the GIL (through a raw
+ * {@link #acquire()}) is detected by the next waiter, which takes the GIL back and logs a warning.
  *
  * <p>A GIL built off ({@link GilRuntime.Builder#gil(boolean)}, the free-threaded mode) does
  * nothing: acquire, release and checkpoints return at once and every thread counts as holding it.
@@ -242,13 +243,13 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * <p>This raw form installs no release-on-I/O handler: prefer {@link GilRuntime#ensure()} or a
    * runtime thread, which do.
    *
-   * @throws GilAlreadyHeldException if the calling thread holds this GIL already
-   * @throws GilRuntimeClosedException if the runtime was closed
+   * @throws BatonMisuseException if the calling thread holds this GIL already
+   * @throws RejectedExecutionException if the runtime was closed
    */
   public void acquire() {
     Thread me = Thread.currentThread();
     if (closed) {
-      throw GilRuntimeClosedException.of(name, me, "acquire the GIL");
+      throw GilRuntime.closed(name, me, "acquire the GIL");
     }
     if (!enabled) {
       return;
@@ -258,7 +259,13 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
       return;
     }
     if (holder == me) {
-      throw GilAlreadyHeldException.of(this, me);
+      throw new BatonMisuseException(
+          "thread \""
+              + me.getName()
+              + "\" acquired the GIL of runtime \""
+              + name
+              + "\" while already holding it; the GIL is not reentrant: use ensure(), which nests,"
+              + " or release it first");
     }
     sync.acquireContended(me, false);
     armPendingRaise(me);
@@ -268,7 +275,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * Gives the GIL up: to the longest waiter ({@link GilPolicy#FAIR}) or to whichever waiter the
    * operating system wakes first ({@link GilPolicy#CPYTHON}).
    *
-   * @throws GilNotHeldException if the calling thread does not hold this GIL
+   * @throws BatonMisuseException if the calling thread does not hold this GIL
    */
   public void release() {
     if (!enabled) {
@@ -276,7 +283,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     }
     Thread me = Thread.currentThread();
     if (holder != me) {
-      throw GilNotHeldException.of(this, me, "released");
+      throw notHeld(this, me, "released");
     }
     ended(me);
     releaseHeld();
@@ -286,7 +293,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * A point where the holder lets others have the GIL if one of them asked for it: the runtime's
    * "between two bytecodes". Costs one opaque load when no one asked.
    *
-   * @throws GilNotHeldException if the calling thread does not hold this GIL
+   * @throws BatonMisuseException if the calling thread does not hold this GIL
    */
   public void checkpoint() {
     // racy read, benign: a stale value only delays the drop by one checkpoint
@@ -298,7 +305,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   /**
    * The {@link Guard} check, which is also a {@linkplain #checkpoint() checkpoint}.
    *
-   * @throws GilNotHeldException if the calling thread does not hold this GIL
+   * @throws BatonMisuseException if the calling thread does not hold this GIL
    */
   @Override
   public void check() {
@@ -309,7 +316,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
    * The {@link Guard} ownership test without the checkpoint, for reference-count operations: one
    * plain read of the holder.
    *
-   * @throws GilNotHeldException if the calling thread does not hold this GIL
+   * @throws BatonMisuseException if the calling thread does not hold this GIL
    */
   @Override
   public void checkOwner() {
@@ -317,7 +324,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     // through that thread's own acquire, release or drop, or through a grant or turn that
     // happens-before the thread runs again
     if (HOLDER.get(this) != Thread.currentThread() && enabled) {
-      throw GilNotHeldException.of(this, Thread.currentThread(), "touched an object guarded by");
+      throw notHeld(this, Thread.currentThread(), "touched an object guarded by");
     }
   }
 
@@ -486,7 +493,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     }
     Thread me = Thread.currentThread();
     if (holder != me) {
-      throw GilNotHeldException.of(this, me, "yielded");
+      throw notHeld(this, me, "yielded");
     }
     if (waiters > 0) {
       sync.switchAway(me, false);
@@ -625,7 +632,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     }
     Thread me = Thread.currentThread();
     if (holder != me) {
-      throw GilNotHeldException.of(this, me, "passed a checkpoint of");
+      throw notHeld(this, me, "passed a checkpoint of");
     }
     Object gate = GATE.getOpaque(this);
     if (gate == DROP_REQUEST) {
@@ -734,5 +741,18 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     public String toString() {
       return name;
     }
+  }
+
+  /** The misuse of a thread that {@code action} a GIL it does not hold. */
+  static BatonMisuseException notHeld(Gil gil, Thread thread, String action) {
+    return new BatonMisuseException(
+        "thread \""
+            + thread.getName()
+            + "\" "
+            + action
+            + " the GIL of runtime \""
+            + gil.name()
+            + "\" but does not hold it; hold it first (run on one of the runtime's threads, call"
+            + " ensure(), or acquire() it)");
   }
 }

@@ -1,5 +1,6 @@
 package dev.baton.gil;
 
+import dev.baton.core.BatonMisuseException;
 import java.time.Duration;
 
 /**
@@ -44,7 +45,7 @@ public sealed interface GilAcquirable permits GilLock, GilRLock {
   /**
    * Releases the lock.
    *
-   * @throws LockNotHeldException if the calling thread may not release it (see each lock's rule)
+   * @throws BatonMisuseException if the calling thread may not release it (see each lock's rule)
    */
   void release();
 

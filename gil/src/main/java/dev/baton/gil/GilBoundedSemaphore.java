@@ -1,5 +1,7 @@
 package dev.baton.gil;
 
+import dev.baton.core.BatonMisuseException;
+
 /**
  * Python's {@code threading.BoundedSemaphore}, GIL-aware: a {@link GilSemaphore} whose value may
  * never rise above its initial value, which catches a release without a matching acquire.
@@ -7,7 +9,7 @@ package dev.baton.gil;
  * <p>Threading contract: as {@link GilSemaphore}.
  *
  * <p>Misuse: a release that would raise the value above the initial value throws {@link
- * SemaphoreOverReleaseException} and releases nothing, whichever thread calls it.
+ * BatonMisuseException} and releases nothing, whichever thread calls it.
  */
 public final class GilBoundedSemaphore extends GilSemaphore {
 

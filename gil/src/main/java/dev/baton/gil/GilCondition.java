@@ -1,5 +1,6 @@
 package dev.baton.gil;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
 import java.time.Duration;
 import java.util.Objects;
@@ -28,7 +29,7 @@ import java.util.function.BooleanSupplier;
  *
  * <h2>Misuse</h2>
  *
- * <p>Waiting or signalling without the lock throws {@link LockNotHeldException}.
+ * <p>Waiting or signalling without the lock throws {@link BatonMisuseException}.
  *
  * <pre>{@code
  * GilCondition ready = new GilCondition();
@@ -82,7 +83,7 @@ public final class GilCondition {
   /**
    * Releases the underlying lock, as its {@link GilAcquirable#release()} does.
    *
-   * @throws LockNotHeldException as {@link GilAcquirable#release()}
+   * @throws BatonMisuseException as {@link GilAcquirable#release()}
    */
   public void release() {
     lock.release();
@@ -103,7 +104,7 @@ public final class GilCondition {
    *
    * @throws InterruptedException if interrupted on entry or while waiting; the lock is held again
    *     when it is thrown
-   * @throws LockNotHeldException if the caller does not hold the lock
+   * @throws BatonMisuseException if the caller does not hold the lock
    */
   public void await() throws InterruptedException {
     Waits.checkpoint();
@@ -119,7 +120,7 @@ public final class GilCondition {
    * @return false if the timeout passed, true if signalled (or woken spuriously) before
    * @throws InterruptedException if interrupted on entry or while waiting; the lock is held again
    *     when it is thrown
-   * @throws LockNotHeldException if the caller does not hold the lock
+   * @throws BatonMisuseException if the caller does not hold the lock
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws NullPointerException if {@code timeout} is null
    */
@@ -137,7 +138,7 @@ public final class GilCondition {
    * @param predicate the state to wait for
    * @return true (the predicate's last value)
    * @throws InterruptedException if interrupted on entry or while waiting
-   * @throws LockNotHeldException if the caller does not hold the lock
+   * @throws BatonMisuseException if the caller does not hold the lock
    * @throws NullPointerException if {@code predicate} is null
    */
   public boolean waitFor(BooleanSupplier predicate) throws InterruptedException {
@@ -158,7 +159,7 @@ public final class GilCondition {
    * @param timeout how long to wait at most in total; zero or positive
    * @return the predicate's last value: false means the timeout passed first
    * @throws InterruptedException if interrupted on entry or while waiting
-   * @throws LockNotHeldException if the caller does not hold the lock
+   * @throws BatonMisuseException if the caller does not hold the lock
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws NullPointerException if an argument is null
    */
@@ -183,7 +184,7 @@ public final class GilCondition {
   /**
    * Wakes one waiter, if any: Python's {@code notify()}. The waiter runs once it has the lock back.
    *
-   * @throws LockNotHeldException if the caller does not hold the lock
+   * @throws BatonMisuseException if the caller does not hold the lock
    */
   public void signal() {
     signal(1);
@@ -194,7 +195,7 @@ public final class GilCondition {
    *
    * @param n how many waiters to wake at most; zero or positive
    * @throws IllegalArgumentException if {@code n} is negative
-   * @throws LockNotHeldException if the caller does not hold the lock
+   * @throws BatonMisuseException if the caller does not hold the lock
    */
   public void signal(int n) {
     if (n < 0) {
@@ -210,7 +211,7 @@ public final class GilCondition {
   /**
    * Wakes every waiter: Python's {@code notify_all()}.
    *
-   * @throws LockNotHeldException if the caller does not hold the lock
+   * @throws BatonMisuseException if the caller does not hold the lock
    */
   public void signalAll() {
     Waits.checkpoint();
@@ -225,7 +226,7 @@ public final class GilCondition {
           case GilRLock reentrant -> reentrant.isHeldByCurrentThread();
         };
     if (!owned) {
-      throw new LockNotHeldException(
+      throw new BatonMisuseException(
           Waits.currentThreadName()
               + " called "
               + operation

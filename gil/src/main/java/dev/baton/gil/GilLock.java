@@ -1,5 +1,6 @@
 package dev.baton.gil;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
 import java.time.Duration;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
@@ -27,7 +28,7 @@ import java.util.concurrent.locks.Condition;
  *
  * <h2>Misuse</h2>
  *
- * <p>{@link #release()} of an unlocked lock throws {@link LockNotHeldException} naming the thread.
+ * <p>{@link #release()} of an unlocked lock throws {@link BatonMisuseException} naming the thread.
  *
  * <pre>{@code
  * GilLock lock = new GilLock();
@@ -115,13 +116,13 @@ public final class GilLock implements GilAcquirable {
   /**
    * Unlocks the lock. Any thread may call it, as in Python, and a waiter (if any) then acquires it.
    *
-   * @throws LockNotHeldException if the lock is not locked
+   * @throws BatonMisuseException if the lock is not locked
    */
   @Override
   public void release() {
     Waits.checkpoint();
     if (!sync.release(1)) {
-      throw new LockNotHeldException(
+      throw new BatonMisuseException(
           Waits.currentThreadName()
               + " released "
               + this

@@ -1,5 +1,6 @@
 package dev.baton.gil;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -35,8 +36,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Misuse</h2>
  *
- * <p>{@link #taskDone()} called more times than items were put throws {@link
- * UnmatchedTaskDoneException}.
+ * <p>{@link #taskDone()} called more times than items were put throws {@link BatonMisuseException}.
  *
  * <pre>{@code
  * GilQueue<String> jobs = new GilQueue<>(16);
@@ -197,14 +197,14 @@ public final class GilQueue<E> {
    * Marks one item got from this queue as processed, waking {@link #join()} callers when none is
    * left unfinished.
    *
-   * @throws UnmatchedTaskDoneException if called more times than items were put
+   * @throws BatonMisuseException if called more times than items were put
    */
   public void taskDone() {
     Waits.checkpoint();
     mutex.lock();
     try {
       if (unfinishedTasks == 0) {
-        throw new UnmatchedTaskDoneException(
+        throw new BatonMisuseException(
             Waits.currentThreadName()
                 + " called taskDone() on "
                 + this

@@ -1,5 +1,6 @@
 package dev.baton.gil;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Misuse</h2>
  *
  * <p>{@link #release()} by a thread that is not the owner (including when the lock is free) throws
- * {@link LockNotHeldException} naming the thread and the owner, if any.
+ * {@link BatonMisuseException} naming the thread and the owner, if any.
  */
 public final class GilRLock implements GilAcquirable {
 
@@ -78,14 +79,14 @@ public final class GilRLock implements GilAcquirable {
   /**
    * Decrements the hold count; the lock is free when it reaches zero.
    *
-   * @throws LockNotHeldException if the calling thread is not the owner
+   * @throws BatonMisuseException if the calling thread is not the owner
    */
   @Override
   public void release() {
     Waits.checkpoint();
     if (!lock.isHeldByCurrentThread()) {
       Thread owner = lock.owner();
-      throw new LockNotHeldException(
+      throw new BatonMisuseException(
           Waits.currentThreadName()
               + " released "
               + this

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} waits for the non-daemon threads (releasing the GIL while it waits if the
  * caller holds it), then refuses new work: {@link #startThread}, {@link #ensure()} and {@link
- * Gil#acquire()} throw {@link GilRuntimeClosedException}. Daemon threads are not waited for; they
+ * Gil#acquire()} throw {@link RejectedExecutionException}. Daemon threads are not waited for; they
  * may finish what they are doing. {@link #close(Duration)} bounds the wait, for shutdowns that must
  * not hang on a thread that never ends.
  */
@@ -168,7 +169,7 @@ public final class GilRuntime implements AutoCloseable {
    * @param threadName the thread's name
    * @param body what the thread runs
    * @return the started thread
-   * @throws GilRuntimeClosedException if the runtime was closed
+   * @throws RejectedExecutionException if the runtime was closed
    */
   public Thread startThread(String threadName, Runnable body) {
     return start(threadName, body, false);
@@ -181,7 +182,7 @@ public final class GilRuntime implements AutoCloseable {
    * @param threadName the thread's name
    * @param body what the thread runs
    * @return the started thread
-   * @throws GilRuntimeClosedException if the runtime was closed
+   * @throws RejectedExecutionException if the runtime was closed
    */
   public Thread startDaemonThread(String threadName, Runnable body) {
     return start(threadName, body, true);
@@ -199,7 +200,7 @@ public final class GilRuntime implements AutoCloseable {
     }
     synchronized (lifecycle) {
       if (closed) {
-        throw GilRuntimeClosedException.of(name, Thread.currentThread(), "start a thread");
+        throw closed(name, Thread.currentThread(), "start a thread");
       }
       if (!daemon) {
         nonDaemon.add(thread);
@@ -271,12 +272,12 @@ public final class GilRuntime implements AutoCloseable {
    * }</pre>
    *
    * @return the token; close it on the same thread, innermost first
-   * @throws GilRuntimeClosedException if the runtime was closed
+   * @throws RejectedExecutionException if the runtime was closed
    */
   public Ensured ensure() {
     Thread me = Thread.currentThread();
     if (closed) {
-      throw GilRuntimeClosedException.of(name, me, "ensure() the GIL");
+      throw closed(name, me, "ensure() the GIL");
     }
     if (gil.isHeldByCurrentThread()) {
       return new Ensured(me, null, null);
@@ -747,5 +748,17 @@ public final class GilRuntime implements AutoCloseable {
     public GilRuntime build() {
       return new GilRuntime(this);
     }
+  }
+
+  /** The rejection of {@code action}, new work offered to a closed runtime. */
+  static RejectedExecutionException closed(String runtime, Thread thread, String action) {
+    return new RejectedExecutionException(
+        "thread \""
+            + thread.getName()
+            + "\" tried to "
+            + action
+            + " on runtime \""
+            + runtime
+            + "\" after it was closed; build a new runtime instead");
   }
 }

@@ -246,7 +246,6 @@ public final class GilSchedule {
         if (first == null) {
           if (strict) {
             throw new ScheduleDivergedException(
-                0,
                 "replay diverged at the start: the log's first holder, thread "
                     + log.first()
                     + ", is not runnable; runnable: "
@@ -291,7 +290,6 @@ public final class GilSchedule {
       }
       if (strict) {
         throw new ScheduleDivergedException(
-            log.handOffs().size() + 1L,
             "replay diverged: thread "
                 + last.id
                 + " stopped at checkpoint "
@@ -311,7 +309,6 @@ public final class GilSchedule {
         ScheduleLog.HandOff h = log.handOffs().get(next);
         sync.diverged(
             new ScheduleDivergedException(
-                h.sequence(),
                 "replay diverged: every thread ended before hand-off #"
                     + h.sequence()
                     + " of the log (thread "
@@ -331,7 +328,6 @@ public final class GilSchedule {
     private static ScheduleDivergedException diverged(
         ScheduleLog.HandOff h, DeterministicSync.Rec last, DeterministicSync sync, String extra) {
       return new ScheduleDivergedException(
-          h.sequence(),
           "replay diverged at hand-off #"
               + h.sequence()
               + ": the log has thread "

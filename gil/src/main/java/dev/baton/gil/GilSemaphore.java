@@ -1,5 +1,6 @@
 package dev.baton.gil;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
 import java.time.Duration;
 import java.util.concurrent.locks.AbstractQueuedSynchronizer;
@@ -26,8 +27,7 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * <h2>Misuse</h2>
  *
  * <p>A release that would push the count past {@link Integer#MAX_VALUE} throws {@link
- * SemaphoreOverReleaseException}; {@link GilBoundedSemaphore} also throws it past its initial
- * value.
+ * BatonMisuseException}; {@link GilBoundedSemaphore} also throws it past its initial value.
  */
 public sealed class GilSemaphore permits GilBoundedSemaphore {
 
@@ -156,8 +156,8 @@ public sealed class GilSemaphore permits GilBoundedSemaphore {
    *
    * @param n how many permits; one or more
    * @throws IllegalArgumentException if {@code n} is less than one
-   * @throws SemaphoreOverReleaseException if the count would pass the semaphore's bound; nothing is
-   *     released then
+   * @throws BatonMisuseException if the count would pass the semaphore's bound; nothing is released
+   *     then
    */
   public final void release(int n) {
     if (n < 1) {
@@ -165,7 +165,7 @@ public sealed class GilSemaphore permits GilBoundedSemaphore {
     }
     Waits.checkpoint();
     if (!permits.releaseShared(n)) {
-      throw new SemaphoreOverReleaseException(
+      throw new BatonMisuseException(
           Waits.currentThreadName()
               + " released "
               + n

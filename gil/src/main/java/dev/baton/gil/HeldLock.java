@@ -1,5 +1,7 @@
 package dev.baton.gil;
 
+import dev.baton.core.BatonMisuseException;
+
 /**
  * A GIL-aware lock the caller has acquired, for try-with-resources: Python's {@code with lock:}.
  *
@@ -15,7 +17,7 @@ public interface HeldLock extends AutoCloseable {
   /**
    * Releases the lock, exactly as the lock's {@code release()} does.
    *
-   * @throws LockNotHeldException as {@code release()} does
+   * @throws BatonMisuseException as {@code release()} does
    */
   @Override
   void close();

@@ -74,14 +74,12 @@
  *       and its conditions) and on blocking-mode NIO channels.
  * </ul>
  *
- * <p>Their misuse has its own exceptions: {@link dev.baton.gil.LockNotHeldException}, {@link
- * dev.baton.gil.SemaphoreOverReleaseException}, {@link dev.baton.gil.UnmatchedTaskDoneException}; a
- * queue that gives up throws the checked {@link dev.baton.gil.QueueEmptyException} or {@link
- * dev.baton.gil.QueueFullException}.
- *
- * <p>Misuse throws subclasses of {@link dev.baton.core.BatonMisuseException}: {@link
- * dev.baton.gil.GilNotHeldException}, {@link dev.baton.gil.GilAlreadyHeldException}, {@link
- * dev.baton.gil.GilRuntimeClosedException}.
+ * <p>Misuse of the GIL or of a primitive (releasing a GIL or a lock one does not hold, acquiring a
+ * GIL one holds, waiting on a condition without its lock, over-releasing a bounded semaphore, an
+ * unmatched {@code taskDone()}) throws core's {@link dev.baton.core.BatonMisuseException}, its
+ * message naming the thread, the object and what to do instead. New work offered to a closed
+ * runtime (a thread start, an {@code ensure()}, an {@code acquire()} of its GIL) throws {@link
+ * java.util.concurrent.RejectedExecutionException}.
  *
  * <h2>Failure model</h2>
  *
@@ -97,8 +95,8 @@
  *       runtime's GIL while holding one can deadlock, as two locks taken in opposite orders do; the
  *       watchdog names such a holder as waiting for a GIL.
  *   <li>An object of another runtime: touching it without that runtime's GIL throws {@link
- *       dev.baton.gil.GilNotHeldException}; storing it in a container of this runtime throws core's
- *       {@link dev.baton.core.object.CrossSpaceReferenceException} and changes nothing.
+ *       dev.baton.core.BatonMisuseException}; storing it in a container of this runtime throws it
+ *       too and changes nothing.
  *   <li>A non-daemon thread that never ends: {@link dev.baton.gil.GilRuntime#close()} waits for it,
  *       releasing every GIL the caller holds meanwhile; {@link
  *       dev.baton.gil.GilRuntime#close(java.time.Duration)} gives up after its timeout, closes the
@@ -107,7 +105,7 @@
  *       forms of the primitives throw {@link java.lang.InterruptedException} having changed
  *       nothing.
  *   <li>Misuse (releasing a GIL not held, acquiring it twice, using a closed runtime, closing a
- *       token on another thread or twice): the specific exceptions above, naming the thread.
+ *       token on another thread or twice): the exceptions above, naming the thread.
  * </ul>
  */
 package dev.baton.gil;

@@ -4,6 +4,7 @@ import static dev.baton.gil.RecordingHandler.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +28,15 @@ class GilBoundedSemaphoreTest {
     GilBoundedSemaphore semaphore = new GilBoundedSemaphore(2);
     semaphore.acquire();
     assertThatThrownBy(() -> semaphore.release(2))
-        .isInstanceOf(SemaphoreOverReleaseException.class)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("which would raise its value past")
         .hasMessageContaining(Thread.currentThread().getName())
         .hasMessageContaining("initial value 2");
     assertThat(semaphore.availablePermits()).isEqualTo(1);
     semaphore.release();
-    assertThatThrownBy(semaphore::release).isInstanceOf(SemaphoreOverReleaseException.class);
+    assertThatThrownBy(semaphore::release)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("which would raise its value past");
     assertThat(semaphore.availablePermits()).isEqualTo(2);
   }
 
@@ -40,7 +44,9 @@ class GilBoundedSemaphoreTest {
   void defaultsToOnePermit() {
     GilBoundedSemaphore semaphore = new GilBoundedSemaphore();
     assertThat(semaphore.maxPermits()).isEqualTo(1);
-    assertThatThrownBy(semaphore::release).isInstanceOf(SemaphoreOverReleaseException.class);
+    assertThatThrownBy(semaphore::release)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("which would raise its value past");
   }
 
   @Test
@@ -70,7 +76,7 @@ class GilBoundedSemaphoreTest {
                 try {
                   semaphore.release();
                   return true;
-                } catch (SemaphoreOverReleaseException expected) {
+                } catch (BatonMisuseException expected) {
                   return false;
                 }
               }));

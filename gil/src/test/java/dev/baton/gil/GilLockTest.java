@@ -4,6 +4,7 @@ import static dev.baton.gil.RecordingHandler.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -112,7 +113,7 @@ class GilLockTest {
   @Test
   void releasingAnUnlockedLockIsMisuse() {
     assertThatThrownBy(lock::release)
-        .isInstanceOf(LockNotHeldException.class)
+        .isExactlyInstanceOf(BatonMisuseException.class)
         .hasMessageContaining(Thread.currentThread().getName())
         .hasMessageContaining("not locked");
   }

@@ -4,6 +4,7 @@ import static dev.baton.gil.RecordingHandler.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,13 +164,15 @@ class GilQueueTest {
   void taskDoneWithoutAMatchingPutIsMisuse() throws Exception {
     GilQueue<Integer> queue = new GilQueue<>();
     assertThatThrownBy(queue::taskDone)
-        .isInstanceOf(UnmatchedTaskDoneException.class)
+        .isExactlyInstanceOf(BatonMisuseException.class)
         .hasMessageContaining(Thread.currentThread().getName())
         .hasMessageContaining("more times than items were put");
     queue.put(1);
     queue.get();
     queue.taskDone();
-    assertThatThrownBy(queue::taskDone).isInstanceOf(UnmatchedTaskDoneException.class);
+    assertThatThrownBy(queue::taskDone)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("more times than items were put");
   }
 
   @Test

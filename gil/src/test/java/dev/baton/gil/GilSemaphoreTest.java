@@ -4,6 +4,7 @@ import static dev.baton.gil.RecordingHandler.result;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -118,8 +119,8 @@ class GilSemaphoreTest {
   void overflowingTheCountIsMisuse() {
     GilSemaphore semaphore = new GilSemaphore(Integer.MAX_VALUE);
     assertThatThrownBy(semaphore::release)
-        .isInstanceOf(SemaphoreOverReleaseException.class)
-        .hasMessageContaining("maximum");
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("which would raise its value past the maximum");
     assertThat(semaphore.availablePermits()).isEqualTo(Integer.MAX_VALUE);
   }
 

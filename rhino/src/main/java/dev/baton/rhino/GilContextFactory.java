@@ -34,7 +34,7 @@ import org.mozilla.javascript.ScriptableObject;
  * already; so Rhino's scopes and objects, shared by every script thread, are only touched by the
  * holder. Threads that scripts start with {@code threading.start} are threads of the runtime, and
  * {@link GilRuntime#close()} waits for them, as interpreter shutdown does. After the runtime is
- * closed a call into script code throws {@link dev.baton.gil.GilRuntimeClosedException}.
+ * closed a call into script code throws {@link java.util.concurrent.RejectedExecutionException}.
  *
  * <h2>Interpreted and compiled mode</h2>
  *

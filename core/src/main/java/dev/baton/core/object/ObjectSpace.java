@@ -134,7 +134,7 @@ public final class ObjectSpace {
 
   /**
    * @return a new empty list with one reference, owned by the caller
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch this space
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch this space
    */
   public RcList newList() {
     return new RcList(this);
@@ -143,7 +143,7 @@ public final class ObjectSpace {
   /**
    * @param <K> the key type: plain Java values with {@code equals}/{@code hashCode}
    * @return a new empty dict with one reference, owned by the caller
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch this space
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch this space
    */
   public <K> RcDict<K> newDict() {
     return new RcDict<>(this);
@@ -154,7 +154,7 @@ public final class ObjectSpace {
    * @param <T> the value's type
    * @return a new box with one reference, owned by the caller, and no close action
    * @throws NullPointerException if {@code value} is null
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch this space
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch this space
    */
   public <T> RcBox<T> newBox(T value) {
     return new RcBox<>(this, value, null);
@@ -167,7 +167,7 @@ public final class ObjectSpace {
    * @param <T> the value's type
    * @return a new box with one reference, owned by the caller
    * @throws NullPointerException if an argument is null
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch this space
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch this space
    */
   public <T> RcBox<T> newBox(T value, RcBox.CloseAction<? super T> closeAction) {
     return new RcBox<>(this, value, Objects.requireNonNull(closeAction, "closeAction"));
@@ -276,7 +276,7 @@ public final class ObjectSpace {
    * Collects every generation: {@code gc.collect()}.
    *
    * @return how many unreachable objects were found and deallocated
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch this space
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch this space
    */
   public int collect() {
     return collect(GENERATIONS - 1);
@@ -292,7 +292,7 @@ public final class ObjectSpace {
    * @param generation the oldest generation to collect, 0 to {@value #GENERATIONS} - 1
    * @return how many unreachable objects were found and deallocated
    * @throws IllegalArgumentException if {@code generation} is out of range
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch this space
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch this space
    */
   public int collect(int generation) {
     if (generation < 0 || generation >= GENERATIONS) {
@@ -580,7 +580,7 @@ public final class ObjectSpace {
    * until then such an object stays allocated with a true count of zero. Cheap when nothing is
    * queued (one volatile read).
    *
-   * @throws IllegalReferenceCountException if a merged count is below zero (other threads decref'd
+   * @throws UseAfterFreeException if a merged count is below zero (other threads decref'd
    *     references they did not own)
    */
   public void mergePendingRefCounts() {

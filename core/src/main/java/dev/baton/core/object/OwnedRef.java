@@ -55,12 +55,12 @@ public final class OwnedRef<T extends RcObject> implements AutoCloseable {
 
   /**
    * @return the object; valid while this handle is open
-   * @throws ClosedReferenceException if the handle was closed
+   * @throws UseAfterFreeException if the handle was closed
    */
   public T get() {
     T current = object;
     if (current == null) {
-      throw new ClosedReferenceException(
+      throw new UseAfterFreeException(
           "thread \""
               + Thread.currentThread().getName()
               + "\" used an OwnedRef after closing it; its reference was already given back:"

@@ -32,7 +32,7 @@ public final class RcDict<K> extends RcObject {
    * @param value the value
    * @throws NullPointerException if an argument is null
    * @throws UseAfterFreeException if this dict or {@code value} was deallocated
-   * @throws CrossSpaceReferenceException if {@code value} belongs to another space
+   * @throws dev.baton.core.BatonMisuseException if {@code value} belongs to another space
    */
   public void put(K key, RcObject value) {
     checkAccess("put");

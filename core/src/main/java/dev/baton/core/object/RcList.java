@@ -28,7 +28,7 @@ public final class RcList extends RcObject {
    * @param item the element
    * @throws NullPointerException if {@code item} is null
    * @throws UseAfterFreeException if this list or {@code item} was deallocated
-   * @throws CrossSpaceReferenceException if {@code item} belongs to another space
+   * @throws dev.baton.core.BatonMisuseException if {@code item} belongs to another space
    */
   public void append(RcObject item) {
     checkAccess("append");
@@ -58,7 +58,7 @@ public final class RcList extends RcObject {
    * @throws IndexOutOfBoundsException if {@code index} is out of range
    * @throws NullPointerException if {@code item} is null
    * @throws UseAfterFreeException if this list or {@code item} was deallocated
-   * @throws CrossSpaceReferenceException if {@code item} belongs to another space
+   * @throws dev.baton.core.BatonMisuseException if {@code item} belongs to another space
    */
   public void set(int index, RcObject item) {
     checkAccess("set");

@@ -1,5 +1,6 @@
 package dev.baton.core.object;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Guard;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -23,7 +24,7 @@ import java.util.Objects;
  * object ({@link Guard#check()}, which for a GIL is also a checkpoint where the GIL may be handed
  * to a waiting thread; {@link #incref()} and {@link #decref()} ask {@link Guard#checkOwner()},
  * which is not, as CPython's {@code Py_INCREF} is no point where its GIL changes hands); a thread
- * that may not gets the guard's {@link dev.baton.core.GuardNotHeldException}. Under a free-threaded
+ * that may not gets a {@link BatonMisuseException} naming it and the guard. Under a free-threaded
  * space ({@link Guard#none()}) the reference-count operations are safe from any thread with {@link
  * RefCountStrategy#ATOMIC} and {@link RefCountStrategy#BIASED}; the containers' contents ({@link
  * RcList}, {@link RcDict}) are not, and need the caller's own synchronization there. An object must
@@ -31,12 +32,9 @@ import java.util.Objects;
  *
  * <h2>Misuse</h2>
  *
- * <ul>
- *   <li>a decref that would take the count below zero: {@link IllegalReferenceCountException}, and
- *       the count is unchanged;
- *   <li>any other use of a deallocated object: {@link UseAfterFreeException} naming type and
- *       identity. {@link #refCount()} and {@link #isAlive()} stay allowed for diagnostics.
- * </ul>
+ * <p>A decref that would take the count below zero, and any other use of a deallocated object,
+ * throw {@link UseAfterFreeException} naming type and identity (the count is unchanged). {@link
+ * #refCount()} and {@link #isAlive()} stay allowed for diagnostics.
  *
  * <h2>Defining a type</h2>
  *
@@ -175,7 +173,7 @@ public abstract class RcObject {
    *     then tracks it, and the object must implement {@link #traverse(ReferenceVisitor)} and
    *     {@link #clearReferences(ReferenceVisitor)})
    * @throws NullPointerException if {@code space} is null
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch {@code space}
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch {@code space}
    */
   protected RcObject(ObjectSpace space, boolean container) {
     Objects.requireNonNull(space, "space");
@@ -215,7 +213,7 @@ public abstract class RcObject {
    * the race.
    *
    * @throws UseAfterFreeException if the object was deallocated
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch the object
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch the object
    */
   public final void incref() {
     guard.checkOwner(); // not a checkpoint: a count changes inside an operation, never between two
@@ -248,9 +246,9 @@ public abstract class RcObject {
    * decref is deallocated when the owner merges it; see the package documentation). A no-op for
    * immortals.
    *
-   * @throws IllegalReferenceCountException if the count would go below zero (including a decref of
-   *     a deallocated object); the count is unchanged
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch the object
+   * @throws UseAfterFreeException if the count would go below zero (including a decref of a
+   *     deallocated object); the count is unchanged
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch the object
    */
   public final void decref() {
     guard.checkOwner(); // not a checkpoint, as in incref()
@@ -312,7 +310,7 @@ public abstract class RcObject {
    * what the count reached, normally 0).
    *
    * @return the count; {@link #IMMORTAL_REFCOUNT} for an immortal
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch the object
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch the object
    */
   public final long refCount() {
     guard.check();
@@ -471,7 +469,7 @@ public abstract class RcObject {
    *
    * @param operation the operation's name, for messages
    * @throws UseAfterFreeException if the object was deallocated
-   * @throws dev.baton.core.GuardNotHeldException if the calling thread may not touch the object
+   * @throws dev.baton.core.BatonMisuseException if the calling thread may not touch the object
    */
   protected final void checkAccess(String operation) {
     guard.check();
@@ -491,11 +489,11 @@ public abstract class RcObject {
    *
    * @param referent the object to be referenced
    * @param operation the operation's name, for messages
-   * @throws CrossSpaceReferenceException if {@code referent} belongs to another space
+   * @throws BatonMisuseException if {@code referent} belongs to another space
    */
   protected final void checkReferent(RcObject referent, String operation) {
     if (referent.space != space && referent.space != null) {
-      throw new CrossSpaceReferenceException(
+      throw new BatonMisuseException(
           "thread \""
               + Thread.currentThread().getName()
               + "\" called "
@@ -648,8 +646,8 @@ public abstract class RcObject {
             + " (incref, or an OwnedRef) for as long as you use an object");
   }
 
-  private IllegalReferenceCountException belowZero(long current) {
-    return new IllegalReferenceCountException(
+  private UseAfterFreeException belowZero(long current) {
+    return new UseAfterFreeException(
         "thread \""
             + Thread.currentThread().getName()
             + "\" decref'd "
@@ -658,12 +656,11 @@ public abstract class RcObject {
             + " with reference count "
             + current
             + ", which would take it below zero; decref only references you own (a new object,"
-            + " an incref), once each",
-        current);
+            + " an incref), once each");
   }
 
-  private IllegalReferenceCountException mergedBelowZero(long total) {
-    return new IllegalReferenceCountException(
+  private UseAfterFreeException mergedBelowZero(long total) {
+    return new UseAfterFreeException(
         "thread \""
             + Thread.currentThread().getName()
             + "\" merged the biased counts of "
@@ -671,7 +668,6 @@ public abstract class RcObject {
             + " and found "
             + total
             + ": other threads decref'd references they did not own; decref only references you"
-            + " own, once each",
-        total);
+            + " own, once each");
   }
 }

@@ -3,11 +3,14 @@ package dev.baton.core.object;
 import dev.baton.core.BatonMisuseException;
 
 /**
- * An object was used after it was deallocated: its reference count had reached zero, so its
- * references and resources were already released. The message names the object's type and identity,
- * the operation and the thread.
+ * The object model's memory errors, thrown before anything changes: an object used after it was
+ * deallocated (its reference count had reached zero, so its references and resources were already
+ * released), an {@link OwnedRef} used after it was closed, or a decref that would take a count
+ * below zero (a reference released that the caller did not own, or released twice; the count is
+ * left as it was). The message names the object's type, identity and space, the operation, the
+ * count where it matters, and the thread.
  */
-public class UseAfterFreeException extends BatonMisuseException {
+public final class UseAfterFreeException extends BatonMisuseException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -15,5 +18,13 @@ public class UseAfterFreeException extends BatonMisuseException {
    */
   public UseAfterFreeException(String message) {
     super(message);
+  }
+
+  /**
+   * @param message what was done, by which thread, and what to do instead
+   * @param cause the underlying failure
+   */
+  public UseAfterFreeException(String message, Throwable cause) {
+    super(message, cause);
   }
 }

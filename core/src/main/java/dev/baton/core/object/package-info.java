@@ -22,17 +22,17 @@
  *
  * <p>Every operation checks the guard first (for a GIL this is also a checkpoint where it may be
  * handed over, except in incref and decref; see {@link dev.baton.core.object.RcObject}) and throws
- * the guard's {@link dev.baton.core.GuardNotHeldException} to a thread that may not touch the
- * objects. A decref below zero throws {@link dev.baton.core.object.IllegalReferenceCountException}
- * and changes nothing; any other use of a deallocated object throws {@link
- * dev.baton.core.object.UseAfterFreeException}. Spaces do not share objects (CPython's interpreters
- * do not): storing an object of another space in a container throws {@link
- * dev.baton.core.object.CrossSpaceReferenceException} before any count changes, and a type of one's
- * own calls {@code checkReferent} before it stores a reference. An object that the Java garbage
- * collector reclaims while its count is above zero is a leak: counted, and logged once through
- * SLF4J at the {@link dev.baton.core.object.LeakDetection} level chosen (1-in-128 sampling, as
- * Netty's {@code ResourceLeakDetector}). Containers are held by the collector's generation lists
- * until deallocated, as CPython's gc lists hold them, so a leaked container stays visible in {@link
+ * a {@link dev.baton.core.BatonMisuseException} to a thread that may not touch the objects. A
+ * decref below zero throws {@link dev.baton.core.object.UseAfterFreeException} and changes nothing,
+ * as does any other use of a deallocated object or of a closed {@link
+ * dev.baton.core.object.OwnedRef}. Spaces do not share objects (CPython's interpreters do not):
+ * storing an object of another space in a container throws {@link
+ * dev.baton.core.BatonMisuseException} before any count changes, and a type of one's own calls
+ * {@code checkReferent} before it stores a reference. An object that the Java garbage collector
+ * reclaims while its count is above zero is a leak: counted, and logged once through SLF4J at the
+ * {@link dev.baton.core.object.LeakDetection} level chosen (1-in-128 sampling, as Netty's {@code
+ * ResourceLeakDetector}). Containers are held by the collector's generation lists until
+ * deallocated, as CPython's gc lists hold them, so a leaked container stays visible in {@link
  * dev.baton.core.object.ObjectSpace#liveObjects()} and {@link
  * dev.baton.core.object.ObjectSpace#totalRefCount()} rather than being reclaimed by Java; leaks of
  * non-container objects (boxes, which hold the resources) are reported by the detector.

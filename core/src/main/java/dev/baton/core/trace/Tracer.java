@@ -1,5 +1,6 @@
 package dev.baton.core.trace;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.trace.internal.TraceBuffer;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -69,7 +70,7 @@ public final class Tracer {
    * Turns tracing on with {@link #DEFAULT_EVENTS_PER_THREAD} events per thread.
    *
    * @return the session; close it to turn tracing off
-   * @throws TracingAlreadyEnabledException if a session is already open
+   * @throws BatonMisuseException if a session is already open
    */
   public static TraceSession enable() {
     return enable(DEFAULT_EVENTS_PER_THREAD);
@@ -81,7 +82,7 @@ public final class Tracer {
    * @param eventsPerThread each thread's ring capacity, rounded up to a power of two
    * @return the session; close it to turn tracing off
    * @throws IllegalArgumentException if {@code eventsPerThread} is not in [16, 2^24]
-   * @throws TracingAlreadyEnabledException if a session is already open
+   * @throws BatonMisuseException if a session is already open
    */
   public static synchronized TraceSession enable(int eventsPerThread) {
     if (eventsPerThread < 16 || eventsPerThread > (1 << 24)) {
@@ -89,7 +90,7 @@ public final class Tracer {
           "eventsPerThread must be between 16 and 2^24, was " + eventsPerThread);
     }
     if (ACTIVE.getVolatile() != null) {
-      throw new TracingAlreadyEnabledException(
+      throw new BatonMisuseException(
           "thread \""
               + Thread.currentThread().getName()
               + "\" enabled tracing while a trace session is open; close that session first");

@@ -2,8 +2,8 @@ package dev.baton.core.object;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Guard;
-import dev.baton.core.GuardNotHeldException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +36,8 @@ class HandoffGuardTest {
     @Override
     public void check() {
       if (!lock.isHeldByCurrentThread()) {
-        throw GuardNotHeldException.notHeld(this, Thread.currentThread());
+        throw new BatonMisuseException(
+            "thread \"" + Thread.currentThread().getName() + "\" does not hold " + name());
       }
       if (lock.hasQueuedThreads()) {
         handoffs.incrementAndGet();

@@ -3,6 +3,7 @@ package dev.baton.core.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Guard;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -106,16 +107,19 @@ class ObjectSpaceTest {
     list.append(own);
     RcDict<String> dict = b.newDict();
     assertThatThrownBy(() -> list.append(foreign))
-        .isInstanceOf(CrossSpaceReferenceException.class)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("spaces do not share objects")
         .hasMessageContaining("thread \"" + Thread.currentThread().getName() + "\"")
         .hasMessageContaining("append")
         .hasMessageContaining("space \"a\"")
         .hasMessageContaining("space \"b\"");
     assertThatThrownBy(() -> list.set(0, foreign))
-        .isInstanceOf(CrossSpaceReferenceException.class)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("spaces do not share objects")
         .hasMessageContaining("set");
     assertThatThrownBy(() -> dict.put("k", foreign))
-        .isInstanceOf(CrossSpaceReferenceException.class)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("spaces do not share objects")
         .hasMessageContaining("put");
     assertThat(foreign.refCount()).isEqualTo(1);
     assertThat(list.size()).isEqualTo(1);

@@ -3,8 +3,8 @@ package dev.baton.core.object;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Guard;
-import dev.baton.core.GuardNotHeldException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -67,7 +67,7 @@ class RefCountContractTest {
     assertThat(space.liveObjects()).isZero();
 
     assertThatThrownBy(list::decref)
-        .isInstanceOf(IllegalReferenceCountException.class)
+        .isInstanceOf(UseAfterFreeException.class)
         .hasMessageContaining("list#")
         .hasMessageContaining("below zero")
         .hasMessageContaining(Thread.currentThread().getName());
@@ -121,13 +121,16 @@ class RefCountContractTest {
             "intruder");
     intruder.start();
     assertThat(seen.get(30, TimeUnit.SECONDS))
-        .isInstanceOf(GuardNotHeldException.class)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("without holding it")
         .hasMessageContaining("\"intruder\"")
         .hasMessageContaining("\"owner-only\"");
     assertThat(list.refCount()).isEqualTo(1);
     assertThatThrownBy(
             () -> CompletableFuture.supplyAsync(space::newList).get(30, TimeUnit.SECONDS))
-        .hasCauseInstanceOf(GuardNotHeldException.class);
+        .cause()
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("\"owner-only\"");
     list.decref();
   }
 
@@ -216,7 +219,10 @@ class RefCountContractTest {
     assertThat(list.refCount()).isEqualTo(1);
     extra.close();
     assertThat(list.refCount()).isEqualTo(1);
-    assertThatThrownBy(extra::get).isInstanceOf(ClosedReferenceException.class);
+    assertThatThrownBy(extra::get)
+        .isInstanceOf(UseAfterFreeException.class)
+        .hasMessageContaining("used an OwnedRef after closing it")
+        .hasMessageContaining("\"" + Thread.currentThread().getName() + "\"");
     try (OwnedRef<RcList> owned = OwnedRef.steal(list)) {
       assertThat(owned.isOpen()).isTrue();
     }

@@ -3,6 +3,7 @@ package dev.baton.core.trace;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
 import dev.baton.core.BlockingHandler;
 import java.util.ArrayList;
@@ -158,7 +159,8 @@ class TracerTest {
     TraceSession first = Tracer.enable();
     Tracer.mark(MarkKind.USER, "one");
     assertThatThrownBy(Tracer::enable)
-        .isInstanceOf(TracingAlreadyEnabledException.class)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("enabled tracing while a trace session is open")
         .hasMessageContaining(Thread.currentThread().getName())
         .hasMessageContaining("close that session first");
     first.close();

@@ -1,9 +1,9 @@
 package dev.baton.process.internal;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.Tracer;
-import dev.baton.core.trace.TracingAlreadyEnabledException;
 import dev.baton.process.Codec;
 import dev.baton.process.PoolBiFunction;
 import dev.baton.process.PoolFunction;
@@ -423,7 +423,7 @@ public final class WorkerMain {
     if (trace == null) {
       try {
         trace = Tracer.enable(EVENTS_PER_TASK_THREAD);
-      } catch (TracingAlreadyEnabledException e) {
+      } catch (BatonMisuseException e) {
         return 0L; // the task code opened a session of its own: ship nothing rather than mix
       }
       Tracer.threadLane(); // makes this thread's buffer now, outside the task's span
