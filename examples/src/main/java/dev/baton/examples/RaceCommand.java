@@ -249,13 +249,13 @@ final class RaceCommand extends ExampleCommand {
             for (int i = 0; i < n; i++) {
               switch (variant) {
                 case GIL_LOCK -> {
-                  acquire(lock);
+                  lockOrFail(lock);
                   try {
                     long v = x.read();
                     gil.checkpoint();
                     x.write(x.increase(v));
                   } finally {
-                    lock.release();
+                    lock.unlock();
                   }
                 }
                 case GIL -> {
@@ -436,13 +436,13 @@ final class RaceCommand extends ExampleCommand {
             for (int i = 0; i < n; i++) {
               switch (variant) {
                 case GIL_LOCK -> {
-                  acquire(lock);
+                  lockOrFail(lock);
                   try {
                     long value = counter.value;
                     gil.checkpoint();
                     counter.value = value + 1;
                   } finally {
-                    lock.release();
+                    lock.unlock();
                   }
                 }
                 case GIL -> {
@@ -468,9 +468,9 @@ final class RaceCommand extends ExampleCommand {
     return new Outcome(counter.value, 2L * n - counter.value, stats.forcedSwitches());
   }
 
-  private static void acquire(GilLock lock) {
+  private static void lockOrFail(GilLock lock) {
     try {
-      lock.acquire();
+      lock.lock();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while taking the lock", e);

@@ -72,35 +72,20 @@ public final class GilCondition {
   }
 
   /**
-   * Acquires the underlying lock, as its {@link GilAcquirable#acquire()} does.
-   *
-   * @throws InterruptedException as {@link GilAcquirable#acquire()}
-   */
-  public void acquire() throws InterruptedException {
-    lock.acquire();
-  }
-
-  /**
-   * Releases the underlying lock, as its {@link GilAcquirable#release()} does.
-   *
-   * @throws BatonMisuseException as {@link GilAcquirable#release()}
-   */
-  public void release() {
-    lock.release();
-  }
-
-  /**
    * Acquires the underlying lock for try-with-resources, as its {@link GilAcquirable#hold()} does.
+   * Python: {@code with cond:}; its {@code cond.acquire()} and {@code cond.release()} are {@code
+   * lock().lock()} and {@code lock().unlock()}.
    *
    * @return the lock's release handle
-   * @throws InterruptedException as {@link GilAcquirable#acquire()}
+   * @throws InterruptedException as {@link GilAcquirable#lock()}
    */
   public HeldLock hold() throws InterruptedException {
     return lock.hold();
   }
 
   /**
-   * Releases the lock and waits until signalled or interrupted, then reacquires the lock.
+   * Releases the lock and waits until signalled or interrupted, then reacquires the lock. Python:
+   * {@code cond.wait()}.
    *
    * @throws InterruptedException if interrupted on entry or while waiting; the lock is held again
    *     when it is thrown
@@ -114,7 +99,8 @@ public final class GilCondition {
 
   /**
    * Releases the lock and waits until signalled, interrupted or {@code timeout} has passed, then
-   * reacquires the lock. A zero timeout still releases and reacquires the lock.
+   * reacquires the lock. A zero timeout still releases and reacquires the lock. Python: {@code
+   * cond.wait(timeout)}.
    *
    * @param timeout how long to wait at most; zero or positive
    * @return false if the timeout passed, true if signalled (or woken spuriously) before

@@ -43,14 +43,14 @@ public final class GilEvent {
   public GilEvent() {}
 
   /**
-   * @return whether the flag is set now (a snapshot)
+   * @return whether the flag is set now (a snapshot). Python: {@code event.is_set()}
    */
   public boolean isSet() {
     Waits.checkpoint();
     return flag;
   }
 
-  /** Sets the flag and wakes every waiter. */
+  /** Sets the flag and wakes every waiter. Python: {@code event.set()}. */
   public void set() {
     Waits.checkpoint();
     mutex.lock();
@@ -65,7 +65,10 @@ public final class GilEvent {
     }
   }
 
-  /** Clears the flag: later waits block until the next {@link #set()}. */
+  /**
+   * Clears the flag: later waits block until the next {@link #set()}. Python: {@code
+   * event.clear()}.
+   */
   public void clear() {
     Waits.checkpoint();
     mutex.lock();
@@ -77,7 +80,7 @@ public final class GilEvent {
   }
 
   /**
-   * Waits until the flag is set.
+   * Waits until the flag is set. Python: {@code event.wait()}.
    *
    * @throws InterruptedException if interrupted on entry or while waiting
    */
@@ -93,6 +96,7 @@ public final class GilEvent {
 
   /**
    * Waits until the flag is set or {@code timeout} has passed. A zero timeout only reads the flag.
+   * Python: {@code event.wait(timeout)}.
    *
    * @param timeout how long to wait at most; zero or positive
    * @return true if the flag was set (or set and cleared again while this thread waited), false if

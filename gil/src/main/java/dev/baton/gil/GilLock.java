@@ -14,7 +14,7 @@ import java.util.concurrent.locks.Condition;
  *
  * <ul>
  *   <li>Acquiring and releasing are GIL checkpoints on entry ({@link #isLocked()} is a plain
- *       snapshot). {@link #acquire()} and {@link #acquire(Duration)} first try to take the lock
+ *       snapshot). {@link #lock()} and {@link #tryLock(Duration)} first try to take the lock
  *       without waiting; only when they must wait do they run the wait inside a {@link Blocking}
  *       section, so a GIL runtime thread releases its GIL just for the wait and holds it again when
  *       the call returns or throws.
@@ -28,7 +28,7 @@ import java.util.concurrent.locks.Condition;
  *
  * <h2>Misuse</h2>
  *
- * <p>{@link #release()} of an unlocked lock throws {@link BatonMisuseException} naming the thread.
+ * <p>{@link #unlock()} of an unlocked lock throws {@link BatonMisuseException} naming the thread.
  *
  * <pre>{@code
  * GilLock lock = new GilLock();
@@ -69,13 +69,13 @@ public final class GilLock implements GilAcquirable {
   }
 
   private final Sync sync = new Sync();
-  private final HeldLock held = this::release;
+  private final HeldLock held = this::unlock;
 
   /** Creates an unlocked lock. */
   public GilLock() {}
 
   @Override
-  public void acquire() throws InterruptedException {
+  public void lock() throws InterruptedException {
     Waits.checkpoint();
     Waits.checkInterrupt();
     if (sync.tryAcquire(1)) {
@@ -90,7 +90,7 @@ public final class GilLock implements GilAcquirable {
   }
 
   @Override
-  public boolean acquire(Duration timeout) throws InterruptedException {
+  public boolean tryLock(Duration timeout) throws InterruptedException {
     long nanos = Waits.timeoutNanos(timeout);
     Waits.checkpoint();
     Waits.checkInterrupt();
@@ -108,26 +108,27 @@ public final class GilLock implements GilAcquirable {
   }
 
   @Override
-  public boolean tryAcquire() {
+  public boolean tryLock() {
     Waits.checkpoint();
     return sync.tryAcquire(1);
   }
 
   /**
    * Unlocks the lock. Any thread may call it, as in Python, and a waiter (if any) then acquires it.
+   * Python: {@code lock.release()}.
    *
    * @throws BatonMisuseException if the lock is not locked
    */
   @Override
-  public void release() {
+  public void unlock() {
     Waits.checkpoint();
     if (!sync.release(1)) {
       throw new BatonMisuseException(
           Waits.currentThreadName()
-              + " released "
+              + " unlocked "
               + this
-              + " but it is not locked; release a GilLock only after an acquire that returned"
-              + " successfully, once per acquire");
+              + " but it is not locked; call unlock() once per lock() that returned, or per"
+              + " tryLock() that returned true");
     }
     DeterministicSync scheduler = DeterministicSync.current();
     if (scheduler != null) {
@@ -137,13 +138,14 @@ public final class GilLock implements GilAcquirable {
 
   @Override
   public HeldLock hold() throws InterruptedException {
-    acquire();
+    lock();
     return held;
   }
 
   /**
-   * @return whether some thread holds the lock now (a snapshot)
+   * @return whether some thread holds the lock now (a snapshot). Python: {@code lock.locked()}
    */
+  @Override
   public boolean isLocked() {
     return sync.isLocked();
   }

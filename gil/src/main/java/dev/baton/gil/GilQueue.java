@@ -15,9 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * <h2>Threading contract</h2>
  *
  * <ul>
- *   <li>Any number of producers and consumers. Every put, get, {@code taskDone} and join is a GIL
- *       checkpoint on entry (the snapshots {@code qsize}, {@code isEmpty}, {@code isFull} are not).
- *   <li>A {@code put} that finds room and a {@code get} that finds an item complete without
+ *   <li>Any number of producers and consumers. Every put, offer, take, poll, {@code taskDone} and
+ *       join is a GIL checkpoint on entry (the snapshots {@code size}, {@code isEmpty}, {@code
+ *       isFull} are not).
+ *   <li>A {@code put} that finds room and a {@code take} that finds an item complete without
  *       releasing the GIL; only a call that must wait runs its wait inside a {@link Blocking}
  *       section (the GIL is released just for the wait).
  *   <li>The same design as CPython's {@code queue.py}: one JDK {@link ReentrantLock} guarding the
@@ -28,11 +29,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Null items are rejected ({@link NullPointerException}).
  * </ul>
  *
- * <h2>Empty and full</h2>
+ * <h2>Names</h2>
  *
- * <p>A {@code get} or {@code put} that gives up (no wait allowed, or its timeout passed) throws the
- * checked {@link QueueEmptyException} or {@link QueueFullException}, as Python raises {@code
- * queue.Empty} and {@code queue.Full}: an expected outcome the caller must handle, not a misuse.
+ * <p>Methods are named, and return, as {@link java.util.concurrent.BlockingQueue}'s: {@code put}
+ * and {@code take} wait as long as it takes; {@code offer} and {@code poll} give up (at once, or
+ * after their timeout) and say so with false or null where Python raises {@code queue.Full} or
+ * {@code queue.Empty}. Each method's Javadoc gives the Python name.
  *
  * <h2>Misuse</h2>
  *
@@ -41,7 +43,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <pre>{@code
  * GilQueue<String> jobs = new GilQueue<>(16);
  * jobs.put("job-1");          // there is room: returns at once, the GIL is kept
- * String job = jobs.get();    // on an empty queue this would release the GIL while it waits
+ * String job = jobs.take();   // on an empty queue this would release the GIL while it waits
  * handle(job);
  * jobs.taskDone();
  * jobs.join();                // every job put is done: returns at once
@@ -51,7 +53,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class GilQueue<E> {
 
-  private final int maxsize;
+  private final int capacity;
   private final ReentrantLock mutex = new ReentrantLock();
   private final Condition notEmpty = mutex.newCondition();
   private final Condition notFull = mutex.newCondition();
@@ -69,21 +71,21 @@ public final class GilQueue<E> {
   }
 
   /**
-   * Creates a queue holding at most {@code maxsize} items; zero means unbounded, as in Python.
+   * Creates a queue holding at most {@code capacity} items; zero means unbounded, as in Python.
    *
-   * @param maxsize the bound; zero (unbounded) or positive
-   * @throws IllegalArgumentException if {@code maxsize} is negative
+   * @param capacity the bound; zero (unbounded) or positive (Python: {@code maxsize})
+   * @throws IllegalArgumentException if {@code capacity} is negative
    */
-  public GilQueue(int maxsize) {
-    if (maxsize < 0) {
+  public GilQueue(int capacity) {
+    if (capacity < 0) {
       throw new IllegalArgumentException(
-          "maxsize must be zero (unbounded) or positive, was " + maxsize);
+          "capacity must be zero (unbounded) or positive, was " + capacity);
     }
-    this.maxsize = maxsize;
+    this.capacity = capacity;
   }
 
   /**
-   * Adds {@code item}, waiting as long as it takes for room.
+   * Adds {@code item}, waiting as long as it takes for room. Python: {@code queue.put(item)}.
    *
    * @param item the item; not null
    * @throws InterruptedException if interrupted on entry or while waiting; the item is not added
@@ -99,52 +101,50 @@ public final class GilQueue<E> {
   }
 
   /**
+   * Adds {@code item} only if there is room now; never releases the GIL. Python: {@code
+   * queue.put_nowait(item)}, which raises {@code queue.Full} where this returns false.
+   *
+   * @param item the item; not null
+   * @return whether the item was added
+   * @throws NullPointerException if {@code item} is null
+   */
+  public boolean offer(E item) {
+    Objects.requireNonNull(item, "item");
+    Waits.checkpoint();
+    return offerNow(item);
+  }
+
+  /**
    * Adds {@code item}, waiting at most {@code timeout} for room. A zero timeout does not wait.
+   * Python: {@code queue.put(item, timeout=...)}, which raises {@code queue.Full} where this
+   * returns false.
    *
    * @param item the item; not null
    * @param timeout how long to wait at most; zero or positive
-   * @throws QueueFullException if there was no room within the timeout; the item is not added
+   * @return whether the item was added; false if there was no room within the timeout
    * @throws InterruptedException if interrupted on entry or while waiting; the item is not added
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws NullPointerException if an argument is null
    */
-  public void put(E item, Duration timeout) throws InterruptedException, QueueFullException {
+  public boolean offer(E item, Duration timeout) throws InterruptedException {
     Objects.requireNonNull(item, "item");
     long nanos = Waits.timeoutNanos(timeout);
     Waits.checkpoint();
     Waits.checkInterrupt();
     if (offerNow(item)) {
-      return;
+      return true;
     }
-    if (nanos == 0 || !Blocking.call(() -> offerWaiting(item, nanos))) {
-      throw new QueueFullException(
-          "no room in " + this + " within " + timeout + " for " + Waits.currentThreadName());
-    }
+    return nanos > 0 && Blocking.call(() -> offerWaiting(item, nanos));
   }
 
   /**
-   * Adds {@code item} only if there is room now; never releases the GIL. Python's {@code
-   * put_nowait}.
-   *
-   * @param item the item; not null
-   * @throws QueueFullException if the queue is full
-   * @throws NullPointerException if {@code item} is null
-   */
-  public void putNowait(E item) throws QueueFullException {
-    Objects.requireNonNull(item, "item");
-    Waits.checkpoint();
-    if (!offerNow(item)) {
-      throw new QueueFullException(this + " is full");
-    }
-  }
-
-  /**
-   * Removes and returns the oldest item, waiting as long as it takes for one.
+   * Removes and returns the oldest item, waiting as long as it takes for one. Python: {@code
+   * queue.get()}.
    *
    * @return the item
    * @throws InterruptedException if interrupted on entry or while waiting; nothing is removed
    */
-  public E get() throws InterruptedException {
+  public E take() throws InterruptedException {
     Waits.checkpoint();
     Waits.checkInterrupt();
     E item = pollNow();
@@ -152,17 +152,28 @@ public final class GilQueue<E> {
   }
 
   /**
+   * Removes and returns the oldest item only if there is one now; never releases the GIL. Python:
+   * {@code queue.get_nowait()}, which raises {@code queue.Empty} where this returns null.
+   *
+   * @return the item, or null if the queue is empty
+   */
+  public E poll() {
+    Waits.checkpoint();
+    return pollNow();
+  }
+
+  /**
    * Removes and returns the oldest item, waiting at most {@code timeout} for one. A zero timeout
-   * does not wait.
+   * does not wait. Python: {@code queue.get(timeout=...)}, which raises {@code queue.Empty} where
+   * this returns null.
    *
    * @param timeout how long to wait at most; zero or positive
-   * @return the item
-   * @throws QueueEmptyException if no item came within the timeout
+   * @return the item, or null if none came within the timeout
    * @throws InterruptedException if interrupted on entry or while waiting; nothing is removed
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws NullPointerException if {@code timeout} is null
    */
-  public E get(Duration timeout) throws InterruptedException, QueueEmptyException {
+  public E poll(Duration timeout) throws InterruptedException {
     long nanos = Waits.timeoutNanos(timeout);
     Waits.checkpoint();
     Waits.checkInterrupt();
@@ -170,32 +181,12 @@ public final class GilQueue<E> {
     if (item == null && nanos > 0) {
       item = Blocking.call(() -> pollWaiting(nanos));
     }
-    if (item == null) {
-      throw new QueueEmptyException(
-          "no item in " + this + " within " + timeout + " for " + Waits.currentThreadName());
-    }
     return item;
   }
 
   /**
-   * Removes and returns the oldest item only if there is one now; never releases the GIL. Python's
-   * {@code get_nowait}.
-   *
-   * @return the item
-   * @throws QueueEmptyException if the queue is empty
-   */
-  public E getNowait() throws QueueEmptyException {
-    Waits.checkpoint();
-    E item = pollNow();
-    if (item == null) {
-      throw new QueueEmptyException(this + " is empty");
-    }
-    return item;
-  }
-
-  /**
-   * Marks one item got from this queue as processed, waking {@link #join()} callers when none is
-   * left unfinished.
+   * Marks one item taken from this queue as processed, waking {@link #join()} callers when none is
+   * left unfinished. Python: {@code queue.task_done()}.
    *
    * @throws BatonMisuseException if called more times than items were put
    */
@@ -208,7 +199,7 @@ public final class GilQueue<E> {
             Waits.currentThreadName()
                 + " called taskDone() on "
                 + this
-                + " more times than items were put; call it once per item got, after"
+                + " more times than items were put; call it once per item taken, after"
                 + " processing it");
       }
       if (--unfinishedTasks == 0) {
@@ -220,7 +211,8 @@ public final class GilQueue<E> {
   }
 
   /**
-   * Waits until every item ever put has been matched by a {@link #taskDone()}.
+   * Waits until every item ever put has been matched by a {@link #taskDone()}. Python: {@code
+   * queue.join()}.
    *
    * @throws InterruptedException if interrupted on entry or while waiting
    */
@@ -254,9 +246,9 @@ public final class GilQueue<E> {
   }
 
   /**
-   * @return the number of items in the queue now (a snapshot): Python's {@code qsize()}
+   * @return the number of items in the queue now (a snapshot). Python: {@code queue.qsize()}
    */
-  public int qsize() {
+  public int size() {
     mutex.lock();
     try {
       return items.size();
@@ -266,28 +258,29 @@ public final class GilQueue<E> {
   }
 
   /**
-   * @return whether the queue holds no item now (a snapshot)
+   * @return whether the queue holds no item now (a snapshot). Python: {@code queue.empty()}
    */
   public boolean isEmpty() {
-    return qsize() == 0;
+    return size() == 0;
   }
 
   /**
-   * @return whether a bounded queue is at its bound now (a snapshot); never true when unbounded
+   * @return whether a bounded queue is at its bound now (a snapshot); never true when unbounded.
+   *     Python: {@code queue.full()}
    */
   public boolean isFull() {
-    return maxsize > 0 && qsize() >= maxsize;
+    return capacity > 0 && size() >= capacity;
   }
 
   /**
-   * @return the bound given at construction; zero means unbounded
+   * @return the bound given at construction; zero means unbounded. Python: {@code queue.maxsize}
    */
-  public int maxsize() {
-    return maxsize;
+  public int capacity() {
+    return capacity;
   }
 
   private boolean hasRoom() {
-    return maxsize == 0 || items.size() < maxsize;
+    return capacity == 0 || items.size() < capacity;
   }
 
   /** Adds the item if there is room, without waiting. */
@@ -389,6 +382,6 @@ public final class GilQueue<E> {
 
   @Override
   public String toString() {
-    return Waits.identity(this) + (maxsize == 0 ? "[unbounded]" : "[maxsize=" + maxsize + "]");
+    return Waits.identity(this) + (capacity == 0 ? "[unbounded]" : "[capacity=" + capacity + "]");
   }
 }

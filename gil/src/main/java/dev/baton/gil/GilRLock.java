@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <h2>Misuse</h2>
  *
- * <p>{@link #release()} by a thread that is not the owner (including when the lock is free) throws
+ * <p>{@link #unlock()} by a thread that is not the owner (including when the lock is free) throws
  * {@link BatonMisuseException} naming the thread and the owner, if any.
  */
 public final class GilRLock implements GilAcquirable {
@@ -41,13 +41,13 @@ public final class GilRLock implements GilAcquirable {
   }
 
   private final OwnedLock lock = new OwnedLock();
-  private final HeldLock held = this::release;
+  private final HeldLock held = this::unlock;
 
   /** Creates a free lock. */
   public GilRLock() {}
 
   @Override
-  public void acquire() throws InterruptedException {
+  public void lock() throws InterruptedException {
     Waits.checkpoint();
     Waits.checkInterrupt();
     if (lock.tryLock()) {
@@ -57,7 +57,7 @@ public final class GilRLock implements GilAcquirable {
   }
 
   @Override
-  public boolean acquire(Duration timeout) throws InterruptedException {
+  public boolean tryLock(Duration timeout) throws InterruptedException {
     long nanos = Waits.timeoutNanos(timeout);
     Waits.checkpoint();
     Waits.checkInterrupt();
@@ -71,29 +71,30 @@ public final class GilRLock implements GilAcquirable {
   }
 
   @Override
-  public boolean tryAcquire() {
+  public boolean tryLock() {
     Waits.checkpoint();
     return lock.tryLock();
   }
 
   /**
-   * Decrements the hold count; the lock is free when it reaches zero.
+   * Decrements the hold count; the lock is free when it reaches zero. Python: {@code
+   * rlock.release()}.
    *
    * @throws BatonMisuseException if the calling thread is not the owner
    */
   @Override
-  public void release() {
+  public void unlock() {
     Waits.checkpoint();
     if (!lock.isHeldByCurrentThread()) {
       Thread owner = lock.owner();
       throw new BatonMisuseException(
           Waits.currentThreadName()
-              + " released "
+              + " unlocked "
               + this
               + (owner == null
                   ? " but the lock is free"
                   : " but it is owned by thread \"" + owner.getName() + "\"")
-              + "; only the thread that acquired a GilRLock may release it (use GilLock for a"
+              + "; only the thread that acquired a GilRLock may unlock it (use GilLock for a"
               + " lock that other threads release)");
     }
     lock.unlock();
@@ -101,7 +102,7 @@ public final class GilRLock implements GilAcquirable {
 
   @Override
   public HeldLock hold() throws InterruptedException {
-    acquire();
+    lock();
     return held;
   }
 
@@ -122,6 +123,7 @@ public final class GilRLock implements GilAcquirable {
   /**
    * @return whether some thread owns the lock now (a snapshot)
    */
+  @Override
   public boolean isLocked() {
     return lock.isLocked();
   }

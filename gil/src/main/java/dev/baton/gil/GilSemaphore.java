@@ -99,7 +99,7 @@ public sealed class GilSemaphore permits GilBoundedSemaphore {
   }
 
   /**
-   * Takes a permit, waiting as long as it takes.
+   * Takes a permit, waiting as long as it takes. Python: {@code sem.acquire()}.
    *
    * @throws InterruptedException if interrupted on entry or while waiting; no permit is taken
    */
@@ -114,7 +114,7 @@ public sealed class GilSemaphore permits GilBoundedSemaphore {
 
   /**
    * Takes a permit if one becomes free within {@code timeout}. A zero timeout tries once without
-   * waiting or releasing the GIL.
+   * waiting or releasing the GIL. Python: {@code sem.acquire(timeout=...)}.
    *
    * @param timeout how long to wait at most; zero or positive
    * @return whether a permit was taken
@@ -122,7 +122,7 @@ public sealed class GilSemaphore permits GilBoundedSemaphore {
    * @throws IllegalArgumentException if {@code timeout} is negative
    * @throws NullPointerException if {@code timeout} is null
    */
-  public final boolean acquire(Duration timeout) throws InterruptedException {
+  public final boolean tryAcquire(Duration timeout) throws InterruptedException {
     long nanos = Waits.timeoutNanos(timeout);
     Waits.checkpoint();
     Waits.checkInterrupt();
@@ -137,7 +137,7 @@ public sealed class GilSemaphore permits GilBoundedSemaphore {
 
   /**
    * Takes a permit only if one is free now; never releases the GIL and ignores the interrupt
-   * status.
+   * status. Python: {@code sem.acquire(blocking=False)}.
    *
    * @return whether a permit was taken
    */
@@ -146,7 +146,12 @@ public sealed class GilSemaphore permits GilBoundedSemaphore {
     return permits.tryAcquireShared(1) >= 0;
   }
 
-  /** Gives back one permit, waking a waiter if any. */
+  /**
+   * Gives back one permit, waking a waiter if any. Python: {@code sem.release()}.
+   *
+   * @throws BatonMisuseException if the count would pass the semaphore's bound; nothing is released
+   *     then
+   */
   public final void release() {
     release(1);
   }

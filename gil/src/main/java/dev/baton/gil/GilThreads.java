@@ -57,7 +57,7 @@ public final class GilThreads {
   /**
    * Sleeps with the GIL released. {@code sleep(Duration.ZERO)} does not release it for a wait but
    * yields it to the threads waiting for it, if any (the holder runs again after one of them), as
-   * {@code time.sleep(0)} is used in Python.
+   * {@code time.sleep(0)} is used in Python. Python: {@code time.sleep(seconds)}.
    *
    * @param duration zero or positive
    * @throws InterruptedException if interrupted while sleeping (the GIL is held again)
@@ -91,7 +91,7 @@ public final class GilThreads {
   }
 
   /**
-   * Waits for {@code thread} to end, with the GIL released.
+   * Waits for {@code thread} to end, with the GIL released. Python: {@code thread.join()}.
    *
    * @param thread the thread to wait for
    * @throws InterruptedException if interrupted while waiting
@@ -110,7 +110,8 @@ public final class GilThreads {
   }
 
   /**
-   * Waits at most {@code timeout} for {@code thread} to end, with the GIL released.
+   * Waits at most {@code timeout} for {@code thread} to end, with the GIL released. Python: {@code
+   * thread.join(timeout)}, then {@code not thread.is_alive()}.
    *
    * @param thread the thread to wait for
    * @param timeout zero or positive
@@ -130,7 +131,7 @@ public final class GilThreads {
   }
 
   /**
-   * Waits for {@code future}'s result with the GIL released.
+   * Waits for {@code future}'s result with the GIL released. Python: {@code future.result()}.
    *
    * @param future the future
    * @param <T> the result type
@@ -150,7 +151,8 @@ public final class GilThreads {
   }
 
   /**
-   * Waits at most {@code timeout} for {@code future}'s result with the GIL released.
+   * Waits at most {@code timeout} for {@code future}'s result with the GIL released. Python: {@code
+   * future.result(timeout)}.
    *
    * @param future the future
    * @param timeout zero or positive
@@ -175,7 +177,7 @@ public final class GilThreads {
   }
 
   /**
-   * Waits for {@code process} to end with the GIL released.
+   * Waits for {@code process} to end with the GIL released. Python: {@code popen.wait()}.
    *
    * @param process the process
    * @return its exit value

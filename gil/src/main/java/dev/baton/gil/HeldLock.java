@@ -15,9 +15,9 @@ import dev.baton.core.BatonMisuseException;
  */
 public interface HeldLock extends AutoCloseable {
   /**
-   * Releases the lock, exactly as the lock's {@code release()} does.
+   * Releases the lock, exactly as the lock's {@code unlock()} does.
    *
-   * @throws BatonMisuseException as {@code release()} does
+   * @throws BatonMisuseException as {@code unlock()} does
    */
   @Override
   void close();

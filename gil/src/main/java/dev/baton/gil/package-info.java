@@ -72,6 +72,13 @@
  *       while waiting, having changed nothing.
  *   <li>Built on java.util.concurrent ({@code AbstractQueuedSynchronizer}, {@code ReentrantLock}
  *       and its conditions) and on blocking-mode NIO channels.
+ *   <li>Named as their java.util.concurrent counterparts, with their return conventions: locks
+ *       {@code lock}, {@code tryLock}, {@code unlock}, {@code isLocked} (plus {@code hold()} and
+ *       {@code withLock(body)}, as the event loop's {@code AsyncLock}); the queue {@code put},
+ *       {@code offer}, {@code take}, {@code poll}, {@code size}, {@code capacity}; conditions
+ *       {@code await} and {@code signal}; semaphores {@code acquire}, {@code tryAcquire}, {@code
+ *       release}. A wait that gives up returns false or null, as j.u.c.'s do, where Python raises.
+ *       Each method's Javadoc gives the Python name.
  * </ul>
  *
  * <p>Misuse of the GIL or of a primitive (releasing a GIL or a lock one does not hold, acquiring a

@@ -42,7 +42,7 @@ class GilAwareRuntimeTest {
     return new Scenario() {
       @Override
       public void block() throws Exception {
-        assertThat(queue.get()).isEqualTo("item");
+        assertThat(queue.take()).isEqualTo("item");
       }
 
       @Override
@@ -63,7 +63,7 @@ class GilAwareRuntimeTest {
 
       @Override
       public void unblock() throws Exception {
-        assertThat(queue.get()).isEqualTo("first");
+        assertThat(queue.take()).isEqualTo("first");
       }
     };
   }
@@ -79,7 +79,7 @@ class GilAwareRuntimeTest {
 
       @Override
       public void unblock() throws Exception {
-        queue.get();
+        queue.take();
         queue.taskDone();
       }
     };
@@ -87,16 +87,16 @@ class GilAwareRuntimeTest {
 
   private static Scenario lock() throws Exception {
     GilLock lock = new GilLock();
-    lock.acquire();
+    lock.lock();
     return new Scenario() {
       @Override
       public void block() throws Exception {
-        lock.acquire();
+        lock.lock();
       }
 
       @Override
       public void unblock() {
-        lock.release();
+        lock.unlock();
       }
     };
   }
@@ -198,10 +198,10 @@ class GilAwareRuntimeTest {
   static Stream<Arguments> scenarios() throws Exception {
     Stream.Builder<Arguments> all = Stream.builder();
     for (GilPolicy policy : GilPolicy.values()) {
-      all.add(Arguments.of(policy, "GilQueue.get", queueGet()));
+      all.add(Arguments.of(policy, "GilQueue.take", queueGet()));
       all.add(Arguments.of(policy, "GilQueue.put", queuePut()));
       all.add(Arguments.of(policy, "GilQueue.join", queueJoin()));
-      all.add(Arguments.of(policy, "GilLock.acquire", lock()));
+      all.add(Arguments.of(policy, "GilLock.lock", lock()));
       all.add(Arguments.of(policy, "GilCondition.waitFor", condition()));
       all.add(Arguments.of(policy, "GilEvent.await", event()));
       all.add(Arguments.of(policy, "GilSemaphore.acquire", semaphore()));

@@ -56,7 +56,8 @@ class GilBoundedSemaphoreTest {
     RecordingHandler handler = new RecordingHandler();
     CompletableFuture<Boolean> waiter =
         handler.start(
-            "waiter", () -> semaphore.acquire(Duration.ofSeconds(RecordingHandler.WAIT_SECONDS)));
+            "waiter",
+            () -> semaphore.tryAcquire(Duration.ofSeconds(RecordingHandler.WAIT_SECONDS)));
     assertThat(handler.awaitEntered()).isTrue();
     semaphore.release();
     assertThat(result(waiter)).isTrue();

@@ -49,21 +49,21 @@ class GilConditionTest {
     assertThat(result(waiter)).isEqualTo(7);
     assertThat(handler.enters).hasValue(1);
     assertThat(handler.exits).hasValue(1);
-    assertThat(condition.lock().tryAcquire()).as("the waiter released it at the end").isTrue();
+    assertThat(condition.lock().tryLock()).as("the waiter released it at the end").isTrue();
   }
 
   @ParameterizedTest
   @MethodSource("locks")
   void timedAwaitReturnsFalseWithTheLockHeldAgain(Supplier<GilAcquirable> kind) throws Exception {
     GilCondition condition = new GilCondition(kind.get());
-    condition.acquire();
+    condition.lock().lock();
     try {
       assertThat(condition.await(Duration.ofMillis(20))).isFalse();
       assertThat(heldByCaller(condition.lock())).isTrue();
       assertThat(condition.await(Duration.ZERO)).isFalse();
       assertThat(heldByCaller(condition.lock())).isTrue();
     } finally {
-      condition.release();
+      condition.lock().unlock();
     }
     assertThat(heldByCaller(condition.lock())).isFalse();
   }
@@ -121,12 +121,12 @@ class GilConditionTest {
   void waitForTimesOutWithThePredicatesLastValue(Supplier<GilAcquirable> kind) throws Exception {
     GilCondition condition = new GilCondition(kind.get());
     AtomicInteger evaluations = new AtomicInteger();
-    condition.acquire();
+    condition.lock().lock();
     try {
       assertThat(condition.waitFor(() -> evaluations.incrementAndGet() < 0, Duration.ofMillis(30)))
           .isFalse();
     } finally {
-      condition.release();
+      condition.lock().unlock();
     }
     assertThat(evaluations.get()).isGreaterThanOrEqualTo(2);
   }
@@ -140,14 +140,14 @@ class GilConditionTest {
         handler.start(
             "interrupted",
             () -> {
-              condition.acquire();
+              condition.lock().lock();
               try {
                 condition.await();
                 return false;
               } catch (InterruptedException expected) {
                 return heldByCaller(condition.lock());
               } finally {
-                condition.release();
+                condition.lock().unlock();
               }
             });
     assertThat(handler.awaitEntered()).isTrue();
@@ -179,7 +179,7 @@ class GilConditionTest {
   @MethodSource("locks")
   void rejectsBadArguments(Supplier<GilAcquirable> kind) throws Exception {
     GilCondition condition = new GilCondition(kind.get());
-    condition.acquire();
+    condition.lock().lock();
     try {
       assertThatThrownBy(() -> condition.await(Duration.ofMillis(-5)))
           .isInstanceOf(IllegalArgumentException.class)
@@ -189,7 +189,7 @@ class GilConditionTest {
           .hasMessageContaining("n must be");
       assertThatThrownBy(() -> condition.waitFor(null)).isInstanceOf(NullPointerException.class);
     } finally {
-      condition.release();
+      condition.lock().unlock();
     }
     assertThatThrownBy(() -> new GilCondition(null)).isInstanceOf(NullPointerException.class);
   }
@@ -235,9 +235,9 @@ class GilConditionTest {
   void overAPlainLockAnyThreadMaySignalWhileItIsLocked() throws Exception {
     GilLock lock = new GilLock();
     GilCondition condition = new GilCondition(lock);
-    lock.acquire();
+    lock.lock();
     result(CompletableFuture.runAsync(condition::signalAll)); // Python's rule for a plain Lock
-    lock.release();
+    lock.unlock();
     assertThatThrownBy(condition::signalAll)
         .isExactlyInstanceOf(BatonMisuseException.class)
         .hasMessageContaining("without holding the lock");
@@ -247,7 +247,7 @@ class GilConditionTest {
   void overAReentrantLockOnlyTheOwnerMaySignal() throws Exception {
     GilRLock lock = new GilRLock();
     GilCondition condition = new GilCondition(lock);
-    lock.acquire();
+    lock.lock();
     try {
       CompletableFuture<Void> other = CompletableFuture.runAsync(condition::signalAll);
       assertThatThrownBy(() -> result(other))
@@ -255,7 +255,7 @@ class GilConditionTest {
           .isExactlyInstanceOf(BatonMisuseException.class)
           .hasMessageContaining("without holding the lock");
     } finally {
-      lock.release();
+      lock.unlock();
     }
   }
 

@@ -21,11 +21,11 @@ class GilLockTest {
             handler.start(
                 "uncontended",
                 () -> {
-                  lock.acquire();
+                  lock.lock();
                   boolean held = lock.isLocked();
-                  lock.release();
-                  assertThat(lock.acquire(Duration.ofSeconds(5))).isTrue();
-                  lock.release();
+                  lock.unlock();
+                  assertThat(lock.tryLock(Duration.ofSeconds(5))).isTrue();
+                  lock.unlock();
                   return held;
                 }));
     assertThat(locked).isTrue();
@@ -35,17 +35,17 @@ class GilLockTest {
 
   @Test
   void contendedAcquireWaitsInsideABlockingSectionAndLeavesItHoldingTheLock() throws Exception {
-    lock.acquire();
+    lock.lock();
     CompletableFuture<Boolean> waiter =
         handler.start(
             "waiter",
             () -> {
-              lock.acquire();
+              lock.lock();
               return !handler.inSection() && lock.isLocked();
             });
     assertThat(handler.awaitEntered()).isTrue();
     assertThat(waiter).isNotDone();
-    lock.release();
+    lock.unlock();
     assertThat(result(waiter)).isTrue();
     assertThat(handler.enters).hasValue(1);
     assertThat(handler.exits).hasValue(1);
@@ -54,25 +54,25 @@ class GilLockTest {
 
   @Test
   void isNotReentrant() throws Exception {
-    lock.acquire();
-    assertThat(lock.tryAcquire()).isFalse();
-    assertThat(lock.acquire(Duration.ofMillis(20))).isFalse();
-    lock.release();
+    lock.lock();
+    assertThat(lock.tryLock()).isFalse();
+    assertThat(lock.tryLock(Duration.ofMillis(20))).isFalse();
+    lock.unlock();
     assertThat(lock.isLocked()).isFalse();
   }
 
   @Test
   void anotherThreadMayRelease() throws Exception {
-    lock.acquire();
-    result(CompletableFuture.runAsync(lock::release));
+    lock.lock();
+    result(CompletableFuture.runAsync(lock::unlock));
     assertThat(lock.isLocked()).isFalse();
-    assertThat(lock.tryAcquire()).isTrue();
+    assertThat(lock.tryLock()).isTrue();
   }
 
   @Test
   void timedAcquireTimesOutAfterReleasingAndRetakingTheGil() throws Exception {
-    lock.acquire();
-    boolean acquired = result(handler.start("timed", () -> lock.acquire(Duration.ofMillis(30))));
+    lock.lock();
+    boolean acquired = result(handler.start("timed", () -> lock.tryLock(Duration.ofMillis(30))));
     assertThat(acquired).isFalse();
     assertThat(handler.enters).hasValue(1);
     assertThat(handler.exits).hasValue(1);
@@ -80,39 +80,39 @@ class GilLockTest {
 
   @Test
   void zeroTimeoutTriesOnceWithoutEnteringABlockingSection() throws Exception {
-    lock.acquire();
-    boolean acquired = result(handler.start("zero", () -> lock.acquire(Duration.ZERO)));
+    lock.lock();
+    boolean acquired = result(handler.start("zero", () -> lock.tryLock(Duration.ZERO)));
     assertThat(acquired).isFalse();
     assertThat(handler.enters).hasValue(0);
   }
 
   @Test
   void interruptWhileWaitingThrowsWithoutTheLock() throws Exception {
-    lock.acquire();
+    lock.lock();
     CompletableFuture<Void> waiter =
         handler.start(
             "interrupted",
             () -> {
-              lock.acquire();
+              lock.lock();
               return null;
             });
     handler.interruptWhileWaiting(waiter);
-    lock.release();
+    lock.unlock();
     assertThat(lock.isLocked()).as("the interrupted waiter did not take it").isFalse();
   }
 
   @Test
   void interruptStatusOnEntryThrowsEvenWhenFree() {
     Thread.currentThread().interrupt();
-    assertThatThrownBy(lock::acquire).isInstanceOf(InterruptedException.class);
+    assertThatThrownBy(lock::lock).isInstanceOf(InterruptedException.class);
     assertThat(Thread.interrupted()).isFalse();
     assertThat(lock.isLocked()).isFalse();
-    assertThat(lock.tryAcquire()).as("tryAcquire ignores the interrupt status").isTrue();
+    assertThat(lock.tryLock()).as("tryLock ignores the interrupt status").isTrue();
   }
 
   @Test
   void releasingAnUnlockedLockIsMisuse() {
-    assertThatThrownBy(lock::release)
+    assertThatThrownBy(lock::unlock)
         .isExactlyInstanceOf(BatonMisuseException.class)
         .hasMessageContaining(Thread.currentThread().getName())
         .hasMessageContaining("not locked");
@@ -127,6 +127,24 @@ class GilLockTest {
   }
 
   @Test
+  void withLockRunsTheBodyHoldingTheLockAndUnlocksHoweverItEnds() throws Exception {
+    assertThat(lock.withLock(lock::isLocked)).isTrue();
+    assertThat(lock.isLocked()).isFalse();
+    java.io.IOException failure = new java.io.IOException("body failed");
+    assertThatThrownBy(
+            () ->
+                lock.withLock(
+                    () -> {
+                      throw failure;
+                    }))
+        .isSameAs(failure);
+    assertThat(lock.isLocked()).isFalse();
+    assertThatThrownBy(() -> lock.withLock(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("body");
+  }
+
+  @Test
   void holdHandsOutTheLocksOwnHandleWithoutAllocating() throws Exception {
     HeldLock first = lock.hold();
     first.close();
@@ -138,10 +156,10 @@ class GilLockTest {
 
   @Test
   void rejectsBadTimeouts() {
-    assertThatThrownBy(() -> lock.acquire(Duration.ofMillis(-1)))
+    assertThatThrownBy(() -> lock.tryLock(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("timeout");
-    assertThatThrownBy(() -> lock.acquire(null))
+    assertThatThrownBy(() -> lock.tryLock(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("timeout");
   }

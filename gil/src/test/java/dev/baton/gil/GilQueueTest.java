@@ -21,19 +21,19 @@ class GilQueueTest {
   void isFirstInFirstOut() throws Exception {
     GilQueue<String> queue = new GilQueue<>();
     queue.put("a");
-    queue.put("b", Duration.ZERO);
-    queue.putNowait("c");
-    assertThat(queue.qsize()).isEqualTo(3);
-    assertThat(queue.get()).isEqualTo("a");
-    assertThat(queue.get(Duration.ZERO)).isEqualTo("b");
-    assertThat(queue.getNowait()).isEqualTo("c");
+    assertThat(queue.offer("b", Duration.ZERO)).isTrue();
+    assertThat(queue.offer("c")).isTrue();
+    assertThat(queue.size()).isEqualTo(3);
+    assertThat(queue.take()).isEqualTo("a");
+    assertThat(queue.poll(Duration.ZERO)).isEqualTo("b");
+    assertThat(queue.poll()).isEqualTo("c");
     assertThat(queue.isEmpty()).isTrue();
     assertThat(queue.isFull()).isFalse();
-    assertThat(queue.maxsize()).isZero();
+    assertThat(queue.capacity()).isZero();
   }
 
   @Test
-  void putAndGetThatNeedNoWaitDoNotEnterABlockingSection() throws Exception {
+  void putAndTakeThatNeedNoWaitDoNotEnterABlockingSection() throws Exception {
     GilQueue<Integer> queue = new GilQueue<>(2);
     int sum =
         result(
@@ -41,17 +41,17 @@ class GilQueueTest {
                 "fast",
                 () -> {
                   queue.put(1);
-                  queue.put(2, LONG);
-                  return queue.get() + queue.get(LONG);
+                  assertThat(queue.offer(2, LONG)).isTrue();
+                  return queue.take() + queue.poll(LONG);
                 }));
     assertThat(sum).isEqualTo(3);
     assertThat(handler.enters).hasValue(0);
   }
 
   @Test
-  void getOnAnEmptyQueueWaitsInsideABlockingSection() throws Exception {
+  void takeOnAnEmptyQueueWaitsInsideABlockingSection() throws Exception {
     GilQueue<String> queue = new GilQueue<>();
-    CompletableFuture<String> consumer = handler.start("consumer", queue::get);
+    CompletableFuture<String> consumer = handler.start("consumer", queue::take);
     assertThat(handler.awaitEntered()).isTrue();
     assertThat(consumer).isNotDone();
     queue.put("item");
@@ -73,47 +73,45 @@ class GilQueueTest {
             });
     assertThat(handler.awaitEntered()).isTrue();
     assertThat(producer).isNotDone();
-    assertThat(queue.get()).isEqualTo("first");
+    assertThat(queue.take()).isEqualTo("first");
     assertThat(result(producer)).isTrue();
-    assertThat(queue.get()).isEqualTo("second");
+    assertThat(queue.take()).isEqualTo("second");
   }
 
   @Test
-  void timedGetThrowsEmptyAndTimedPutThrowsFull() throws Exception {
+  void timedPollReturnsNullAndTimedOfferReturnsFalseAfterWaiting() throws Exception {
     GilQueue<String> queue = new GilQueue<>(1);
     CompletableFuture<String> consumer =
-        handler.start("consumer", () -> queue.get(Duration.ofMillis(20)));
-    assertThatThrownBy(() -> result(consumer))
-        .cause()
-        .isInstanceOf(QueueEmptyException.class)
-        .hasMessageContaining("\"consumer\"");
-    assertThat(handler.exits).hasValue(1);
+        handler.start("consumer", () -> queue.poll(Duration.ofMillis(20)));
+    assertThat(result(consumer)).isNull();
+    assertThat(handler.exits).as("the poll waited in a blocking section").hasValue(1);
     queue.put("x");
-    assertThatThrownBy(() -> queue.put("y", Duration.ofMillis(20)))
-        .isInstanceOf(QueueFullException.class);
-    assertThat(queue.qsize()).isEqualTo(1);
+    CompletableFuture<Boolean> producer =
+        handler.start("producer", () -> queue.offer("y", Duration.ofMillis(20)));
+    assertThat(result(producer)).isFalse();
+    assertThat(handler.exits).as("the offer waited in a blocking section").hasValue(2);
+    assertThat(queue.size()).isEqualTo(1);
+    assertThat(queue.poll()).isEqualTo("x");
   }
 
   @Test
-  void nowaitFormsThrowAtOnceWithoutEnteringABlockingSection() throws Exception {
+  void formsThatDoNotWaitGiveUpAtOnceWithoutEnteringABlockingSection() throws Exception {
     GilQueue<String> queue = new GilQueue<>(1);
     CompletableFuture<Boolean> outcome =
         handler.start(
             "nowait",
             () -> {
-              assertThatThrownBy(queue::getNowait).isInstanceOf(QueueEmptyException.class);
-              assertThatThrownBy(() -> queue.get(Duration.ZERO))
-                  .isInstanceOf(QueueEmptyException.class);
-              queue.putNowait("x");
-              assertThatThrownBy(() -> queue.putNowait("y"))
-                  .isInstanceOf(QueueFullException.class)
-                  .hasMessageContaining("full");
-              assertThatThrownBy(() -> queue.put("y", Duration.ZERO))
-                  .isInstanceOf(QueueFullException.class);
+              assertThat(queue.poll()).isNull();
+              assertThat(queue.poll(Duration.ZERO)).isNull();
+              assertThat(queue.offer("x")).isTrue();
+              assertThat(queue.offer("y")).isFalse();
+              assertThat(queue.offer("y", Duration.ZERO)).isFalse();
+              assertThat(queue.size()).isEqualTo(1);
               return true;
             });
     assertThat(result(outcome)).isTrue();
     assertThat(handler.enters).hasValue(0);
+    assertThat(queue.take()).isEqualTo("x");
   }
 
   @Test
@@ -126,7 +124,7 @@ class GilQueueTest {
     assertThat(handler.awaitEntered()).isTrue();
     List<Integer> got = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      got.add(queue.get());
+      got.add(queue.take());
       assertThat(joiner).isNotDone();
       queue.taskDone();
     }
@@ -147,7 +145,7 @@ class GilQueueTest {
               return true;
             });
     assertThat(handler.awaitEntered()).isTrue();
-    queue.get();
+    queue.take();
     queue.taskDone();
     assertThat(result(joiner)).isTrue();
   }
@@ -168,7 +166,7 @@ class GilQueueTest {
         .hasMessageContaining(Thread.currentThread().getName())
         .hasMessageContaining("more times than items were put");
     queue.put(1);
-    queue.get();
+    queue.take();
     queue.taskDone();
     assertThatThrownBy(queue::taskDone)
         .isExactlyInstanceOf(BatonMisuseException.class)
@@ -178,7 +176,7 @@ class GilQueueTest {
   @Test
   void interruptWhileWaitingThrowsAndChangesNothing() throws Exception {
     GilQueue<String> queue = new GilQueue<>(1);
-    CompletableFuture<String> consumer = handler.start("consumer", queue::get);
+    CompletableFuture<String> consumer = handler.start("consumer", queue::take);
     handler.interruptWhileWaiting(consumer);
     queue.put("kept");
     RecordingHandler producerHandler = new RecordingHandler();
@@ -190,8 +188,8 @@ class GilQueueTest {
               return null;
             });
     producerHandler.interruptWhileWaiting(producer);
-    assertThat(queue.qsize()).isEqualTo(1);
-    assertThat(queue.getNowait()).isEqualTo("kept");
+    assertThat(queue.size()).isEqualTo(1);
+    assertThat(queue.poll()).isEqualTo("kept");
   }
 
   @Test
@@ -199,29 +197,30 @@ class GilQueueTest {
     GilQueue<String> queue = new GilQueue<>();
     queue.put("x");
     Thread.currentThread().interrupt();
-    assertThatThrownBy(queue::get).isInstanceOf(InterruptedException.class);
+    assertThatThrownBy(queue::take).isInstanceOf(InterruptedException.class);
     assertThat(Thread.interrupted()).isFalse();
-    assertThat(queue.qsize()).isEqualTo(1);
+    assertThat(queue.size()).isEqualTo(1);
   }
 
   @Test
   void rejectsBadArguments() {
     assertThatThrownBy(() -> new GilQueue<String>(-1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("maxsize")
+        .hasMessageContaining("capacity")
         .hasMessageContaining("-1");
     GilQueue<String> queue = new GilQueue<>();
     assertThatThrownBy(() -> queue.put(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessageContaining("item");
-    assertThatThrownBy(() -> queue.putNowait(null)).isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> queue.get(Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> queue.offer(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> queue.offer(null, LONG)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> queue.poll(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("timeout");
-    assertThatThrownBy(() -> queue.put("x", null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> queue.offer("x", null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> queue.join(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThat(queue.qsize()).isZero();
+    assertThat(queue.size()).isZero();
   }
 
   /** The README's sample, verbatim between the markers. */
@@ -232,7 +231,7 @@ class GilQueueTest {
     GilQueue<String> jobs = new GilQueue<>(16);
     GilLock lock = new GilLock();
     jobs.put("job-1");
-    String job = jobs.get(Duration.ofSeconds(1));
+    String job = jobs.poll(Duration.ofSeconds(1));
     try (HeldLock held = lock.hold()) {
       results.add(job);
     }

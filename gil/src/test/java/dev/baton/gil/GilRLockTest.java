@@ -16,14 +16,14 @@ class GilRLockTest {
 
   @Test
   void ownerReentersAndTheLockIsFreeWhenTheCountFallsToZero() throws Exception {
-    lock.acquire();
-    assertThat(lock.acquire(Duration.ZERO)).isTrue();
-    assertThat(lock.tryAcquire()).isTrue();
+    lock.lock();
+    assertThat(lock.tryLock(Duration.ZERO)).isTrue();
+    assertThat(lock.tryLock()).isTrue();
     assertThat(lock.holdCount()).isEqualTo(3);
-    lock.release();
-    lock.release();
+    lock.unlock();
+    lock.unlock();
     assertThat(lock.isLocked()).isTrue();
-    lock.release();
+    lock.unlock();
     assertThat(lock.isLocked()).isFalse();
     assertThat(lock.holdCount()).isZero();
   }
@@ -35,11 +35,11 @@ class GilRLockTest {
             handler.start(
                 "owner",
                 () -> {
-                  lock.acquire();
-                  lock.acquire();
+                  lock.lock();
+                  lock.lock();
                   int held = lock.holdCount();
-                  lock.release();
-                  lock.release();
+                  lock.unlock();
+                  lock.unlock();
                   return held;
                 }));
     assertThat(count).isEqualTo(2);
@@ -48,19 +48,19 @@ class GilRLockTest {
 
   @Test
   void contendedAcquireWaitsInsideABlockingSection() throws Exception {
-    lock.acquire();
+    lock.lock();
     CompletableFuture<Boolean> waiter =
         handler.start(
             "waiter",
             () -> {
-              lock.acquire();
+              lock.lock();
               boolean owner = lock.isHeldByCurrentThread();
-              lock.release();
+              lock.unlock();
               return owner;
             });
     assertThat(handler.awaitEntered()).isTrue();
     assertThat(waiter).isNotDone();
-    lock.release();
+    lock.unlock();
     assertThat(result(waiter)).isTrue();
     assertThat(handler.enters).hasValue(1);
     assertThat(handler.exits).hasValue(1);
@@ -68,30 +68,30 @@ class GilRLockTest {
 
   @Test
   void timedAcquireTimesOut() throws Exception {
-    lock.acquire();
-    assertThat(result(handler.start("timed", () -> lock.acquire(Duration.ofMillis(30))))).isFalse();
+    lock.lock();
+    assertThat(result(handler.start("timed", () -> lock.tryLock(Duration.ofMillis(30))))).isFalse();
     assertThat(handler.exits).hasValue(1);
   }
 
   @Test
   void interruptWhileWaitingThrowsWithoutTheLock() throws Exception {
-    lock.acquire();
+    lock.lock();
     CompletableFuture<Boolean> waiter =
         handler.start(
             "interrupted",
             () -> {
-              lock.acquire();
+              lock.lock();
               return true;
             });
     handler.interruptWhileWaiting(waiter);
     assertThat(lock.holdCount()).isEqualTo(1);
-    lock.release();
+    lock.unlock();
     assertThat(lock.isLocked()).isFalse();
   }
 
   @Test
   void releaseByANonOwnerIsMisuseNamingTheOwner() throws Exception {
-    lock.acquire();
+    lock.lock();
     String owner = Thread.currentThread().getName();
     CompletableFuture<Void> intruder = handler.start("intruder", () -> releaseLock());
     assertThatThrownBy(() -> result(intruder))
@@ -100,36 +100,45 @@ class GilRLockTest {
         .hasMessageContaining("\"intruder\"")
         .hasMessageContaining("owned by thread \"" + owner + "\"");
     assertThat(lock.holdCount()).as("the owner still holds it").isEqualTo(1);
-    lock.release();
+    lock.unlock();
   }
 
   private Void releaseLock() {
-    lock.release();
+    lock.unlock();
     return null;
   }
 
   @Test
   void releaseOfAFreeLockIsMisuse() {
-    assertThatThrownBy(lock::release)
+    assertThatThrownBy(lock::unlock)
         .isExactlyInstanceOf(BatonMisuseException.class)
         .hasMessageContaining("lock is free");
   }
 
   @Test
   void holdReleasesOneLevel() throws Exception {
-    lock.acquire();
+    lock.lock();
     try (HeldLock held = lock.hold()) {
       assertThat(lock.holdCount()).isEqualTo(2);
     }
     assertThat(lock.holdCount()).isEqualTo(1);
-    lock.release();
+    lock.unlock();
+  }
+
+  @Test
+  void withLockReleasesOneLevel() throws Exception {
+    lock.lock();
+    assertThat(lock.withLock(lock::holdCount)).isEqualTo(2);
+    assertThat(lock.holdCount()).isEqualTo(1);
+    lock.unlock();
+    assertThat(lock.isLocked()).isFalse();
   }
 
   @Test
   void rejectsBadTimeouts() {
-    assertThatThrownBy(() -> lock.acquire(Duration.ofSeconds(-1)))
+    assertThatThrownBy(() -> lock.tryLock(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("timeout");
-    assertThatThrownBy(() -> lock.acquire(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> lock.tryLock(null)).isInstanceOf(NullPointerException.class);
   }
 }

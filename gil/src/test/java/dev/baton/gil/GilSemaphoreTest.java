@@ -17,7 +17,7 @@ class GilSemaphoreTest {
   void countsPermitsAndReleaseNeedsNoAcquire() throws Exception {
     GilSemaphore semaphore = new GilSemaphore(2);
     semaphore.acquire();
-    assertThat(semaphore.acquire(Duration.ZERO)).isTrue();
+    assertThat(semaphore.tryAcquire(Duration.ZERO)).isTrue();
     assertThat(semaphore.tryAcquire()).isFalse();
     assertThat(semaphore.availablePermits()).isZero();
     semaphore.release(3);
@@ -35,7 +35,7 @@ class GilSemaphoreTest {
             "fast",
             () -> {
               semaphore.acquire();
-              return semaphore.acquire(Duration.ofSeconds(5));
+              return semaphore.tryAcquire(Duration.ofSeconds(5));
             }));
     assertThat(handler.enters).hasValue(0);
     assertThat(semaphore.availablePermits()).isZero();
@@ -64,10 +64,11 @@ class GilSemaphoreTest {
     RecordingHandler other = new RecordingHandler();
     CompletableFuture<Boolean> first =
         handler.start(
-            "first", () -> semaphore.acquire(Duration.ofSeconds(RecordingHandler.WAIT_SECONDS)));
+            "first", () -> semaphore.tryAcquire(Duration.ofSeconds(RecordingHandler.WAIT_SECONDS)));
     CompletableFuture<Boolean> second =
         other.start(
-            "second", () -> semaphore.acquire(Duration.ofSeconds(RecordingHandler.WAIT_SECONDS)));
+            "second",
+            () -> semaphore.tryAcquire(Duration.ofSeconds(RecordingHandler.WAIT_SECONDS)));
     assertThat(handler.awaitEntered()).isTrue();
     assertThat(other.awaitEntered()).isTrue();
     semaphore.release(2);
@@ -79,7 +80,7 @@ class GilSemaphoreTest {
   @Test
   void timedAcquireTimesOut() throws Exception {
     GilSemaphore semaphore = new GilSemaphore(0);
-    assertThat(result(handler.start("timed", () -> semaphore.acquire(Duration.ofMillis(20)))))
+    assertThat(result(handler.start("timed", () -> semaphore.tryAcquire(Duration.ofMillis(20)))))
         .isFalse();
     assertThat(handler.exits).hasValue(1);
     assertThat(semaphore.availablePermits()).isZero();
@@ -88,7 +89,7 @@ class GilSemaphoreTest {
   @Test
   void zeroTimeoutTriesOnceWithoutEnteringABlockingSection() throws Exception {
     GilSemaphore semaphore = new GilSemaphore(0);
-    assertThat(result(handler.start("zero", () -> semaphore.acquire(Duration.ZERO)))).isFalse();
+    assertThat(result(handler.start("zero", () -> semaphore.tryAcquire(Duration.ZERO)))).isFalse();
     assertThat(handler.enters).hasValue(0);
   }
 
@@ -134,10 +135,10 @@ class GilSemaphoreTest {
     assertThatThrownBy(() -> semaphore.release(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("n (permits to release) must be one or more");
-    assertThatThrownBy(() -> semaphore.acquire(Duration.ofMillis(-1)))
+    assertThatThrownBy(() -> semaphore.tryAcquire(Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("timeout");
-    assertThatThrownBy(() -> semaphore.acquire(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> semaphore.tryAcquire(null)).isInstanceOf(NullPointerException.class);
     assertThat(semaphore.availablePermits()).isEqualTo(1);
   }
 }

@@ -4,8 +4,6 @@ import dev.baton.gil.GilEvent;
 import dev.baton.gil.GilLock;
 import dev.baton.gil.GilQueue;
 import dev.baton.gil.GilThreads;
-import dev.baton.gil.QueueEmptyException;
-import dev.baton.gil.QueueFullException;
 import java.time.Duration;
 import java.util.Arrays;
 import org.mozilla.javascript.Context;
@@ -29,9 +27,16 @@ import org.mozilla.javascript.Undefined;
  * t.name  t.isAlive()  t.error()       // error(): the exception that ended it, as text, or undefined
  * threading.sleep(seconds)             // time.sleep: GilThreads.sleep; sleep(0) yields the GIL
  * var lock = new threading.Lock()      // GilLock: acquire() acquire(seconds) release() locked()
+ *                                      //   (lock, tryLock, unlock, isLocked)
  * var ev = new threading.Event()       // GilEvent: set() clear() isSet() wait() wait(seconds)
+ *                                      //   (set, clear, isSet, await)
  * var q = new threading.Queue(maxsize) // GilQueue: put(v) put(v, seconds) get() get(seconds) qsize() empty()
+ *                                      //   (put, offer, take, poll, size, isEmpty)
  * }</pre>
+ *
+ * <p>The names scripts see are Python's, as this is Python's {@code threading} and {@code queue}
+ * for scripts; the Java methods they call are named as java.util.concurrent's (in parentheses
+ * above).
  *
  * <p>Every function and method runs on the calling script thread, which holds the GIL; each is a
  * checkpoint of it, and each wait releases it (see {@link dev.baton.gil}). Timeouts are in seconds,
@@ -39,8 +44,8 @@ import org.mozilla.javascript.Undefined;
  * put} that gives up throws an {@code Error} whose message starts with {@code queue.Empty} or
  * {@code queue.Full}; joining the current thread is an {@code Error} too, as in Python. An
  * interrupt while waiting throws an {@code Error}, with the thread's interrupt status kept. Misuse
- * of a primitive (releasing a lock nobody holds) throws the primitive's own exception, which
- * scripts cannot catch.
+ * of a primitive (releasing a lock nobody holds) throws the primitive's {@link
+ * dev.baton.core.BatonMisuseException}, which scripts cannot catch.
  *
  * <p>A started thread is a thread of the factory's runtime (so {@link
  * dev.baton.gil.GilRuntime#close()} waits for it): it calls {@code target} with the arguments in
@@ -105,7 +110,7 @@ final class ScriptThreading {
         "release",
         0,
         (c, s, self, args) -> {
-          self(self, LockObject.class).lock.release();
+          self(self, LockObject.class).lock.unlock();
           return Undefined.instance;
         });
     lock.definePrototypeMethod(
@@ -143,7 +148,7 @@ final class ScriptThreading {
     queue.definePrototypeMethod(
         scope, "get", 1, (c, s, self, args) -> self(self, QueueObject.class).get(args));
     queue.definePrototypeMethod(
-        scope, "qsize", 0, (c, s, self, args) -> self(self, QueueObject.class).queue.qsize());
+        scope, "qsize", 0, (c, s, self, args) -> self(self, QueueObject.class).queue.size());
     queue.definePrototypeMethod(
         scope, "empty", 0, (c, s, self, args) -> self(self, QueueObject.class).queue.isEmpty());
     define(threading, queue);
@@ -178,11 +183,15 @@ final class ScriptThreading {
     return Duration.ofNanos(Math.round(seconds * 1e9));
   }
 
+  /** The calling thread, as give-up messages name it. */
+  static String me() {
+    return "thread \"" + Thread.currentThread().getName() + "\"";
+  }
+
   /** An {@code Error} for a wait that was interrupted; keeps the interrupt status. */
   static RhinoException interrupted(String what) {
     Thread.currentThread().interrupt();
-    return ScriptRuntime.constructError(
-        "Error", what + ": thread \"" + Thread.currentThread().getName() + "\" was interrupted");
+    return ScriptRuntime.constructError("Error", what + ": " + me() + " was interrupted");
   }
 
   /** What {@code threading.start} returns. */
@@ -258,10 +267,10 @@ final class ScriptThreading {
       Duration timeout = seconds(args, 0, "Lock.acquire");
       try {
         if (timeout == null) {
-          lock.acquire();
+          lock.lock();
           return true;
         }
-        return lock.acquire(timeout);
+        return lock.tryLock(timeout);
       } catch (InterruptedException e) {
         throw interrupted("Lock.acquire");
       }
@@ -321,26 +330,27 @@ final class ScriptThreading {
       try {
         if (timeout == null) {
           queue.put(item);
-        } else {
-          queue.put(item, timeout);
+        } else if (!queue.offer(item, timeout)) {
+          throw ScriptRuntime.constructError(
+              "Error", "queue.Full: no room in " + queue + " within " + timeout + " for " + me());
         }
         return Undefined.instance;
       } catch (InterruptedException e) {
         throw interrupted("Queue.put");
-      } catch (QueueFullException e) {
-        throw ScriptRuntime.constructError("Error", "queue.Full: " + e.getMessage());
       }
     }
 
     Object get(Object[] args) {
       Duration timeout = seconds(args, 0, "Queue.get");
       try {
-        Object item = timeout == null ? queue.get() : queue.get(timeout);
+        Object item = timeout == null ? queue.take() : queue.poll(timeout);
+        if (item == null) {
+          throw ScriptRuntime.constructError(
+              "Error", "queue.Empty: no item in " + queue + " within " + timeout + " for " + me());
+        }
         return item == NULL ? null : item;
       } catch (InterruptedException e) {
         throw interrupted("Queue.get");
-      } catch (QueueEmptyException e) {
-        throw ScriptRuntime.constructError("Error", "queue.Empty: " + e.getMessage());
       }
     }
 

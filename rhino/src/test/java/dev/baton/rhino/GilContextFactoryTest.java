@@ -257,7 +257,7 @@ class GilContextFactoryTest {
     assertThat(number(scope, "size")).isZero();
     assertThat(get(scope, "isSet")).isEqualTo(true);
     assertThat(get(scope, "timedOut")).isEqualTo(false);
-    assertThat(text(scope, "emptyError")).startsWith("queue.Empty");
+    assertThat(text(scope, "emptyError")).startsWith("queue.Empty").contains("within PT0.01S");
     assertThat(text(scope, "fullError")).startsWith("queue.Full");
     assertThat(get(scope, "joinedInTime")).isEqualTo(true);
   }

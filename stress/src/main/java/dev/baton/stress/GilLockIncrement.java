@@ -30,13 +30,13 @@ public class GilLockIncrement {
 
   private void increment() {
     try (var gil = RUNTIME.ensure()) {
-      lock.acquire();
+      lock.lock();
       try {
         int v = x;
         RUNTIME.gil().checkpoint();
         x = v + 1;
       } finally {
-        lock.release();
+        lock.unlock();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
