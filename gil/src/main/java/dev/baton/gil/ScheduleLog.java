@@ -1,5 +1,6 @@
 package dev.baton.gil;
 
+import dev.baton.core.trace.JsonString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -152,11 +153,11 @@ public record ScheduleLog(
    */
   public String toJson() {
     StringBuilder out = new StringBuilder();
-    out.append("{\"schedule\": ").append(quote(schedule));
+    JsonString.appendQuoted(out.append("{\"schedule\": "), schedule);
     out.append(", \"first\": ").append(first);
     out.append(", \"threads\": [");
     for (int i = 0; i < threads.size(); i++) {
-      out.append(i == 0 ? "" : ", ").append(quote(threads.get(i)));
+      JsonString.appendQuoted(out.append(i == 0 ? "" : ", "), threads.get(i));
     }
     out.append("],\n \"hand_offs\": [");
     for (int i = 0; i < handOffs.size(); i++) {
@@ -170,11 +171,9 @@ public record ScheduleLog(
           .append(h.to())
           .append(", \"checkpoint\": ")
           .append(h.checkpoint())
-          .append(", \"site\": ")
-          .append(quote(h.site()))
-          .append(", \"reason\": ")
-          .append(quote(h.reason().text()))
-          .append('}');
+          .append(", \"site\": ");
+      JsonString.appendQuoted(out, h.site()).append(", \"reason\": ");
+      JsonString.appendQuoted(out, h.reason().text()).append('}');
     }
     out.append(handOffs.isEmpty() ? "]}\n" : "\n ]}\n");
     return out.toString();
@@ -255,26 +254,6 @@ public record ScheduleLog(
       throw new IllegalArgumentException("schedule log: \"" + key + "\" must be a string");
     }
     return s;
-  }
-
-  private static String quote(String s) {
-    StringBuilder out = new StringBuilder("\"");
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        default -> {
-          if (c < 0x20) {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
-      }
-    }
-    return out.append('"').toString();
   }
 
   /** Just enough JSON for the log: objects, arrays, strings, integers, booleans, null. */
