@@ -35,8 +35,8 @@ public interface Guard {
               + Thread.currentThread().getName()
               + "\" touched objects guarded by \""
               + name()
-              + "\" without holding it; acquire the guard first (for a GIL runtime: run on one of"
-              + " its threads or call ensure())");
+              + "\" without holding it; touch them only where the guard allows (on the thread"
+              + " that owns it, or holding what it stands for)");
     }
   }
 

@@ -20,9 +20,8 @@
  *
  * <p>Core names nothing of those modules: {@link dev.baton.core.trace.LaneKind} and {@link
  * dev.baton.core.trace.MarkKind} are open types, of which core declares only the thread lane and
- * the user mark. Each module declares the kinds it records as constants of its own ({@code
- * dev.baton.gil.GilTrace}, {@code dev.baton.eventloop.LoopTrace}, {@code
- * dev.baton.process.PoolTrace}), each mark kind with the colour the diagrams draw it in; {@link
+ * the user mark. Each module above core declares the kinds it records as constants of a class of
+ * its own, each mark kind with the colour the diagrams draw it in; {@link
  * dev.baton.core.trace.MarkKind} says how kinds are registered and coded.
  *
  * <h2>Exporting</h2>
