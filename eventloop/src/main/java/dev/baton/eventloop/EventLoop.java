@@ -130,6 +130,9 @@ public final class EventLoop implements AutoCloseable {
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
+    // initialises JFR's event class here, once, and not inside the first step a loop runs, which
+    // it would make slow (its class initialisation can take over 100 ms)
+    new SlowCallbackEvent();
   }
 
   /** The loop whose thread (or task thread) the current thread is; see {@link #current()}. */
@@ -996,10 +999,6 @@ public final class EventLoop implements AutoCloseable {
     return last;
   }
 
-  /**
-   * Runs one step. Its name ({@link LoopDiagnostics#STEP_RUNNER_METHOD}) is how the watchdog finds
-   * the step's own frame on a stack: keep them in step.
-   */
   private void runStep(Runnable r) {
     diagnostics.stepStarted(r);
     long traceStart = Tracer.now();
@@ -1007,7 +1006,7 @@ public final class EventLoop implements AutoCloseable {
     SlowCallbackEvent slow = new SlowCallbackEvent();
     slow.begin();
     try {
-      r.run();
+      invokeStep(r);
     } catch (Throwable e) {
       LOG.error("Exception in callback {} on loop \"{}\"", LoopDiagnostics.describe(r), name, e);
     }
@@ -1021,6 +1020,15 @@ public final class EventLoop implements AutoCloseable {
       traceStep(r, traceStart);
     }
     diagnostics.stepEnded();
+  }
+
+  /**
+   * Calls the step and does nothing else, so that on a stack sampled while a step runs, the frame
+   * above this one is the step's own code, not the bookkeeping around it. Its name is {@link
+   * LoopDiagnostics#STEP_RUNNER_METHOD}.
+   */
+  private static void invokeStep(Runnable r) {
+    r.run();
   }
 
   /** Tracing only: the callback as a running span of the loop's thread; a mark if it was slow. */

@@ -608,7 +608,7 @@ public class Future<T> implements java.util.concurrent.Future<T> {
 
     @Override
     public String toString() {
-      return "done callback " + callback + " of " + future;
+      return "done callback " + LoopDiagnostics.describe(callback) + " of " + future;
     }
   }
 }

@@ -24,14 +24,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * gets the stack of the thread running it logged, and again after each further threshold.
  *
  * Names. A step is named by its own toString when its class has one (a task's step reads
- * `task "fetch"`, a done callback names its future, a timer its callback), otherwise by its class:
+ * `task "fetch"`, a done callback names its callback and its future), otherwise by its class:
  * for a lambda, the class that declared it, cut at "$$Lambda" (`lambda in dev.acme.Poller`), as
  * the hidden class's name plus its address would mean nothing to a reader. When the watchdog names
  * a suspect of that kind, it adds the frame the step was running in, taken from the loop thread's
- * stack just above EventLoop.runStep (`at dev.acme.Poller.lambda$start$0(Poller.java:42)`): the
- * implementation method and line, with no SerializedLambda and no cost until a step is already
- * slow. Recording where a callback was scheduled would cost a stack walk per callSoon; the frame
- * where it runs costs one stack sample per slow step, on the watchdog's thread.
+ * stack just above EventLoop.invokeStep, which calls the step and nothing else
+ * (`at dev.acme.Poller.lambda$start$0(Poller.java:42)`): the implementation method and its line,
+ * with no SerializedLambda and no cost until a step is already slow. Recording where a callback
+ * was scheduled would cost a stack walk per callSoon; the frame where it runs costs one stack
+ * sample per slow step, on the watchdog's thread.
  */
 
 /**
@@ -52,10 +53,10 @@ final class LoopDiagnostics {
     }
   }
 
-  /** The frame that runs every step; the step's own code is the frame above it. */
+  /** The frame that calls every step and nothing else; the step's own code is the frame above. */
   static final String STEP_RUNNER_CLASS = EventLoop.class.getName();
 
-  static final String STEP_RUNNER_METHOD = "runStep";
+  static final String STEP_RUNNER_METHOD = "invokeStep";
 
   /** Whether a class declares its own toString, so that its instances name themselves. */
   private static final ClassValue<Boolean> OWN_TO_STRING =

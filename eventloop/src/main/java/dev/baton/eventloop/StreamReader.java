@@ -168,7 +168,12 @@ public final class StreamReader {
     }
     if (waiter != null) {
       throw new BatonMisuseException(
-          "two tasks read from " + connection + " at once; read from one task only");
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" read from "
+              + connection
+              + " while another task waits to read from it; read from one task only, and hand"
+              + " the data to the others (an AsyncQueue does)");
     }
     if (paused) {
       paused = false;

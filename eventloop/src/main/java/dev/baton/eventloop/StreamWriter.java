@@ -78,7 +78,13 @@ public final class StreamWriter {
     }
     if (closing || eofRequested) {
       throw new BatonMisuseException(
-          "write to " + connection + " after " + (closing ? "close()" : "writeEof()"));
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" wrote to "
+              + connection
+              + " after "
+              + (closing ? "close()" : "writeEof()")
+              + "; write everything before closing the writing side");
     }
     if (data.length == 0) {
       return;

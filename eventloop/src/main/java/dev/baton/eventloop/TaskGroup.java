@@ -74,12 +74,17 @@ public final class TaskGroup {
   public <T> Task<T> createTask(String name, TaskBody<T> child) {
     if (closed || aborting) {
       throw new BatonMisuseException(
-          "task group of "
-              + parent
-              + (closed ? " has finished" : " is shutting down after a failure")
-              + "; it cannot start \""
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" started \""
               + name
-              + "\"");
+              + "\" in the task group of "
+              + parent
+              + (closed
+                  ? ", which has finished; start it inside the group's body, or with the loop's"
+                      + " createTask"
+                  : ", which is shutting down after a failure; the group is about to throw its"
+                      + " TaskGroupException"));
     }
     Task<T> task = parent.loop.createTask(name, child);
     children.add(task);

@@ -63,6 +63,6 @@ public final class TimerHandle {
 
   @Override
   public String toString() {
-    return "TimerHandle[" + callback + (cancelled ? ", cancelled]" : "]");
+    return "TimerHandle[" + LoopDiagnostics.describe(callback) + (cancelled ? ", cancelled]" : "]");
   }
 }

@@ -4,6 +4,7 @@ import static dev.baton.eventloop.Tasks.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -428,5 +429,26 @@ class CombinatorsTest {
           return null;
         });
     assertThat(log).containsExactly("child cancelled");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void aFinishedTaskGroupRefusesNewChildren(TaskMechanism m) {
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          TaskGroup[] escaped = new TaskGroup[1];
+          TaskGroup.run(
+              g -> {
+                escaped[0] = g;
+                return null;
+              });
+          assertThatThrownBy(() -> escaped[0].createTask("late", () -> null))
+              .isExactlyInstanceOf(BatonMisuseException.class)
+              .hasMessageContaining("started \"late\" in the task group of")
+              .hasMessageContaining("which has finished");
+          return null;
+        });
   }
 }
