@@ -1,10 +1,16 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.BatonMisuseException;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
- * A condition variable for tasks (asyncio's {@code Condition}), over an {@link AsyncLock}.
+ * A condition variable for tasks (asyncio's {@code Condition}), over an {@link AsyncLock}. Method
+ * names are {@link java.util.concurrent.locks.Condition}'s (and the GIL-aware {@code
+ * GilCondition}'s), with suspension in place of blocking; each method's Javadoc gives the asyncio
+ * name.
  *
  * <p>Threading: loop-only.
  */
@@ -25,55 +31,91 @@ public final class AsyncCondition {
   }
 
   /**
-   * @return the condition's lock
+   * @return the condition's lock: {@code lock()}, {@code unlock()} and {@code hold()} on it are
+   *     Python's {@code acquire()}, {@code release()} and {@code async with cond:}
    */
   public AsyncLock lock() {
     return lock;
   }
 
   /**
-   * Releases the lock, suspends until notified, and takes the lock back before returning, even when
-   * cancelled (the cancellation is rethrown once the lock is held again).
+   * Releases the lock, suspends until signalled, and takes the lock back before returning, even
+   * when cancelled (the cancellation is rethrown once the lock is held again). Python: {@code await
+   * cond.wait()}.
    *
-   * @throws InvalidStateException if the lock is not held
+   * @throws CancellationException if the task is cancelled while it waits
+   * @throws BatonMisuseException if the lock is not held, or outside a task
    */
   public void await() {
+    awaitSignal(null);
+  }
+
+  /**
+   * Like {@link #await()}, for at most {@code timeout}; the lock is held again when it returns.
+   * Python: {@code await asyncio.wait_for(cond.wait(), timeout)}, without the cancellation.
+   *
+   * @param timeout how long to wait, zero or more
+   * @return false if the timeout elapsed before a signal
+   * @throws CancellationException if the task is cancelled while it waits
+   * @throws BatonMisuseException if the lock is not held, or outside a task
+   */
+  public boolean await(Duration timeout) {
+    return awaitSignal(Waiters.checkTimeout(timeout));
+  }
+
+  private boolean awaitSignal(Duration timeout) {
     waiters.bind("AsyncCondition.await");
     if (!lock.isLocked()) {
-      throw new InvalidStateException(
+      throw new BatonMisuseException(
           "thread \""
               + Thread.currentThread().getName()
-              + "\" waited on an AsyncCondition without holding its lock; acquire it first");
+              + "\" waited on an AsyncCondition without holding its lock; lock it first (or use"
+              + " condition.lock().hold())");
     }
-    lock.release();
+    lock.unlock();
     Future<Void> f = waiters.enqueue();
-    CancelledException cancelled = null;
+    CancellationException cancelled = null;
+    boolean signalled = true;
     try {
-      Tasks.await(f);
-    } catch (CancelledException e) {
+      if (timeout == null) {
+        Tasks.await(f);
+      } else {
+        signalled = waiters.awaitTimed(f, timeout);
+      }
+    } catch (CancellationException e) {
       cancelled = e;
     } finally {
       waiters.remove(f);
     }
-    lock.acquireIgnoringCancellation();
+    lock.lockIgnoringCancellation();
     if (cancelled != null) {
       throw cancelled;
     }
+    return signalled;
   }
 
   /**
-   * Waits until {@code predicate} holds, re-checking it after each notification.
+   * Waits until {@code predicate} holds, re-checking it after each signal; the lock must be held.
+   * Python: {@code await cond.wait_for(predicate)}.
    *
    * @param predicate checked with the lock held
+   * @throws CancellationException if the task is cancelled while it waits
+   * @throws BatonMisuseException if the lock is not held, or outside a task
    */
-  public void awaitUntil(BooleanSupplier predicate) {
+  public void waitFor(BooleanSupplier predicate) {
+    Objects.requireNonNull(predicate, "predicate");
     while (!predicate.getAsBoolean()) {
       await();
     }
   }
 
+  /** Wakes the oldest waiter, if any. Python: {@code cond.notify()}. */
+  public void signal() {
+    waiters.wakeFirst();
+  }
+
   /**
-   * Wakes up to {@code n} waiters.
+   * Wakes up to {@code n} waiters, oldest first. Python: {@code cond.notify(n)}.
    *
    * @param n how many
    */
@@ -83,7 +125,7 @@ public final class AsyncCondition {
     }
   }
 
-  /** Wakes every waiter. */
+  /** Wakes every waiter. Python: {@code cond.notify_all()}. */
   public void signalAll() {
     waiters.wakeAll();
   }

@@ -1,5 +1,7 @@
 package dev.baton.eventloop;
 
+import java.time.Duration;
+
 /**
  * A flag tasks can wait for (asyncio's {@code Event}): {@link #set()} wakes every waiter.
  *
@@ -9,7 +11,7 @@ public final class AsyncEvent {
   private final Waiters waiters = new Waiters();
   private boolean flag;
 
-  /** Sets the flag and wakes every waiting task. */
+  /** Sets the flag and wakes every waiting task. Python: {@code event.set()}. */
   public void set() {
     if (!flag) {
       flag = true;
@@ -17,19 +19,45 @@ public final class AsyncEvent {
     }
   }
 
-  /** Clears the flag. */
+  /** Clears the flag. Python: {@code event.clear()}. */
   public void clear() {
     flag = false;
   }
 
   /**
-   * @return the flag
+   * @return the flag (Python: {@code event.is_set()})
    */
   public boolean isSet() {
     return flag;
   }
 
-  /** Suspends the current task until the flag is set; returns at once if it is. */
+  /**
+   * Suspends the current task until the flag is set, for at most {@code timeout}; returns at once
+   * if it is set. Python: {@code await asyncio.wait_for(event.wait(), timeout)}, without the
+   * cancellation.
+   *
+   * @param timeout how long to wait, zero or more
+   * @return whether the flag is set
+   * @throws java.util.concurrent.CancellationException if the task is cancelled while it waits
+   * @throws dev.baton.core.BatonMisuseException outside a task
+   */
+  public boolean await(Duration timeout) {
+    Waiters.checkTimeout(timeout);
+    waiters.bind("AsyncEvent.await");
+    if (flag) {
+      return true;
+    }
+    waiters.awaitTimed(waiters.enqueue(), timeout);
+    return flag;
+  }
+
+  /**
+   * Suspends the current task until the flag is set; returns at once if it is. Python: {@code await
+   * event.wait()}.
+   *
+   * @throws java.util.concurrent.CancellationException if the task is cancelled while it waits
+   * @throws dev.baton.core.BatonMisuseException outside a task
+   */
   public void await() {
     waiters.bind("AsyncEvent.await");
     if (flag) {

@@ -1,8 +1,11 @@
 package dev.baton.eventloop;
 
+import java.util.concurrent.CancellationException;
+
 /**
  * A counting semaphore for tasks (asyncio's {@code Semaphore}): FIFO; a release hands its permit
- * straight to the oldest waiter.
+ * straight to the oldest waiter. Method names are {@link java.util.concurrent.Semaphore}'s, with
+ * suspension in place of blocking.
  *
  * <p>Threading: loop-only; bound to the loop of the first task that acquires it.
  */
@@ -21,9 +24,10 @@ public final class AsyncSemaphore {
   }
 
   /**
-   * Takes a permit, suspending the current task while none is free.
+   * Takes a permit, suspending the current task while none is free. Python: {@code await
+   * sem.acquire()}.
    *
-   * @throws CancelledException if cancelled while waiting (no permit is then held)
+   * @throws CancellationException if cancelled while waiting (no permit is then held)
    */
   public void acquire() {
     waiters.bind("AsyncSemaphore.acquire");
@@ -35,7 +39,25 @@ public final class AsyncSemaphore {
     waiters.awaitHandOff(this::release);
   }
 
-  /** Returns a permit, handing it to the oldest waiter if there is one. */
+  /**
+   * Takes a permit only if one is free now and no task waits for one; never suspends, so a plain
+   * callback may call it. Python: none ({@code if not sem.locked(): await sem.acquire()}).
+   *
+   * @return whether the caller now holds a permit
+   */
+  public boolean tryAcquire() {
+    if (permits > 0 && waiters.isEmpty()) {
+      permits--;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Returns a permit, handing it to the oldest waiter if there is one. The semaphore is unbounded,
+   * as asyncio's {@code Semaphore} (not {@code BoundedSemaphore}): releasing more than was acquired
+   * adds permits. Python: {@code sem.release()}.
+   */
   public void release() {
     if (!waiters.wakeFirst()) {
       permits++;
@@ -43,7 +65,7 @@ public final class AsyncSemaphore {
   }
 
   /**
-   * @return free permits
+   * @return free permits (Python: {@code sem._value}; {@code locked()} is {@code == 0})
    */
   public int availablePermits() {
     return permits;

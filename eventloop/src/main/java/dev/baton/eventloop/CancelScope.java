@@ -1,9 +1,11 @@
 package dev.baton.eventloop;
 
+import java.util.concurrent.CancellationException;
+
 /**
  * A region of a task that can be cancelled as a whole (Trio's cancel scope). Once cancelled it
- * stays cancelled: every await inside it throws {@link CancelledException} until the region exits,
- * so code that swallows one cancellation cannot make a timeout hang. Loop thread only.
+ * stays cancelled: every await inside it throws {@link CancellationException} until the region
+ * exits, so code that swallows one cancellation cannot make a timeout hang. Loop thread only.
  */
 final class CancelScope {
   final Task<?> task;

@@ -1,5 +1,6 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.BatonMisuseException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -17,7 +18,7 @@ import java.util.Objects;
  * resets and the end of the stream surface as exceptions at the task that awaits, never on the loop
  * thread.
  */
-public final class Connection implements IoHandler {
+public final class Connection {
   private final EventLoop loop;
   final SocketChannel channel;
   final SelectionKey key;
@@ -41,7 +42,7 @@ public final class Connection implements IoHandler {
     this.loop = loop;
     this.channel = channel;
     this.peer = peer;
-    this.key = loop.register(channel, connected ? 0 : SelectionKey.OP_CONNECT, this);
+    this.key = loop.register(channel, connected ? 0 : SelectionKey.OP_CONNECT, new Ready());
     this.reader = new StreamReader(this);
     this.writer = new StreamWriter(this);
   }
@@ -60,7 +61,7 @@ public final class Connection implements IoHandler {
    * @param port the port, 1 to 65535
    * @return the connection
    * @throws IOException if the connection is refused or fails
-   * @throws AwaitOutsideTaskException outside a task
+   * @throws BatonMisuseException outside a task
    */
   public static Connection open(String host, int port) throws IOException {
     return open(host, port, null);
@@ -74,7 +75,9 @@ public final class Connection implements IoHandler {
    * @param timeout the limit, or null for none
    * @return the connection
    * @throws IOException if the connection is refused or fails
-   * @throws TimeoutExpiredException if not connected in time
+   * @throws java.net.SocketTimeoutException if not connected in time (as {@link
+   *     java.net.Socket#connect(SocketAddress, int)} reports it), its cause the {@link
+   *     java.util.concurrent.TimeoutException} of {@link Tasks#timeout}
    */
   public static Connection open(String host, int port, Duration timeout) throws IOException {
     Objects.requireNonNull(host, "host");
@@ -87,6 +90,12 @@ public final class Connection implements IoHandler {
     }
     try {
       return Tasks.timeout(timeout, () -> connect(task.loop, host, port));
+    } catch (java.util.concurrent.TimeoutException e) {
+      java.net.SocketTimeoutException timedOut =
+          new java.net.SocketTimeoutException(
+              "connecting to " + host + ":" + port + " took longer than " + timeout);
+      timedOut.initCause(e);
+      throw timedOut;
     } catch (java.util.concurrent.CompletionException e) {
       if (e.getCause() instanceof IOException io) {
         throw io;
@@ -210,8 +219,7 @@ public final class Connection implements IoHandler {
     writer.connectionLost(cause);
   }
 
-  @Override
-  public void ready(int ops) {
+  private void ready(int ops) {
     if ((ops & SelectionKey.OP_CONNECT) != 0) {
       try {
         channel.finishConnect();
@@ -237,6 +245,19 @@ public final class Connection implements IoHandler {
       c.close();
     } catch (IOException e) {
       EventLoop.LOG.debug("closing {} failed", c, e);
+    }
+  }
+
+  /** The selector's side: not part of the public face. */
+  private final class Ready implements ReadinessHandler {
+    @Override
+    public void ready(int readyOps) {
+      Connection.this.ready(readyOps);
+    }
+
+    @Override
+    public String toString() {
+      return Connection.this.toString();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
 import dev.baton.core.BlockingCallable;
 import dev.baton.core.BlockingHandler;
@@ -11,10 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -22,11 +21,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -36,7 +37,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Design notes.
+ * Design notes. The loop has three layers, as Netty's executors do: this class is the facade,
+ * the owner of the loop's thread and the pass (callbacks, timers, the sleep); I/O is behind
+ * IoHandler (NioIoHandler owns the selector); diagnostics (slow callbacks, the blocked-loop
+ * watchdog, counters) are in LoopDiagnostics. Tasks (Task, Tasks, internal.Strand) run on top, as
+ * steps the pass runs like any callback.
  *
  * Iteration. One pass of the loop:
  *   1. move what other threads submitted (the MPSC inbox) to the ready ring;
@@ -48,6 +53,9 @@ import org.slf4j.LoggerFactory;
  *      slow-callback threshold (this pair is the only clock cost of a pass);
  *   5. poll I/O without waiting if callbacks are ready, else wait in the selector (or park when no
  *      channel is registered) until the next timer's deadline, an I/O event, or a wake-up.
+ * The previous pass's end time serves as the next pass's start when nothing happened in between
+ * but moving the inbox over (`clockFresh`): it is only ever earlier than the true time, so a timer
+ * still never fires early, and a busy loop reads the clock once per pass instead of twice.
  *
  * Cross-thread wake-up (Netty's pattern). `sleeping` is 0 while the loop runs, and PARKED or
  * SELECTING from just before the loop checks the inbox for the last time until it wakes. A
@@ -71,7 +79,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A single-threaded cooperative event loop in the image of CPython's asyncio: callbacks, timers,
  * tasks written as sequential code that switch only at {@link Tasks#await}, and non-blocking I/O on
- * one {@link Selector}.
+ * one selector. Made by {@link #builder()}, or run for one main task by {@link #run(TaskBody)}
+ * (asyncio's {@code asyncio.run}). How a pass runs is described at the top of this class's source.
  *
  * <h2>Threading contract</h2>
  *
@@ -79,8 +88,9 @@ import org.slf4j.LoggerFactory;
  * thread running the loop (or a task of the loop); while it does not run, by the thread that
  * created it or last ran it. {@link #runForever()}, {@link #runUntilComplete} and {@link #close()}
  * of a loop that is not running may be called by any thread, which becomes the loop's thread. Any
- * other thread gets a {@link NotOnLoopThreadException}, always. Other threads use {@link
- * #callSoonThreadSafe(Runnable)}, {@link #runCoroutineThreadSafe} and {@link Future#get()}.
+ * other thread gets a {@link BatonMisuseException} naming both threads, always. Other threads use
+ * {@link #callSoonThreadSafe(Runnable)}, {@link #createTaskThreadSafe} and {@link Future#get()}.
+ * New work given to a closed loop is refused with {@link RejectedExecutionException}.
  *
  * <h2>Errors</h2>
  *
@@ -91,9 +101,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The clock is {@link System#nanoTime()}, read once per pass: a timer never fires before its
  * deadline, and fires in the first pass that starts after it. When channels are registered the loop
- * waits in {@link Selector#select(long)}, whose timeout is in whole milliseconds, rounded up:
- * timers are then late by up to about 1 ms plus the OS's wake-up latency; without channels the loop
- * parks with nanosecond timeouts (late by the OS's timer slack, typically 50-100 µs).
+ * waits in the selector, whose timeout is in whole milliseconds, rounded up: timers are then late
+ * by up to about 1 ms plus the OS's wake-up latency; without channels the loop parks with
+ * nanosecond timeouts (late by the OS's timer slack, typically 50-100 µs).
  */
 public final class EventLoop implements AutoCloseable {
   static final Logger LOG = LoggerFactory.getLogger(EventLoop.class);
@@ -113,18 +123,16 @@ public final class EventLoop implements AutoCloseable {
   static final long SLOW_CALLBACK_NANOS = 100_000_000L;
 
   private static final VarHandle SLEEPING;
-  private static final VarHandle STEP_SEQ;
-  private static final VarHandle CURRENT_STEP;
 
   static {
     try {
-      MethodHandles.Lookup lookup = MethodHandles.lookup();
-      SLEEPING = lookup.findVarHandle(EventLoop.class, "sleeping", int.class);
-      STEP_SEQ = lookup.findVarHandle(EventLoop.class, "stepSeq", long.class);
-      CURRENT_STEP = lookup.findVarHandle(EventLoop.class, "currentStep", Object.class);
+      SLEEPING = MethodHandles.lookup().findVarHandle(EventLoop.class, "sleeping", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
+    // initialises JFR's event class here, once, and not inside the first step a loop runs, which
+    // it would make slow (its class initialisation can take over 100 ms)
+    new SlowCallbackEvent();
   }
 
   /** The loop whose thread (or task thread) the current thread is; see {@link #current()}. */
@@ -135,6 +143,12 @@ public final class EventLoop implements AutoCloseable {
   private final String name;
   private final TaskMechanism mechanism;
 
+  /** The I/O layer. Loop thread only, but for {@link IoHandler#wakeup()}. */
+  private final IoHandler io;
+
+  /** Slow callbacks, the watchdog's view, counters. */
+  final LoopDiagnostics diagnostics;
+
   /** The task whose step is running, null in plain callbacks. Loop thread only. */
   Task<?> currentTask;
 
@@ -143,10 +157,6 @@ public final class EventLoop implements AutoCloseable {
 
   /** Failures of tasks to log at close unless retrieved. Loop thread only. */
   private final List<FailureReport> failureReports = new ArrayList<>();
-
-  /** Task failures logged as never retrieved. */
-  private final java.util.concurrent.atomic.AtomicLong unretrieved =
-      new java.util.concurrent.atomic.AtomicLong();
 
   /** Created on first use of {@link #runInExecutor(Callable)}. Loop thread only. */
   private ExecutorService defaultExecutor;
@@ -200,90 +210,131 @@ public final class EventLoop implements AutoCloseable {
   /** Schedule order of timers. Loop thread only. */
   private long timerSeq;
 
-  /** Opened on first I/O registration. Written by the loop thread; read by wakers. */
-  private volatile Selector selector;
-
   /** Timeout of the next sleep for {@link #sleepAction}, in ns; -1 for none. Loop thread only. */
   private long sleepNanos;
 
-  /** Callbacks and task steps run; opaque writes by the loop thread, read by the watchdog. */
-  @SuppressWarnings("unused")
-  private long stepSeq;
-
-  /** The callback or task being run, null between steps; opaque, for the watchdog. */
-  @SuppressWarnings("unused")
-  private Object currentStep;
-
-  /** Slow-batch threshold in ns. Written before the loop runs or on the loop thread; read there. */
-  private volatile long slowNanos =
-      TimeUnit.MILLISECONDS.toNanos(Long.getLong("baton.eventloop.slowCallbackMillis", 100));
-
-  /** Blocked-loop warning threshold in ns; read by the watchdog. */
-  private volatile long blockedNanos =
-      TimeUnit.MILLISECONDS.toNanos(Long.getLong("baton.eventloop.blockedWarningMillis", 2000));
-
-  /** A step the watchdog saw running longer than slowNanos; the loop reads and clears it. */
-  private volatile Object slowSuspect;
-
-  private volatile long slowBatches;
-  private volatile String lastSlowStep;
-  private volatile long blockedWarnings;
-
-  /** Watchdog thread only: the step counter at the last tick, when it last moved, last dump. */
-  private long wdSeq = -1;
-
-  private long wdSince;
-  private long wdLastDump;
-
   private final BlockingCallable<Void, IOException> sleepAction = this::sleepNow;
-  private final Consumer<SelectionKey> onSelected = EventLoop::dispatch;
 
-  /** Creates a loop named "loop". The creating thread may schedule on it until it runs. */
-  public EventLoop() {
-    this("loop");
-  }
-
-  /**
-   * Creates a loop with the {@linkplain TaskMechanism#defaultMechanism() default task mechanism}.
-   * The creating thread may schedule on it until it runs.
-   *
-   * @param name used in thread names and log messages
-   * @throws NullPointerException if {@code name} is null
-   */
-  public EventLoop(String name) {
-    this(name, TaskMechanism.defaultMechanism());
-  }
-
-  /**
-   * Creates a loop. The creating thread may schedule on it until it runs.
-   *
-   * @param name used in thread names and log messages
-   * @param mechanism how its tasks get their own stack
-   * @throws IllegalArgumentException if the mechanism is not available on this JVM
-   * @throws NullPointerException if an argument is null
-   */
-  public EventLoop(String name, TaskMechanism mechanism) {
-    this.name = Objects.requireNonNull(name, "name");
-    this.mechanism = Objects.requireNonNull(mechanism, "mechanism");
+  private EventLoop(String name, TaskMechanism mechanism, long slowNanos, long blockedNanos) {
+    this.name = name;
+    this.mechanism = mechanism;
     mechanism.requireAvailable();
+    this.io = new NioIoHandler(name);
+    this.diagnostics = new LoopDiagnostics(name, slowNanos, blockedNanos);
     this.owner = Thread.currentThread();
   }
 
   /**
-   * Runs {@code main} as a task on a new loop until it completes, then cancels the tasks still
-   * running, waits for them, shuts the default executor down and closes the loop: asyncio's {@code
-   * asyncio.run}. With {@link TaskMechanism#VIRTUAL_THREADS} the loop runs on a new virtual thread
-   * (so task switches are virtual-to-virtual hand-offs) unless the calling thread has a {@link
-   * dev.baton.core.BlockingHandler} installed (a GIL thread), which then runs the loop itself.
+   * A builder of loops: name "loop", the {@linkplain TaskMechanism#defaultMechanism() default task
+   * mechanism}, the slow-callback threshold of the system property {@code
+   * baton.eventloop.slowCallbackMillis} (default 100 ms, asyncio's), the blocked-loop threshold of
+   * {@code baton.eventloop.blockedWarningMillis} (default 2 s).
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * How a loop is made: {@code EventLoop.builder().name("io").build()}. Not thread-safe; a builder
+   * may build several loops.
+   */
+  public static final class Builder {
+    private String name = "loop";
+    private TaskMechanism mechanism = TaskMechanism.defaultMechanism();
+    private long slowNanos =
+        TimeUnit.MILLISECONDS.toNanos(Long.getLong("baton.eventloop.slowCallbackMillis", 100));
+    private long blockedNanos =
+        TimeUnit.MILLISECONDS.toNanos(Long.getLong("baton.eventloop.blockedWarningMillis", 2000));
+
+    private Builder() {}
+
+    /**
+     * @param name used in thread names and log messages
+     * @return this builder
+     */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /**
+     * @param mechanism how the loop's tasks get their own stack
+     * @return this builder
+     */
+    public Builder mechanism(TaskMechanism mechanism) {
+      this.mechanism = Objects.requireNonNull(mechanism, "mechanism");
+      return this;
+    }
+
+    /**
+     * How long one pass's callbacks may take before a WARN names the slow one (asyncio's {@code
+     * slow_callback_duration}).
+     *
+     * @param threshold positive
+     * @return this builder
+     */
+    public Builder slowCallbackThreshold(Duration threshold) {
+      this.slowNanos = positiveNanos(threshold, "slowCallbackThreshold");
+      return this;
+    }
+
+    /**
+     * How long one step may block the loop before the watchdog logs the stack of the thread running
+     * it, and again after each further such period.
+     *
+     * @param threshold positive
+     * @return this builder
+     */
+    public Builder blockedWarningThreshold(Duration threshold) {
+      this.blockedNanos = positiveNanos(threshold, "blockedWarningThreshold");
+      return this;
+    }
+
+    /**
+     * Makes the loop. The calling thread may schedule on it until it runs.
+     *
+     * @return a new idle loop
+     * @throws IllegalArgumentException if the mechanism is not available on this JVM
+     */
+    public EventLoop build() {
+      return new EventLoop(name, mechanism, slowNanos, blockedNanos);
+    }
+
+    /**
+     * Runs {@code main} as a task on a new loop of this builder, as {@link EventLoop#run(TaskBody)}
+     * does.
+     *
+     * @param main the main task's body
+     * @param <T> its result type
+     * @return main's result
+     * @throws RuntimeException main's failure, or a {@link CompletionException} around a checked
+     *     one; {@link CancellationException} if it was cancelled
+     * @throws BatonMisuseException if called inside a loop
+     */
+    public <T> T run(TaskBody<T> main) {
+      return EventLoop.run(this, main);
+    }
+  }
+
+  /**
+   * Runs {@code main} as a task on a new loop named "main" until it completes, then cancels the
+   * tasks still running, waits for them, shuts the default executor down and closes the loop.
+   * Python: {@code asyncio.run(main())}. With {@link TaskMechanism#VIRTUAL_THREADS} the loop runs
+   * on a new virtual thread (so task switches are virtual-to-virtual hand-offs) unless the calling
+   * thread has a {@link dev.baton.core.BlockingHandler} installed (a GIL thread), which then runs
+   * the loop itself. For other settings: {@code EventLoop.builder()...run(main)}.
    *
    * @param main the main task's body
    * @param <T> its result type
    * @return main's result
-   * @throws RuntimeException main's failure, or a {@link java.util.concurrent.CompletionException}
-   *     around a checked one; {@link CancelledException} if it was cancelled
+   * @throws RuntimeException main's failure, or a {@link CompletionException} around a checked one;
+   *     {@link CancellationException} if it was cancelled
+   * @throws BatonMisuseException if called inside a loop
    */
   public static <T> T run(TaskBody<T> main) {
-    return run("main", TaskMechanism.defaultMechanism(), main);
+    return run(builder().name("main"), main);
   }
 
   /**
@@ -296,10 +347,18 @@ public final class EventLoop implements AutoCloseable {
    * @return main's result
    */
   public static <T> T run(String name, TaskMechanism mechanism, TaskBody<T> main) {
+    return run(builder().name(name).mechanism(mechanism), main);
+  }
+
+  private static <T> T run(Builder settings, TaskBody<T> main) {
     Objects.requireNonNull(main, "main");
+    String name = settings.name;
+    TaskMechanism mechanism = settings.mechanism;
+    long slowNanos = settings.slowNanos;
+    long blockedNanos = settings.blockedNanos;
     mechanism.requireAvailable();
     if (CURRENT.get() != null) {
-      throw new EventLoopStateException(
+      throw new BatonMisuseException(
           "thread \""
               + Thread.currentThread().getName()
               + "\" called EventLoop.run inside loop \""
@@ -310,7 +369,7 @@ public final class EventLoop implements AutoCloseable {
     if (mechanism == TaskMechanism.CONTINUATIONS
         || me.isVirtual()
         || Blocking.currentHandler() != null) {
-      return runHere(name, mechanism, main);
+      return runHere(new EventLoop(name, mechanism, slowNanos, blockedNanos), main);
     }
     CompletableFuture<T> outcome = new CompletableFuture<>();
     Thread loopThread =
@@ -319,7 +378,8 @@ public final class EventLoop implements AutoCloseable {
             .start(
                 () -> {
                   try {
-                    outcome.complete(runHere(name, mechanism, main));
+                    outcome.complete(
+                        runHere(new EventLoop(name, mechanism, slowNanos, blockedNanos), main));
                   } catch (Throwable e) {
                     outcome.completeExceptionally(e);
                   }
@@ -343,8 +403,7 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  private static <T> T runHere(String name, TaskMechanism mechanism, TaskBody<T> main) {
-    EventLoop loop = new EventLoop(name, mechanism);
+  private static <T> T runHere(EventLoop loop, TaskBody<T> main) {
     try {
       Task<T> task = loop.createTask("main", main);
       return loop.runUntilComplete(task);
@@ -358,15 +417,16 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * The loop the current thread runs, or whose task it runs: asyncio's {@code get_running_loop}.
+   * The loop the current thread runs, or whose task it runs: Python: {@code
+   * asyncio.get_running_loop()}.
    *
    * @return the current loop
-   * @throws EventLoopStateException if the current thread is not running a loop
+   * @throws BatonMisuseException if the current thread is not running a loop
    */
   public static EventLoop current() {
     EventLoop loop = CURRENT.get();
     if (loop == null || !loop.isRunning()) {
-      throw new EventLoopStateException(
+      throw new BatonMisuseException(
           "thread \""
               + Thread.currentThread().getName()
               + "\" asked for the running loop, but runs none; call this from a task or callback");
@@ -387,12 +447,15 @@ public final class EventLoop implements AutoCloseable {
 
   /**
    * Creates a task that runs {@code body} on this loop, starting in the next pass. Loop-only.
+   * Python: {@code loop.create_task(coro, name=name)}; from another thread, {@link
+   * #createTaskThreadSafe}.
    *
    * @param name the task's name, for logs and diagnostics
    * @param body the task's sequential code; it may {@link Tasks#await} futures
    * @param <T> the result type
    * @return the task, which is also the future of its result
-   * @throws NotOnLoopThreadException if called from another thread
+   * @throws BatonMisuseException if called from another thread
+   * @throws RejectedExecutionException if the loop is closed
    */
   public <T> Task<T> createTask(String name, TaskBody<T> body) {
     checkLoopThread("createTask");
@@ -407,6 +470,8 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
+   * Python: {@code loop.create_future()}.
+   *
    * @param <T> the result type
    * @return a new pending future bound to this loop; loop-only
    */
@@ -415,12 +480,13 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * Runs the loop until {@code future} is done and returns its result.
+   * Runs the loop until {@code future} is done and returns its result. Python: {@code
+   * loop.run_until_complete(future)}.
    *
    * @param future a future of this loop
    * @param <T> the result type
    * @return its result
-   * @throws EventLoopStateException if the loop was stopped before the future was done
+   * @throws BatonMisuseException if the loop was stopped before the future was done
    * @throws RuntimeException its failure, as {@link Future#result()} reports it
    */
   public <T> T runUntilComplete(Future<T> future) {
@@ -436,7 +502,7 @@ public final class EventLoop implements AutoCloseable {
       future.removeDoneCallback(stopper);
     }
     if (!future.isDone()) {
-      throw new EventLoopStateException(
+      throw new BatonMisuseException(
           "loop \"" + name + "\" stopped before " + future + " was done");
     }
     return future.result();
@@ -444,8 +510,9 @@ public final class EventLoop implements AutoCloseable {
 
   /**
    * Runs {@code action} on the loop's default executor (a pool of daemon platform threads created
-   * on first use, shut down at close) and returns a loop future of its result: asyncio's {@code
-   * run_in_executor}. Use it for blocking work, so that the loop goes on. Loop-only.
+   * on first use, shut down at close) and returns a loop future of its result. Python: {@code
+   * loop.run_in_executor(None, func)}. Use it for blocking work, so that the loop goes on.
+   * Loop-only.
    *
    * @param action the blocking work
    * @param <T> its result type
@@ -497,7 +564,7 @@ public final class EventLoop implements AutoCloseable {
 
   /**
    * Wraps a {@link CompletableFuture} in a loop future completed on the loop when it completes
-   * (asyncio's {@code wrap_future}); cancelling the loop future cancels it. Loop-only.
+   * (Python: {@code asyncio.wrap_future}); cancelling the loop future cancels it. Loop-only.
    *
    * @param source the future to follow
    * @param <T> its result type
@@ -515,28 +582,28 @@ public final class EventLoop implements AutoCloseable {
     source.whenComplete(
         (value, error) -> {
           Throwable cause = error instanceof CompletionException ce ? ce.getCause() : error;
-          if (cause instanceof java.util.concurrent.CancellationException c
-              && !(c instanceof CancelledException)) {
-            cause = new CancelledException(c.getMessage());
-          }
           completeFromOutside(future, value, cause);
         });
     return future;
   }
 
   /**
-   * Creates a task on this loop from any thread (asyncio's {@code run_coroutine_threadsafe}).
-   * Cancelling the returned future cancels the task.
+   * Creates a task on this loop from any thread: {@link #createTask}'s any-thread twin. Python:
+   * {@code asyncio.run_coroutine_threadsafe(coro, loop)}. Cancelling the returned future cancels
+   * the task.
    *
    * @param name the task's name
    * @param body the task's code
    * @param <T> its result type
    * @return a CompletableFuture completed with the task's outcome
-   * @throws EventLoopStateException if the loop is closed
+   * @throws RejectedExecutionException if the loop is closed
    */
-  public <T> CompletableFuture<T> runCoroutineThreadSafe(String name, TaskBody<T> body) {
+  public <T> CompletableFuture<T> createTaskThreadSafe(String name, TaskBody<T> body) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(body, "body");
+    if (state == CLOSED) {
+      throw closed("createTaskThreadSafe");
+    }
     CompletableFuture<T> result = new CompletableFuture<>();
     callSoonThreadSafe(
         () -> {
@@ -550,7 +617,7 @@ public final class EventLoop implements AutoCloseable {
                 if (result.isCancelled()) {
                   try {
                     callSoonThreadSafe(task::cancel);
-                  } catch (EventLoopStateException closedMeanwhile) {
+                  } catch (RejectedExecutionException closedMeanwhile) {
                     // the loop is closed: the task is gone with it
                   }
                 }
@@ -571,14 +638,14 @@ public final class EventLoop implements AutoCloseable {
               }
             }
           });
-    } catch (EventLoopStateException closed) {
+    } catch (RejectedExecutionException closed) {
       LOG.debug("loop \"{}\" closed before a result from outside arrived", name);
     }
   }
 
   /**
    * Cancels every task not done yet and runs the loop until they are done. Loop-only; used by
-   * {@link #run}.
+   * {@link #run}. Python: {@code asyncio.runners._cancel_all_tasks}.
    */
   public void cancelAllTasks() {
     checkLoopThread("cancelAllTasks");
@@ -603,6 +670,8 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
+   * Python: {@code asyncio.all_tasks(loop)}.
+   *
    * @return the tasks of this loop not done yet, in creation order; loop-only
    */
   public List<Task<?>> allTasks() {
@@ -613,7 +682,8 @@ public final class EventLoop implements AutoCloseable {
   void taskDone(Task<?> task) {
     liveTasks.remove(task);
     if (task.failedPlain()) {
-      FailureReport r = new FailureReport(name, task.toString(), task.failurePlain(), unretrieved);
+      FailureReport r =
+          new FailureReport(name, task.toString(), task.failurePlain(), diagnostics.unretrieved);
       task.report = r;
       failureReports.add(r);
       FailureReport.CLEANER.register(task, r);
@@ -676,11 +746,12 @@ public final class EventLoop implements AutoCloseable {
 
   /**
    * Schedules {@code callback} to run in the next pass of the loop, after the callbacks scheduled
-   * before it. Loop-only; allocates nothing unless the ready queue grows.
+   * before it. Loop-only; allocates nothing unless the ready queue grows. Python: {@code
+   * loop.call_soon(callback)}.
    *
    * @param callback what to run; an exception it throws is logged and does not stop the loop
-   * @throws NotOnLoopThreadException if called from another thread
-   * @throws EventLoopStateException if the loop is closed
+   * @throws BatonMisuseException if called from another thread
+   * @throws RejectedExecutionException if the loop is closed
    * @throws NullPointerException if {@code callback} is null
    */
   public void callSoon(Runnable callback) {
@@ -699,11 +770,12 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Schedules {@code callback} from any thread: it runs on the loop in a pass that starts after
    * this call. Wakes the loop if it sleeps (at most one wake-up per sleep, however many threads
-   * submit). Callbacks submitted by one thread run in submission order.
+   * submit). Callbacks submitted by one thread run in submission order. Python: {@code
+   * loop.call_soon_threadsafe(callback)}.
    *
    * @param callback what to run on the loop
-   * @throws EventLoopStateException if the loop is closed (a callback submitted concurrently with
-   *     {@link #close()} may be dropped)
+   * @throws RejectedExecutionException if the loop is closed (a callback submitted concurrently
+   *     with {@link #close()} may be dropped)
    * @throws NullPointerException if {@code callback} is null
    */
   public void callSoonThreadSafe(Runnable callback) {
@@ -718,14 +790,15 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * Schedules {@code callback} to run once {@code delay} has elapsed. Loop-only.
+   * Schedules {@code callback} to run once {@code delay} has elapsed. Loop-only. Python: {@code
+   * loop.call_later(delay, callback)}.
    *
    * @param delay how long to wait, zero or more
    * @param callback what to run
    * @return a handle to cancel it
    * @throws IllegalArgumentException if {@code delay} is negative
-   * @throws NotOnLoopThreadException if called from another thread
-   * @throws EventLoopStateException if the loop is closed
+   * @throws BatonMisuseException if called from another thread
+   * @throws RejectedExecutionException if the loop is closed
    */
   public TimerHandle callLater(Duration delay, Runnable callback) {
     Objects.requireNonNull(delay, "delay");
@@ -734,17 +807,21 @@ public final class EventLoop implements AutoCloseable {
     }
     long nanos = saturatedNanos(delay);
     checkLoopThread("callLater");
+    if (state == CLOSED) {
+      throw closed("callLater");
+    }
     return callAt(satAdd(time(), nanos), callback);
   }
 
   /**
    * Schedules {@code callback} to run when {@link #time()} reaches {@code deadline}. Loop-only.
+   * Python: {@code loop.call_at(when, callback)}.
    *
    * @param deadline on the loop's clock, in nanoseconds; a past deadline runs in the next pass
    * @param callback what to run
    * @return a handle to cancel it
-   * @throws NotOnLoopThreadException if called from another thread
-   * @throws EventLoopStateException if the loop is closed
+   * @throws BatonMisuseException if called from another thread
+   * @throws RejectedExecutionException if the loop is closed
    */
   public TimerHandle callAt(long deadline, Runnable callback) {
     checkLoopThread("callAt");
@@ -759,19 +836,24 @@ public final class EventLoop implements AutoCloseable {
 
   /**
    * Runs the loop on the calling thread until {@link #stop()} is called. The calling thread becomes
-   * the loop's thread.
+   * the loop's thread. Python: {@code loop.run_forever()}.
    *
-   * @throws EventLoopStateException if the loop is closed or already running
-   * @throws NotOnLoopThreadException if called from a task of this loop
+   * @throws BatonMisuseException if the loop is closed or already running, or if another thread
+   *     owns it
    */
   public void runForever() {
     Thread me = Thread.currentThread();
     synchronized (this) {
       if (state == CLOSED) {
-        throw closed("runForever");
+        throw new BatonMisuseException(
+            "thread \""
+                + me.getName()
+                + "\" called runForever on loop \""
+                + name
+                + "\", which is closed; create a new loop");
       }
       if (state == RUNNING) {
-        throw new EventLoopStateException(
+        throw new BatonMisuseException(
             "thread \""
                 + me.getName()
                 + "\" called runForever on loop \""
@@ -796,7 +878,7 @@ public final class EventLoop implements AutoCloseable {
       passHandler = null;
       stopRequested = false;
       LoopWatchdog.unwatch(this);
-      CURRENT_STEP.setOpaque(this, (Object) null);
+      diagnostics.stepEnded();
       if (outer == null) {
         CURRENT.remove();
       } else {
@@ -812,9 +894,9 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Asks the running loop to stop after the current pass; if it is not running, the next {@link
    * #runForever()} runs one pass and returns. Loop-only; from another thread use {@code
-   * callSoonThreadSafe(loop::stop)}.
+   * callSoonThreadSafe(loop::stop)}. Python: {@code loop.stop()}.
    *
-   * @throws NotOnLoopThreadException if called from another thread
+   * @throws BatonMisuseException if called from another thread
    */
   public void stop() {
     checkLoopThread("stop");
@@ -822,10 +904,12 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * Closes the loop: drops pending callbacks and timers and closes the selector. Idempotent.
+   * Closes the loop: drops pending callbacks and timers, closes its channels and the selector, and
+   * shuts the default executor down; work given to it afterwards is refused with {@link
+   * RejectedExecutionException}. Idempotent. Python: {@code loop.close()}.
    *
-   * @throws EventLoopStateException if the loop is running
-   * @throws NotOnLoopThreadException never: any thread may close a loop that is not running
+   * @throws BatonMisuseException if the loop is running (any thread may close a loop that is not
+   *     running)
    */
   @Override
   public void close() {
@@ -833,7 +917,7 @@ public final class EventLoop implements AutoCloseable {
       return;
     }
     if (state == RUNNING) {
-      throw new EventLoopStateException(
+      throw new BatonMisuseException(
           "thread \""
               + Thread.currentThread().getName()
               + "\" closed loop \""
@@ -852,31 +936,14 @@ public final class EventLoop implements AutoCloseable {
     ready.clear();
     timers.clear();
     inbox.clear();
-    Selector s = selector;
-    if (s != null) {
-      for (SelectionKey k : s.keys()) {
-        try {
-          k.channel().close();
-        } catch (IOException e) {
-          LOG.debug("closing {} failed", k.channel(), e);
-        }
-      }
-      try {
-        s.close();
-      } catch (IOException e) {
-        LOG.warn("Closing the selector of loop \"{}\" failed", name, e);
-      }
-    }
+    io.close();
   }
 
   // ---------------------------------------------------------------------------------------------
-  // The pass
+  // The pass (see the design notes)
 
   private void runOnce() {
     drainInbox();
-    // the previous pass's end time serves as this pass's start when nothing happened in between
-    // but moving the inbox over: it is only ever earlier than the true time, so a timer still
-    // never fires early, and a busy loop reads the clock once per pass instead of twice
     long t0 = clockFresh ? passEnd : System.nanoTime();
     int n = ready.size();
     Runnable last = null;
@@ -894,8 +961,8 @@ public final class EventLoop implements AutoCloseable {
     long t1 = System.nanoTime();
     passEnd = t1;
     clockFresh = true;
-    if (t1 - t0 > slowNanos && last != null) {
-      warnSlow(t1 - t0, n, last);
+    if (t1 - t0 > diagnostics.slowNanos && last != null) {
+      diagnostics.slowBatch(t1 - t0, n, last);
     }
     BlockingHandler handler = passHandler;
     if (handler != null) {
@@ -905,7 +972,7 @@ public final class EventLoop implements AutoCloseable {
       return;
     }
     if (!ready.isEmpty()) {
-      if (hasChannels()) {
+      if (io.hasChannels()) {
         clockFresh = false; // I/O handlers run in there: the next pass reads the clock anew
         pollIo(); // callbacks are ready, so do not wait, but do not starve I/O either
       }
@@ -932,155 +999,43 @@ public final class EventLoop implements AutoCloseable {
     return last;
   }
 
-  private void warnSlow(long nanos, int steps, Runnable last) {
-    Object suspect = slowSuspect;
-    slowSuspect = null;
-    String what =
-        suspect != null
-            ? String.valueOf(suspect)
-            : steps == 1 ? String.valueOf(last) : "a batch of " + steps + " callbacks";
-    slowBatches++;
-    lastSlowStep = what;
-    LOG.warn(
-        "Executing {} took {} ms on loop \"{}\" (threshold {} ms): the loop could run nothing"
-            + " else meanwhile; move blocking work to runInExecutor",
-        what,
-        TimeUnit.NANOSECONDS.toMillis(nanos),
-        name,
-        TimeUnit.NANOSECONDS.toMillis(slowNanos));
-  }
-
-  /** Called by the watchdog thread every tick while the loop runs. */
-  void watchdogTick(long now) {
-    long seq = (long) STEP_SEQ.getOpaque(this);
-    Object step = CURRENT_STEP.getOpaque(this);
-    if (step == null || seq != wdSeq) {
-      wdSeq = seq;
-      wdSince = now;
-      wdLastDump = now;
-      return;
-    }
-    long running = now - wdSince;
-    if (running >= slowNanos && slowSuspect != step) {
-      slowSuspect = step;
-    }
-    if (running >= blockedNanos && now - wdLastDump >= blockedNanos) {
-      wdLastDump = now;
-      blockedWarnings++;
-      Thread runner = owner; // racy read, benign: at worst the stack of the loop's own thread
-      BlockedLoopException where =
-          new BlockedLoopException(
-              "loop \""
-                  + name
-                  + "\" has been blocked for "
-                  + TimeUnit.NANOSECONDS.toMillis(running)
-                  + " ms by "
-                  + step
-                  + " on thread \""
-                  + threadName(runner)
-                  + "\"");
-      if (runner != null) {
-        where.setStackTrace(runner.getStackTrace());
-      }
-      LOG.warn("{}; its stack:", where.getMessage(), where);
-    }
-  }
-
-  /**
-   * Sets how long one pass's callbacks may take before a WARN names the slow one (default 100 ms,
-   * or the system property {@code baton.eventloop.slowCallbackMillis}). Any thread.
-   *
-   * @param threshold positive
-   */
-  public void setSlowCallbackThreshold(Duration threshold) {
-    slowNanos = positiveNanos(threshold, "threshold");
-  }
-
-  /**
-   * Sets how long one step may block the loop before the watchdog logs the stack of the thread
-   * running it, and again after each further such period (default 2 s, or the system property
-   * {@code baton.eventloop.blockedWarningMillis}). Any thread.
-   *
-   * @param threshold positive
-   */
-  public void setBlockedWarningThreshold(Duration threshold) {
-    blockedNanos = positiveNanos(threshold, "threshold");
-  }
-
-  /**
-   * Any thread.
-   *
-   * @return how many slow-batch warnings this loop logged
-   */
-  public long slowCallbackWarnings() {
-    return slowBatches;
-  }
-
-  /**
-   * Any thread.
-   *
-   * @return what the last slow-batch warning named, or null
-   */
-  public String lastSlowCallback() {
-    return lastSlowStep;
-  }
-
-  /**
-   * Any thread.
-   *
-   * @return how many task failures were logged as "Task exception was never retrieved" (when their
-   *     task was garbage-collected or at close)
-   */
-  public long unretrievedTaskFailures() {
-    return unretrieved.get();
-  }
-
-  /**
-   * Any thread.
-   *
-   * @return how many blocked-loop stacks the watchdog logged for this loop
-   */
-  public long blockedWarnings() {
-    return blockedWarnings;
-  }
-
-  private static long positiveNanos(Duration d, String what) {
-    Objects.requireNonNull(d, what);
-    if (d.isNegative() || d.isZero()) {
-      throw new IllegalArgumentException(what + " must be positive, got " + d);
-    }
-    return saturatedNanos(d);
-  }
-
   private void runStep(Runnable r) {
-    CURRENT_STEP.setOpaque(this, (Object) r);
-    STEP_SEQ.setOpaque(this, (long) STEP_SEQ.getOpaque(this) + 1);
+    diagnostics.stepStarted(r);
     long traceStart = Tracer.now();
     // JFR's idiom: begin/end/shouldCommit are empty until a recording enables the event
     SlowCallbackEvent slow = new SlowCallbackEvent();
     slow.begin();
     try {
-      r.run();
+      invokeStep(r);
     } catch (Throwable e) {
-      LOG.error("Exception in callback {} on loop \"{}\"", r, name, e);
+      LOG.error("Exception in callback {} on loop \"{}\"", LoopDiagnostics.describe(r), name, e);
     }
     slow.end();
     if (slow.shouldCommit()) {
       slow.loop = name;
-      slow.callback = String.valueOf(r);
+      slow.callback = LoopDiagnostics.describe(r);
       slow.commit();
     }
     if (traceStart != 0) {
       traceStep(r, traceStart);
     }
-    CURRENT_STEP.setOpaque(this, (Object) null);
+    diagnostics.stepEnded();
+  }
+
+  /**
+   * Calls the step and does nothing else, so that on a stack sampled while a step runs, the frame
+   * above this one is the step's own code, not the bookkeeping around it. Its name is {@link
+   * LoopDiagnostics#STEP_RUNNER_METHOD}.
+   */
+  private static void invokeStep(Runnable r) {
+    r.run();
   }
 
   /** Tracing only: the callback as a running span of the loop's thread; a mark if it was slow. */
   private static void traceStep(Runnable r, long start) {
     Tracer.span(SpanState.RUNNING, start);
     if (System.nanoTime() - start >= SLOW_CALLBACK_NANOS) {
-      Tracer.mark(LoopTrace.SLOW_CALLBACK, String.valueOf(r));
+      Tracer.mark(LoopTrace.SLOW_CALLBACK, LoopDiagnostics.describe(r));
     }
   }
 
@@ -1094,14 +1049,19 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /** Called by the watchdog thread every tick while the loop runs. */
+  void watchdogTick(long now) {
+    diagnostics.tick(now, owner); // racy read of owner, benign: see LoopDiagnostics.tick
+  }
+
   // ---------------------------------------------------------------------------------------------
-  // Sleeping and waking
+  // Sleeping and waking (see the design notes)
 
   /**
    * @param timeout ns, > 0, or -1 for no deadline
    */
   private void sleep(long timeout) {
-    boolean select = hasChannels();
+    boolean select = io.hasChannels();
     SLEEPING.setVolatile(this, select ? SELECTING : PARKED);
     if (!inbox.isEmpty()) {
       SLEEPING.setOpaque(this, AWAKE);
@@ -1120,8 +1080,7 @@ public final class EventLoop implements AutoCloseable {
   private Void sleepNow() throws IOException {
     long timeout = sleepNanos;
     if ((int) SLEEPING.getOpaque(this) == SELECTING) {
-      long millis = timeout < 0 ? 0 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeout + 999_999));
-      selector.select(onSelected, millis);
+      io.select(timeout);
     } else if (timeout < 0) {
       LockSupport.park(this);
     } else {
@@ -1134,56 +1093,76 @@ public final class EventLoop implements AutoCloseable {
     int s = (int) SLEEPING.getVolatile(this);
     if (s != AWAKE && SLEEPING.compareAndSet(this, s, AWAKE)) {
       if (s == SELECTING) {
-        selector.wakeup();
+        io.wakeup();
       } else {
         LockSupport.unpark(loopThread);
       }
     }
   }
 
-  private static void dispatch(SelectionKey key) {
-    if (!key.isValid()) {
-      return;
-    }
-    IoHandler handler = (IoHandler) key.attachment();
-    try {
-      handler.ready(key.readyOps());
-    } catch (CancelledKeyException closedMeanwhile) {
-      // the channel was closed by an earlier handler of this selection
-    } catch (Throwable e) {
-      LOG.error("Exception in I/O handler {}", handler, e);
-    }
-  }
-
   /**
-   * Registers {@code channel} on the loop's selector, opening it on first use. Loop-only.
+   * Registers {@code channel} with the loop's I/O layer. Loop-only.
    *
    * @return the key, with {@code handler} attached
+   * @throws RejectedExecutionException if the loop is closed
    */
-  SelectionKey register(SelectableChannel channel, int ops, IoHandler handler) throws IOException {
+  SelectionKey register(SelectableChannel channel, int ops, ReadinessHandler handler)
+      throws IOException {
     checkLoopThread("register");
     if (state == CLOSED) {
       throw closed("register");
     }
-    Selector s = selector;
-    if (s == null) {
-      s = Selector.open();
-      selector = s;
-    }
-    return channel.register(s, ops, handler);
-  }
-
-  private boolean hasChannels() {
-    Selector s = selector;
-    return s != null && !s.keys().isEmpty();
+    return io.register(channel, ops, handler);
   }
 
   private void pollIo() {
     try {
-      selector.selectNow(onSelected);
+      io.poll();
     } catch (IOException e) {
       throw new UncheckedIOException("selector of loop \"" + name + "\" failed", e);
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Diagnostics (implemented in LoopDiagnostics)
+
+  /**
+   * Any thread.
+   *
+   * @return how many slow-batch warnings this loop logged
+   */
+  public long slowCallbackWarnings() {
+    return diagnostics.slowBatches();
+  }
+
+  /**
+   * Any thread.
+   *
+   * @return what the last slow-batch warning named (a task's name, a callback's own name, or for a
+   *     lambda the class that declared it and, when the watchdog saw it run, the method and line it
+   *     was running), or null
+   */
+  public String lastSlowCallback() {
+    return diagnostics.lastSlowStep();
+  }
+
+  /**
+   * Any thread.
+   *
+   * @return how many task failures were logged as "Task exception was never retrieved" (when their
+   *     task was garbage-collected or at close)
+   */
+  public long unretrievedTaskFailures() {
+    return diagnostics.unretrieved.get();
+  }
+
+  /**
+   * Any thread.
+   *
+   * @return how many blocked-loop stacks the watchdog logged for this loop
+   */
+  public long blockedWarnings() {
+    return diagnostics.blockedWarnings();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1209,9 +1188,9 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  private NotOnLoopThreadException notOnLoop(String method, String instead) {
+  private BatonMisuseException notOnLoop(String method, String instead) {
     Thread running = loopThread;
-    return new NotOnLoopThreadException(
+    return new BatonMisuseException(
         "thread \""
             + Thread.currentThread().getName()
             + "\" called "
@@ -1226,8 +1205,8 @@ public final class EventLoop implements AutoCloseable {
             + instead);
   }
 
-  private EventLoopStateException closed(String method) {
-    return new EventLoopStateException(
+  private RejectedExecutionException closed(String method) {
+    return new RejectedExecutionException(
         "thread \""
             + Thread.currentThread().getName()
             + "\" called "
@@ -1239,6 +1218,14 @@ public final class EventLoop implements AutoCloseable {
 
   private static String threadName(Thread t) {
     return t == null ? "none" : t.getName();
+  }
+
+  private static long positiveNanos(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, got " + d);
+    }
+    return saturatedNanos(d);
   }
 
   private static long saturatedNanos(Duration d) {

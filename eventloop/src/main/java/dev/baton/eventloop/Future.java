@@ -1,8 +1,10 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
 import java.util.ArrayList;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -11,25 +13,32 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * A loop-bound result that is not there yet: asyncio's {@code Future}. Completed once, by {@link
- * #setResult}, {@link #setException} or {@link #cancel()}; its done callbacks then run through
- * {@link EventLoop#callSoon}, in the order they were added, never inline.
+ * A loop-bound result that is not there yet: asyncio's {@code Future}, and a {@link
+ * java.util.concurrent.Future}. Completed once, by {@link #setResult}, {@link #setException} or
+ * {@link #cancel()}; its done callbacks then run through {@link EventLoop#callSoon}, in the order
+ * they were added, never inline.
  *
  * <h2>Threading contract</h2>
  *
- * <p>Loop-only, like asyncio's: every method but {@link #get()}, {@link #get(long, TimeUnit)} and
- * {@link #toCompletableFuture()} throws {@link NotOnLoopThreadException} off the loop's thread. A
- * task waits for it with {@link Tasks#await}; another thread with {@link #get()}, which fails fast
- * with {@link BlockingOperationException} on the loop's thread, where it could only deadlock.
+ * <p>Loop-only, like asyncio's, except the methods of {@link java.util.concurrent.Future} that only
+ * read ({@link #isDone()}, {@link #isCancelled()}, {@link #state()}, {@link #resultNow()}, {@link
+ * #exceptionNow()}, {@link #get()}, {@link #get(long, TimeUnit)}) and {@link
+ * #toCompletableFuture()}, which any thread may call; the others throw {@link BatonMisuseException}
+ * off the loop's thread, {@link #cancel(boolean)} included (from another thread: {@code
+ * loop.callSoonThreadSafe(future::cancel)}). A task waits for it with {@link Tasks#await}; another
+ * thread with {@link #get()}, which fails fast with {@link BatonMisuseException} on the loop's
+ * thread, where it could only deadlock.
  *
  * <h2>Failures</h2>
  *
  * <p>{@link #result()} and {@link Tasks#await} rethrow a failure as it is when it is unchecked, and
- * wrapped in a {@link CompletionException} when it is checked.
+ * wrapped in a {@link CompletionException} when it is checked; {@link #get()} wraps every failure
+ * in an {@link ExecutionException}, as {@link java.util.concurrent.Future} does. A cancelled future
+ * throws {@link CancellationException} (asyncio's {@code CancelledError}).
  *
  * @param <T> the result type
  */
-public class Future<T> {
+public class Future<T> implements java.util.concurrent.Future<T> {
   private static final int PENDING = 0;
   private static final int RESULT = 1;
   private static final int FAILED = 2;
@@ -100,25 +109,98 @@ public class Future<T> {
   }
 
   /**
+   * Any thread. Python: {@code done()}.
+   *
    * @return whether it has a result, a failure, or was cancelled
    */
+  @Override
   public final boolean isDone() {
-    loop.checkLoopThread("Future.isDone");
-    return state != PENDING;
+    return stateAny() != PENDING;
   }
 
   /**
+   * Any thread. Python: {@code cancelled()}.
+   *
    * @return whether it was cancelled
    */
+  @Override
   public final boolean isCancelled() {
-    loop.checkLoopThread("Future.isCancelled");
-    return state == CANCELLED;
+    return stateAny() == CANCELLED;
   }
 
   /**
+   * Any thread.
+   *
+   * @return {@code RUNNING} while pending (it may be running or not started), else how it ended
+   */
+  @Override
+  public final State state() {
+    return switch (stateAny()) {
+      case PENDING -> State.RUNNING;
+      case RESULT -> State.SUCCESS;
+      case FAILED -> State.FAILED;
+      default -> State.CANCELLED;
+    };
+  }
+
+  /**
+   * The result, without waiting. Any thread.
+   *
    * @return the result
-   * @throws InvalidStateException if not done
-   * @throws CancelledException if cancelled
+   * @throws BatonMisuseException (an {@link IllegalStateException}, as the interface says) if it is
+   *     not done, failed, or was cancelled
+   */
+  @Override
+  public final T resultNow() {
+    int s = stateAny();
+    if (s != RESULT) {
+      throw invalid("resultNow", describeNot(s, "with a result") + "; use get() or Tasks.await");
+    }
+    return result;
+  }
+
+  /**
+   * The failure, without waiting; the failure then counts as retrieved. Any thread.
+   *
+   * @return the failure
+   * @throws BatonMisuseException (an {@link IllegalStateException}, as the interface says) if it is
+   *     not done, completed with a result, or was cancelled
+   */
+  @Override
+  public final Throwable exceptionNow() {
+    int s = stateAny();
+    if (s != FAILED) {
+      throw invalid("exceptionNow", describeNot(s, "with a failure") + "; check state() first");
+    }
+    markRetrieved();
+    return failure;
+  }
+
+  /**
+   * The state for any thread: the plain field on the loop's thread; elsewhere the field read after
+   * {@link #doneVolatile}, whose volatile write follows the state's and the result's.
+   */
+  private int stateAny() {
+    if (loop.onLoopThread()) {
+      return state;
+    }
+    return doneVolatile ? state : PENDING;
+  }
+
+  private static String describeNot(int s, String what) {
+    return switch (s) {
+      case PENDING -> "which is not done yet";
+      case CANCELLED -> "which was cancelled, not completed " + what;
+      default -> "which did not complete " + what;
+    };
+  }
+
+  /**
+   * Python: {@code result()}.
+   *
+   * @return the result
+   * @throws BatonMisuseException if not done
+   * @throws CancellationException if cancelled
    * @throws RuntimeException the failure, or a {@link CompletionException} around a checked one
    */
   public final T result() {
@@ -127,15 +209,17 @@ public class Future<T> {
   }
 
   /**
+   * Python: {@code exception()}.
+   *
    * @return the failure, or null when it completed with a result
-   * @throws InvalidStateException if not done
-   * @throws CancelledException if cancelled
+   * @throws BatonMisuseException if not done
+   * @throws CancellationException if cancelled
    */
   public final Throwable exception() {
     loop.checkLoopThread("Future.exception");
     switch (state) {
       case PENDING -> throw notDone("exception");
-      case CANCELLED -> throw new CancelledException(cancelMessage);
+      case CANCELLED -> throw new CancellationException(cancelMessage);
       default -> {
         markRetrieved();
         return failure;
@@ -144,10 +228,10 @@ public class Future<T> {
   }
 
   /**
-   * Completes it with a result and schedules its done callbacks.
+   * Completes it with a result and schedules its done callbacks. Python: {@code set_result}.
    *
    * @param value the result
-   * @throws InvalidStateException if already done
+   * @throws BatonMisuseException if already done
    */
   public final void setResult(T value) {
     loop.checkLoopThread("Future.setResult");
@@ -159,10 +243,10 @@ public class Future<T> {
   }
 
   /**
-   * Completes it with a failure and schedules its done callbacks.
+   * Completes it with a failure and schedules its done callbacks. Python: {@code set_exception}.
    *
-   * @param error the failure; a {@link CancelledException} cancels it instead
-   * @throws InvalidStateException if already done
+   * @param error the failure; a {@link CancellationException} cancels it instead
+   * @throws BatonMisuseException if already done
    */
   public final void setException(Throwable error) {
     loop.checkLoopThread("Future.setException");
@@ -170,7 +254,7 @@ public class Future<T> {
     if (state != PENDING) {
       throw alreadyDone("setException");
     }
-    if (error instanceof CancelledException c) {
+    if (error instanceof CancellationException c) {
       cancelMessage = c.getMessage();
       complete(CANCELLED);
       return;
@@ -180,18 +264,32 @@ public class Future<T> {
   }
 
   /**
-   * Cancels it if it is pending.
+   * Cancels it if it is pending. Loop-only. Python: {@code cancel()}.
    *
    * @return whether it was pending (and is now cancelled)
+   * @throws BatonMisuseException off the loop's thread
    */
   public boolean cancel() {
     return cancel(null);
   }
 
   /**
-   * Cancels it if it is pending.
+   * {@link #cancel()}, as {@link java.util.concurrent.Future} names it. Loop-only. Nothing is
+   * interrupted either way: a task is cancelled at its current await (see {@link Task}).
    *
-   * @param message passed to the {@link CancelledException} its waiters get, may be null
+   * @param mayInterruptIfRunning ignored
+   * @return whether it was pending (and is now cancelled)
+   * @throws BatonMisuseException off the loop's thread
+   */
+  @Override
+  public final boolean cancel(boolean mayInterruptIfRunning) {
+    return cancel((String) null);
+  }
+
+  /**
+   * Cancels it if it is pending. Loop-only. Python: {@code cancel(msg)}.
+   *
+   * @param message passed to the {@link CancellationException} its waiters get, may be null
    * @return whether it was pending (and is now cancelled)
    */
   public boolean cancel(String message) {
@@ -206,7 +304,7 @@ public class Future<T> {
 
   /**
    * Adds a callback that runs (through {@link EventLoop#callSoon}) once it is done; scheduled at
-   * once if it is already done.
+   * once if it is already done. Python: {@code add_done_callback}.
    *
    * @param callback receives this future
    */
@@ -253,6 +351,8 @@ public class Future<T> {
   }
 
   /**
+   * Python: {@code remove_done_callback}.
+   *
    * @param callback a callback added before
    * @return how many registrations of it were removed
    */
@@ -279,11 +379,12 @@ public class Future<T> {
    * Waits for the result from a thread that is not the loop's. Any thread but the loop's.
    *
    * @return the result
-   * @throws BlockingOperationException on the loop's thread or in one of its tasks
+   * @throws BatonMisuseException on the loop's thread or in one of its tasks
    * @throws ExecutionException around its failure
-   * @throws java.util.concurrent.CancellationException if it was cancelled
+   * @throws CancellationException if it was cancelled
    * @throws InterruptedException if interrupted while waiting
    */
+  @Override
   public final T get() throws InterruptedException, ExecutionException {
     refuseBlockingOnLoop("get");
     CompletableFuture<T> cf = toCompletableFuture();
@@ -304,8 +405,11 @@ public class Future<T> {
    * @return the result
    * @throws TimeoutException if it is not done in time
    * @throws ExecutionException around its failure
+   * @throws CancellationException if it was cancelled
    * @throws InterruptedException if interrupted while waiting
+   * @throws BatonMisuseException on the loop's thread or in one of its tasks
    */
+  @Override
   public final T get(long timeout, TimeUnit unit)
       throws InterruptedException, ExecutionException, TimeoutException {
     refuseBlockingOnLoop("get");
@@ -359,7 +463,7 @@ public class Future<T> {
   final void copyTo(CompletableFuture<T> cf) {
     switch (state) {
       case RESULT -> cf.complete(result);
-      case CANCELLED -> cf.completeExceptionally(new CancelledException(cancelMessage));
+      case CANCELLED -> cf.completeExceptionally(new CancellationException(cancelMessage));
       case FAILED -> {
         markRetrieved();
         cf.completeExceptionally(failure);
@@ -370,7 +474,7 @@ public class Future<T> {
 
   private void refuseBlockingOnLoop(String method) {
     if (loop.onLoopThread()) {
-      throw new BlockingOperationException(
+      throw new BatonMisuseException(
           "thread \""
               + Thread.currentThread().getName()
               + "\" called Future."
@@ -388,7 +492,7 @@ public class Future<T> {
       case RESULT -> {
         return result;
       }
-      case CANCELLED -> throw new CancelledException(cancelMessage);
+      case CANCELLED -> throw new CancellationException(cancelMessage);
       case FAILED -> {
         markRetrieved();
         throw rethrowable(failure);
@@ -460,16 +564,16 @@ public class Future<T> {
   /** Hook for subclasses, run when it completes, before its callbacks are scheduled. */
   void onDone() {}
 
-  private InvalidStateException notDone(String method) {
+  private BatonMisuseException notDone(String method) {
     return invalid(method, "which is not done yet; await it in a task or use addDoneCallback");
   }
 
-  private InvalidStateException alreadyDone(String method) {
+  private BatonMisuseException alreadyDone(String method) {
     return invalid(method, "which is already done; a future completes once");
   }
 
-  private InvalidStateException invalid(String method, String why) {
-    return new InvalidStateException(
+  private BatonMisuseException invalid(String method, String why) {
+    return new BatonMisuseException(
         "thread \""
             + Thread.currentThread().getName()
             + "\" called "
@@ -504,7 +608,7 @@ public class Future<T> {
 
     @Override
     public String toString() {
-      return "done callback " + callback + " of " + future;
+      return "done callback " + LoopDiagnostics.describe(callback) + " of " + future;
     }
   }
 }

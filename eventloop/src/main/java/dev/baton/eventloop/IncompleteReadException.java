@@ -3,8 +3,9 @@ package dev.baton.eventloop;
 import java.io.EOFException;
 
 /**
- * The stream ended before a read could be satisfied (asyncio's {@code IncompleteReadError}); the
- * bytes read so far are in {@link #partial()}.
+ * Thrown by {@link StreamReader#readExactly} and {@link StreamReader#readUntil} when the stream
+ * ended before the read could be satisfied (asyncio's {@code IncompleteReadError}); the bytes read
+ * so far are in {@link #partial()}.
  */
 public final class IncompleteReadException extends EOFException {
   private static final long serialVersionUID = 1L;
@@ -12,12 +13,16 @@ public final class IncompleteReadException extends EOFException {
   private final byte[] partial;
   private final int expected;
 
-  IncompleteReadException(byte[] partial, int expected) {
+  /**
+   * @param partial the bytes read before the end of the stream (copied)
+   * @param expected how many bytes were expected, or -1 when a separator was
+   */
+  public IncompleteReadException(byte[] partial, int expected) {
     super(
         partial.length
             + " bytes read before the end of the stream, "
             + (expected < 0 ? "without the separator" : expected + " expected"));
-    this.partial = partial;
+    this.partial = partial.clone();
     this.expected = expected;
   }
 

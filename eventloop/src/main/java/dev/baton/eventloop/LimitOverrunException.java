@@ -3,15 +3,20 @@ package dev.baton.eventloop;
 import java.io.IOException;
 
 /**
- * {@link StreamReader#readUntil} found no separator within the reader's limit (asyncio's {@code
- * LimitOverrunError}); the data stays in the buffer.
+ * Thrown by {@link StreamReader#readUntil} and {@link StreamReader#readLine} when no separator came
+ * within the reader's {@link StreamReader#limit()} (asyncio's {@code LimitOverrunError}); the data
+ * stays in the buffer.
  */
 public final class LimitOverrunException extends IOException {
   private static final long serialVersionUID = 1L;
 
   private final int consumed;
 
-  LimitOverrunException(String message, int consumed) {
+  /**
+   * @param message what was searched for, and the limit
+   * @param consumed how many bytes were searched
+   */
+  public LimitOverrunException(String message, int consumed) {
     super(message);
     this.consumed = consumed;
   }

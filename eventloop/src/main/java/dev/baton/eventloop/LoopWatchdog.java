@@ -4,13 +4,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * One daemon thread for every running loop of the JVM (Vert.x's {@code BlockedThreadChecker}):
- * every {@value #TICK_MILLIS} ms it samples each loop's step counter. A step (callback or task
- * step) still running after the slow-callback threshold is named as the suspect for the loop's
- * slow-batch warning; one still running after the blocked threshold gets the stack of the thread
- * running it logged, again after each further threshold.
- *
- * <p>The loops publish their step counter and current step with opaque writes; the watchdog's own
- * fields in {@link EventLoop} are confined to this thread.
+ * every {@value #TICK_MILLIS} ms it gives each loop's {@link LoopDiagnostics} a tick, which is
+ * where what it looks for and what it reports are described.
  */
 final class LoopWatchdog {
   static final int TICK_MILLIS = 10;

@@ -1,5 +1,6 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.BatonMisuseException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -11,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 
 /**
  * A TCP server on the loop's selector (asyncio's {@code start_server}): each accepted connection
@@ -25,7 +27,7 @@ import java.util.Set;
  *
  * <p>Threading: loop-only.
  */
-public final class Server implements IoHandler {
+public final class Server {
 
   /** The code that serves one connection, run as a task. */
   @FunctionalInterface
@@ -80,7 +82,7 @@ public final class Server implements IoHandler {
     this.channel = channel;
     this.handler = handler;
     this.address = (InetSocketAddress) channel.getLocalAddress();
-    this.key = loop.register(channel, SelectionKey.OP_ACCEPT, this);
+    this.key = loop.register(channel, SelectionKey.OP_ACCEPT, new Ready());
   }
 
   /**
@@ -100,7 +102,7 @@ public final class Server implements IoHandler {
     }
     EventLoop loop = EventLoop.currentOrNull();
     if (loop == null) {
-      throw new AwaitOutsideTaskException(
+      throw new BatonMisuseException(
           "thread \""
               + Thread.currentThread().getName()
               + "\" started a server outside any loop; start it from a task or callback");
@@ -170,8 +172,7 @@ public final class Server implements IoHandler {
     return List.copyOf(active);
   }
 
-  @Override
-  public void ready(int readyOps) {
+  private void ready(int readyOps) {
     while (true) {
       SocketChannel ch;
       try {
@@ -200,7 +201,7 @@ public final class Server implements IoHandler {
               () -> {
                 try {
                   handler.handle(c.reader(), c.writer());
-                } catch (CancelledException e) {
+                } catch (CancellationException e) {
                   c.abort();
                   throw e;
                 } catch (Exception e) {
@@ -271,6 +272,19 @@ public final class Server implements IoHandler {
   private void signalIfIdle() {
     if (!channel.isOpen() && active.isEmpty() && allDone != null && allDone.pendingPlain()) {
       allDone.setResult(null);
+    }
+  }
+
+  /** The selector's side: not part of the public face. */
+  private final class Ready implements ReadinessHandler {
+    @Override
+    public void ready(int readyOps) {
+      Server.this.ready(readyOps);
+    }
+
+    @Override
+    public String toString() {
+      return Server.this.toString();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.BatonMisuseException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -12,7 +13,7 @@ import java.util.Objects;
  * #limit()} waits unread, and resumes when a read brings it back under the limit.
  *
  * <p>Threading: loop-only; every reading method must be called from a task. One task reads at a
- * time: a second concurrent reader gets an {@link InvalidStateException}.
+ * time: a second concurrent reader gets an {@link BatonMisuseException}.
  */
 public final class StreamReader {
   /** Default limit for {@link #readUntil} and for the read buffer's pause threshold: 64 KiB. */
@@ -166,8 +167,13 @@ public final class StreamReader {
       return;
     }
     if (waiter != null) {
-      throw new InvalidStateException(
-          "two tasks read from " + connection + " at once; read from one task only");
+      throw new BatonMisuseException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" read from "
+              + connection
+              + " while another task waits to read from it; read from one task only, and hand"
+              + " the data to the others (an AsyncQueue does)");
     }
     if (paused) {
       paused = false;

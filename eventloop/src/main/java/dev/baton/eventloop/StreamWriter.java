@@ -1,5 +1,6 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.BatonMisuseException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -67,7 +68,7 @@ public final class StreamWriter {
    *
    * @param data the bytes
    * @throws IOException if the connection failed earlier (reset, closed)
-   * @throws InvalidStateException after {@link #writeEof()} or {@link #close()}
+   * @throws BatonMisuseException after {@link #writeEof()} or {@link #close()}
    */
   public void write(byte[] data) throws IOException {
     Objects.requireNonNull(data, "data");
@@ -76,8 +77,14 @@ public final class StreamWriter {
       throw failure;
     }
     if (closing || eofRequested) {
-      throw new InvalidStateException(
-          "write to " + connection + " after " + (closing ? "close()" : "writeEof()"));
+      throw new BatonMisuseException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" wrote to "
+              + connection
+              + " after "
+              + (closing ? "close()" : "writeEof()")
+              + "; write everything before closing the writing side");
     }
     if (data.length == 0) {
       return;

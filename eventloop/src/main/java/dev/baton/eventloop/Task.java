@@ -6,6 +6,7 @@ import dev.baton.core.trace.Tracer;
 import dev.baton.eventloop.internal.ContinuationStrand;
 import dev.baton.eventloop.internal.Strand;
 import dev.baton.eventloop.internal.VirtualThreadStrand;
+import java.util.concurrent.CancellationException;
 
 /**
  * A task: sequential code ({@link TaskBody}) that runs on the loop one step at a time and suspends
@@ -14,14 +15,14 @@ import dev.baton.eventloop.internal.VirtualThreadStrand;
  *
  * <h2>Cancellation</h2>
  *
- * <p>{@link #cancel()} delivers a {@link CancelledException} at the task's current await (or at its
- * first step if it has not started, or at its next await if it is running): the future it awaits is
- * cancelled, as in asyncio. The task may catch the exception to clean up; if it lets it propagate,
- * it ends cancelled; if it swallows it, it goes on. Cancel scopes ({@link Tasks#timeout}) are
- * stricter: once expired, every await inside them fails until they exit. A cancellation is always
- * delivered at a resumption: an await that would throw one at once first lets the loop run a pass,
- * so a task that swallows cancellations in a loop still shares the loop (asyncio's every-await
- * yield).
+ * <p>{@link #cancel()} delivers a {@link CancellationException} at the task's current await (or at
+ * its first step if it has not started, or at its next await if it is running): the future it
+ * awaits is cancelled, as in asyncio. The task may catch the exception to clean up; if it lets it
+ * propagate, it ends cancelled; if it swallows it, it goes on. Cancel scopes ({@link
+ * Tasks#timeout}) are stricter: once expired, every await inside them fails until they exit. A
+ * cancellation is always delivered at a resumption: an await that would throw one at once first
+ * lets the loop run a pass, so a task that swallows cancellations in a loop still shares the loop
+ * (asyncio's every-await yield).
  *
  * <p>Threading: loop-only, like {@link Future}.
  *
@@ -75,7 +76,7 @@ public final class Task<T> extends Future<T> {
   }
 
   /**
-   * Requests cancellation: a {@link CancelledException} is delivered at the task's current (or
+   * Requests cancellation: a {@link CancellationException} is delivered at the task's current (or
    * next) await. Loop-only.
    *
    * @param message carried by the exception, may be null
@@ -185,11 +186,11 @@ public final class Task<T> extends Future<T> {
   void throwIfCancelledNow() {
     if (cancelPending) {
       cancelPending = false;
-      throw new CancelledException(cancelPendingMessage);
+      throw new CancellationException(cancelPendingMessage);
     }
     for (CancelScope s = scope; s != null; s = s.parent) {
       if (s.cancelled) {
-        throw new CancelledException(s.message);
+        throw new CancellationException(s.message);
       }
     }
   }
@@ -227,7 +228,7 @@ public final class Task<T> extends Future<T> {
     try {
       throwIfCancelledNow();
       value = body.run();
-    } catch (CancelledException e) {
+    } catch (CancellationException e) {
       super.cancel(e.getMessage());
       return;
     } catch (Throwable e) {

@@ -1,10 +1,12 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.BatonMisuseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 
 /**
  * Structured concurrency (asyncio's {@code TaskGroup}, Trio's nursery): {@link #run} runs a body
@@ -51,8 +53,8 @@ public final class TaskGroup {
    * @param <T> the body's result type
    * @return the body's result, when neither it nor a child failed
    * @throws TaskGroupException with every failure (the body's and the children's)
-   * @throws CancelledException if the task running the group was cancelled
-   * @throws AwaitOutsideTaskException outside a task
+   * @throws CancellationException if the task running the group was cancelled
+   * @throws BatonMisuseException outside a task
    */
   public static <T> T run(Body<T> body) {
     Objects.requireNonNull(body, "body");
@@ -67,17 +69,22 @@ public final class TaskGroup {
    * @param child its code
    * @param <T> its result type
    * @return the child task
-   * @throws EventLoopStateException if the group has already finished or is being aborted
+   * @throws BatonMisuseException if the group has already finished or is being aborted
    */
   public <T> Task<T> createTask(String name, TaskBody<T> child) {
     if (closed || aborting) {
-      throw new EventLoopStateException(
-          "task group of "
-              + parent
-              + (closed ? " has finished" : " is shutting down after a failure")
-              + "; it cannot start \""
+      throw new BatonMisuseException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" started \""
               + name
-              + "\"");
+              + "\" in the task group of "
+              + parent
+              + (closed
+                  ? ", which has finished; start it inside the group's body, or with the loop's"
+                      + " createTask"
+                  : ", which is shutting down after a failure; the group is about to throw its"
+                      + " TaskGroupException"));
     }
     Task<T> task = parent.loop.createTask(name, child);
     children.add(task);
@@ -96,7 +103,7 @@ public final class TaskGroup {
     bodyDone = true;
     boolean externallyCancelled = false;
     if (bodyError != null) {
-      if (!(bodyError instanceof CancelledException)) {
+      if (!(bodyError instanceof CancellationException)) {
         errors.add(0, bodyError);
       }
       abort();
@@ -116,15 +123,21 @@ public final class TaskGroup {
       ourCancel = parent.uncancel() == 0;
     }
     if (!errors.isEmpty()) {
-      throw new TaskGroupException(parent.name(), errors);
+      throw new TaskGroupException(
+          "task group of \""
+              + parent.name()
+              + "\" failed with "
+              + errors.size()
+              + " exception(s); the other children were cancelled",
+          errors);
     }
-    if (bodyError instanceof CancelledException c) {
+    if (bodyError instanceof CancellationException c) {
       if (!ourCancel) {
         throw c;
       }
     } else if (externallyCancelled) {
       parent.throwIfCancelled();
-      throw new CancelledException("task group of " + parent.name() + " cancelled");
+      throw new CancellationException("task group of " + parent.name() + " cancelled");
     }
     return result;
   }

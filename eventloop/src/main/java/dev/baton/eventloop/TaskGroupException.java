@@ -3,22 +3,33 @@ package dev.baton.eventloop;
 import java.util.List;
 
 /**
- * The failures of a {@link TaskGroup}, all of them (Python's {@code ExceptionGroup}): the first is
- * the cause, every one is in {@link #exceptions()} and attached as suppressed.
+ * Thrown by {@link TaskGroup#run} when its body or any of its children failed: all the failures
+ * (Python's {@code ExceptionGroup}), the first as the cause, every one in {@link #exceptions()} and
+ * attached as suppressed. Cancellations are not failures and are not in it.
  */
 public final class TaskGroupException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final transient List<Throwable> exceptions;
 
-  TaskGroupException(String task, List<Throwable> exceptions) {
-    super(
-        "task group of \"" + task + "\" failed with " + exceptions.size() + " exception(s)",
-        exceptions.get(0));
+  /**
+   * @param message what failed
+   * @param exceptions the failures, at least one; the first becomes the cause
+   * @throws IllegalArgumentException if {@code exceptions} is empty
+   */
+  public TaskGroupException(String message, List<? extends Throwable> exceptions) {
+    super(message, first(exceptions));
     this.exceptions = List.copyOf(exceptions);
     for (Throwable t : this.exceptions) {
       addSuppressed(t);
     }
+  }
+
+  private static Throwable first(List<? extends Throwable> exceptions) {
+    if (exceptions.isEmpty()) {
+      throw new IllegalArgumentException("a task group exception needs at least one failure");
+    }
+    return exceptions.get(0);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.BatonMisuseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,12 +9,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
  * The calls a task makes: {@link #await}, {@link #sleep}, and the structured-concurrency helpers.
  * Every method here must be called from inside a task (a {@link TaskBody} run by {@link
- * EventLoop#createTask}); elsewhere it throws {@link AwaitOutsideTaskException}.
+ * EventLoop#createTask}); elsewhere it throws {@link BatonMisuseException}.
  */
 public final class Tasks {
   private Tasks() {}
@@ -22,7 +25,7 @@ public final class Tasks {
    * The task running on the current thread.
    *
    * @return the current task
-   * @throws AwaitOutsideTaskException outside a task
+   * @throws BatonMisuseException outside a task
    */
   public static Task<?> currentTask() {
     return current("currentTask");
@@ -36,11 +39,11 @@ public final class Tasks {
    * @param future a future of the current task's loop
    * @param <T> the result type
    * @return its result
-   * @throws CancelledException if the current task is cancelled while it waits (or was, or its
+   * @throws CancellationException if the current task is cancelled while it waits (or was, or its
    *     cancel scope is), or if the future was cancelled
    * @throws RuntimeException the future's failure, or a {@link
    *     java.util.concurrent.CompletionException} around a checked one
-   * @throws AwaitOutsideTaskException outside a task
+   * @throws BatonMisuseException outside a task
    */
   public static <T> T await(Future<T> future) {
     Task<?> task = current("await");
@@ -66,7 +69,7 @@ public final class Tasks {
    * tasks and callbacks run once.
    *
    * @param delay how long, zero or more
-   * @throws CancelledException if the task is cancelled meanwhile
+   * @throws CancellationException if the task is cancelled meanwhile
    */
   public static void sleep(Duration delay) {
     Task<?> task = current("sleep");
@@ -89,16 +92,20 @@ public final class Tasks {
   /**
    * Runs {@code body} in the current task with a deadline: when {@code delay} elapses, the body is
    * cancelled at its current await and every later await inside it fails too, until it exits; the
-   * call then throws {@link TimeoutExpiredException} (asyncio's {@code timeout}).
+   * call then throws {@link TimeoutException}. Python: {@code async with asyncio.timeout(delay)}.
    *
    * @param delay the time limit
    * @param body the code to limit; runs in the current task
    * @param <T> its result type
    * @return the body's result, when it finishes in time (or swallows the cancellation)
-   * @throws TimeoutExpiredException if the deadline passed and the body ended by cancellation
-   * @throws CancelledException if the task was also cancelled from outside
+   * @throws TimeoutException if the deadline passed and the body ended by cancellation (its cause
+   *     is that cancellation); a {@code TimeoutException} the body throws itself (an inner timeout)
+   *     passes through as it is
+   * @throws CancellationException if the task was also cancelled from outside
+   * @throws java.util.concurrent.CompletionException around another checked failure of the body
+   * @throws BatonMisuseException outside a task
    */
-  public static <T> T timeout(Duration delay, TaskBody<T> body) {
+  public static <T> T timeout(Duration delay, TaskBody<T> body) throws TimeoutException {
     Task<?> task = current("timeout");
     Objects.requireNonNull(delay, "delay");
     Objects.requireNonNull(body, "body");
@@ -108,15 +115,25 @@ public final class Tasks {
     task.scope = scope;
     try {
       return body.run();
-    } catch (CancelledException e) {
+    } catch (CancellationException e) {
       if (scope.cancelled) {
         scope.cancelled = false; // the exception leaves the scope: settle it now
         if (task.uncancel() == 0) {
-          throw new TimeoutExpiredException(why, e);
+          TimeoutException expired =
+              new TimeoutException(
+                  "task \""
+                      + task.name()
+                      + "\" on loop \""
+                      + task.loop.name()
+                      + "\": "
+                      + why
+                      + " before the limited code finished; it was cancelled at its await");
+          expired.initCause(e);
+          throw expired;
         }
       }
       throw e;
-    } catch (RuntimeException | Error e) {
+    } catch (RuntimeException | Error | TimeoutException e) {
       throw e;
     } catch (Exception e) {
       throw new java.util.concurrent.CompletionException(e);
@@ -131,14 +148,18 @@ public final class Tasks {
 
   /**
    * Awaits {@code future} for at most {@code delay}; on timeout the future is cancelled (and, if it
-   * is a task, waited for until it ends) and {@link TimeoutExpiredException} thrown.
+   * is a task, waited for until it ends) and {@link TimeoutException} thrown. Python: {@code
+   * asyncio.wait_for(aw, timeout)}.
    *
    * @param future what to wait for
    * @param delay the time limit
    * @param <T> the result type
    * @return its result
+   * @throws TimeoutException if the future was not done in time
+   * @throws CancellationException if the future or the current task was cancelled
+   * @throws BatonMisuseException outside a task
    */
-  public static <T> T waitFor(Future<T> future, Duration delay) {
+  public static <T> T waitFor(Future<T> future, Duration delay) throws TimeoutException {
     return timeout(delay, () -> await(future));
   }
 
@@ -170,8 +191,8 @@ public final class Tasks {
 
   /**
    * Like {@link #gather(List)}; with {@code returnExceptions}, a failure (or a {@link
-   * CancelledException} for a cancelled future) takes its place in the list instead of failing the
-   * gathering future.
+   * CancellationException} for a cancelled future) takes its place in the list instead of failing
+   * the gathering future.
    *
    * @param returnExceptions whether failures are results
    * @param futures futures of one loop; at least one
@@ -203,7 +224,7 @@ public final class Tasks {
                 Object value;
                 Throwable error = null;
                 if (c.isCancelled()) {
-                  error = new CancelledException("gathered " + c + " was cancelled");
+                  error = new CancellationException("gathered " + c + " was cancelled");
                   value = error;
                 } else if (c.failedPlain()) {
                   c.markRetrieved();
@@ -396,7 +417,7 @@ public final class Tasks {
     EventLoop loop = EventLoop.currentOrNull();
     Task<?> task = loop == null ? null : loop.currentTask;
     if (task == null || !loop.onLoopThread()) {
-      throw new AwaitOutsideTaskException(
+      throw new BatonMisuseException(
           "thread \""
               + Thread.currentThread().getName()
               + "\" called Tasks."

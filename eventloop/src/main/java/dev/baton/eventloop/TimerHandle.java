@@ -1,5 +1,7 @@
 package dev.baton.eventloop;
 
+import dev.baton.core.BatonMisuseException;
+
 /**
  * A callback scheduled by {@link EventLoop#callLater} or {@link EventLoop#callAt}; {@link
  * #cancel()} keeps it from running.
@@ -33,7 +35,7 @@ public final class TimerHandle {
    * Cancels the callback if it has not run yet; does nothing otherwise. Cancellation is lazy: the
    * entry stays in the loop's heap until it reaches the top or the heap is compacted.
    *
-   * @throws NotOnLoopThreadException if called from a thread other than the loop's
+   * @throws BatonMisuseException if called from a thread other than the loop's
    */
   public void cancel() {
     loop.checkLoopThread("TimerHandle.cancel");
@@ -61,6 +63,6 @@ public final class TimerHandle {
 
   @Override
   public String toString() {
-    return "TimerHandle[" + callback + (cancelled ? ", cancelled]" : "]");
+    return "TimerHandle[" + LoopDiagnostics.describe(callback) + (cancelled ? ", cancelled]" : "]");
   }
 }

@@ -1,6 +1,9 @@
 package dev.baton.eventloop;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
 
 /**
  * A FIFO of futures that tasks await: the shared core of the async primitives. Loop thread only.
@@ -37,13 +40,64 @@ final class Waiters {
     Future<Void> turn = enqueue();
     try {
       Tasks.await(turn);
-    } catch (CancelledException e) {
+    } catch (CancellationException e) {
       if (turn.pendingPlain() || turn.isCancelled()) {
         remove(turn);
       } else {
         passOn.run();
       }
       throw e;
+    }
+  }
+
+  /**
+   * Suspends the current task until {@code f} is woken or {@code timeout} elapses; {@code f} is out
+   * of the queue when this returns or throws.
+   *
+   * @return false if the timeout woke it
+   * @throws CancellationException if the task is cancelled meanwhile
+   */
+  boolean awaitTimed(Future<Void> f, Duration timeout) {
+    Expiry expiry = new Expiry(f);
+    TimerHandle timer = loop.callLater(timeout, expiry);
+    try {
+      Tasks.await(f);
+    } finally {
+      timer.cancel();
+      remove(f);
+    }
+    return !expiry.fired;
+  }
+
+  /** Checks a timeout argument of a timed wait. */
+  static Duration checkTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be zero or positive, got " + timeout);
+    }
+    return timeout;
+  }
+
+  /** Wakes a waiter whose time is up, and remembers that it did. */
+  private static final class Expiry implements Runnable {
+    private final Future<Void> waiter;
+    boolean fired;
+
+    Expiry(Future<Void> waiter) {
+      this.waiter = waiter;
+    }
+
+    @Override
+    public void run() {
+      if (waiter.pendingPlain()) {
+        fired = true;
+        waiter.setResult(null);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "timeout of a wait";
     }
   }
 

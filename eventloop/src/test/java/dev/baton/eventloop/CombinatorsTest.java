@@ -4,9 +4,12 @@ import static dev.baton.eventloop.Tasks.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -67,7 +70,7 @@ class CombinatorsTest {
             });
     assertThat(r.get(0)).isEqualTo("ok");
     assertThat(r.get(1)).isInstanceOf(IllegalStateException.class);
-    assertThat(r.get(2)).isInstanceOf(CancelledException.class);
+    assertThat(r.get(2)).isInstanceOf(CancellationException.class);
   }
 
   @ParameterizedTest
@@ -81,8 +84,8 @@ class CombinatorsTest {
           Future<List<String>> g = Tasks.gather(List.of(a, b));
           Tasks.sleep(Duration.ZERO);
           g.cancel();
-          assertThatThrownBy(() -> await(a)).isInstanceOf(CancelledException.class);
-          assertThatThrownBy(() -> await(b)).isInstanceOf(CancelledException.class);
+          assertThatThrownBy(() -> await(a)).isInstanceOf(CancellationException.class);
+          assertThatThrownBy(() -> await(b)).isInstanceOf(CancellationException.class);
           assertThat(g.isCancelled()).isTrue();
           return null;
         });
@@ -96,7 +99,9 @@ class CombinatorsTest {
         () -> {
           Task<String> slow = after(100_000, "slow");
           assertThatThrownBy(() -> Tasks.waitFor(slow, Duration.ofMillis(5)))
-              .isInstanceOf(TimeoutExpiredException.class);
+              .isExactlyInstanceOf(TimeoutException.class)
+              .hasMessageContaining("timeout of PT0.005S expired")
+              .hasCauseInstanceOf(CancellationException.class);
           assertThat(slow.isCancelled()).isTrue();
           assertThat(Tasks.waitFor(after(1, "quick"), Duration.ofSeconds(30))).isEqualTo("quick");
           // the task itself is not left cancelled
@@ -119,14 +124,14 @@ class CombinatorsTest {
                           () -> {
                             try {
                               Tasks.sleep(LONG);
-                            } catch (CancelledException swallowed) {
+                            } catch (CancellationException swallowed) {
                               log.add("swallowed");
                             }
                             Tasks.sleep(LONG); // must fail at once: the scope stays cancelled
                             log.add("not reached");
                             return null;
                           }))
-              .isInstanceOf(TimeoutExpiredException.class);
+              .isExactlyInstanceOf(TimeoutException.class);
           // after the scope the task is usable again
           Tasks.sleep(Duration.ofMillis(1));
           log.add("after");
@@ -156,7 +161,7 @@ class CombinatorsTest {
                   () -> {
                     try {
                       Tasks.sleep(LONG);
-                    } catch (CancelledException expired) {
+                    } catch (CancellationException expired) {
                       // the scope is expired from here on
                     }
                     EventLoop.current()
@@ -176,9 +181,9 @@ class CombinatorsTest {
                           case 0 -> Tasks.sleep(LONG);
                           case 1 -> await(done);
                           case 2 -> Tasks.sleep(Duration.ZERO);
-                          default -> lock.acquire();
+                          default -> lock.lock();
                         }
-                      } catch (CancelledException e) {
+                      } catch (CancellationException e) {
                         n++;
                       }
                     }
@@ -208,7 +213,7 @@ class CombinatorsTest {
                               }));
           Tasks.sleep(Duration.ofMillis(1));
           t.cancel();
-          assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);
+          assertThatThrownBy(() -> await(t)).isInstanceOf(CancellationException.class);
           return null;
         });
   }
@@ -224,7 +229,7 @@ class CombinatorsTest {
               EventLoop.current().createTask("waiter", () -> await(Tasks.shield(work)));
           Tasks.sleep(Duration.ofMillis(1));
           waiter.cancel();
-          assertThatThrownBy(() -> await(waiter)).isInstanceOf(CancelledException.class);
+          assertThatThrownBy(() -> await(waiter)).isInstanceOf(CancellationException.class);
           assertThat(await(work)).isEqualTo("done");
           return null;
         });
@@ -323,7 +328,7 @@ class CombinatorsTest {
                                     () -> {
                                       try {
                                         Tasks.sleep(LONG);
-                                      } catch (CancelledException e) {
+                                      } catch (CancellationException e) {
                                         log.add("sibling cancelled");
                                         throw e;
                                       }
@@ -337,7 +342,7 @@ class CombinatorsTest {
                                 });
                             try {
                               Tasks.sleep(LONG);
-                            } catch (CancelledException e) {
+                            } catch (CancellationException e) {
                               log.add("body cancelled");
                               throw e;
                             }
@@ -410,7 +415,7 @@ class CombinatorsTest {
                                     () -> {
                                       try {
                                         Tasks.sleep(LONG);
-                                      } catch (CancelledException e) {
+                                      } catch (CancellationException e) {
                                         log.add("child cancelled");
                                         throw e;
                                       }
@@ -420,9 +425,30 @@ class CombinatorsTest {
                               }));
           Tasks.sleep(Duration.ofMillis(2));
           parent.cancel();
-          assertThatThrownBy(() -> await(parent)).isInstanceOf(CancelledException.class);
+          assertThatThrownBy(() -> await(parent)).isInstanceOf(CancellationException.class);
           return null;
         });
     assertThat(log).containsExactly("child cancelled");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void aFinishedTaskGroupRefusesNewChildren(TaskMechanism m) {
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          TaskGroup[] escaped = new TaskGroup[1];
+          TaskGroup.run(
+              g -> {
+                escaped[0] = g;
+                return null;
+              });
+          assertThatThrownBy(() -> escaped[0].createTask("late", () -> null))
+              .isExactlyInstanceOf(BatonMisuseException.class)
+              .hasMessageContaining("started \"late\" in the task group of")
+              .hasMessageContaining("which has finished");
+          return null;
+        });
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -26,42 +28,126 @@ class DiagnosticsTest {
   @MethodSource("mechanisms")
   void aSlowTaskStepIsNamedInAWarning(TaskMechanism m) {
     EventLoop[] loop = new EventLoop[1];
-    EventLoop.run(
-        "t",
-        m,
-        () -> {
-          loop[0] = EventLoop.current();
-          // well above what a trivial step can take when a loaded machine deschedules the loop,
-          // so that the culprit's is the only slow step, hence the last one named
-          loop[0].setSlowCallbackThreshold(Duration.ofMillis(250));
-          Task<Void> culprit =
-              loop[0].createTask(
-                  "culprit",
-                  () -> {
-                    blockFor(600);
-                    return null;
-                  });
-          loop[0].createTask("bystander", () -> null);
-          await(culprit);
-          return null;
-        });
+    // well above what a trivial step can take when a loaded machine deschedules the loop, so that
+    // the culprit's is the only slow step, hence the last one named
+    EventLoop.builder()
+        .name("t")
+        .mechanism(m)
+        .slowCallbackThreshold(Duration.ofMillis(250))
+        .run(
+            () -> {
+              loop[0] = EventLoop.current();
+              Task<Void> culprit =
+                  loop[0].createTask(
+                      "culprit",
+                      () -> {
+                        blockFor(600);
+                        return null;
+                      });
+              loop[0].createTask("bystander", () -> null);
+              await(culprit);
+              return null;
+            });
     assertThat(loop[0].slowCallbackWarnings()).isGreaterThanOrEqualTo(1);
-    assertThat(loop[0].lastSlowCallback()).contains("culprit");
+    assertThat(loop[0].lastSlowCallback()).isEqualTo("task \"culprit\"");
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void aSlowLambdaIsNamedByItsClassAndTheMethodItRan(TaskMechanism m) {
+    EventLoop loop =
+        EventLoop.builder()
+            .name("t")
+            .mechanism(m)
+            .slowCallbackThreshold(Duration.ofMillis(20))
+            .build();
+    // the callback runs until the watchdog has seen it run past the threshold: what is asserted
+    // below does not depend on how long anything took
+    loop.callSoon(() -> blockUntilSuspected(loop));
+    loop.callSoon(loop::stop);
+    loop.runForever();
+    loop.close();
+    assertThat(loop.slowCallbackWarnings()).isEqualTo(1);
+    assertThat(loop.lastSlowCallback())
+        .startsWith("lambda in dev.baton.eventloop.DiagnosticsTest at ")
+        .contains("dev.baton.eventloop.DiagnosticsTest.lambda$")
+        .contains("(DiagnosticsTest.java:")
+        .doesNotContain("$$Lambda")
+        .doesNotContain("@");
+  }
+
+  @Test
+  void aCallbackIsNamedByItsOwnToStringOrItsClassWithoutItsAddress() {
+    Runnable lambda = () -> {};
+    assertThat(LoopDiagnostics.describe(lambda))
+        .isEqualTo("lambda in dev.baton.eventloop.DiagnosticsTest");
+    Runnable reference = DiagnosticsTest::blockForever;
+    assertThat(LoopDiagnostics.describe(reference))
+        .isEqualTo("lambda in dev.baton.eventloop.DiagnosticsTest");
+    assertThat(LoopDiagnostics.describe(new Plain())).isEqualTo(Plain.class.getName());
+    assertThat(LoopDiagnostics.describe(new Named())).isEqualTo("the named one");
+  }
+
+  @Test
+  void theStepFrameIsTheOneAboveTheStepRunnerSkippingALambdasOwnFrame() {
+    StackTraceElement sleep = new StackTraceElement("java.lang.Thread", "sleep", null, -1);
+    StackTraceElement body =
+        new StackTraceElement("acme.Poller", "lambda$start$0", "Poller.java", 42);
+    StackTraceElement hidden = new StackTraceElement("acme.Poller$$Lambda/0x1", "run", null, -1);
+    StackTraceElement runner =
+        new StackTraceElement(
+            LoopDiagnostics.STEP_RUNNER_CLASS,
+            LoopDiagnostics.STEP_RUNNER_METHOD,
+            "EventLoop.java",
+            1);
+    assertThat(
+            LoopDiagnostics.stepFrame(
+                new StackTraceElement[] {sleep, body, hidden, runner, runner}))
+        .isSameAs(body);
+    assertThat(LoopDiagnostics.stepFrame(new StackTraceElement[] {sleep, body})).isNull();
+  }
+
+  /** Runs (as a loop step) until the watchdog names it as the slow suspect. */
+  private static void blockUntilSuspected(EventLoop loop) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!loop.diagnostics.hasSuspect() && System.nanoTime() < deadline) {
+      blockFor(5);
+    }
+  }
+
+  private static void blockForever() {
+    throw new AssertionError("never run");
+  }
+
+  private static final class Plain implements Runnable {
+    @Override
+    public void run() {}
+  }
+
+  private static final class Named implements Runnable {
+    @Override
+    public void run() {}
+
+    @Override
+    public String toString() {
+      return "the named one";
+    }
   }
 
   @ParameterizedTest
   @MethodSource("mechanisms")
   void theWatchdogReportsALoopStillBlocked(TaskMechanism m) {
     EventLoop[] loop = new EventLoop[1];
-    EventLoop.run(
-        "t",
-        m,
-        () -> {
-          loop[0] = EventLoop.current();
-          loop[0].setBlockedWarningThreshold(Duration.ofMillis(50));
-          blockFor(400);
-          return null;
-        });
+    EventLoop.builder()
+        .name("t")
+        .mechanism(m)
+        .blockedWarningThreshold(Duration.ofMillis(50))
+        .run(
+            () -> {
+              loop[0] = EventLoop.current();
+              blockFor(400);
+              return null;
+            });
     assertThat(loop[0].blockedWarnings()).isGreaterThanOrEqualTo(1);
   }
 

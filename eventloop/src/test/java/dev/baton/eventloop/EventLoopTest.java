@@ -3,11 +3,13 @@ package dev.baton.eventloop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -17,7 +19,7 @@ class EventLoopTest {
   @Test
   void callbacksRunInOrderAndThoseScheduledDuringAPassRunInTheNextOne() {
     List<String> log = new ArrayList<>();
-    try (EventLoop loop = new EventLoop("t")) {
+    try (EventLoop loop = EventLoop.builder().name("t").build()) {
       loop.callSoon(
           () -> {
             log.add("a");
@@ -36,7 +38,7 @@ class EventLoopTest {
   @Test
   void anExceptionInACallbackDoesNotKillTheLoop() {
     List<String> log = new ArrayList<>();
-    try (EventLoop loop = new EventLoop("t")) {
+    try (EventLoop loop = EventLoop.builder().name("t").build()) {
       loop.callSoon(
           () -> {
             throw new IllegalStateException("boom (expected by the test)");
@@ -51,7 +53,7 @@ class EventLoopTest {
   @Test
   void timersFireInDeadlineOrderNotBeforeTheirDeadline() {
     List<String> log = new ArrayList<>();
-    try (EventLoop loop = new EventLoop("t")) {
+    try (EventLoop loop = EventLoop.builder().name("t").build()) {
       long start = loop.time();
       long[] firedAt = new long[1];
       long ms = TimeUnit.MILLISECONDS.toNanos(1);
@@ -73,7 +75,7 @@ class EventLoopTest {
   @Test
   void aCancelledTimerDoesNotRun() {
     List<String> log = new ArrayList<>();
-    try (EventLoop loop = new EventLoop("t")) {
+    try (EventLoop loop = EventLoop.builder().name("t").build()) {
       TimerHandle h = loop.callLater(Duration.ofMillis(5), () -> log.add("cancelled one"));
       loop.callLater(Duration.ofMillis(20), loop::stop);
       h.cancel();
@@ -85,7 +87,7 @@ class EventLoopTest {
 
   @Test
   void manyCancelledTimersAreCompactedAway() {
-    try (EventLoop loop = new EventLoop("t")) {
+    try (EventLoop loop = EventLoop.builder().name("t").build()) {
       List<TimerHandle> handles = new ArrayList<>();
       for (int i = 0; i < 1000; i++) {
         handles.add(loop.callLater(Duration.ofHours(1), () -> {}));
@@ -105,7 +107,7 @@ class EventLoopTest {
 
   @Test
   void callSoonThreadSafeWakesASleepingLoop() throws Exception {
-    EventLoop loop = new EventLoop("t");
+    EventLoop loop = EventLoop.builder().name("t").build();
     CompletableFuture<String> ranOn = new CompletableFuture<>();
     Thread runner =
         Thread.ofPlatform()
@@ -127,7 +129,7 @@ class EventLoopTest {
 
   @Test
   void manyProducersAllDeliverInPerProducerOrder() throws Exception {
-    EventLoop loop = new EventLoop("t");
+    EventLoop loop = EventLoop.builder().name("t").build();
     int producers = 4;
     int each = 20_000;
     int[][] seen = new int[producers][1];
@@ -168,7 +170,7 @@ class EventLoopTest {
 
   @Test
   void loopOnlyMethodsFromAnotherThreadFailAlways() throws Exception {
-    try (EventLoop loop = new EventLoop("t")) {
+    try (EventLoop loop = EventLoop.builder().name("t").build()) {
       AtomicReference<Throwable> failure = new AtomicReference<>();
       Thread other =
           Thread.ofPlatform()
@@ -183,8 +185,7 @@ class EventLoopTest {
                   });
       other.join(30_000);
       assertThat(failure.get())
-          .isInstanceOf(NotOnLoopThreadException.class)
-          .isInstanceOf(dev.baton.core.BatonMisuseException.class)
+          .isExactlyInstanceOf(BatonMisuseException.class)
           .hasMessageContaining("\"intruder\"")
           .hasMessageContaining("callSoon")
           .hasMessageContaining("callSoonThreadSafe");
@@ -199,13 +200,16 @@ class EventLoopTest {
                     }
                   });
       other2.join(30_000);
-      assertThat(failure.get()).isInstanceOf(NotOnLoopThreadException.class);
+      assertThat(failure.get())
+          .isExactlyInstanceOf(BatonMisuseException.class)
+          .hasMessageContaining("called callLater on loop \"t\"")
+          .hasMessageContaining("loop-only methods must be called on the loop's thread");
     }
   }
 
   @Test
   void closedLoopRefusesWorkAndRunningLoopRefusesClose() {
-    EventLoop loop = new EventLoop("t");
+    EventLoop loop = EventLoop.builder().name("t").build();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     loop.callSoon(
         () -> {
@@ -217,20 +221,36 @@ class EventLoopTest {
           loop.stop();
         });
     loop.runForever();
-    assertThat(failure.get()).isInstanceOf(EventLoopStateException.class);
+    assertThat(failure.get())
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("closed loop \"t\" while it runs")
+        .hasMessageContaining("call stop()");
     loop.close();
     loop.close();
     assertThatThrownBy(() -> loop.callSoon(() -> {}))
-        .isInstanceOf(EventLoopStateException.class)
-        .hasMessageContaining("closed");
+        .isExactlyInstanceOf(RejectedExecutionException.class)
+        .hasMessageContaining("called callSoon on loop \"t\", which is closed")
+        .hasMessageContaining("create a new loop");
     assertThatThrownBy(() -> loop.callSoonThreadSafe(() -> {}))
-        .isInstanceOf(EventLoopStateException.class);
-    assertThatThrownBy(loop::runForever).isInstanceOf(EventLoopStateException.class);
+        .isExactlyInstanceOf(RejectedExecutionException.class)
+        .hasMessageContaining("callSoonThreadSafe");
+    assertThatThrownBy(() -> loop.callLater(Duration.ZERO, () -> {}))
+        .isExactlyInstanceOf(RejectedExecutionException.class)
+        .hasMessageContaining("called callLater on loop");
+    assertThatThrownBy(() -> loop.createTaskThreadSafe("late", () -> null))
+        .isExactlyInstanceOf(RejectedExecutionException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> loop.createTask("late", () -> null))
+        .isExactlyInstanceOf(RejectedExecutionException.class)
+        .hasMessageContaining("createTask");
+    assertThatThrownBy(loop::runForever)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("called runForever on loop \"t\", which is closed");
   }
 
   @Test
   void runForeverInsideTheLoopFails() {
-    try (EventLoop loop = new EventLoop("t")) {
+    try (EventLoop loop = EventLoop.builder().name("t").build()) {
       AtomicReference<Throwable> failure = new AtomicReference<>();
       loop.callSoon(
           () -> {
@@ -243,8 +263,9 @@ class EventLoopTest {
           });
       loop.runForever();
       assertThat(failure.get())
-          .isInstanceOf(EventLoopStateException.class)
-          .hasMessageContaining("already running");
+          .isExactlyInstanceOf(BatonMisuseException.class)
+          .hasMessageContaining("already running")
+          .hasMessageContaining("callSoonThreadSafe");
     }
   }
 
@@ -266,7 +287,7 @@ class EventLoopTest {
           }
         };
     try (var registration = dev.baton.core.Blocking.install(gilLike);
-        EventLoop loop = new EventLoop("t")) {
+        EventLoop loop = EventLoop.builder().name("t").build()) {
       loop.callLater(
           Duration.ofMillis(20),
           () -> {
@@ -283,7 +304,7 @@ class EventLoopTest {
 
   @Test
   void badArgumentsAreNamed() {
-    try (EventLoop loop = new EventLoop("t")) {
+    try (EventLoop loop = EventLoop.builder().name("t").build()) {
       assertThatThrownBy(() -> loop.callLater(Duration.ofMillis(-1), () -> {}))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("delay");
@@ -291,5 +312,29 @@ class EventLoopTest {
           .isInstanceOf(NullPointerException.class)
           .hasMessageContaining("callback");
     }
+  }
+
+  @Test
+  void theBuilderNamesTheLoopAndRefusesThresholdsThatAreNotPositive() {
+    try (EventLoop loop =
+        EventLoop.builder()
+            .name("io")
+            .mechanism(TaskMechanism.VIRTUAL_THREADS)
+            .slowCallbackThreshold(Duration.ofMillis(5))
+            .blockedWarningThreshold(Duration.ofSeconds(1))
+            .build()) {
+      assertThat(loop.name()).isEqualTo("io");
+      assertThat(loop.mechanism()).isEqualTo(TaskMechanism.VIRTUAL_THREADS);
+      assertThat(loop.diagnostics.slowNanos).isEqualTo(5_000_000L);
+      assertThat(loop.diagnostics.blockedNanos).isEqualTo(1_000_000_000L);
+    }
+    assertThatThrownBy(() -> EventLoop.builder().slowCallbackThreshold(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("slowCallbackThreshold must be positive");
+    assertThatThrownBy(() -> EventLoop.builder().blockedWarningThreshold(Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blockedWarningThreshold must be positive");
+    assertThat(EventLoop.builder().name("b").mechanism(TaskMechanism.VIRTUAL_THREADS).run(() -> 42))
+        .isEqualTo(42);
   }
 }

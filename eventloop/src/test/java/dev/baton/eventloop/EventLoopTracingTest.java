@@ -74,7 +74,7 @@ class EventLoopTracingTest {
         TraceSession session = Tracer.enable()) {
       recording.enable(SlowCallbackEvent.class);
       recording.start();
-      EventLoop loop = new EventLoop("slowpoke");
+      EventLoop loop = EventLoop.builder().name("slowpoke").build();
       loop.callSoon(
           () -> {
             try {

@@ -336,7 +336,9 @@ class StreamsTest {
               () -> {
                 assertThatThrownBy(
                         () -> Connection.open(HOST, full.getLocalPort(), Duration.ofMillis(200)))
-                    .isInstanceOf(TimeoutExpiredException.class);
+                    .isExactlyInstanceOf(java.net.SocketTimeoutException.class)
+                    .hasMessageContaining("took longer than PT0.2S")
+                    .hasCauseExactlyInstanceOf(java.util.concurrent.TimeoutException.class);
                 // the loop goes on serving, and a connect that completes is not cut short
                 Server server = Server.start((r, w) -> w.write(r.readExactly(2)), HOST, 0);
                 Connection c = Connection.open(HOST, server.port(), Duration.ofSeconds(30));

@@ -4,9 +4,11 @@ import static dev.baton.eventloop.Tasks.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -62,20 +64,22 @@ class SyncTest {
         m,
         () -> {
           AsyncLock lock = new AsyncLock();
-          lock.acquire();
+          lock.lock();
           Task<Void> waiter =
               task(
                   "w",
                   () -> {
-                    lock.acquire();
+                    lock.lock();
                     return null;
                   });
           Tasks.sleep(Duration.ZERO);
           waiter.cancel();
-          assertThatThrownBy(() -> await(waiter)).isInstanceOf(CancelledException.class);
-          lock.release();
+          assertThatThrownBy(() -> await(waiter)).isInstanceOf(CancellationException.class);
+          lock.unlock();
           assertThat(lock.isLocked()).isFalse();
-          assertThatThrownBy(lock::release).isInstanceOf(InvalidStateException.class);
+          assertThatThrownBy(lock::unlock)
+              .isExactlyInstanceOf(BatonMisuseException.class)
+              .hasMessageContaining("released an AsyncLock not locked");
           return null;
         });
   }
@@ -162,7 +166,7 @@ class SyncTest {
                           .withLock(
                               () -> {
                                 while (got.size() < 3) {
-                                  cond.awaitUntil(() -> !box.isEmpty());
+                                  cond.waitFor(() -> !box.isEmpty());
                                   got.add(box.remove(0));
                                 }
                                 return null;
@@ -209,7 +213,7 @@ class SyncTest {
           assertThat(log).containsExactly("put 0", "put 1");
           List<Integer> got = new ArrayList<>();
           for (int i = 0; i < 5; i++) {
-            got.add(q.get());
+            got.add(q.take());
           }
           await(producer);
           assertThat(got).containsExactly(0, 1, 2, 3, 4);
@@ -226,12 +230,12 @@ class SyncTest {
         m,
         () -> {
           AsyncQueue<String> q = new AsyncQueue<>();
-          Task<String> getter = EventLoop.current().createTask("g", q::get);
+          Task<String> getter = EventLoop.current().createTask("g", q::take);
           Tasks.sleep(Duration.ZERO);
           getter.cancel();
           q.offer("x");
-          assertThatThrownBy(() -> await(getter)).isInstanceOf(CancelledException.class);
-          assertThat(q.get()).isEqualTo("x");
+          assertThatThrownBy(() -> await(getter)).isInstanceOf(CancellationException.class);
+          assertThat(q.take()).isEqualTo("x");
           return null;
         });
   }

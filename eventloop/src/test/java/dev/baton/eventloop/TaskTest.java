@@ -4,10 +4,12 @@ import static dev.baton.eventloop.Tasks.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.core.BatonMisuseException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -201,7 +203,7 @@ class TaskTest {
             Tasks.sleep(Duration.ZERO);
           }
           assertThat(t.cancel("stop")).isTrue(); // t is suspended in sleep(0), its step queued
-          assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);
+          assertThatThrownBy(() -> await(t)).isInstanceOf(CancellationException.class);
           return null;
         });
     assertThat(log).containsExactly("started", "cleanup: stop");
@@ -215,7 +217,7 @@ class TaskTest {
           try {
             waits.run();
             return "not cancelled";
-          } catch (CancelledException e) {
+          } catch (CancellationException e) {
             log.add("cleanup: " + e.getMessage());
             throw e;
           }
@@ -235,7 +237,7 @@ class TaskTest {
           Task<String> t = cleaningUpOnCancel(loop, log, () -> await(never));
           Tasks.sleep(Duration.ofMillis(1));
           assertThat(t.cancel("stop it")).isTrue();
-          assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);
+          assertThatThrownBy(() -> await(t)).isInstanceOf(CancellationException.class);
           assertThat(t.isCancelled()).isTrue();
           assertThat(never.isCancelled()).isTrue();
           return null;
@@ -260,7 +262,7 @@ class TaskTest {
                         return null;
                       });
           t.cancel();
-          assertThatThrownBy(() -> await(t)).isInstanceOf(CancelledException.class);
+          assertThatThrownBy(() -> await(t)).isInstanceOf(CancellationException.class);
           return null;
         });
     assertThat(ran[0]).isFalse();
@@ -281,7 +283,7 @@ class TaskTest {
                       () -> {
                         try {
                           Tasks.sleep(Duration.ofHours(1));
-                        } catch (CancelledException e) {
+                        } catch (CancellationException e) {
                           // swallowed
                         }
                         Tasks.sleep(Duration.ofMillis(1));
@@ -298,9 +300,11 @@ class TaskTest {
   @MethodSource("mechanisms")
   void awaitOutsideATaskIsMisuse(TaskMechanism m) {
     assertThatThrownBy(() -> await(new CompletableFutureHolder().future()))
-        .isInstanceOf(AwaitOutsideTaskException.class);
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("called Tasks.await outside a task")
+        .hasMessageContaining("EventLoop.createTask");
     AtomicReference<Throwable> inCallback = new AtomicReference<>();
-    try (EventLoop loop = new EventLoop("t", m)) {
+    try (EventLoop loop = EventLoop.builder().name("t").mechanism(m).build()) {
       Future<String> f = loop.createFuture();
       loop.callSoon(
           () -> {
@@ -314,14 +318,15 @@ class TaskTest {
       loop.runForever();
     }
     assertThat(inCallback.get())
-        .isInstanceOf(AwaitOutsideTaskException.class)
-        .hasMessageContaining("callback");
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("in a plain callback of loop \"t\"")
+        .hasMessageContaining("addDoneCallback");
   }
 
   @ParameterizedTest
   @MethodSource("mechanisms")
   void blockingGetOnTheLoopFailsFastAndWorksFromOtherThreads(TaskMechanism m) throws Exception {
-    EventLoop loop = new EventLoop("t", m);
+    EventLoop loop = EventLoop.builder().name("t").mechanism(m).build();
     AtomicReference<Throwable> onLoop = new AtomicReference<>();
     AtomicReference<Throwable> inTask = new AtomicReference<>();
     Future<String> f = loop.createFuture();
@@ -362,19 +367,22 @@ class TaskTest {
     runner.join(30_000);
     outsider.join(30_000);
     assertThat(onLoop.get())
-        .isInstanceOf(BlockingOperationException.class)
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("called Future.get() on loop \"t\"'s own thread")
         .hasMessageContaining("Tasks.await");
-    assertThat(inTask.get()).isInstanceOf(BlockingOperationException.class);
+    assertThat(inTask.get())
+        .isExactlyInstanceOf(BatonMisuseException.class)
+        .hasMessageContaining("Future.get()");
     loop.close();
   }
 
   @ParameterizedTest
   @MethodSource("mechanisms")
   void bridgesToAndFromCompletableFuture(TaskMechanism m) throws Exception {
-    EventLoop loop = new EventLoop("t", m);
+    EventLoop loop = EventLoop.builder().name("t").mechanism(m).build();
     Thread runner = Thread.ofPlatform().start(loop::runForever);
     CompletableFuture<String> viaTask =
-        loop.runCoroutineThreadSafe(
+        loop.createTaskThreadSafe(
             "bridge",
             () -> {
               CompletableFuture<String> outside =
@@ -386,7 +394,7 @@ class TaskTest {
             });
     assertThat(viaTask.get(30, TimeUnit.SECONDS)).startsWith("from a pool thread / t-executor-");
     CompletableFuture<String> failing =
-        loop.runCoroutineThreadSafe(
+        loop.createTaskThreadSafe(
             "failing",
             () -> {
               throw new IllegalStateException("nope");
@@ -413,7 +421,7 @@ class TaskTest {
                   () -> {
                     try {
                       Tasks.sleep(Duration.ofHours(1));
-                    } catch (CancelledException e) {
+                    } catch (CancellationException e) {
                       log.add("cancelled at exit");
                       throw e;
                     }

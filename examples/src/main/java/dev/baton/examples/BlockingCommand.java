@@ -97,34 +97,36 @@ final class BlockingCommand extends ExampleCommand {
     long windowMs = blockedMs + (quick ? 100 : 300);
     EventLoop[] loopOut = new EventLoop[1];
     double worst =
-        EventLoop.run(
-            () -> {
-              EventLoop loop = EventLoop.current();
-              loopOut[0] = loop;
-              loop.setSlowCallbackThreshold(Duration.ofMillis(100));
-              List<Task<Double>> others = new ArrayList<>();
-              for (int i = 0; i < tickers; i++) {
-                others.add(loop.createTask("ticker-" + i, () -> tick(loop, windowMs)));
-              }
-              Task<Void> worker =
-                  loop.createTask(
-                      offload ? "worker (offloaded)" : "worker (blocking)",
-                      () -> {
-                        Tasks.sleep(Duration.ofMillis(50));
-                        if (offload) {
-                          await(loop.runInExecutor(() -> blockFor(blockedMs)));
-                        } else {
-                          blockFor(blockedMs);
-                        }
-                        return null;
-                      });
-              double max = 0;
-              for (Task<Double> t : others) {
-                max = Math.max(max, await(t));
-              }
-              await(worker);
-              return max;
-            });
+        EventLoop.builder()
+            .name("main")
+            .slowCallbackThreshold(Duration.ofMillis(100))
+            .run(
+                () -> {
+                  EventLoop loop = EventLoop.current();
+                  loopOut[0] = loop;
+                  List<Task<Double>> others = new ArrayList<>();
+                  for (int i = 0; i < tickers; i++) {
+                    others.add(loop.createTask("ticker-" + i, () -> tick(loop, windowMs)));
+                  }
+                  Task<Void> worker =
+                      loop.createTask(
+                          offload ? "worker (offloaded)" : "worker (blocking)",
+                          () -> {
+                            Tasks.sleep(Duration.ofMillis(50));
+                            if (offload) {
+                              await(loop.runInExecutor(() -> blockFor(blockedMs)));
+                            } else {
+                              blockFor(blockedMs);
+                            }
+                            return null;
+                          });
+                  double max = 0;
+                  for (Task<Double> t : others) {
+                    max = Math.max(max, await(t));
+                  }
+                  await(worker);
+                  return max;
+                });
     EventLoop loop = loopOut[0];
     return new Phase(
         Math.round(worst * 10) / 10.0, loop.slowCallbackWarnings(), loop.lastSlowCallback());

@@ -211,7 +211,7 @@ final class CpuCommand extends ModeComparison {
    */
   private static long loop(long[] numbers, Progress progress) {
     long[] total = new long[1];
-    try (EventLoop loop = new EventLoop("cpu")) {
+    try (EventLoop loop = EventLoop.builder().name("cpu").build()) {
       int[] left = {numbers.length};
       for (long n : numbers) {
         loop.callSoon(

@@ -40,7 +40,7 @@ public class LoopSubmissionOrder {
   private final List<Integer> ran = new ArrayList<>(4);
 
   private static EventLoop startLoop() {
-    EventLoop loop = new EventLoop("stress-loop");
+    EventLoop loop = EventLoop.builder().name("stress-loop").build();
     Thread thread = new Thread(loop::runForever, "stress-loop");
     thread.setDaemon(true);
     thread.start();

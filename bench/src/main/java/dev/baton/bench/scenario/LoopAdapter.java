@@ -70,7 +70,7 @@ public interface LoopAdapter extends AutoCloseable {
 
   /** Baton's loop: {@code runForever} on a dedicated thread, closed on that thread. */
   final class Baton implements LoopAdapter {
-    private final EventLoop loop = new EventLoop("bench");
+    private final EventLoop loop = EventLoop.builder().name("bench").build();
     private final Thread thread;
 
     Baton() {
