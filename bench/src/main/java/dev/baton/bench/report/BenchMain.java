@@ -304,7 +304,7 @@ public final class BenchMain {
     long measured = rows.stream().filter(r -> r.ours().isPresent()).count();
     long notMet = rows.stream().filter(r -> Boolean.FALSE.equals(r.met())).count();
     System.out.printf(
-        "%d figures: %d measured, %d goals not met; %d JMH rows, %d scenarios; %d s%n",
+        "%d figures: %d measured, %d targets not met; %d JMH rows, %d scenarios; %d s%n",
         rows.size(),
         measured,
         notMet,
