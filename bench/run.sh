@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs Baton's benchmarks with one profile and writes the results table (see bench/README.md).
-#   bench/run.sh              short profile (about 10 minutes): bench/RESULTS.md + the README table
+#   bench/run.sh              short profile (about 10 minutes): bench/RESULTS.md + the README summary
+#   bench/run.sh --render     RESULTS.md and the README summary again from the raw results it keeps
 #   bench/run.sh --smoke      one short iteration of everything (CI): bench/target/bench-run/
 #   bench/run.sh --help       the other options
 # Builds bench/target/benchmarks.jar first when it is missing or older than a source file.

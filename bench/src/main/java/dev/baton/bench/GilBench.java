@@ -4,33 +4,21 @@ import dev.baton.bench.scenario.Work;
 import dev.baton.gil.Gil;
 import dev.baton.gil.GilPolicy;
 import dev.baton.gil.GilRuntime;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The GIL on one thread: uncontended acquire+release (peers in {@link LockBench}, same run), a
  * checkpoint with no drop requested, and a tight CPU loop with and without a checkpoint per
  * iteration.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class GilBench {
+public class GilBench extends BenchShape.NanosPerOp {
   static final int LOOP = 1_000;
 
   private GilRuntime runtime;

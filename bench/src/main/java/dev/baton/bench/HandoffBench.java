@@ -3,35 +3,23 @@ package dev.baton.bench;
 import dev.baton.gil.Gil;
 import dev.baton.gil.GilPolicy;
 import dev.baton.gil.GilRuntime;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Two threads taking turns: each operation is acquire, one increment, release, with the other
  * thread waiting, so a fair lock (or the FAIR GIL) hands off on nearly every release. Time per
  * operation per thread.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @Threads(2)
 @State(Scope.Benchmark)
-public class HandoffBench {
+public class HandoffBench extends BenchShape.NanosPerOp {
   private final ReentrantLock fair = new ReentrantLock(true);
   private GilRuntime runtime;
   private Gil gil;

@@ -1,30 +1,18 @@
 package dev.baton.bench;
 
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The peers of the GIL's uncontended acquire+release, one thread, same body (one increment) under
  * each: {@link ReentrantLock} unfair and fair, {@code synchronized}, a one-permit {@link
  * Semaphore}.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class LockBench {
+public class LockBench extends BenchShape.NanosPerOp {
   private final ReentrantLock unfair = new ReentrantLock();
   private final ReentrantLock fair = new ReentrantLock(true);
   private final Object monitor = new Object();

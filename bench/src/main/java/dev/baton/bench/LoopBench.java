@@ -1,33 +1,21 @@
 package dev.baton.bench;
 
 import dev.baton.bench.scenario.LoopAdapter;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The event-loop workloads, written once so that Baton's loop ({@link EventLoopBench}) and Netty's
  * ({@link NettyLoopBench}) run the very same harness ({@link LoopDrivers}) in the same run. Scores
  * are items per second: chained callbacks, cross-thread submissions, timers.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Benchmark)
-public abstract class LoopBench {
+public abstract class LoopBench extends BenchShape.OpsPerSecond {
   static final int BATCH = 10_000;
 
   private LoopAdapter adapter;

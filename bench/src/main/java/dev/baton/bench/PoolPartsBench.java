@@ -14,19 +14,12 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.util.List;
 import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The parts of the process pool's trivial round trip ({@link ProcessPoolBench}), each alone in one
@@ -36,13 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * the same deserialization without the allow-list filter, and a thread hand-off (the wake-up a
  * frame costs between a reader thread and the thread that waits for it, paid once on each side).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Benchmark)
-public class PoolPartsBench {
+public class PoolPartsBench extends BenchShape.NanosPerOp {
   private static final PoolTask<Integer> TRIVIAL = () -> 1;
 
   private final SerialPolicy policy =

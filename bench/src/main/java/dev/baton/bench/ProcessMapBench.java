@@ -4,34 +4,22 @@ import dev.baton.process.PoolFunction;
 import dev.baton.process.ProcessPool;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * {@code map} of {@value #ITEMS} trivial items over the default pool (one worker per core), with
  * chunk size 1 (one task per item: the pool's per-task cost) and with the default chunking
  * (CPython's heuristic). Scores are items per second; the workers start in the trial's set-up.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Benchmark)
-public class ProcessMapBench {
+public class ProcessMapBench extends BenchShape.OpsPerSecond {
   static final int ITEMS = 100_000;
 
   private static final PoolFunction<Integer, Integer> IDENTITY = x -> x;

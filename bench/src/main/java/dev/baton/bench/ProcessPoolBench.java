@@ -3,32 +3,20 @@ package dev.baton.bench;
 import dev.baton.process.PoolTask;
 import dev.baton.process.ProcessPool;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The round trip of one trivial task through a pool of one worker JVM: serialize, frame, pipe, run,
  * answer. Sample time, so JMH's p50 is the figure. The worker starts in the trial's set-up, outside
  * the measurement.
  */
-@BenchmarkMode(Mode.SampleTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Benchmark)
-public class ProcessPoolBench {
+public class ProcessPoolBench extends BenchShape.SampledMicros {
   private static final PoolTask<Integer> TRIVIAL = () -> 1;
 
   private static final Duration DEADLINE = Duration.ofSeconds(10);

@@ -6,33 +6,21 @@ import dev.baton.core.object.RcBox;
 import dev.baton.core.object.RefCountStrategy;
 import dev.baton.gil.Gil;
 import dev.baton.gil.GilRuntime;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One incref+decref pair on one object, one thread, per strategy: PLAIN in a space guarded by a GIL
  * the benchmark thread holds (each operation is a checkpoint), ATOMIC and BIASED in a free-threaded
  * space (the owner thread's path for BIASED).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class RefCountBench {
+public class RefCountBench extends BenchShape.NanosPerOp {
 
   /** The reference-count strategy. */
   @Param({"PLAIN", "ATOMIC", "BIASED"})

@@ -6,22 +6,15 @@ import dev.baton.core.object.RcBox;
 import dev.baton.core.object.RefCountStrategy;
 import dev.baton.gil.Gil;
 import dev.baton.gil.GilRuntime;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The talk's trade-off as one table: a reference-count-heavy workload (incref+decref pairs over
@@ -30,13 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * when free-threaded), so under the GIL two threads take turns at batch granularity (FIFO hand-off)
  * and every operation is also a checkpoint. Scores: pairs per second, all threads together.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Benchmark)
-public class RefCountWorkloadBench {
+public class RefCountWorkloadBench extends BenchShape.OpsPerSecond {
   static final int BATCH = 1_000;
   static final int OBJECTS = 8;
 

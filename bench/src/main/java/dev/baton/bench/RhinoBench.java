@@ -2,24 +2,17 @@ package dev.baton.bench;
 
 import dev.baton.gil.GilRuntime;
 import dev.baton.rhino.GilContextFactory;
-import java.util.concurrent.TimeUnit;
 import org.mozilla.javascript.Context;
 import org.mozilla.javascript.ContextFactory;
 import org.mozilla.javascript.Function;
 import org.mozilla.javascript.ScriptableObject;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the GIL binding costs a JavaScript loop on Mozilla Rhino's interpreter, one thread, same
@@ -28,13 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * operation is one loop iteration; each invocation enters a context, takes the GIL (uncontended)
  * for the top-level call and runs {@value #LOOP} iterations.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class RhinoBench {
+public class RhinoBench extends BenchShape.NanosPerOp {
   static final int LOOP = 10_000;
 
   static final String SCRIPT =

@@ -9,14 +9,12 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Tasks on Baton's loop, per mechanism: a task switch at an await ({@code Tasks.sleep(ZERO)}: the
@@ -25,13 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * #COUNT} of them, so the loop's set-up is spread over them. The forked JVM gets {@code
  * --add-exports java.base/jdk.internal.vm=ALL-UNNAMED} so continuations are available.
  */
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
 @Fork(
     value = 1,
     jvmArgsAppend = {"--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"})
 @State(Scope.Benchmark)
-public class TaskBench {
+public class TaskBench extends BenchShape.Defaults {
   static final int COUNT = 10_000;
 
   private static final TaskBody<Integer> TRIVIAL = () -> 1;

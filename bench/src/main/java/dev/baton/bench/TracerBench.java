@@ -5,19 +5,12 @@ import dev.baton.core.trace.LaneKind;
 import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.Tracer;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The tracer's cost at one instrumentation point (a span: {@code Tracer.now()} then {@code
@@ -25,13 +18,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * tracing on (one event recorded per operation into the thread's ring, which overwrites its oldest
  * events when full).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class TracerBench {
+public class TracerBench extends BenchShape.NanosPerOp {
   private int counter;
 
   /** Tracing on for {@link TracerBench#on()}: opened and closed around each iteration. */

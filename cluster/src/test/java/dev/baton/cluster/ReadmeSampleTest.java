@@ -19,7 +19,9 @@ class ReadmeSampleTest {
       // README end
       result = squares;
       assertThat(((ClusterPool) pool).memberCount()).isGreaterThanOrEqualTo(1);
+      // README begin
     }
+    // README end
     assertThat(result).containsExactly(1, 4, 9);
   }
 }

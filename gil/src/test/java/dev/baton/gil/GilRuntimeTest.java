@@ -546,6 +546,7 @@ class GilRuntimeTest extends GilTestBase {
 
   @Test
   void theReadmeSampleCountsExactly() {
+    // README begin
     long[] counter = new long[1]; // guarded by the GIL
     try (GilRuntime runtime = GilRuntime.builder().name("main").policy(GilPolicy.FAIR).build()) {
       for (int t = 0; t < 4; t++) {
@@ -553,12 +554,13 @@ class GilRuntimeTest extends GilTestBase {
             "worker-" + t,
             () -> {
               for (int i = 0; i < 100_000; i++) {
-                counter[0]++;
-                runtime.gil().checkpoint();
+                counter[0]++; // no checkpoint between the read and the write: no lost update
+                runtime.gil().checkpoint(); // the GIL may pass to another thread here
               }
             });
       }
-    }
+    } // close() waits for the threads, as interpreter shutdown does
+    // README end
     assertThat(counter[0]).isEqualTo(400_000);
   }
 

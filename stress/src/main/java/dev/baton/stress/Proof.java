@@ -1,5 +1,6 @@
 package dev.baton.stress;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,6 +141,7 @@ public final class Proof implements Callable<Integer> {
       if (ownResultFile != null) {
         Files.deleteIfExists(ownResultFile);
       }
+      deleteTree(report); // jcstress's HTML report: the verdicts above are what we print
     }
     boolean ok = !verdicts.isEmpty() && verdicts.values().stream().allMatch(Verdict::ok);
     if (json) {
@@ -148,6 +150,14 @@ public final class Proof implements Callable<Integer> {
       printTable(stdout, verdicts.values(), ok);
     }
     return ok ? 0 : 1;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var files = Files.walk(dir)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
   }
 
   static Map<String, Verdict> grade(List<String> selected, Path resultFile) throws Exception {

@@ -30,8 +30,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * bench/run.sh                 # short profile (about 10 minutes): bench/RESULTS.md + README table
  * bench/run.sh --smoke         # one short iteration of everything (CI); writes under bench/target
  * bench/run.sh --only Netty    # a subset (regex on benchmark and scenario names); under bench/target
- * bench/run.sh --readme-only   # copy bench/RESULTS.md's table into README.md again
- * bench/run.sh --rereport      # evaluate the figures again over the last run's saved JSON
+ * bench/run.sh --render        # render bench/RESULTS.md and the README table again from the
+ *                              # raw results saved in bench/RESULTS.md (no measuring)
+ * bench/run.sh --rereport      # the same from the last run's JMH and scenario JSON in bench/target
  * bench/run.sh --note "..."    # a sentence about the load, written into the results
  * </pre>
  *
@@ -89,18 +90,18 @@ public final class BenchMain {
     Profile profile = Profile.FULL;
     String only = null;
     String note = null;
-    boolean readmeOnly = false;
+    boolean render = false;
     boolean rereport = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--smoke" -> profile = Profile.SMOKE;
         case "--only" -> only = value(args, ++i, "--only");
         case "--note" -> note = value(args, ++i, "--note");
-        case "--readme-only" -> readmeOnly = true;
+        case "--render" -> render = true;
         case "--rereport" -> rereport = true;
         case "-h", "--help" -> {
           System.out.println(
-              "usage: bench/run.sh [--smoke] [--only REGEX] [--note TEXT] [--readme-only]"
+              "usage: bench/run.sh [--smoke] [--only REGEX] [--note TEXT] [--render]"
                   + " [--rereport]");
           return;
         }
@@ -116,9 +117,8 @@ public final class BenchMain {
     }
     Path committed = root.resolve("bench/RESULTS.md");
     Path readme = root.resolve("README.md");
-    if (readmeOnly) {
-      Report.spliceReadme(committed, readme, "bench/RESULTS.md");
-      System.out.println("README.md: figures table copied from bench/RESULTS.md");
+    if (render) {
+      render(committed, readme);
       return;
     }
     if (rereport) {
@@ -126,6 +126,24 @@ public final class BenchMain {
       return;
     }
     System.exit(run(root, profile, only, note, args));
+  }
+
+  /**
+   * Renders bench/RESULTS.md and the README's table again from the raw results bench/RESULTS.md
+   * holds (its full JMH table and scenario list), without measuring: for a changed figure
+   * definition or layout. The numbers are the run's own, as RESULTS.md printed them.
+   */
+  private static void render(Path committed, Path readme) throws IOException {
+    Report.Saved saved = Report.readResults(committed);
+    String note =
+        "- rendered again by `bench/run.sh --render` from the raw results below; its ratios are"
+            + " computed from them as printed\n";
+    String base = saved.header().strip() + "\n";
+    String header = base.contains(note) ? base : base + note;
+    List<Report.Row> rows = Report.evaluate(Figures.all(), saved.results());
+    Report.writeResults(committed, rows, saved.results(), header);
+    Report.spliceReadme(rows, readme, "bench/RESULTS.md");
+    System.out.println("wrote bench/RESULTS.md and the README's figures table");
   }
 
   /**
@@ -151,14 +169,15 @@ public final class BenchMain {
     boolean official =
         text.contains("- profile: " + Profile.FULL.describe()) && !text.contains("--only");
     Path resultsFile = official ? root.resolve("bench/RESULTS.md") : work.resolve("RESULTS.md");
+    List<Report.Row> rows = Report.evaluate(Figures.all(), results);
     Report.writeResults(
         resultsFile,
-        Report.evaluate(Figures.all(), results),
+        rows,
         results,
         text + "- report re-evaluated from the run's saved JSON by `bench/run.sh --rereport`\n");
     System.out.println("wrote " + root.relativize(resultsFile));
     if (official) {
-      Report.spliceReadme(resultsFile, root.resolve("README.md"), "bench/RESULTS.md");
+      Report.spliceReadme(rows, root.resolve("README.md"), "bench/RESULTS.md");
       System.out.println("README.md: figures table regenerated");
     }
   }
@@ -273,19 +292,19 @@ public final class BenchMain {
     Report.writeResults(resultsFile, rows, results, header);
     System.out.println("wrote " + root.relativize(resultsFile));
     if (official) {
-      Report.spliceReadme(resultsFile, root.resolve("README.md"), "bench/RESULTS.md");
+      Report.spliceReadme(rows, root.resolve("README.md"), "bench/RESULTS.md");
       System.out.println("README.md: figures table regenerated");
     } else {
       // the README splice is exercised on a copy, so a lost marker fails the smoke run too
       Path copy = work.resolve("README.md");
       Files.copy(root.resolve("README.md"), copy, StandardCopyOption.REPLACE_EXISTING);
-      Report.spliceReadme(resultsFile, copy, "bench/RESULTS.md");
+      Report.spliceReadme(rows, copy, "bench/RESULTS.md");
       System.out.println("wrote " + root.relativize(copy) + " (the README with this run's table)");
     }
     long measured = rows.stream().filter(r -> r.ours().isPresent()).count();
     long notMet = rows.stream().filter(r -> Boolean.FALSE.equals(r.met())).count();
     System.out.printf(
-        "%d figures: %d measured, %d goals not met; %d JMH rows, %d scenarios; %d s%n",
+        "%d figures: %d measured, %d targets not met; %d JMH rows, %d scenarios; %d s%n",
         rows.size(),
         measured,
         notMet,

@@ -6,27 +6,29 @@ import static dev.baton.bench.report.Metric.scenario;
 import java.util.List;
 
 /**
- * Every figure the capability issues set a goal for (#3 GIL, #4 object model, #5 event loop, #6
- * process pool, #8 tracing), with where its number and its peer's come from. The goals are copied
- * from the issues and never relaxed to make a row "met".
+ * Every figure the results table reports, grouped by module, with where its number and its peer's
+ * come from and the project's target for it. A target is never relaxed to make a row "met".
  */
 public final class Figures {
   private Figures() {}
 
-  private static final String GIL = "#3 GIL";
-  private static final String RC = "#4 refcounts";
-  private static final String LOOP = "#5 event loop";
-  private static final String POOL = "#6 process pool";
-  private static final String TRACE = "#8 tracing";
-  private static final String AGENT = "#15 agent";
-  private static final String CLUSTER = "#18 cluster pool";
+  /** The modules, in the order the results list them. */
+  public static final List<String> MODULES =
+      List.of("core", "gil", "eventloop", "process", "rhino", "agent", "cluster");
+
+  private static final String CORE = "core";
+  private static final String GIL = "gil";
+  private static final String LOOP = "eventloop";
+  private static final String POOL = "process";
+  private static final String RHINO = "rhino";
+  private static final String AGENT = "agent";
+  private static final String CLUSTER = "cluster";
 
   /**
-   * @return the rows of the results table, in order
+   * @return the rows of the results table; within a module, in this order
    */
   public static List<Figure> all() {
     return List.of(
-        // ---- #3 GIL
         new Figure(
             GIL,
             "uncontended acquire+release",
@@ -154,57 +156,56 @@ public final class Figures {
             Goal.ratioAtLeast(20),
             "CPython 3.11: ×160"),
         new Figure(
-            GIL,
+            RHINO,
             "Rhino script loop step, GIL binding vs plain Rhino",
             jmh("RhinoBench.gilBound", Unit.NS, "GilContextFactory"),
             jmh("RhinoBench.plainRhino", Unit.NS, "plain Rhino, interpreted"),
             Goal.none(),
             null),
         new Figure(
-            GIL,
+            RHINO,
             "Rhino script loop step, observer at every jump vs plain Rhino",
             jmh("RhinoBench.gilBoundEveryJump", Unit.NS, "GilContextFactory, threshold 1"),
             jmh("RhinoBench.plainRhino", Unit.NS, "plain Rhino, interpreted"),
             Goal.none(),
             null),
-        // ---- #4 object model
         new Figure(
-            RC,
+            CORE,
             "PLAIN incref+decref pair",
             jmh("RefCountBench.pair", Unit.NS, "PLAIN", "strategy=PLAIN"),
             null,
             Goal.atMost(1.5, Unit.NS),
             null),
         new Figure(
-            RC,
+            CORE,
             "BIASED incref+decref pair, owner thread",
             jmh("RefCountBench.pair", Unit.NS, "BIASED", "strategy=BIASED"),
             jmh("RefCountBench.pair", Unit.NS, "PLAIN", "strategy=PLAIN"),
             Goal.ratioAtMost(2.0),
             "biased RC paper: per-op cost more than halved vs atomic"),
         new Figure(
-            RC,
+            CORE,
             "ATOMIC incref+decref pair, uncontended",
             jmh("RefCountBench.pair", Unit.NS, "ATOMIC", "strategy=ATOMIC"),
             jmh("RefCountBench.pair", Unit.NS, "PLAIN", "strategy=PLAIN"),
             Goal.none(),
             null),
         new Figure(
-            RC,
+            CORE,
             "ATOMIC incref+decref pair, 2 threads on one object",
             jmh("RefCountContendedBench.pair", Unit.NS, "ATOMIC 2 threads", "strategy=ATOMIC"),
             jmh("RefCountBench.pair", Unit.NS, "ATOMIC 1 thread", "strategy=ATOMIC"),
             Goal.none(),
             null),
         new Figure(
-            RC,
+            CORE,
             "BIASED incref+decref pair, 2 threads on one object",
             jmh("RefCountContendedBench.pair", Unit.NS, "BIASED 2 threads", "strategy=BIASED"),
             jmh("RefCountBench.pair", Unit.NS, "BIASED 1 thread", "strategy=BIASED"),
             Goal.none(),
             null),
         new Figure(
-            RC,
+            CORE,
             "trade-off, 2 threads: free-threaded BIASED vs GIL + PLAIN",
             jmh(
                 "RefCountWorkloadBench.workload2",
@@ -215,7 +216,7 @@ public final class Figures {
             Goal.ratioAtLeast(1.7),
             "PEP 703"),
         new Figure(
-            RC,
+            CORE,
             "trade-off, 2 threads: free-threaded ATOMIC vs GIL + PLAIN",
             jmh(
                 "RefCountWorkloadBench.workload2",
@@ -226,7 +227,7 @@ public final class Figures {
             Goal.none(),
             null),
         new Figure(
-            RC,
+            CORE,
             "trade-off, 1 thread: free-threaded BIASED vs GIL + PLAIN",
             jmh(
                 "RefCountWorkloadBench.workload1",
@@ -237,7 +238,7 @@ public final class Figures {
             Goal.ratioAtLeast(0.67),
             "PEP 703: 5–6% single-threaded overhead"),
         new Figure(
-            RC,
+            CORE,
             "trade-off, 1 thread: free-threaded ATOMIC vs GIL + PLAIN",
             jmh(
                 "RefCountWorkloadBench.workload1",
@@ -247,7 +248,6 @@ public final class Figures {
             jmh("RefCountWorkloadBench.workload1", Unit.PER_S, "GIL + PLAIN", "mode=GIL_PLAIN"),
             Goal.none(),
             null),
-        // ---- #5 event loop
         new Figure(
             LOOP,
             "chained callSoon",
@@ -361,7 +361,6 @@ public final class Figures {
             scenario("tcp-echo", "netty_p50_us", Unit.US, "Netty NIO server"),
             Goal.none(),
             null),
-        // ---- #6 process pool
         new Figure(
             POOL,
             "trivial task round trip p50",
@@ -496,22 +495,20 @@ public final class Figures {
             null,
             Goal.none(),
             null),
-        // ---- #8 tracing
         new Figure(
-            TRACE,
+            CORE,
             "instrumentation point, tracer off",
             jmh("TracerBench.off", Unit.NS, "tracer off"),
             jmh("TracerBench.baseline", Unit.NS, "no instrumentation"),
             Goal.overheadAtMost(1.0, Unit.NS),
             null),
         new Figure(
-            TRACE,
+            CORE,
             "event recorded, tracer on",
             jmh("TracerBench.on", Unit.NS, "tracer on"),
             jmh("TracerBench.baseline", Unit.NS, "no instrumentation"),
             Goal.overheadAtMost(100, Unit.NS),
             null),
-        // ---- #15 agent
         new Figure(
             AGENT,
             "loop of 1000 iterations with one call each, instrumented",

@@ -3,12 +3,12 @@ package dev.baton.bench.report;
 import java.util.Locale;
 
 /**
- * What a capability issue asks of a figure: a bound on the measured value, a bound on its ratio to
- * the peer measured in the same run, or nothing (measured and reported only).
+ * The project's target for a figure: a bound on the measured value, a bound on its ratio to the
+ * peer measured in the same run, or nothing (measured and reported only).
  *
  * @param kind which quantity is bounded and in which direction
  * @param bound the bound, in the figure's unit for values, dimensionless for ratios
- * @param text the goal as the issue states it
+ * @param text the target as the results table states it
  */
 public record Goal(Kind kind, double bound, String text) {
 
@@ -34,7 +34,7 @@ public record Goal(Kind kind, double bound, String text) {
    * @return the goal "value ≤ bound"
    */
   public static Goal atMost(double bound, Unit unit) {
-    return new Goal(Kind.VALUE_AT_MOST, bound, "≤ " + unit.format(bound));
+    return new Goal(Kind.VALUE_AT_MOST, bound, "target ≤ " + unit.format(bound));
   }
 
   /**
@@ -43,7 +43,7 @@ public record Goal(Kind kind, double bound, String text) {
    * @return the goal "value ≥ bound"
    */
   public static Goal atLeast(double bound, Unit unit) {
-    return new Goal(Kind.VALUE_AT_LEAST, bound, "≥ " + unit.format(bound));
+    return new Goal(Kind.VALUE_AT_LEAST, bound, "target ≥ " + unit.format(bound));
   }
 
   /**
@@ -51,7 +51,7 @@ public record Goal(Kind kind, double bound, String text) {
    * @return the goal "measured ≤ bound × peer"
    */
   public static Goal ratioAtMost(double bound) {
-    return new Goal(Kind.RATIO_AT_MOST, bound, "ratio ≤ " + times(bound));
+    return new Goal(Kind.RATIO_AT_MOST, bound, "target ≤ " + times(bound));
   }
 
   /**
@@ -59,7 +59,7 @@ public record Goal(Kind kind, double bound, String text) {
    * @return the goal "measured ≥ bound × peer"
    */
   public static Goal ratioAtLeast(double bound) {
-    return new Goal(Kind.RATIO_AT_LEAST, bound, "ratio ≥ " + times(bound));
+    return new Goal(Kind.RATIO_AT_LEAST, bound, "target ≥ " + times(bound));
   }
 
   /**
@@ -68,14 +68,14 @@ public record Goal(Kind kind, double bound, String text) {
    * @return the goal "measured − peer ≤ bound"
    */
   public static Goal overheadAtMost(double bound, Unit unit) {
-    return new Goal(Kind.OVERHEAD_AT_MOST, bound, "overhead over baseline ≤ " + unit.format(bound));
+    return new Goal(Kind.OVERHEAD_AT_MOST, bound, "target ≤ baseline + " + unit.format(bound));
   }
 
   /**
    * @return no goal: measured for context
    */
   public static Goal none() {
-    return new Goal(Kind.NONE, Double.NaN, "measured");
+    return new Goal(Kind.NONE, Double.NaN, "none (measured)");
   }
 
   /**

@@ -23,6 +23,9 @@ public final class Report {
   /** Marks its end. */
   public static final String END = "<!-- bench:figures:end -->";
 
+  private static final String JMH_SECTION = "## Every JMH result of the run";
+  private static final String SCENARIO_SECTION = "## Every scenario result of the run";
+
   private Report() {}
 
   /**
@@ -65,35 +68,86 @@ public final class Report {
 
   /**
    * @param rows evaluated rows
-   * @return the figures table in Markdown, between the markers
+   * @return every figure in Markdown between the markers, one table per module
    */
   public static String table(List<Row> rows) {
     StringBuilder out = new StringBuilder();
     out.append(BEGIN).append('\n');
-    out.append(
-        "| issue | figure | Baton (median) | peer or baseline, same run | ratio | goal | met |\n");
-    out.append("| --- | --- | --- | --- | --- | --- | --- |\n");
-    for (Row row : rows) {
-      Figure figure = row.figure();
+    for (String module : Figures.MODULES) {
+      List<Row> ofModule = ofModule(rows, module);
+      if (ofModule.isEmpty()) {
+        continue;
+      }
+      out.append("\n### ").append(module).append("\n\n");
+      out.append(
+          "| figure | Baton (median) | peer or baseline, same run | ratio | target | met |\n");
+      out.append("| --- | --- | --- | --- | --- | --- |\n");
+      for (Row row : ofModule) {
+        Figure figure = row.figure();
+        out.append("| ")
+            .append(figure.title())
+            .append(" | ")
+            .append(cell(figure.ours(), row.ours(), true))
+            .append(" | ")
+            .append(figure.peer() == null ? "—" : cell(figure.peer(), row.peer(), false))
+            .append(" | ")
+            .append(ratio(row))
+            .append(" | ")
+            .append(figure.goal().text())
+            .append(figure.reference() == null ? "" : " (anchor: " + figure.reference() + ")")
+            .append(" | ")
+            .append(verdict(row))
+            .append(" |\n");
+      }
+    }
+    out.append(END).append('\n');
+    return out.toString();
+  }
+
+  /**
+   * The README's short form: per module, how many targets the run met and its first figure.
+   *
+   * @param rows evaluated rows
+   * @return the summary table in Markdown, between the markers
+   */
+  public static String summary(List<Row> rows) {
+    StringBuilder out = new StringBuilder();
+    out.append(BEGIN).append('\n');
+    out.append("| module | targets met | for example | Baton | peer, same run | ratio |\n");
+    out.append("| --- | --- | --- | --- | --- | --- |\n");
+    for (String module : Figures.MODULES) {
+      List<Row> ofModule = ofModule(rows, module);
+      if (ofModule.isEmpty()) {
+        continue;
+      }
+      long judged = ofModule.stream().filter(r -> r.met() != null).count();
+      long met = ofModule.stream().filter(r -> Boolean.TRUE.equals(r.met())).count();
+      Row first = ofModule.get(0);
+      Figure figure = first.figure();
       out.append("| ")
-          .append(figure.issue())
+          .append(module)
+          .append(" | ")
+          .append(judged == 0 ? "no targets" : met + " of " + judged)
           .append(" | ")
           .append(figure.title())
           .append(" | ")
-          .append(cell(figure.ours(), row.ours(), true))
+          .append(cell(figure.ours(), first.ours(), false))
           .append(" | ")
-          .append(figure.peer() == null ? "—" : cell(figure.peer(), row.peer(), false))
+          .append(figure.peer() == null ? "—" : cell(figure.peer(), first.peer(), false))
           .append(" | ")
-          .append(Double.isNaN(row.ratio()) ? "—" : Goal.times(row.ratio()))
-          .append(" | ")
-          .append(figure.goal().text())
-          .append(figure.reference() == null ? "" : " (anchor: " + figure.reference() + ")")
-          .append(" | ")
-          .append(verdict(row))
+          .append(ratio(first))
           .append(" |\n");
     }
     out.append(END).append('\n');
     return out.toString();
+  }
+
+  private static List<Row> ofModule(List<Row> rows, String module) {
+    return rows.stream().filter(r -> r.figure().module().equals(module)).toList();
+  }
+
+  private static String ratio(Row row) {
+    return Double.isNaN(row.ratio()) ? "—" : Goal.times(row.ratio());
   }
 
   private static String cell(Metric metric, Optional<Results.Value> value, boolean withAlloc) {
@@ -138,25 +192,25 @@ public final class Report {
     out.append(
         "Each Baton figure is the median of the run's measurement iterations (JMH) or the"
             + " percentile a scenario runner computed from its sorted samples; the peer or"
-            + " baseline was measured in the same run, and the ratio is Baton / peer. Goals are"
-            + " the capability issues' own; anchors in parentheses were measured elsewhere and"
-            + " are quoted for context only.\n\n");
+            + " baseline was measured in the same run, and the ratio is Baton / peer. Targets are"
+            + " the project's own; anchors in parentheses were measured elsewhere and are quoted"
+            + " for context only.\n\n");
     out.append(table(rows)).append('\n');
     List<Row> notMet = rows.stream().filter(r -> Boolean.FALSE.equals(r.met())).toList();
     List<Row> missing = rows.stream().filter(r -> r.ours().isEmpty()).toList();
-    out.append("## Goals not met in this run\n\n");
+    out.append("## Targets not met in this run\n\n");
     if (notMet.isEmpty()) {
       out.append("None.\n\n");
     }
     for (Row row : notMet) {
       out.append("- ")
-          .append(row.figure().issue())
-          .append(", ")
+          .append(row.figure().module())
+          .append(": ")
           .append(row.figure().title())
           .append(": ")
           .append(row.figure().ours().unit().format(row.ours().orElseThrow().value()))
           .append(Double.isNaN(row.ratio()) ? "" : " (" + Goal.times(row.ratio()) + " the peer)")
-          .append(", goal ")
+          .append(", ")
           .append(row.figure().goal().text())
           .append('\n');
     }
@@ -169,8 +223,8 @@ public final class Report {
     }
     for (Row row : missing) {
       out.append("- ")
-          .append(row.figure().issue())
-          .append(", ")
+          .append(row.figure().module())
+          .append(": ")
           .append(row.figure().title())
           .append(": no result for ")
           .append(describe(row.figure().ours()))
@@ -179,7 +233,7 @@ public final class Report {
     if (!missing.isEmpty()) {
       out.append('\n');
     }
-    out.append("## Every JMH result of the run\n\n");
+    out.append(JMH_SECTION).append("\n\n");
     out.append("| benchmark | params | median | unit | alloc B/op |\n");
     out.append("| --- | --- | --- | --- | --- |\n");
     List<Results.JmhRow> jmhRows = new ArrayList<>(results.jmhRows());
@@ -192,20 +246,20 @@ public final class Report {
           .append(" | ")
           .append(row.params().isEmpty() ? "" : new TreeMap<>(row.params()).toString())
           .append(" | ")
-          .append(Unit.sig(row.median()))
+          .append(Unit.raw(row.median()))
           .append(" | ")
           .append(row.unit())
           .append(" | ")
-          .append(Double.isNaN(row.allocBytesPerOp()) ? "—" : Unit.sig(row.allocBytesPerOp()))
+          .append(Double.isNaN(row.allocBytesPerOp()) ? "—" : Unit.raw(row.allocBytesPerOp()))
           .append(" |\n");
     }
-    out.append("\n## Every scenario result of the run\n\n");
+    out.append("\n").append(SCENARIO_SECTION).append("\n\n");
     for (Map.Entry<String, Map<String, Double>> scenario :
         new TreeMap<>(results.scenarios()).entrySet()) {
       out.append("- `").append(scenario.getKey()).append("`: ");
       List<String> parts = new ArrayList<>();
       for (Map.Entry<String, Double> metric : new TreeMap<>(scenario.getValue()).entrySet()) {
-        parts.add(metric.getKey() + " = " + Unit.sig(metric.getValue()));
+        parts.add(metric.getKey() + " = " + Unit.raw(metric.getValue()));
       }
       out.append(String.join(", ", parts)).append('\n');
     }
@@ -221,15 +275,14 @@ public final class Report {
   }
 
   /**
-   * Replaces the README's figures table with the one in a results file.
+   * Replaces the README's figures table with the {@link #summary} of a run.
    *
-   * @param results the results file (RESULTS.md)
+   * @param rows the run's evaluated rows
    * @param readme the README
-   * @param source how the README should cite the results, e.g. a relative link
-   * @throws IOException if a file cannot be read or written, or a file lacks the markers
+   * @param source how the README should cite the full results, e.g. a relative link
+   * @throws IOException if the README cannot be read or written, or lacks the markers
    */
-  public static void spliceReadme(Path results, Path readme, String source) throws IOException {
-    String table = between(Files.readString(results), results);
+  public static void spliceReadme(List<Row> rows, Path readme, String source) throws IOException {
     String text = Files.readString(readme);
     int begin = text.indexOf(BEGIN);
     int end = text.indexOf(END);
@@ -237,13 +290,14 @@ public final class Report {
       throw new IOException(
           readme + " has no figures markers: add the lines\n" + BEGIN + "\n" + END + "\n");
     }
+    String table = summary(rows);
     String generated =
         BEGIN
             + "\n"
-            + "<!-- copied from "
+            + "<!-- summarised from "
             + source
             + " by bench/run.sh; do not edit by hand -->\n"
-            + table
+            + table.substring(BEGIN.length() + 1, table.length() - END.length() - 1)
             + END;
     Files.writeString(
         readme,
@@ -251,12 +305,71 @@ public final class Report {
         StandardCharsets.UTF_8);
   }
 
-  private static String between(String text, Path file) throws IOException {
-    int begin = text.indexOf(BEGIN);
-    int end = text.indexOf(END);
-    if (begin < 0 || end < begin) {
-      throw new IOException(file + " has no figures table between the markers");
+  /**
+   * Reads back what {@link #writeResults} wrote: the run's header and its raw numbers (the full JMH
+   * table and the scenario list, as printed there: three significant digits).
+   *
+   * @param file a results file
+   * @return the header (the "## Run" section) and the results
+   * @throws IOException if it cannot be read or lacks a section
+   */
+  public static Saved readResults(Path file) throws IOException {
+    String text = Files.readString(file);
+    String header = section(text, "## Run", file);
+    Results results = new Results();
+    boolean inJmh = false;
+    boolean inScenarios = false;
+    for (String line : text.split("\n")) {
+      if (line.startsWith("## ")) {
+        inJmh = line.equals(JMH_SECTION);
+        inScenarios = line.equals(SCENARIO_SECTION);
+      } else if (inJmh && line.startsWith("| ") && !line.matches("\\| (benchmark|---) .*")) {
+        String[] cells = line.substring(2, line.length() - 2).split(" \\| ", -1);
+        Map<String, String> params = new TreeMap<>();
+        String list = cells[1].strip();
+        if (list.length() > 2) {
+          for (String pair : list.substring(1, list.length() - 1).split(", ")) {
+            int eq = pair.indexOf('=');
+            params.put(pair.substring(0, eq), pair.substring(eq + 1));
+          }
+        }
+        results.addJmh(
+            new Results.JmhRow(
+                cells[0].strip(),
+                params,
+                Double.parseDouble(cells[2].strip()),
+                cells[3].strip(),
+                cells[4].strip().equals("—") ? Double.NaN : Double.parseDouble(cells[4].strip())));
+      } else if (inScenarios && line.startsWith("- `")) {
+        int close = line.indexOf("`: ", 3);
+        Map<String, Double> metrics = new TreeMap<>();
+        for (String pair : line.substring(close + 3).split(", ")) {
+          String[] kv = pair.split(" = ");
+          metrics.put(kv[0].strip(), Double.parseDouble(kv[1].strip()));
+        }
+        results.addScenario(line.substring(3, close), metrics);
+      }
     }
-    return text.substring(begin + BEGIN.length() + 1, end);
+    if (results.jmhRows().isEmpty() && results.scenarios().isEmpty()) {
+      throw new IOException(file + " holds no raw results to render from");
+    }
+    return new Saved(header, results);
+  }
+
+  /**
+   * A run read back from its results file.
+   *
+   * @param header the "## Run" section
+   * @param results its raw numbers
+   */
+  public record Saved(String header, Results results) {}
+
+  private static String section(String text, String heading, Path file) throws IOException {
+    int begin = text.indexOf(heading + "\n");
+    if (begin < 0) {
+      throw new IOException(file + " has no section '" + heading + "'");
+    }
+    int end = text.indexOf("\n## ", begin + heading.length());
+    return text.substring(begin, end < 0 ? text.length() : end + 1);
   }
 }

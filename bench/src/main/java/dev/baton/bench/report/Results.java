@@ -146,6 +146,25 @@ public final class Results {
   }
 
   /**
+   * Adds one JMH row read back from a results file.
+   *
+   * @param row the row
+   */
+  public void addJmh(JmhRow row) {
+    jmh.add(row);
+  }
+
+  /**
+   * Adds one scenario's metrics read back from a results file.
+   *
+   * @param name the scenario
+   * @param metrics its metrics
+   */
+  public void addScenario(String name, Map<String, Double> metrics) {
+    scenarios.put(name, new HashMap<>(metrics));
+  }
+
+  /**
    * @return the JMH rows read so far
    */
   public List<JmhRow> jmhRows() {

@@ -106,4 +106,22 @@ public enum Unit {
     }
     return String.format(Locale.ROOT, "%.2g", value);
   }
+
+  /**
+   * A raw result as the results file keeps it: six significant digits (every digit of a number of
+   * 100 000 or more), enough for {@code bench/run.sh --render} to compute every ratio again as the
+   * run did.
+   */
+  static String raw(double value) {
+    if (value == 0 || !Double.isFinite(value)) {
+      return value == 0 ? "0" : String.valueOf(value);
+    }
+    if (Math.abs(value) >= 100_000) {
+      return String.format(Locale.ROOT, "%.0f", value);
+    }
+    return new java.math.BigDecimal(value)
+        .round(new java.math.MathContext(6))
+        .stripTrailingZeros()
+        .toPlainString();
+  }
 }

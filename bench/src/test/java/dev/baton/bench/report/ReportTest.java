@@ -68,7 +68,7 @@ class ReportTest {
     Results results = results();
     Figure ratioNotMet =
         new Figure(
-            "#3",
+            "gil",
             "convoy",
             Metric.scenario("convoy", "busy", Unit.US, "busy"),
             Metric.scenario("convoy", "alone", Unit.US, "alone"),
@@ -76,7 +76,7 @@ class ReportTest {
             null);
     Figure valueMet =
         new Figure(
-            "#3",
+            "gil",
             "lock",
             Metric.jmh("LockBench.reentrantUnfair", Unit.NS, "l"),
             null,
@@ -84,7 +84,12 @@ class ReportTest {
             null);
     Figure missing =
         new Figure(
-            "#5", "loop", Metric.jmh("Nope.x", Unit.NS, "n"), null, Goal.atMost(1, Unit.NS), null);
+            "eventloop",
+            "loop",
+            Metric.jmh("Nope.x", Unit.NS, "n"),
+            null,
+            Goal.atMost(1, Unit.NS),
+            null);
     List<Report.Row> rows = Report.evaluate(List.of(ratioNotMet, valueMet, missing), results);
     assertThat(rows.get(0).ratio()).isEqualTo(3.0);
     assertThat(rows.get(0).met()).isFalse();
@@ -108,34 +113,54 @@ class ReportTest {
     assertThatThrownBy(
             () ->
                 new Figure(
-                    "#3", "t", Metric.jmh("A.b", Unit.NS, "x"), null, Goal.ratioAtMost(1), null))
+                    "gil", "t", Metric.jmh("A.b", Unit.NS, "x"), null, Goal.ratioAtMost(1), null))
         .hasMessageContaining("no peer");
   }
 
   @Test
   void readmeTableIsReplacedBetweenTheMarkersOnly() throws IOException {
-    Results results = results();
-    Path resultsFile = dir.resolve("RESULTS.md");
-    Report.writeResults(
-        resultsFile, Report.evaluate(Figures.all(), results), results, "## Run\n\n- cores: test\n");
+    List<Report.Row> rows = Report.evaluate(Figures.all(), results());
     Path readme = dir.resolve("README.md");
     Files.writeString(
         readme, "# Title\n\nbefore\n" + Report.BEGIN + "\nold table\n" + Report.END + "\nafter\n");
-    Report.spliceReadme(resultsFile, readme, "bench/RESULTS.md");
+    Report.spliceReadme(rows, readme, "bench/RESULTS.md");
     String text = Files.readString(readme);
     assertThat(text).startsWith("# Title\n\nbefore\n").endsWith("\nafter\n");
-    assertThat(text).doesNotContain("old table").contains("| issue | figure |");
-    assertThat(text).contains("ReentrantLock (unfair)");
+    assertThat(text).doesNotContain("old table").contains("| module | targets met |");
+    assertThat(text).contains("| gil | ").contains("ReentrantLock (unfair)");
   }
 
   @Test
   void readmeWithoutMarkersIsAnError() throws IOException {
-    Path resultsFile = dir.resolve("RESULTS.md");
-    Files.writeString(resultsFile, Report.BEGIN + "\n| t |\n" + Report.END + "\n");
     Path readme = dir.resolve("README.md");
     Files.writeString(readme, "# no markers\n");
-    assertThatThrownBy(() -> Report.spliceReadme(resultsFile, readme, "x"))
+    assertThatThrownBy(() -> Report.spliceReadme(List.of(), readme, "x"))
         .hasMessageContaining("no figures markers");
+  }
+
+  @Test
+  void resultsFileRendersAgainFromTheRawResultsItHolds() throws IOException {
+    Results results = results();
+    List<Report.Row> rows = Report.evaluate(Figures.all(), results);
+    Path file = dir.resolve("RESULTS.md");
+    String header = "## Run\n\n- cores: test\n";
+    Report.writeResults(file, rows, results, header);
+    String written = Files.readString(file);
+
+    Report.Saved saved = Report.readResults(file);
+    assertThat(saved.header().strip()).isEqualTo(header.strip());
+    Report.writeResults(
+        file, Report.evaluate(Figures.all(), saved.results()), saved.results(), header);
+    assertThat(Files.readString(file)).isEqualTo(written);
+  }
+
+  @Test
+  void figuresAreGroupedByModule() throws IOException {
+    String table = Report.table(Report.evaluate(Figures.all(), results()));
+    List<Integer> positions =
+        Figures.MODULES.stream().map(m -> table.indexOf("\n### " + m + "\n")).toList();
+    assertThat(positions).doesNotContain(-1).isSorted();
+    assertThat(table).doesNotContain("#3").doesNotContain("goal");
   }
 
   @Test

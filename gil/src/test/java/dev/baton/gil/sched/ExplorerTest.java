@@ -180,6 +180,7 @@ class ExplorerTest {
 
   @Test
   void theReadmeSampleFindsTheRaceAndReplaysIt(@TempDir Path dir) throws Exception {
+    // README begin
     Explorer.Scenario race =
         runtime -> {
           TracedCell x = new TracedCell("Integer value", 0);
@@ -198,6 +199,7 @@ class ExplorerTest {
     System.out.println(failure.get().render()); // seed, runs, the minimal hand-offs
     failure.get().minimal().write(dir.resolve("race-schedule.json"));
     Explorer.Run again = Explorer.replay(race, ScheduleLog.read(dir.resolve("race-schedule.json")));
+    // README end
 
     assertThat(again.failed()).isTrue();
     assertThat(again.log().sameSchedule(failure.get().minimal())).isTrue();
