@@ -573,7 +573,8 @@ public final class EventLoop implements AutoCloseable {
    * @param executor where to run it
    * @param action the blocking work
    * @param <T> its result type
-   * @return a future completed on the loop when the action ends
+   * @return a future completed on the loop when the action ends; if the loop closes first, the
+   *     outcome still reaches other threads' {@link Future#get()}
    */
   public <T> Future<T> runInExecutor(Executor executor, Callable<T> action) {
     checkLoopThread("runInExecutor");
@@ -596,7 +597,8 @@ public final class EventLoop implements AutoCloseable {
 
   /**
    * Wraps a {@link CompletableFuture} in a loop future completed on the loop when it completes
-   * (Python: {@code asyncio.wrap_future}); cancelling the loop future cancels it. Loop-only.
+   * (Python: {@code asyncio.wrap_future}); cancelling the loop future cancels it. If the loop
+   * closes first, the outcome still reaches other threads' {@link Future#get()}. Loop-only.
    *
    * @param source the future to follow
    * @param <T> its result type
@@ -627,8 +629,11 @@ public final class EventLoop implements AutoCloseable {
    * @param name the task's name
    * @param body the task's code
    * @param <T> its result type
+   *     <p>Racing {@link #close()}: if this returns normally, the future completes: with the task's
+   *     outcome, or with {@link RejectedExecutionException} if the loop closed before the task was
+   *     created, or with {@link CancellationException} if it closed before the task was done.
    * @return a CompletableFuture completed with the task's outcome
-   * @throws RejectedExecutionException if the loop is closed
+   * @throws RejectedExecutionException if the loop is closed; then no task is created
    */
   public <T> CompletableFuture<T> createTaskThreadSafe(String name, TaskBody<T> body) {
     Objects.requireNonNull(name, "name");
