@@ -665,7 +665,7 @@ public final class EventLoop implements AutoCloseable {
           (v, e) -> {
             if (result.isCancelled() && !isClosed()) {
               try {
-                callSoonThreadSafe(task::cancel);
+                submit(new CancelTask(task), "createTaskThreadSafe's cancel", task);
               } catch (RejectedExecutionException closedMeanwhile) {
                 // the loop is closed: the task is gone with it
               }
@@ -687,6 +687,25 @@ public final class EventLoop implements AutoCloseable {
     @Override
     public String toString() {
       return "createTaskThreadSafe(\"" + taskName + "\")";
+    }
+  }
+
+  /** The cancellation of a createTaskThreadSafe future, passed on to its task. */
+  private static final class CancelTask implements Abandonable {
+    final Task<?> task;
+
+    CancelTask(Task<?> task) {
+      this.task = task;
+    }
+
+    @Override
+    public void run() {
+      task.cancel();
+    }
+
+    @Override
+    public void abandon() {
+      // the loop closed: the task is gone with it, and its future is cancelled already
     }
   }
 
