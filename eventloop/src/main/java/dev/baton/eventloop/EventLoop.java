@@ -626,12 +626,13 @@ public final class EventLoop implements AutoCloseable {
    * {@code asyncio.run_coroutine_threadsafe(coro, loop)}. Cancelling the returned future cancels
    * the task.
    *
+   * <p>Racing {@link #close()}: if this returns normally, the future completes: with the task's
+   * outcome, or with {@link RejectedExecutionException} if the loop closed before the task was
+   * created, or with {@link CancellationException} if it closed before the task was done.
+   *
    * @param name the task's name
    * @param body the task's code
    * @param <T> its result type
-   *     <p>Racing {@link #close()}: if this returns normally, the future completes: with the task's
-   *     outcome, or with {@link RejectedExecutionException} if the loop closed before the task was
-   *     created, or with {@link CancellationException} if it closed before the task was done.
    * @return a CompletableFuture completed with the task's outcome
    * @throws RejectedExecutionException if the loop is closed; then no task is created
    */
@@ -876,10 +877,10 @@ public final class EventLoop implements AutoCloseable {
    * submit). Callbacks submitted by one thread run in submission order. Python: {@code
    * loop.call_soon_threadsafe(callback)}.
    *
-   * @param callback what to run on the loop
-   *     <p>Racing {@link #close()}: if this returns normally the callback runs, on the loop or, if
-   *     the loop closes first, during {@link #close()} on the closing thread (with the loop already
-   *     closed, so what it schedules is refused); otherwise this throws.
+   * <p>Racing {@link #close()}: if this returns normally the callback runs, on the loop or, if the
+   * loop closes first, during {@link #close()} on the closing thread (with the loop already closed,
+   * so what it schedules is refused); otherwise this throws.
+   *
    * @param callback what to run on the loop
    * @throws RejectedExecutionException if the loop is closed; then the callback never runs
    * @throws NullPointerException if {@code callback} is null

@@ -258,6 +258,25 @@ class CloseRaceTest {
   }
 
   @Test
+  void closeRunsAcceptedCallbacksAndRefusesTheTasksItDidNotCreate() {
+    EventLoop loop = EventLoop.builder().name("idle").build();
+    AtomicReference<Boolean> closedWhileRunning = new AtomicReference<>();
+    loop.callSoonThreadSafe(() -> closedWhileRunning.set(loop.isClosed()));
+    CompletableFuture<Integer> notCreated = loop.createTaskThreadSafe("never", () -> 1);
+    loop.close();
+    assertThat(closedWhileRunning.get()).isTrue();
+    assertThatThrownBy(() -> notCreated.get(BOUND_SECONDS, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(RejectedExecutionException.class)
+        .hasStackTraceContaining("task \"never\" given to createTaskThreadSafe of loop \"idle\"");
+    assertThatThrownBy(() -> loop.createTaskThreadSafe("late", () -> 1))
+        .isExactlyInstanceOf(RejectedExecutionException.class)
+        .hasMessageContaining("thread \"" + Thread.currentThread().getName() + "\" submitted")
+        .hasMessageContaining("task \"late\" with createTaskThreadSafe to loop \"idle\"")
+        .hasMessageContaining("which is closed");
+  }
+
+  @Test
   void aTaskStillRunningAtCloseCompletesItsThreadSafeFutureWithCancellation() throws Exception {
     EventLoop loop = EventLoop.builder().name("live").build();
     CompletableFuture<Object> result =
