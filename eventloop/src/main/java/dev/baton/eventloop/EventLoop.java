@@ -66,6 +66,26 @@ import org.slf4j.LoggerFactory;
  * sleep, or the producer sees the loop asleep and wakes it. A wake-up that arrives after the loop
  * woke for another reason leaves a permit (or a selector wake-up) that costs one extra pass.
  *
+ * Closing: nothing submitted from another thread is dropped. The invariant: every thread-safe
+ * submission (callSoonThreadSafe, createTaskThreadSafe, and the completions that runInExecutor and
+ * wrapFuture send back) is either refused at once with RejectedExecutionException, or run, or, when
+ * the loop closes before running it, given its own end (`Abandonable.abandon`: a task's future
+ * completes exceptionally, a result from outside completes the future's view for other threads).
+ * As j.u.c.ThreadPoolExecutor and Netty's SingleThreadEventExecutor do, a producer checks `state`,
+ * offers to the inbox, then reads `state` again. close() writes CLOSED, then drains the inbox for
+ * the last time (under `lateLock`, then `closeDrained` is set). The producer's offer-then-read and
+ * close's write-then-drain form a Dekker pair (all volatile): if the second read saw the loop
+ * open, close's drain comes after the offer and finds the item. If it saw CLOSED, the item was
+ * either taken by that drain (the producer returns normally: close runs or abandons it) or is
+ * still in the inbox: the producer then waits for `closeDrained`, moves what is left in the inbox
+ * to `lateItems` and takes its own item back out (by identity, one occurrence), and is refused
+ * like a submission that came after close. The inbox has a single consumer throughout: the loop's
+ * thread until close, then whoever holds `lateLock`. Every item moved to `lateItems` belongs to a
+ * producer that read CLOSED after its offer, so each is taken back by its own producer. What the
+ * loop's own thread scheduled (the ready ring, timers) is dropped at close as asyncio drops it;
+ * dropped timers report isCancelled(), and the thread-safe futures of tasks still live at close
+ * complete with CancellationException, so that no thread waits on a closed loop for ever.
+ *
  * Ownership. `owner` is the only thread allowed to call loop-only methods: the thread that runs
  * the loop, or, while a task runs on its own virtual thread, that task's thread. See Task.
  *
@@ -170,6 +190,18 @@ public final class EventLoop implements AutoCloseable {
   /** Any thread offers; the loop thread alone polls. */
   private final MpscUnboundedAtomicArrayQueue<Runnable> inbox =
       new MpscUnboundedAtomicArrayQueue<>(1024);
+
+  /** Guards the inbox's consumer side from close on; see "Closing" in the design notes. */
+  private final Object lateLock = new Object();
+
+  /** Whether close() has drained the inbox for the last time. Guarded by {@link #lateLock}. */
+  private boolean closeDrained;
+
+  /**
+   * Submissions found in the inbox after close drained it, until each producer takes its own back.
+   * Guarded by {@link #lateLock}.
+   */
+  private final List<Runnable> lateItems = new ArrayList<>();
 
   /** When the last pass ended (System.nanoTime()); loop thread only. */
   private long passEnd;
@@ -541,7 +573,8 @@ public final class EventLoop implements AutoCloseable {
    * @param executor where to run it
    * @param action the blocking work
    * @param <T> its result type
-   * @return a future completed on the loop when the action ends
+   * @return a future completed on the loop when the action ends; if the loop closes first, the
+   *     outcome still reaches other threads' {@link Future#get()}
    */
   public <T> Future<T> runInExecutor(Executor executor, Callable<T> action) {
     checkLoopThread("runInExecutor");
@@ -564,7 +597,8 @@ public final class EventLoop implements AutoCloseable {
 
   /**
    * Wraps a {@link CompletableFuture} in a loop future completed on the loop when it completes
-   * (Python: {@code asyncio.wrap_future}); cancelling the loop future cancels it. Loop-only.
+   * (Python: {@code asyncio.wrap_future}); cancelling the loop future cancels it. If the loop
+   * closes first, the outcome still reaches other threads' {@link Future#get()}. Loop-only.
    *
    * @param source the future to follow
    * @param <T> its result type
@@ -592,54 +626,124 @@ public final class EventLoop implements AutoCloseable {
    * {@code asyncio.run_coroutine_threadsafe(coro, loop)}. Cancelling the returned future cancels
    * the task.
    *
+   * <p>Racing {@link #close()}: if this returns normally, the future completes: with the task's
+   * outcome, or with {@link RejectedExecutionException} if the loop closed before the task was
+   * created, or with {@link CancellationException} if it closed before the task was done.
+   *
    * @param name the task's name
    * @param body the task's code
    * @param <T> its result type
    * @return a CompletableFuture completed with the task's outcome
-   * @throws RejectedExecutionException if the loop is closed
+   * @throws RejectedExecutionException if the loop is closed; then no task is created
    */
   public <T> CompletableFuture<T> createTaskThreadSafe(String name, TaskBody<T> body) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(body, "body");
-    if (state == CLOSED) {
-      throw closed("createTaskThreadSafe");
+    TaskSubmission<T> submission = new TaskSubmission<>(name, body);
+    submit(submission, "createTaskThreadSafe", "task \"" + name + "\"");
+    return submission.result;
+  }
+
+  /** What createTaskThreadSafe gives the loop: creates the task, or completes its future. */
+  private final class TaskSubmission<T> implements Abandonable {
+    final String taskName;
+    final TaskBody<T> body;
+    final CompletableFuture<T> result = new CompletableFuture<>();
+
+    TaskSubmission(String taskName, TaskBody<T> body) {
+      this.taskName = taskName;
+      this.body = body;
     }
-    CompletableFuture<T> result = new CompletableFuture<>();
-    callSoonThreadSafe(
-        () -> {
-          if (result.isDone()) {
-            return;
-          }
-          Task<T> task = createTask(name, body);
-          task.addDoneCallback(f -> f.copyTo(result));
-          result.whenComplete(
-              (v, e) -> {
-                if (result.isCancelled()) {
-                  try {
-                    callSoonThreadSafe(task::cancel);
-                  } catch (RejectedExecutionException closedMeanwhile) {
-                    // the loop is closed: the task is gone with it
-                  }
-                }
-              });
-        });
-    return result;
+
+    @Override
+    public void run() {
+      if (result.isDone()) {
+        return;
+      }
+      Task<T> task = createTask(taskName, body);
+      task.threadSafeResult = result;
+      result.whenComplete(
+          (v, e) -> {
+            if (result.isCancelled() && !isClosed()) {
+              try {
+                submit(new CancelTask(task), "createTaskThreadSafe's cancel", task);
+              } catch (RejectedExecutionException closedMeanwhile) {
+                // the loop is closed: the task is gone with it
+              }
+            }
+          });
+    }
+
+    @Override
+    public void abandon() {
+      result.completeExceptionally(
+          new RejectedExecutionException(
+              "task \""
+                  + taskName
+                  + "\" given to createTaskThreadSafe of loop \""
+                  + name
+                  + "\" was not created: the loop closed first"));
+    }
+
+    @Override
+    public String toString() {
+      return "createTaskThreadSafe(\"" + taskName + "\")";
+    }
+  }
+
+  /** The cancellation of a createTaskThreadSafe future, passed on to its task. */
+  private static final class CancelTask implements Abandonable {
+    final Task<?> task;
+
+    CancelTask(Task<?> task) {
+      this.task = task;
+    }
+
+    @Override
+    public void run() {
+      task.cancel();
+    }
+
+    @Override
+    public void abandon() {
+      // the loop closed: the task is gone with it, and its future is cancelled already
+    }
   }
 
   private <T> void completeFromOutside(Future<T> future, T value, Throwable error) {
     try {
-      callSoonThreadSafe(
-          () -> {
-            if (future.pendingPlain()) {
-              if (error != null) {
-                future.setException(error);
-              } else {
-                future.setResult(value);
-              }
-            }
-          });
+      submit(new OutsideResult<>(future, value, error), "completeFromOutside", future);
     } catch (RejectedExecutionException closed) {
-      LOG.debug("loop \"{}\" closed before a result from outside arrived", name);
+      future.completeViewAfterClose(value, error);
+    }
+  }
+
+  /** A result from another thread (runInExecutor, wrapFuture) for a loop future. */
+  private static final class OutsideResult<T> implements Abandonable {
+    final Future<T> future;
+    final T value;
+    final Throwable error;
+
+    OutsideResult(Future<T> future, T value, Throwable error) {
+      this.future = future;
+      this.value = value;
+      this.error = error;
+    }
+
+    @Override
+    public void run() {
+      if (future.pendingPlain()) {
+        if (error != null) {
+          future.setException(error);
+        } else {
+          future.setResult(value);
+        }
+      }
+    }
+
+    @Override
+    public void abandon() {
+      future.completeViewAfterClose(value, error);
     }
   }
 
@@ -773,20 +877,70 @@ public final class EventLoop implements AutoCloseable {
    * submit). Callbacks submitted by one thread run in submission order. Python: {@code
    * loop.call_soon_threadsafe(callback)}.
    *
+   * <p>Racing {@link #close()}: if this returns normally the callback runs, on the loop or, if the
+   * loop closes first, during {@link #close()} on the closing thread (with the loop already closed,
+   * so what it schedules is refused); otherwise this throws.
+   *
    * @param callback what to run on the loop
-   * @throws RejectedExecutionException if the loop is closed (a callback submitted concurrently
-   *     with {@link #close()} may be dropped)
+   * @throws RejectedExecutionException if the loop is closed; then the callback never runs
    * @throws NullPointerException if {@code callback} is null
    */
   public void callSoonThreadSafe(Runnable callback) {
     if (callback == null) {
       throw new NullPointerException("callback");
     }
+    submit(callback, "callSoonThreadSafe", callback);
+  }
+
+  /**
+   * Offers {@code item} to the inbox unless the loop is closed; see "Closing" in the design notes.
+   *
+   * @param what what was submitted, for the refusal's message
+   * @throws RejectedExecutionException if the loop is closed and the item will not be run
+   */
+  private void submit(Runnable item, String method, Object what) {
     if (state == CLOSED) {
-      throw closed("callSoonThreadSafe");
+      throw closed(method, what);
     }
-    inbox.offer(callback);
+    inbox.offer(item);
+    if (state == CLOSED && tookBackLate(item)) { // the second read of the Dekker pair with close
+      throw closed(method, what);
+    }
     wakeUp();
+  }
+
+  /**
+   * Called by a producer that read CLOSED after its offer: whether its item missed close's drain,
+   * in which case it is taken back out of the loop (one occurrence, by identity).
+   */
+  private boolean tookBackLate(Runnable item) {
+    boolean interrupted = false;
+    try {
+      synchronized (lateLock) {
+        while (!closeDrained) { // close() is between its write of CLOSED and the end of its drain
+          try {
+            lateLock.wait();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
+        }
+        Runnable r;
+        while ((r = inbox.poll()) != null) {
+          lateItems.add(r);
+        }
+        for (int i = 0; i < lateItems.size(); i++) {
+          if (lateItems.get(i) == item) {
+            lateItems.remove(i);
+            return true;
+          }
+        }
+        return false; // close's drain took it: close ran or abandoned it
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   /**
@@ -904,9 +1058,14 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * Closes the loop: drops pending callbacks and timers, closes its channels and the selector, and
-   * shuts the default executor down; work given to it afterwards is refused with {@link
-   * RejectedExecutionException}. Idempotent. Python: {@code loop.close()}.
+   * Closes the loop: runs, on the calling thread, the callbacks other threads submitted with {@link
+   * #callSoonThreadSafe} that have not run yet (the loop is already closed while they run, so what
+   * they schedule is refused); completes with {@link RejectedExecutionException} the futures of
+   * {@link #createTaskThreadSafe} whose task was not created yet, and with {@link
+   * CancellationException} those of tasks not done; drops the callbacks and timers scheduled on the
+   * loop's thread (their handles then report {@link TimerHandle#isCancelled()}); closes its
+   * channels and the selector, and shuts the default executor down. Work given to it afterwards is
+   * refused with {@link RejectedExecutionException}. Idempotent. Python: {@code loop.close()}.
    *
    * @throws BatonMisuseException if the loop is running (any thread may close a loop that is not
    *     running)
@@ -926,6 +1085,27 @@ public final class EventLoop implements AutoCloseable {
     }
     claimIfIdle("close");
     state = CLOSED;
+    List<Runnable> accepted = new ArrayList<>();
+    synchronized (lateLock) { // the first read of the Dekker pair with submit: see "Closing"
+      Runnable r;
+      while ((r = inbox.poll()) != null) {
+        accepted.add(r);
+      }
+      closeDrained = true;
+      lateLock.notifyAll();
+    }
+    for (Runnable r : accepted) {
+      if (r instanceof Abandonable a) {
+        a.abandon();
+      } else {
+        runAtClose(r);
+      }
+    }
+    for (Task<?> t : List.copyOf(liveTasks)) {
+      t.abandonAtClose(
+          new CancellationException(
+              "loop \"" + name + "\" closed before task \"" + t.name() + "\" was done"));
+    }
     for (FailureReport r : failureReports) {
       r.run();
     }
@@ -934,9 +1114,29 @@ public final class EventLoop implements AutoCloseable {
       defaultExecutor.shutdown();
     }
     ready.clear();
-    timers.clear();
-    inbox.clear();
+    timers.clear(); // marks the dropped timers cancelled
     io.close();
+  }
+
+  private void runAtClose(Runnable r) {
+    try {
+      r.run();
+    } catch (Throwable e) {
+      LOG.error(
+          "Exception in callback {} run at the close of loop \"{}\"",
+          LoopDiagnostics.describe(r),
+          name,
+          e);
+    }
+  }
+
+  /**
+   * A thread-safe submission that has an end of its own when the loop closes before running it; see
+   * "Closing" in the design notes.
+   */
+  private interface Abandonable extends Runnable {
+    /** The loop closed before running it. Called once, on the closing thread. */
+    void abandon();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1203,6 +1403,19 @@ public final class EventLoop implements AutoCloseable {
                 : "runs on thread \"" + running.getName() + "\"")
             + "; loop-only methods must be called on the loop's thread: "
             + instead);
+  }
+
+  private RejectedExecutionException closed(String method, Object what) {
+    return new RejectedExecutionException(
+        "thread \""
+            + Thread.currentThread().getName()
+            + "\" submitted "
+            + (what instanceof Runnable r ? LoopDiagnostics.describe(r) : what)
+            + " with "
+            + method
+            + " to loop \""
+            + name
+            + "\", which is closed; it will not run: create a new loop");
   }
 
   private RejectedExecutionException closed(String method) {

@@ -460,6 +460,19 @@ public class Future<T> implements java.util.concurrent.Future<T> {
     return view;
   }
 
+  /**
+   * The loop closed and will never complete this future: completes the view other threads wait on
+   * ({@link #get()}, {@link #toCompletableFuture()}) with this outcome. Any thread.
+   */
+  final void completeViewAfterClose(T value, Throwable error) {
+    CompletableFuture<T> view = externalView();
+    if (error != null) {
+      view.completeExceptionally(error);
+    } else {
+      view.complete(value);
+    }
+  }
+
   final void copyTo(CompletableFuture<T> cf) {
     switch (state) {
       case RESULT -> cf.complete(result);

@@ -7,6 +7,7 @@ import dev.baton.eventloop.internal.ContinuationStrand;
 import dev.baton.eventloop.internal.Strand;
 import dev.baton.eventloop.internal.VirtualThreadStrand;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A task: sequential code ({@link TaskBody}) that runs on the loop one step at a time and suspends
@@ -57,6 +58,12 @@ public final class Task<T> extends Future<T> {
   /** Innermost active cancel scope of this task, null when none. */
   CancelScope scope;
 
+  /**
+   * The future {@link EventLoop#createTaskThreadSafe} returned for this task, or null; completed
+   * when the task is done, or at the loop's close.
+   */
+  CompletableFuture<T> threadSafeResult;
+
   Task(EventLoop loop, String name, TaskBody<T> body, TaskMechanism mechanism) {
     super(loop);
     this.name = name;
@@ -66,6 +73,17 @@ public final class Task<T> extends Future<T> {
             ? new ContinuationStrand(this::runBody)
             : new VirtualThreadStrand(loop.name() + "/" + name, this::runBody, loop::handOver);
     loop.callSoon(step);
+  }
+
+  /**
+   * The loop closed before this task was done: what waits for it on other threads (its
+   * createTaskThreadSafe future, {@link #get()}) gets {@code cause}. Closing thread only.
+   */
+  void abandonAtClose(CancellationException cause) {
+    if (threadSafeResult != null) {
+      threadSafeResult.completeExceptionally(cause);
+    }
+    completeViewAfterClose(null, cause);
   }
 
   /**
@@ -241,6 +259,10 @@ public final class Task<T> extends Future<T> {
   @Override
   void onDone() {
     loop.taskDone(this);
+    CompletableFuture<T> r = threadSafeResult;
+    if (r != null) {
+      copyTo(r); // at once, not in a done callback: the loop may close after this pass
+    }
   }
 
   @Override

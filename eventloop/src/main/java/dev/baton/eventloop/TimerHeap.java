@@ -74,8 +74,10 @@ final class TimerHeap {
     return top;
   }
 
+  /** Drops every timer; each reports {@link TimerHandle#isCancelled()} from then on. */
   void clear() {
     for (int i = 0; i < size; i++) {
+      heap[i].cancelled = true;
       heap[i].index = -1;
       heap[i] = null;
     }

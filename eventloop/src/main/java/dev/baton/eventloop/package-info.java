@@ -58,7 +58,9 @@
  *   <li>Misuse (a loop-only call from another thread, an await outside a task, a future completed
  *       twice, an unlock of a lock not locked): {@link dev.baton.core.BatonMisuseException}, whose
  *       message says what was done, by which thread, and what to do instead. Work given to a closed
- *       loop: {@link java.util.concurrent.RejectedExecutionException}.
+ *       loop: {@link java.util.concurrent.RejectedExecutionException}; work given from another
+ *       thread as the loop closes is refused so, or run, never dropped ("Closing" in {@link
+ *       dev.baton.eventloop.EventLoop}'s design notes).
  *   <li>The failures of a {@link dev.baton.eventloop.TaskGroup}: one {@link
  *       dev.baton.eventloop.TaskGroupException} carrying all of them.
  * </ul>
