@@ -65,9 +65,11 @@ public class ProcessPoolBench {
    *
    * @return the task's result
    * @throws InterruptedException if interrupted while waiting
+   * @throws java.util.concurrent.TimeoutException if the deadline passed
    */
   @Benchmark
-  public int roundTripWithDeadline() throws InterruptedException {
+  public int roundTripWithDeadline()
+      throws InterruptedException, java.util.concurrent.TimeoutException {
     return pool.apply(TRIVIAL, DEADLINE);
   }
 }

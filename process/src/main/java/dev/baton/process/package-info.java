@@ -70,11 +70,12 @@
  *       crash (its running task fails with {@code WorkerCrashedException} saying it was stopped, or
  *       is retried), and the task sent ahead runs on the idle worker. Found through {@code /proc}:
  *       elsewhere such a task waits for the worker to resume, or for the task timeout.
- *   <li>A task over the task timeout: its worker is killed and replaced, the task fails with {@link
- *       dev.baton.process.TaskTimeoutException}.
+ *   <li>A task over the task timeout: its worker is killed and replaced, the task's future fails
+ *       with a {@link java.util.concurrent.TimeoutException} (how blocking calls throw it: {@link
+ *       dev.baton.process.Pool}).
  *   <li>A call with a deadline ({@code submit}, {@code apply}, {@code map}, {@code imap} with a
  *       timeout, counted from the call): once it passes, each of its tasks not yet done fails with
- *       {@link dev.baton.process.TaskTimeoutException}: a queued one leaves the queue, one sent
+ *       a {@link java.util.concurrent.TimeoutException}: a queued one leaves the queue, one sent
  *       ahead is taken back with a CANCEL frame, and the worker running one is killed and replaced
  *       ({@code dev.baton.process.internal.CallDeadline}).
  *   <li>A task that throws: {@link dev.baton.process.RemoteTaskException}, with the remote stack
@@ -113,6 +114,8 @@
  *   <li>Workers that cannot start (bad option, class path, failing initializer) make {@code
  *       build()} fail with {@link dev.baton.process.WorkerStartException}; if replacements keep
  *       failing with no worker left, queued tasks fail with it rather than wait forever.
+ *   <li>A task submitted after a shutdown: {@link java.util.concurrent.RejectedExecutionException}
+ *       in the caller's thread.
  *   <li>After {@code close()} returns, every task's future is complete, and the pool's threads
  *       (timers, callbacks, stream readers) end.
  * </ul>

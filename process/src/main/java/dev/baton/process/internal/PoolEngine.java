@@ -3,9 +3,6 @@ package dev.baton.process.internal;
 import dev.baton.core.trace.Tracer;
 import dev.baton.process.PoolTrace;
 import dev.baton.process.ProcessPoolException;
-import dev.baton.process.RemoteTaskException;
-import dev.baton.process.TaskSerializationException;
-import dev.baton.process.TaskTimeoutException;
 import dev.baton.process.WorkerCrashedException;
 import dev.baton.process.WorkerStartException;
 import dev.baton.process.jfr.WorkerCrashedEvent;
@@ -22,6 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -65,9 +63,6 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   /** Map functions a worker keeps by id before the pool tells it to forget them all. */
   private static final int MAX_FUNCTIONS_PER_WORKER = 64;
-
-  /** Ids of map functions, shared by all the chunks of one map. */
-  private final AtomicLong functionIds = new AtomicLong();
 
   /** Replacement start failures in a row, with no worker ready, after which queued work fails. */
   private static final int MAX_START_FAILURES = 3;
@@ -295,7 +290,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
    * @param failure what it fails with, given the words this method returns for where it was
    */
   public void expire(
-      TaskFuture future, java.util.function.Function<String, RuntimeException> failure) {
+      TaskFuture future, java.util.function.Function<String, ? extends Throwable> failure) {
     Job job = future.job;
     String where;
     lock.lock();
@@ -339,19 +334,12 @@ public final class PoolEngine implements WorkerProcess.Listener {
   }
 
   /**
-   * @return a new id for a map's function, never 0
-   */
-  public long newFunctionId() {
-    return functionIds.incrementAndGet();
-  }
-
-  /**
    * Queues a task.
    *
    * @param body the task
    * @param retries how many times a crash of its worker may be retried
-   * @return its future
-   * @throws IllegalStateException when the pool is not open (the caller checked and reports misuse)
+   * @return its future, or null when the pool is not open
+   * @throws WorkerStartException when the pool gave up starting workers
    */
   public TaskFuture submit(Payloads.TaskBody body, int retries) {
     Job job = new Job(body, retries);
@@ -421,16 +409,16 @@ public final class PoolEngine implements WorkerProcess.Listener {
   /**
    * Stops accepting tasks; workers exit once the queue is empty and they are idle.
    *
-   * @param cancelPending whether queued tasks are cancelled
+   * @param cancelQueued whether queued tasks are cancelled
    */
-  public void shutdown(boolean cancelPending) {
+  public void shutdown(boolean cancelQueued) {
     List<Job> dropped = new ArrayList<>();
     lock.lock();
     try {
       if (state == State.OPEN) {
         state = State.SHUTDOWN;
       }
-      if (cancelPending) {
+      if (cancelQueued) {
         dropped.addAll(queue);
         queue.clear();
       }
@@ -783,29 +771,15 @@ public final class PoolEngine implements WorkerProcess.Listener {
   private void complete(Job job, WorkerProcess worker, Frame frame) {
     Tracer.mark(worker.lane(), PoolTrace.RESULT_RECEIVED, worker.name());
     switch (frame.type()) {
-      case Frame.T_RESULT -> {
-        Object value;
-        try {
-          value = config.codec().decode(frame.payload());
-        } catch (IOException
-            | ClassNotFoundException
-            | LinkageError
-            | RuntimeException
-            | StackOverflowError e) {
-          job.future.completeExceptionally(
-              new TaskSerializationException(
-                  "the result of task "
-                      + job.id
-                      + " from worker "
-                      + worker
-                      + " was refused: "
-                      + e.getMessage(),
-                  e));
-          return;
-        }
-        job.future.complete(value);
-      }
-      case Frame.T_ERROR -> job.future.completeExceptionally(remoteFailure(job, worker, frame));
+      case Frame.T_RESULT, Frame.T_ERROR ->
+          Answers.complete(
+              job.future,
+              config.codec(),
+              frame.type() == Frame.T_RESULT,
+              frame.payload(),
+              job.id,
+              "worker " + worker,
+              "in worker " + worker);
       default -> {
         worker.kill(WorkerProcess.Death.CORRUPT, 0, "unexpected frame type " + frame.type());
         job.future.completeExceptionally(
@@ -814,54 +788,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
     }
   }
 
-  private ProcessPoolException remoteFailure(Job job, WorkerProcess worker, Frame frame) {
-    Payloads.ErrorRecord error;
-    try {
-      error = Payloads.ErrorRecord.decode(frame.payload());
-    } catch (IOException e) {
-      return new ProcessPoolException("worker " + worker + " sent an unreadable error record", e);
-    }
-    String summary = error.className() + (error.message() == null ? "" : ": " + error.message());
-    return switch (error.kind()) {
-      case Payloads.RESULT_NOT_SERIALIZABLE ->
-          new TaskSerializationException(
-              "the result of task "
-                  + job.id
-                  + " could not be serialized in worker "
-                  + worker
-                  + ": "
-                  + summary);
-      case Payloads.INPUT_REJECTED ->
-          new TaskSerializationException(
-              "worker " + worker + " refused task " + job.id + ": " + summary);
-      default -> {
-        Throwable cause = null;
-        if (error.serialized().length > 0) {
-          try {
-            cause =
-                (Throwable)
-                    config
-                        .codec()
-                        .policy()
-                        .deserialize(error.serialized(), config.codec().loader());
-          } catch (IOException | ClassNotFoundException | ClassCastException | LinkageError e) {
-            LOG.debug("exception of task {} kept as text: {}", job.id, e.toString());
-          }
-        }
-        yield new RemoteTaskException(
-            "task " + job.id + " failed in worker " + worker + ": " + summary,
-            error.className(),
-            error.message(),
-            error.stackTrace(),
-            cause);
-      }
-    };
-  }
-
   @Override
   public void exited(WorkerProcess worker) {
     Job failed = null;
-    RuntimeException failure = null;
+    Throwable failure = null;
     List<Job> abandoned = new ArrayList<>();
     lock.lock();
     try {
@@ -886,15 +816,14 @@ public final class PoolEngine implements WorkerProcess.Listener {
           if (death == WorkerProcess.Death.TIMEOUT && worker.deathTask() == head.id) {
             failed = head;
             failure =
-                new TaskTimeoutException(
+                new TimeoutException(
                     "task "
                         + head.id
                         + " ran longer than the pool's task timeout of "
                         + config.taskTimeout()
                         + " in worker "
                         + worker
-                        + "; the worker was killed and replaced",
-                    config.taskTimeout());
+                        + "; the worker was killed and replaced");
           } else if (head.stealing && death != WorkerProcess.Death.SHUTDOWN) {
             // dropped by the worker before it died (its CANCELLED answer was lost): never ran
             head.stealing = false;

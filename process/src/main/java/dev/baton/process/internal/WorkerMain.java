@@ -5,10 +5,7 @@ import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.Tracer;
 import dev.baton.core.trace.TracingAlreadyEnabledException;
 import dev.baton.process.Codec;
-import dev.baton.process.PoolBiFunction;
-import dev.baton.process.PoolFunction;
 import dev.baton.process.PoolRunnable;
-import dev.baton.process.PoolTask;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
@@ -20,11 +17,9 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -392,7 +387,7 @@ public final class WorkerMain {
     }
     Object result;
     try {
-      result = run(work.kind(), task, values);
+      result = Answers.run(work.kind(), task, values);
     } catch (Throwable t) {
       error(traceStart, id, Payloads.TASK_THREW, t);
       return;
@@ -446,35 +441,6 @@ public final class WorkerMain {
       Frame.write(out, Frame.T_SPANS, id, spans);
       Frame.write(out, type, id, payload);
       out.flush();
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object run(byte kind, Object task, Object values) throws Exception {
-    switch (kind) {
-      case Payloads.CALL -> {
-        return ((PoolTask<Object>) task).call();
-      }
-      case Payloads.MAP -> {
-        PoolFunction<Object, Object> fn = (PoolFunction<Object, Object>) task;
-        List<?> items = (List<?>) values;
-        List<Object> results = new ArrayList<>(items.size());
-        for (Object item : items) {
-          results.add(fn.apply(item));
-        }
-        return results;
-      }
-      case Payloads.STAR -> {
-        PoolBiFunction<Object, Object, Object> fn = (PoolBiFunction<Object, Object, Object>) task;
-        List<?> pairs = (List<?>) values;
-        List<Object> results = new ArrayList<>(pairs.size());
-        for (Object pair : pairs) {
-          List<?> p = (List<?>) pair;
-          results.add(fn.apply(p.get(0), p.get(1)));
-        }
-        return results;
-      }
-      default -> throw new IllegalArgumentException("unknown task kind " + kind);
     }
   }
 
