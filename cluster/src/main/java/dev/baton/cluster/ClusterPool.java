@@ -103,7 +103,8 @@ public final class ClusterPool implements Pool {
             codec,
             new PoolCalls.Dispatch() {
               @Override
-              public CompletableFuture<Object> submit(Payloads.TaskBody body, int retries) {
+              public CompletableFuture<Object> submit(
+                  Payloads.TaskBody body, int retries, boolean exposed) {
                 return dispatcher.submit(
                     new MemberTask(policy, codecKind, body.kind(), body.function(), body.values()),
                     retries);
@@ -193,7 +194,7 @@ public final class ClusterPool implements Pool {
 
   @Override
   public <T> T apply(PoolTask<T> task) throws InterruptedException {
-    return PoolCalls.await(submit(task));
+    return calls.apply(task);
   }
 
   @Override

@@ -79,8 +79,15 @@ public final class ProcessPool implements Pool {
             codec,
             new PoolCalls.Dispatch() {
               @Override
-              public CompletableFuture<Object> submit(Payloads.TaskBody body, int retries) {
-                return engine.submit(body, retries);
+              public CompletableFuture<Object> submit(
+                  Payloads.TaskBody body, int retries, boolean exposed) {
+                return engine.submit(body, retries, exposed);
+              }
+
+              @Override
+              public List<? extends CompletableFuture<Object>> submitAll(
+                  List<Payloads.TaskBody> bodies) {
+                return engine.submitAll(bodies, 0, false);
               }
 
               @Override
@@ -219,7 +226,7 @@ public final class ProcessPool implements Pool {
    */
   @Override
   public <T> T apply(PoolTask<T> task) throws InterruptedException {
-    return PoolCalls.await(submit(task));
+    return calls.apply(task);
   }
 
   /**

@@ -48,9 +48,31 @@ public final class PoolCalls {
      *
      * @param body the task
      * @param retries how many deaths of its worker it survives
+     * @param exposed whether the future goes to the caller; one that does not (a blocking call's,
+     *     an iterator's) may complete with an {@link Undecoded} answer, which {@link #await}
+     *     decodes
      * @return its future, or null when the pool no longer accepts tasks
      */
-    CompletableFuture<Object> submit(Payloads.TaskBody body, int retries);
+    CompletableFuture<Object> submit(Payloads.TaskBody body, int retries, boolean exposed);
+
+    /**
+     * Queues tasks that the pool keeps the futures of (a map's chunks), in order.
+     *
+     * @param bodies the tasks
+     * @return their futures, or null when the pool no longer accepts tasks
+     */
+    default List<? extends CompletableFuture<Object>> submitAll(List<Payloads.TaskBody> bodies) {
+      List<CompletableFuture<Object>> futures = new ArrayList<>(bodies.size());
+      for (Payloads.TaskBody body : bodies) {
+        CompletableFuture<Object> f = submit(body, 0, false);
+        if (f == null) {
+          futures.forEach(queued -> queued.cancel(false));
+          return null;
+        }
+        futures.add(f);
+      }
+      return futures;
+    }
 
     /**
      * @return how many tasks the workers can run at once now, {@code >= 1}
@@ -84,6 +106,18 @@ public final class PoolCalls {
     /** Ends the call; tasks still tracked once the deadline has passed are expired first. */
     @Override
     void close();
+  }
+
+  /**
+   * An answer a dispatcher completed a future the pool keeps with, not yet decoded: the waiting
+   * caller decodes it in its own thread.
+   */
+  public interface Undecoded {
+    /**
+     * @return the task's result
+     * @throws RuntimeException the task's failure, as its future would have carried it
+     */
+    Object decode();
   }
 
   private final String description;
@@ -150,10 +184,26 @@ public final class PoolCalls {
     if (maxRetries < 0) {
       throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
     }
+    return (CompletableFuture<T>) (CompletableFuture<?>) enqueue(body(task), maxRetries, true);
+  }
+
+  /**
+   * Runs a task and waits for its result.
+   *
+   * @param task the task
+   * @param <T> its result type
+   * @return its result
+   * @throws InterruptedException when interrupted (the task goes on)
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T apply(PoolTask<T> task) throws InterruptedException {
+    Objects.requireNonNull(task, "task");
+    return (T) await(enqueue(body(task), 0, false));
+  }
+
+  private Payloads.TaskBody body(PoolTask<?> task) {
     Code code = code(task);
-    Payloads.TaskBody body =
-        new Payloads.TaskBody(Payloads.CALL, code.functionId(), code.bytes(), null);
-    return (CompletableFuture<T>) (CompletableFuture<?>) enqueue(body, maxRetries);
+    return new Payloads.TaskBody(Payloads.CALL, code.functionId(), code.bytes(), null);
   }
 
   /**
@@ -161,11 +211,21 @@ public final class PoolCalls {
    *
    * @param body the task
    * @param retries how many deaths of its worker it survives
+   * @param exposed whether the future goes to the caller
    * @return its future
    * @throws TaskSerializationException when it is over the pool's byte limit
    * @throws RejectedExecutionException when the pool no longer accepts tasks
    */
-  public CompletableFuture<Object> enqueue(Payloads.TaskBody body, int retries) {
+  private CompletableFuture<Object> enqueue(Payloads.TaskBody body, int retries, boolean exposed) {
+    checkSize(body);
+    CompletableFuture<Object> future = dispatch.submit(body, retries, exposed);
+    if (future == null) {
+      throw rejected();
+    }
+    return future;
+  }
+
+  private void checkSize(Payloads.TaskBody body) {
     long size =
         Payloads.TASK_HEADER
             + (long) body.function().length
@@ -178,16 +238,15 @@ public final class PoolCalls {
               + codec.policy().maxBytes()
               + " bytes (Builder.deserializationLimits); send less per task, or raise the limit");
     }
-    CompletableFuture<Object> future = dispatch.submit(body, retries);
-    if (future == null) {
-      throw new RejectedExecutionException(
-          "thread \""
-              + Thread.currentThread().getName()
-              + "\" submitted a task to "
-              + description
-              + " after it was shut down; submit before shutdown() or build a new pool");
-    }
-    return future;
+  }
+
+  private RejectedExecutionException rejected() {
+    return new RejectedExecutionException(
+        "thread \""
+            + Thread.currentThread().getName()
+            + "\" submitted a task to "
+            + description
+            + " after it was shut down; submit before shutdown() or build a new pool");
   }
 
   // ---- map ----
@@ -266,12 +325,14 @@ public final class PoolCalls {
         payloads.add(
             new Payloads.TaskBody(kind, fnId, code.bytes(), TaskBytes.values(codec, part, i)));
       }
-      for (Payloads.TaskBody p : payloads) {
-        CompletableFuture<Object> f = enqueue(p, 0);
-        futures.add(f);
-        if (deadline != null) {
-          deadline.track(f);
-        }
+      payloads.forEach(this::checkSize);
+      List<? extends CompletableFuture<Object>> queued = dispatch.submitAll(payloads);
+      if (queued == null) {
+        throw rejected();
+      }
+      futures.addAll(queued);
+      if (deadline != null) {
+        futures.forEach(deadline::track);
       }
       List<R> results = new ArrayList<>(items.size());
       for (CompletableFuture<Object> f : futures) {
@@ -337,9 +398,11 @@ public final class PoolCalls {
    * @throws InterruptedException when interrupted
    * @throws CompletionException wrapping a checked failure (a {@link TimeoutException})
    */
+  @SuppressWarnings("unchecked")
   public static <T> T await(Future<T> future) throws InterruptedException {
     try {
-      return Blocking.call(future::get);
+      T value = future.isDone() ? future.get() : Blocking.call(future::get);
+      return value instanceof Undecoded answer ? (T) answer.decode() : value;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException r) {
@@ -470,7 +533,8 @@ public final class PoolCalls {
         CompletableFuture<Object> f =
             enqueue(
                 new Payloads.TaskBody(Payloads.MAP, fnId, fn, TaskBytes.values(codec, part, index)),
-                0);
+                0,
+                false);
         index += part.size();
         inFlight++;
         if (deadline != null) {

@@ -51,8 +51,19 @@ import org.slf4j.LoggerFactory;
 public final class PoolEngine implements WorkerProcess.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(PoolEngine.class);
 
-  /** Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. */
+  /**
+   * Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. A map's
+   * chunks (its function is known, the chunk is small) go deeper, up to {@link #MAP_PIPELINE}: they
+   * are alike, so none waits long behind another, and a worker that runs many of them back to back
+   * reads and answers them in batches rather than one wake-up each.
+   */
   private static final int PIPELINE = 2;
+
+  /** How many small map chunks a worker may hold. */
+  private static final int MAP_PIPELINE = 32;
+
+  /** The largest chunk (its encoded items) that goes deeper than {@link #PIPELINE}. */
+  private static final int MAP_PIPELINE_BYTES = 64 << 10;
 
   /**
    * How long a steal's cancel frame may go unanswered before the pool looks at whether its worker
@@ -246,10 +257,19 @@ public final class PoolEngine implements WorkerProcess.Listener {
      */
     boolean expired;
 
-    Job(Payloads.TaskBody body, int retries) {
+    /**
+     * Whether its future is the caller's (from {@code submit}): then it completes on a callback
+     * thread. A future the pool keeps to itself (a blocking call's, an iterator's) has no user
+     * dependents, so the reader completes it with the undecoded answer and the waiting caller
+     * decodes it ({@link Answer}).
+     */
+    final boolean exposed;
+
+    Job(Payloads.TaskBody body, int retries, boolean exposed) {
       this.id = ids.incrementAndGet();
       this.body = body;
       this.retriesLeft = retries;
+      this.exposed = exposed;
       this.future = new TaskFuture(this);
     }
   }
@@ -338,11 +358,33 @@ public final class PoolEngine implements WorkerProcess.Listener {
    *
    * @param body the task
    * @param retries how many times a crash of its worker may be retried
+   * @param exposed whether the future goes to the caller (see {@link Job#exposed}); a future that
+   *     does not may complete with an {@link Answer}
    * @return its future, or null when the pool is not open
    * @throws WorkerStartException when the pool gave up starting workers
    */
-  public TaskFuture submit(Payloads.TaskBody body, int retries) {
-    Job job = new Job(body, retries);
+  public TaskFuture submit(Payloads.TaskBody body, int retries, boolean exposed) {
+    List<TaskFuture> one = submitAll(List.of(body), retries, exposed);
+    return one == null ? null : one.get(0);
+  }
+
+  /**
+   * Queues tasks in one go: one lock and one write per worker for all of them (a map's chunks).
+   *
+   * @param bodies the tasks, in order
+   * @param retries how many times a crash of a task's worker may be retried
+   * @param exposed whether the futures go to the caller
+   * @return their futures, or null when the pool is not open
+   * @throws WorkerStartException when the pool gave up starting workers
+   */
+  public List<TaskFuture> submitAll(List<Payloads.TaskBody> bodies, int retries, boolean exposed) {
+    List<TaskFuture> futures = new ArrayList<>(bodies.size());
+    List<Job> jobs = new ArrayList<>(bodies.size());
+    for (Payloads.TaskBody body : bodies) {
+      Job job = new Job(body, retries, exposed);
+      jobs.add(job);
+      futures.add(job.future);
+    }
     lock.lock();
     try {
       if (state != State.OPEN) {
@@ -351,12 +393,38 @@ public final class PoolEngine implements WorkerProcess.Listener {
       if (broken != null) {
         throw new WorkerStartException(broken);
       }
-      queue.addLast(job);
+      queue.addAll(jobs);
       dispatchLocked();
     } finally {
       lock.unlock();
     }
-    return job.future;
+    return futures;
+  }
+
+  /**
+   * A task's answer as the reader received it, not yet decoded: what the future of a task that is
+   * not {@link Job#exposed} completes with. The caller that waits for it decodes it in its own
+   * thread, so that no hostile result costs the reader anything, with no hand-off in between.
+   */
+  public final class Answer implements PoolCalls.Undecoded {
+    private final Job job;
+    private final WorkerProcess worker;
+    private final Frame frame;
+
+    Answer(Job job, WorkerProcess worker, Frame frame) {
+      this.job = job;
+      this.worker = worker;
+      this.frame = frame;
+    }
+
+    @Override
+    public Object decode() {
+      if (frame.type() == Frame.T_RESULT) {
+        return Answers.decodeResult(config.codec(), frame.payload(), job.id, "worker " + worker);
+      }
+      throw Answers.failure(
+          config.codec(), frame.payload(), job.id, "worker " + worker, "in worker " + worker);
+    }
   }
 
   /**
@@ -463,8 +531,66 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   // ---- dispatch ----
 
+  /** Sends what can be sent and flushes it. */
   private void dispatchLocked() {
-    for (int depth = 1; depth <= PIPELINE && !queue.isEmpty(); depth++) {
+    dispatchLocked(false);
+  }
+
+  /**
+   * Sends queued tasks to workers, breadth first (every worker gets one before any gets two).
+   *
+   * @param deferFlush leave the writes in the workers' buffers: the reader thread calling this has
+   *     more frames to read, and flushes once it has none ({@link #drained})
+   */
+  private void dispatchLocked(boolean deferFlush) {
+    sendLocked();
+    if (deferFlush) {
+      unflushed = true;
+    } else {
+      flushLocked();
+    }
+  }
+
+  /**
+   * Writes in the workers' stdin buffers not flushed yet. Written under {@link #lock}; {@link
+   * #drained} reads it without: a reader that deferred a flush sees its own write, and a stale true
+   * costs one lock.
+   */
+  private volatile boolean unflushed;
+
+  private void flushLocked() {
+    unflushed = false;
+    for (WorkerProcess w : live) {
+      w.flush();
+    }
+  }
+
+  @Override
+  public void drained(WorkerProcess worker) {
+    if (!unflushed) {
+      return;
+    }
+    lock.lock();
+    try {
+      if (unflushed) {
+        flushLocked();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static int sendAhead(Job job) {
+    Payloads.TaskBody b = job.body;
+    boolean smallChunk =
+        b.kind() != Payloads.CALL
+            && b.functionId() != 0
+            && (b.values() == null || b.values().length <= MAP_PIPELINE_BYTES);
+    return smallChunk ? MAP_PIPELINE : PIPELINE;
+  }
+
+  private void sendLocked() {
+    for (int depth = 1; depth <= MAP_PIPELINE && !queue.isEmpty(); depth++) {
       for (int i = 0; i < workers.size() && !queue.isEmpty(); i++) {
         WorkerProcess w = workers.get(i);
         if (w.inFlight.size() >= depth || !canTakeLocked(w)) {
@@ -472,6 +598,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
         }
         Job job = nextLiveJobLocked();
         if (job == null) {
+          return;
+        }
+        if (depth > sendAhead(job)) {
+          queue.addFirst(job); // the head of the queue goes no deeper: nor does what is behind it
           return;
         }
         job.worker = w;
@@ -489,11 +619,11 @@ public final class PoolEngine implements WorkerProcess.Listener {
           }
           w.knownFunctions.add(fnId);
         }
-        long sent = Tracer.now(); // before the write: the worker cannot start it earlier
-        job.sentNanos = sent;
-        w.sendTask(job.id, job.body, withFunction, sent != 0L);
-        if (sent != 0L) {
-          Tracer.mark(w.lane(), PoolTrace.TASK_SENT, sent, w.name());
+        long sentNanos = Tracer.now(); // before the write: the worker cannot start it earlier
+        job.sentNanos = sentNanos;
+        w.sendTask(job.id, job.body, withFunction, sentNanos != 0L);
+        if (sentNanos != 0L) {
+          Tracer.mark(w.lane(), PoolTrace.TASK_SENT, sentNanos, w.name());
         }
       }
     }
@@ -666,7 +796,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
       } else {
         expired = job.expired;
         worker.inFlight.pollFirst();
-        if (!expired) {
+        if (!expired && (job.exposed || !answer(frame))) {
           completingLocked(job);
         }
         if (job.timer != null) {
@@ -684,7 +814,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
             spawnLocked();
           }
         }
-        dispatchLocked();
+        dispatchLocked(true); // flushed once this reader has no more frames: drained()
         finishLocked();
       }
     } finally {
@@ -695,10 +825,20 @@ public final class PoolEngine implements WorkerProcess.Listener {
       LOG.error("worker {} answered task {} out of order; replacing it", worker, frame.id());
       return;
     }
-    if (!expired) { // an expired task's future has its failure already
+    if (expired) {
+      return; // its future has its failure already
+    }
+    if (job.exposed || !answer(frame)) {
       Job answered = job;
       completeLater(job, () -> complete(answered, worker, frame));
+    } else {
+      Tracer.mark(worker.lane(), PoolTrace.RESULT_RECEIVED, worker.name());
+      job.future.complete(new Answer(job, worker, frame)); // the pool's own future: no user code
     }
+  }
+
+  private static boolean answer(Frame frame) {
+    return frame.type() == Frame.T_RESULT || frame.type() == Frame.T_ERROR;
   }
 
   /** A traced task's own events, just before its answer: onto the worker's lane, aligned. */

@@ -6,7 +6,6 @@ import dev.baton.core.trace.Tracer;
 import dev.baton.core.trace.TracingAlreadyEnabledException;
 import dev.baton.process.Codec;
 import dev.baton.process.PoolRunnable;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -131,6 +130,7 @@ public final class WorkerMain {
       ValueCodec codec,
       ClassLoader loader,
       DataInputStream in,
+      FrameInput buffer,
       String name,
       long maxBytes) {
     this.out = out;
@@ -138,6 +138,7 @@ public final class WorkerMain {
     this.codec = codec;
     this.loader = loader;
     this.in = in;
+    this.buffer = buffer;
     this.maxBytes = maxBytes;
   }
 
@@ -166,7 +167,8 @@ public final class WorkerMain {
     }
     System.setIn(InputStream.nullInputStream());
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(protocolOut, 1 << 16));
-    DataInputStream in = new DataInputStream(new BufferedInputStream(protocolIn, 1 << 16));
+    FrameInput buffer = new FrameInput(protocolIn, 1 << 16);
+    DataInputStream in = new DataInputStream(buffer);
     String name = args.length > 0 ? args[0] : "worker";
     ClassLoader loader = WorkerMain.class.getClassLoader();
 
@@ -205,7 +207,7 @@ public final class WorkerMain {
     Frame.write(out, Frame.T_READY, 0, Payloads.longBytes(ProcessHandle.current().pid()));
     out.flush();
 
-    WorkerMain worker = new WorkerMain(out, codec, loader, in, name, policy.maxBytes());
+    WorkerMain worker = new WorkerMain(out, codec, loader, in, buffer, name, policy.maxBytes());
     Thread watcher = new Thread(worker::watch, name + "-stdin");
     watcher.setDaemon(true);
     watcher.start();
@@ -236,6 +238,9 @@ public final class WorkerMain {
   /** Read under {@link #stdin}. */
   private final DataInputStream in;
 
+  /** The buffer under {@link #in}; read under {@link #stdin}. */
+  private final FrameInput buffer;
+
   private final long maxBytes;
 
   /** The watcher: reads the frames that arrive while a task runs; exits if the parent is gone. */
@@ -248,6 +253,9 @@ public final class WorkerMain {
             (running ? WATCH_MICROS : IDLE_WATCH_MICROS) * 1000);
         if (!running) {
           continue;
+        }
+        if (unflushed) {
+          flushAnswers();
         }
         if (stdin.tryLock()) { // else the main thread is back and reads
           try {
@@ -276,6 +284,7 @@ public final class WorkerMain {
   /** Handles one frame read from stdin, holding {@link #stdin}. */
   private void handle(Frame frame) throws IOException {
     if (frame == null) {
+      flushAnswers();
       Runtime.getRuntime().halt(0);
     } else if (frame.type() == Frame.T_CANCEL) {
       long id = frame.id();
@@ -327,6 +336,9 @@ public final class WorkerMain {
       try {
         work = tasks.poll();
         while (work == null) {
+          if (unflushed && !buffer.hasBuffered()) {
+            flushAnswers(); // about to wait: nothing answered may wait with it
+          }
           handle(Frame.read(in, maxBytes));
           work = tasks.poll();
         }
@@ -354,6 +366,25 @@ public final class WorkerMain {
     synchronized (out) {
       Frame.write(out, type, id, payload);
       out.flush();
+      unflushed = false;
+    }
+  }
+
+  /**
+   * Answers written and not flushed: the main loop writes a task's answer without flushing when
+   * another task is already at hand, so that answers to small tasks sent ahead travel in batches;
+   * it flushes before it waits for stdin, and the watcher flushes within {@value #WATCH_MICROS} µs
+   * while a task runs. Written under {@link #out}; the watcher reads it without (a stale value
+   * costs one flush or delays one by a tick).
+   */
+  private volatile boolean unflushed;
+
+  private void flushAnswers() throws IOException {
+    synchronized (out) {
+      if (unflushed) {
+        out.flush();
+        unflushed = false;
+      }
     }
   }
 
@@ -432,7 +463,10 @@ public final class WorkerMain {
    */
   private void reply(long traceStart, byte type, long id, byte[] payload) throws IOException {
     if (traceStart == 0L) {
-      send(type, id, payload);
+      synchronized (out) {
+        Frame.write(out, type, id, payload);
+        unflushed = true; // flushed before the main loop waits for stdin, or by the watcher
+      }
       return;
     }
     Tracer.span(SpanState.RUNNING, traceStart, TASK_LABEL);
