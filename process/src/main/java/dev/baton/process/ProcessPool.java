@@ -692,6 +692,8 @@ public final class ProcessPool implements Pool {
       // JVM log lines and VM messages must never reach stdout, the protocol stream
       command.add("-Xlog:disable");
       command.add("-Xlog:all=warning:stderr");
+      // a flight recording started by an option otherwise announces itself on stdout
+      command.add("-Xlog:jfr+startup=error:stderr");
       command.add("-XX:+DisplayVMOutputToStderr");
       // an out-of-memory worker dies and is replaced rather than limping on
       command.add("-XX:+ExitOnOutOfMemoryError");

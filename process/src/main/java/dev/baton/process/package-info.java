@@ -8,7 +8,8 @@
  * module path and main module {@code dev.baton.process}, derived from the running application by
  * {@code dev.baton.process.internal.WorkerLaunch} unless given) and the main class {@code
  * dev.baton.process.internal.WorkerMain}, with {@code -Xlog:disable -Xlog:all=warning:stderr
- * -XX:+DisplayVMOutputToStderr} so that no JVM message reaches its stdout, and {@code
+ * -Xlog:jfr+startup=error:stderr -XX:+DisplayVMOutputToStderr} so that no JVM message reaches its
+ * stdout (a flight recording started with {@code -XX:StartFlightRecording} included), and {@code
  * -XX:+ExitOnOutOfMemoryError} so that an exhausted worker dies rather than limps. Its first act is
  * to move the protocol off descriptors 0 and 1 and point {@code System.out} at stderr (see {@code
  * dev.baton.process.internal.WorkerMain}): stdout carries frames only. Stderr is the worker's log:
@@ -97,9 +98,9 @@
  *       codes take exponential time (forty nested levels of sets are a few kilobytes and 2^40
  *       steps): refused while it is read once the hashing it would take passes 64 steps per allowed
  *       reference (64 million by default), with {@code TaskSerializationException}; see {@link
- *       dev.baton.process.internal.SerialPolicy}. A result is decoded on a callback thread, never
- *       on the thread that reads its worker's stream, so even within the limit a slow decoding
- *       delays no other task's answer.
+ *       dev.baton.process.internal.SerialPolicy}. A result is decoded on a callback thread, or by
+ *       the caller that waits for it, never on the thread that reads its worker's stream, so even
+ *       within the limit a slow decoding delays no other task's answer.
  *   <li>A class not on the allow-list, in an argument, a result or an exception: the value is
  *       refused ({@code TaskSerializationException}; an exception arrives as text only); the worker
  *       serves on. A task or argument that cannot be serialized fails at submission, in the

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Configurations that need their own pool: timeouts, recycling, initializers, shutdown. */
 class LifecycleTest {
@@ -111,6 +112,18 @@ class LifecycleTest {
     assertThatThrownBy(() -> Pools.lean(1).jvmOptions("-XX:+NoSuchOption").build())
         .isInstanceOf(WorkerStartException.class)
         .hasMessageContaining("NoSuchOption");
+  }
+
+  @Test
+  void aWorkerStartedWithAFlightRecordingServesTasks(@TempDir Path dir) throws Exception {
+    // JFR announces a recording on stdout unless told not to: the protocol stream must stay clean
+    Path recording = dir.resolve("worker.jfr");
+    try (ProcessPool pool =
+        Pools.lean(1).jvmOptions("-XX:StartFlightRecording=filename=" + recording).build()) {
+      assertThat(pool.apply(() -> 6 * 7)).isEqualTo(42);
+      assertThat(pool.workersReplaced()).isZero();
+    }
+    assertThat(recording).exists();
   }
 
   @Test

@@ -35,13 +35,22 @@ import org.slf4j.LoggerFactory;
  * order it runs tasks in: the head of the deque is the task it is running. Kills are requested with
  * a recorded reason and reported back by the worker's reader thread through {@link #exited}.
  *
- * <p>Completion: a worker's reader thread only reads frames and does the bookkeeping above; it
- * never decodes a result and never completes a future. Both happen on the pool's callback threads
- * ({@link #callbacks}, named {@code <pool>-callbacks-N}), after the lock is released, so a callback
- * that calls the pool again, waits for another of its tasks or closes it, holds up no thread the
- * pool needs: the callback executor grows a thread when all of its threads are busy, and its idle
- * threads end within seconds, all of them once the pool has terminated. Decoding a hostile result
- * there costs at most the codec's work limit ({@link SerialPolicy#maxWork()}).
+ * <p>Completion: a worker's reader thread reads frames and does the bookkeeping above; it never
+ * decodes a result and never runs a caller's code. A future from {@code submit} is the caller's,
+ * who may hang dependent actions on it, so it is completed on the pool's callback threads ({@link
+ * #callbacks}, named {@code <pool>-callbacks-N}), after the lock is released, so a callback that
+ * calls the pool again, waits for another of its tasks or closes it, holds up no thread the pool
+ * needs: the callback executor grows a thread when all of its threads are busy, and its idle
+ * threads end within seconds, all of them once the pool has terminated. A future the pool keeps to
+ * itself (a blocking call's, an iterator's: {@link Job#exposed} false) has no dependent but the
+ * pool's own bookkeeping, so the reader completes it at once with the {@link Answer} it read, and
+ * the caller waiting for it decodes it: one hand-off, reader to caller, instead of two. Decoding a
+ * hostile result costs its caller, or a callback thread, at most the codec's work limit ({@link
+ * SerialPolicy#maxWork()}).
+ *
+ * <p>Batching: task frames are written into the workers' stdin buffers and flushed once per
+ * dispatch; on a reader thread, once it has read all it had buffered ({@link #drained}), so that
+ * the tasks sent in answer to a burst of results travel in one write.
  *
  * <p>Failure model: when a worker ends, the head of its in-flight deque (the task it held) fails
  * with the reason recorded for the kill (timeout), or is retried if it has retries left, or fails
