@@ -526,7 +526,7 @@ public final class Dispatcher implements MembershipListener {
     boolean ok = reply.length > 0 && reply[0] == MemberTask.OK;
     byte[] body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
     Answers.complete(
-        job.future, codec, ok, body, job.id, "member " + slot.name, "on member " + slot.name);
+        job.future, codec, ok, body, job.id, new Answers.Where("member", slot.name, "on"));
   }
 
   /** Runs {@link #tick} soon, unless the pool has terminated (a late answer, a second shutdown). */

@@ -26,6 +26,27 @@ public final class Answers {
   private Answers() {}
 
   /**
+   * Where a task ran, for messages, which are written only when something fails.
+   *
+   * @param kind {@code "worker"} or {@code "member"}
+   * @param name the worker or member
+   * @param preposition how a task runs there: {@code "in"} a worker, {@code "on"} a member
+   */
+  public record Where(String kind, Object name, String preposition) {
+    @Override
+    public String toString() {
+      return kind + " " + name;
+    }
+
+    /**
+     * @return e.g. {@code "in worker p-w1"}
+     */
+    public String in() {
+      return preposition + " " + this;
+    }
+  }
+
+  /**
    * Runs a task in a worker.
    *
    * @param kind {@link Payloads#CALL}, {@link Payloads#MAP} or {@link Payloads#STAR}
@@ -69,11 +90,11 @@ public final class Answers {
    * @param codec the caller's codec
    * @param payload the result's bytes
    * @param taskId the task, for the message
-   * @param from where it ran, e.g. {@code "worker p-w1"}
+   * @param where where it ran, named in the message only if it fails
    * @return the value
    * @throws TaskSerializationException when the caller's allow-list or limits refuse it
    */
-  public static Object decodeResult(ValueCodec codec, byte[] payload, long taskId, String from) {
+  public static Object decodeResult(ValueCodec codec, byte[] payload, long taskId, Where where) {
     try {
       return codec.decode(payload);
     } catch (IOException
@@ -82,7 +103,7 @@ public final class Answers {
         | RuntimeException
         | StackOverflowError e) {
       throw new TaskSerializationException(
-          "the result of task " + taskId + " from " + from + " was refused: " + e.getMessage(), e);
+          "the result of task " + taskId + " from " + where + " was refused: " + e.getMessage(), e);
     }
   }
 
@@ -94,9 +115,7 @@ public final class Answers {
    * @param ok whether {@code payload} is a result (else an error record)
    * @param payload the answer's bytes
    * @param taskId the task, for messages
-   * @param from where it ran, e.g. {@code "worker p-w1"} or {@code "member 10.0.0.7:5701"}
-   * @param in the same after its preposition, e.g. {@code "in worker p-w1"} or {@code "on member
-   *     10.0.0.7:5701"}
+   * @param where where it ran
    */
   public static void complete(
       CompletableFuture<Object> future,
@@ -104,15 +123,14 @@ public final class Answers {
       boolean ok,
       byte[] payload,
       long taskId,
-      String from,
-      String in) {
+      Where where) {
     if (!ok) {
-      future.completeExceptionally(failure(codec, payload, taskId, from, in));
+      future.completeExceptionally(failure(codec, payload, taskId, where));
       return;
     }
     Object value;
     try {
-      value = decodeResult(codec, payload, taskId, from);
+      value = decodeResult(codec, payload, taskId, where);
     } catch (TaskSerializationException e) {
       future.completeExceptionally(e);
       return;
@@ -125,26 +143,30 @@ public final class Answers {
    *     deserialized
    * @param payload an error record's bytes
    * @param taskId the task, for the message
-   * @param from where it ran, e.g. {@code "worker p-w1"}
-   * @param in the same after its preposition, e.g. {@code "in worker p-w1"}
+   * @param where where it ran
    * @return the failure the task's future completes with
    */
   public static ProcessPoolException failure(
-      ValueCodec codec, byte[] payload, long taskId, String from, String in) {
+      ValueCodec codec, byte[] payload, long taskId, Where where) {
     Payloads.ErrorRecord error;
     try {
       error = Payloads.ErrorRecord.decode(payload);
     } catch (IOException e) {
       return new ProcessPoolException(
-          from + " sent an unreadable error record for task " + taskId, e);
+          where + " sent an unreadable error record for task " + taskId, e);
     }
     String summary = error.className() + (error.message() == null ? "" : ": " + error.message());
     return switch (error.kind()) {
       case Payloads.RESULT_NOT_SERIALIZABLE ->
           new TaskSerializationException(
-              "the result of task " + taskId + " could not be serialized " + in + ": " + summary);
+              "the result of task "
+                  + taskId
+                  + " could not be serialized "
+                  + where.in()
+                  + ": "
+                  + summary);
       case Payloads.INPUT_REJECTED ->
-          new TaskSerializationException(from + " refused task " + taskId + ": " + summary);
+          new TaskSerializationException(where + " refused task " + taskId + ": " + summary);
       default -> {
         Throwable cause = null;
         if (error.serialized().length > 0) {
@@ -155,7 +177,7 @@ public final class Answers {
           }
         }
         yield new RemoteTaskException(
-            "task " + taskId + " failed " + in + ": " + summary,
+            "task " + taskId + " failed " + where.in() + ": " + summary,
             error.className(),
             error.message(),
             error.stackTrace(),

@@ -429,10 +429,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
     @Override
     public Object decode() {
       if (frame.type() == Frame.T_RESULT) {
-        return Answers.decodeResult(config.codec(), frame.payload(), job.id, "worker " + worker);
+        return Answers.decodeResult(config.codec(), frame.payload(), job.id, where());
       }
-      throw Answers.failure(
-          config.codec(), frame.payload(), job.id, "worker " + worker, "in worker " + worker);
+      throw Answers.failure(config.codec(), frame.payload(), job.id, where());
+    }
+
+    private Answers.Where where() {
+      return new Answers.Where("worker", worker, "in");
     }
   }
 
@@ -927,8 +930,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
               frame.type() == Frame.T_RESULT,
               frame.payload(),
               job.id,
-              "worker " + worker,
-              "in worker " + worker);
+              new Answers.Where("worker", worker, "in"));
       default -> {
         worker.kill(WorkerProcess.Death.CORRUPT, 0, "unexpected frame type " + frame.type());
         job.future.completeExceptionally(
