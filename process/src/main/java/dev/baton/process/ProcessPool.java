@@ -52,6 +52,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads grow when they are all busy, and end once the pool has terminated. When {@link #close}
  * returns, every task's future is complete.
  *
+ * <p>Sending ahead: each worker is sent up to two tasks, the one it runs and the next, so that it
+ * never waits for the parent; the small chunks of a map, which are alike, up to 32, so that their
+ * frames and answers travel in batches. A task sent ahead to a busy worker is taken back for an
+ * idle one. The design is in {@code dev.baton.process.internal.PoolEngine}.
+ *
  * <p>Failures: a task that throws fails with {@link RemoteTaskException}; a worker that dies fails
  * only the task it held, with {@link WorkerCrashedException} (or retries it, see {@link
  * #submitRetryable}), and is replaced; a task over the task timeout fails with a {@link
@@ -192,8 +197,8 @@ public final class ProcessPool implements Pool {
    */
   public <T> T apply(PoolTask<T> task, Duration timeout)
       throws InterruptedException, TimeoutException {
-    CompletableFuture<T> future = submit(task, timeout);
-    return PoolCalls.timed(() -> PoolCalls.await(future));
+    PoolCalls.positiveTimeout(timeout);
+    return calls.apply(task, new CallDeadline(engine, timeout, "apply(task, " + timeout + ")"));
   }
 
   /**

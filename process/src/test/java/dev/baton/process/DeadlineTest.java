@@ -191,6 +191,28 @@ class DeadlineTest {
   }
 
   @Test
+  void aBlockingApplyPastItsDeadlineThrowsTheTimeoutItself() throws Exception {
+    try (ProcessPool pool = Pools.lean(1).name("deadline-apply").build()) {
+      String never = dir.resolve("never").toString();
+      long pid = pool.workerPids().get(0);
+      assertThatThrownBy(
+              () ->
+                  pool.apply(
+                      () -> {
+                        while (!Files.exists(Path.of(never))) {
+                          Thread.sleep(10);
+                        }
+                        return 1;
+                      },
+                      SHORT))
+          .isInstanceOf(TimeoutException.class)
+          .hasMessageContaining("set by apply(task, " + SHORT + ")");
+      assertThat(pool.apply(() -> "after")).isEqualTo("after");
+      assertThat(pool.workerPids()).doesNotContain(pid);
+    }
+  }
+
+  @Test
   void aTimeoutMustBePositive() throws Exception {
     try (ProcessPool pool = Pools.lean(1).name("deadline-args").build()) {
       assertThatThrownBy(() -> pool.submit(() -> 1, Duration.ZERO))

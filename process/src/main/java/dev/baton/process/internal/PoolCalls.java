@@ -201,6 +201,40 @@ public final class PoolCalls {
     return (T) await(enqueue(body(task), 0, false));
   }
 
+  /**
+   * Runs a task under a caller's deadline and waits for its result.
+   *
+   * @param task the task
+   * @param deadline the deadline, closed once the result or failure is in (not on an interrupt: the
+   *     task goes on, still under it)
+   * @param <T> its result type
+   * @return its result
+   * @throws InterruptedException when interrupted
+   * @throws TimeoutException when the deadline passed first
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T apply(PoolTask<T> task, Deadline deadline)
+      throws InterruptedException, TimeoutException {
+    Objects.requireNonNull(task, "task");
+    CompletableFuture<Object> future;
+    try {
+      future = enqueue(body(task), 0, false);
+      deadline.track(future);
+    } catch (RuntimeException e) {
+      deadline.close();
+      throw e;
+    }
+    T result;
+    try {
+      result = (T) timed(() -> await(future));
+    } catch (TimeoutException | RuntimeException e) {
+      deadline.close();
+      throw e;
+    }
+    deadline.close();
+    return result;
+  }
+
   private Payloads.TaskBody body(PoolTask<?> task) {
     Code code = code(task);
     return new Payloads.TaskBody(Payloads.CALL, code.functionId(), code.bytes(), null);
