@@ -435,7 +435,7 @@ public final class PoolCalls {
   @SuppressWarnings("unchecked")
   public static <T> T await(Future<T> future) throws InterruptedException {
     try {
-      T value = future.isDone() ? future.get() : Blocking.call(future::get);
+      T value = Blocking.call(future::get);
       return value instanceof Undecoded answer ? (T) answer.decode() : value;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
