@@ -53,9 +53,11 @@ public class ProcessPoolBench extends BenchShape.SampledMicros {
    *
    * @return the task's result
    * @throws InterruptedException if interrupted while waiting
+   * @throws java.util.concurrent.TimeoutException if the deadline passed
    */
   @Benchmark
-  public int roundTripWithDeadline() throws InterruptedException {
+  public int roundTripWithDeadline()
+      throws InterruptedException, java.util.concurrent.TimeoutException {
     return pool.apply(TRIVIAL, DEADLINE);
   }
 }

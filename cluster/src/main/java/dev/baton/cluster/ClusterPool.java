@@ -11,30 +11,19 @@ import dev.baton.process.Codec;
 import dev.baton.process.Pool;
 import dev.baton.process.PoolBiFunction;
 import dev.baton.process.PoolFunction;
-import dev.baton.process.PoolShutdownException;
 import dev.baton.process.PoolTask;
-import dev.baton.process.ProcessPoolException;
 import dev.baton.process.WorkerStartException;
+import dev.baton.process.internal.CodecOptions;
 import dev.baton.process.internal.Payloads;
-import dev.baton.process.internal.SerialPolicy;
-import dev.baton.process.internal.TaskBytes;
+import dev.baton.process.internal.PoolCalls;
 import dev.baton.process.internal.ValueCodec;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,11 +83,9 @@ public final class ClusterPool implements Pool {
   private static final AtomicInteger POOL_SEQ = new AtomicInteger();
 
   private final String name;
-  private final Codec codecKind;
-  private final ValueCodec codec;
-  private final byte[] policy;
   private final HazelcastInstance hazelcast;
   private final Dispatcher dispatcher;
+  private final PoolCalls calls;
 
   private ClusterPool(
       String name,
@@ -107,11 +94,27 @@ public final class ClusterPool implements Pool {
       HazelcastInstance hazelcast,
       Dispatcher dispatcher) {
     this.name = name;
-    this.codecKind = codecKind;
-    this.codec = codec;
-    this.policy = MemberTask.policyBytes(codec.policy());
     this.hazelcast = hazelcast;
     this.dispatcher = dispatcher;
+    byte[] policy = MemberTask.policyBytes(codec.policy());
+    this.calls =
+        new PoolCalls(
+            "cluster pool \"" + name + "\"",
+            codec,
+            new PoolCalls.Dispatch() {
+              @Override
+              public CompletableFuture<Object> submit(
+                  Payloads.TaskBody body, int retries, boolean exposed) {
+                return dispatcher.submit(
+                    new MemberTask(policy, codecKind, body.kind(), body.function(), body.values()),
+                    retries);
+              }
+
+              @Override
+              public int slots() {
+                return dispatcher.slots();
+              }
+            });
   }
 
   /**
@@ -176,7 +179,7 @@ public final class ClusterPool implements Pool {
 
   @Override
   public <T> CompletableFuture<T> submit(PoolTask<T> task) {
-    return submitRetryable(task, 0);
+    return calls.submit(task, 0);
   }
 
   /**
@@ -185,19 +188,13 @@ public final class ClusterPool implements Pool {
    * <p>Here: the task runs again on another member when its member leaves or cannot be reached.
    */
   @Override
-  @SuppressWarnings("unchecked")
   public <T> CompletableFuture<T> submitRetryable(PoolTask<T> task, int maxRetries) {
-    Objects.requireNonNull(task, "task");
-    if (maxRetries < 0) {
-      throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-    }
-    MemberTask t = new MemberTask(policy, codecKind, Payloads.CALL, TaskBytes.code(task), null);
-    return (CompletableFuture<T>) (CompletableFuture<?>) enqueue(t, maxRetries);
+    return calls.submit(task, maxRetries);
   }
 
   @Override
   public <T> T apply(PoolTask<T> task) throws InterruptedException {
-    return await(submit(task));
+    return calls.apply(task);
   }
 
   @Override
@@ -210,9 +207,7 @@ public final class ClusterPool implements Pool {
   public <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items, int chunkSize)
       throws InterruptedException {
-    Objects.requireNonNull(fn, "fn");
-    Objects.requireNonNull(items, "items");
-    return runChunks(Payloads.MAP, TaskBytes.code(fn), new ArrayList<Object>(items), chunkSize);
+    return calls.map(fn, items, chunkSize, null);
   }
 
   @Override
@@ -221,25 +216,19 @@ public final class ClusterPool implements Pool {
       Collection<? extends Map.Entry<? extends A, ? extends B>> pairs,
       int chunkSize)
       throws InterruptedException {
-    Objects.requireNonNull(fn, "fn");
-    Objects.requireNonNull(pairs, "pairs");
-    List<Object> items = new ArrayList<>(pairs.size());
-    for (Map.Entry<? extends A, ? extends B> e : pairs) {
-      items.add(Arrays.asList(e.getKey(), e.getValue()));
-    }
-    return runChunks(Payloads.STAR, TaskBytes.code(fn), items, chunkSize);
+    return calls.starmap(fn, pairs, chunkSize);
   }
 
   @Override
   public <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
-    return new ChunkIterator<>(fn, items, chunkSize, true);
+    return calls.imap(fn, items, chunkSize, true, null);
   }
 
   @Override
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
-    return new ChunkIterator<>(fn, items, chunkSize, false);
+    return calls.imap(fn, items, chunkSize, false, null);
   }
 
   // ---- shutdown ----
@@ -251,11 +240,8 @@ public final class ClusterPool implements Pool {
    * its client disconnects).
    */
   @Override
-  public void shutdown(boolean wait, boolean cancelPending) throws InterruptedException {
-    dispatcher.shutdown(cancelPending);
-    if (wait) {
-      awaitTermination(null);
-    }
+  public void shutdown(QueuedTasks queued) {
+    dispatcher.shutdown(Objects.requireNonNull(queued, "queued") == QueuedTasks.CANCEL);
   }
 
   @Override
@@ -265,23 +251,7 @@ public final class ClusterPool implements Pool {
 
   @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    CompletableFuture<Void> done = dispatcher.terminationFuture();
-    try {
-      Blocking.call(
-          () -> {
-            if (timeout == null) {
-              return done.get();
-            }
-            return done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-          });
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (InterruptedException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ProcessPoolException("pool " + name + " failed to terminate", e);
-    }
+    return calls.awaitTermination(dispatcher.terminationFuture(), timeout);
   }
 
   @Override
@@ -291,162 +261,12 @@ public final class ClusterPool implements Pool {
 
   @Override
   public void close() {
+    shutdown();
     try {
-      shutdown(true, false);
+      awaitTermination(null);
     } catch (InterruptedException e) {
       shutdownNow();
       Thread.currentThread().interrupt();
-    }
-  }
-
-  // ---- internals ----
-
-  private CompletableFuture<Object> enqueue(MemberTask task, int retries) {
-    CompletableFuture<Object> future = dispatcher.submit(task, retries);
-    if (future == null) {
-      throw new PoolShutdownException(
-          "thread \""
-              + Thread.currentThread().getName()
-              + "\" submitted a task to cluster pool \""
-              + name
-              + "\" after it was shut down; submit before shutdown() or build a new pool");
-    }
-    return future;
-  }
-
-  private MemberTask chunk(byte kind, byte[] fn, List<?> part, int firstIndex) {
-    return new MemberTask(policy, codecKind, kind, fn, TaskBytes.values(codec, part, firstIndex));
-  }
-
-  private <R> List<R> runChunks(byte kind, byte[] fn, List<Object> items, int chunkSize)
-      throws InterruptedException {
-    if (chunkSize < 0) {
-      throw new IllegalArgumentException(
-          "chunkSize must be >= 1, or 0 for the default; was " + chunkSize);
-    }
-    int per = dispatcher.slots() * 4;
-    int chunk = chunkSize == 0 ? Math.max(1, (items.size() + per - 1) / per) : chunkSize;
-    List<MemberTask> tasks = new ArrayList<>();
-    for (int i = 0; i < items.size(); i += chunk) {
-      tasks.add(chunk(kind, fn, items.subList(i, Math.min(items.size(), i + chunk)), i));
-    }
-    List<CompletableFuture<Object>> futures = new ArrayList<>(tasks.size());
-    try {
-      for (MemberTask t : tasks) {
-        futures.add(enqueue(t, 0));
-      }
-      List<R> results = new ArrayList<>(items.size());
-      for (CompletableFuture<Object> f : futures) {
-        results.addAll(ClusterPool.<List<R>>cast(await(f)));
-      }
-      return results;
-    } finally {
-      for (CompletableFuture<Object> f : futures) {
-        f.cancel(false);
-      }
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T cast(Object o) {
-    return (T) o;
-  }
-
-  private static <T> T await(Future<T> future) throws InterruptedException {
-    try {
-      return Blocking.call(future::get);
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
-    } catch (InterruptedException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ProcessPoolException("unexpected failure while waiting for a task", e);
-    }
-  }
-
-  private static RuntimeException rethrow(Throwable cause) {
-    if (cause instanceof RuntimeException r) {
-      return r;
-    }
-    if (cause instanceof Error e) {
-      throw e;
-    }
-    return new ProcessPoolException("task failed: " + cause, cause);
-  }
-
-  /** The iterator behind {@link #imap} and {@link #imapUnordered}. Confined to its consumer. */
-  private final class ChunkIterator<A, R> implements Iterator<R> {
-    private final byte[] fn;
-    private final Iterator<? extends A> source;
-    private final int chunk;
-    private final boolean ordered;
-    private final int window = dispatcher.slots() * 2;
-    private final ArrayDeque<CompletableFuture<Object>> pending = new ArrayDeque<>();
-    private final LinkedBlockingQueue<CompletableFuture<Object>> done = new LinkedBlockingQueue<>();
-    private int inFlight;
-    private int index;
-    private Iterator<?> current = List.of().iterator();
-
-    ChunkIterator(
-        PoolFunction<? super A, ? extends R> fn,
-        Iterable<? extends A> items,
-        int chunkSize,
-        boolean ordered) {
-      Objects.requireNonNull(fn, "fn");
-      Objects.requireNonNull(items, "items");
-      if (chunkSize < 1) {
-        throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
-      }
-      this.fn = TaskBytes.code(fn);
-      this.source = items.iterator();
-      this.chunk = chunkSize;
-      this.ordered = ordered;
-    }
-
-    private void fill() {
-      while (inFlight < window && source.hasNext()) {
-        List<Object> part = new ArrayList<>(chunk);
-        while (part.size() < chunk && source.hasNext()) {
-          part.add(source.next());
-        }
-        CompletableFuture<Object> f = enqueue(chunk(Payloads.MAP, fn, part, index), 0);
-        index += part.size();
-        inFlight++;
-        if (ordered) {
-          pending.addLast(f);
-        } else {
-          f.whenComplete((r, t) -> done.add(f));
-        }
-      }
-    }
-
-    @Override
-    public boolean hasNext() {
-      fill();
-      return current.hasNext() || inFlight > 0;
-    }
-
-    @Override
-    public R next() {
-      fill();
-      if (current.hasNext()) {
-        return ClusterPool.cast(current.next());
-      }
-      if (inFlight == 0) {
-        throw new NoSuchElementException();
-      }
-      try {
-        CompletableFuture<Object> f = ordered ? pending.pollFirst() : Blocking.call(done::take);
-        inFlight--;
-        List<?> results = ClusterPool.<List<?>>cast(await(f));
-        current = results.iterator();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ProcessPoolException("interrupted while waiting for a result", e);
-      } finally {
-        fill();
-      }
-      return next();
     }
   }
 
@@ -461,11 +281,7 @@ public final class ClusterPool implements Pool {
     private int awaitMembers = 1;
     private Duration startupTimeout = Duration.ofSeconds(60);
     private Duration noMemberTimeout = Duration.ofSeconds(30);
-    private Codec codec = Codec.COMPACT;
-    private final List<String> allowed = new ArrayList<>(SerialPolicy.DEFAULT_PATTERNS);
-    private int maxDepth = 100;
-    private long maxReferences = 1_000_000;
-    private long maxBytes = 256L << 20;
+    private final CodecOptions values = new CodecOptions();
 
     private Builder() {}
 
@@ -474,10 +290,7 @@ public final class ClusterPool implements Pool {
      * @return this
      */
     public Builder name(String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("name must be a non-blank string");
-      }
-      this.name = name;
+      this.name = CodecOptions.poolName(name);
       return this;
     }
 
@@ -559,7 +372,7 @@ public final class ClusterPool implements Pool {
      * @return this
      */
     public Builder startupTimeout(Duration timeout) {
-      this.startupTimeout = positive(timeout, "startupTimeout");
+      this.startupTimeout = CodecOptions.positive(timeout, "startupTimeout");
       return this;
     }
 
@@ -569,7 +382,7 @@ public final class ClusterPool implements Pool {
      * @return this
      */
     public Builder noMemberTimeout(Duration timeout) {
-      this.noMemberTimeout = positive(timeout, "noMemberTimeout");
+      this.noMemberTimeout = CodecOptions.positive(timeout, "noMemberTimeout");
       return this;
     }
 
@@ -578,7 +391,7 @@ public final class ClusterPool implements Pool {
      * @return this
      */
     public Builder codec(Codec codec) {
-      this.codec = Objects.requireNonNull(codec, "codec");
+      values.codec(codec);
       return this;
     }
 
@@ -590,14 +403,7 @@ public final class ClusterPool implements Pool {
      * @return this
      */
     public Builder allowClasses(String... patterns) {
-      for (String p : patterns) {
-        if (p == null || p.isBlank() || p.contains(";") || p.contains("=")) {
-          throw new IllegalArgumentException(
-              "allowClasses takes class patterns like com.example.* (no ';' and no limits), got "
-                  + p);
-        }
-        allowed.add(0, p);
-      }
+      values.allowClasses(patterns);
       return this;
     }
 
@@ -608,28 +414,8 @@ public final class ClusterPool implements Pool {
      * @return this
      */
     public Builder deserializationLimits(int depth, long references, long bytes) {
-      if (depth < 1 || references < 1 || bytes < 1024 || bytes > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            "deserializationLimits needs depth >= 1, references >= 1 and 1024 <= bytes <= 2^31-1;"
-                + " got "
-                + depth
-                + ", "
-                + references
-                + ", "
-                + bytes);
-      }
-      this.maxDepth = depth;
-      this.maxReferences = references;
-      this.maxBytes = bytes;
+      values.deserializationLimits(depth, references, bytes);
       return this;
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + d);
-      }
-      return d;
     }
 
     /**
@@ -642,13 +428,7 @@ public final class ClusterPool implements Pool {
      * @throws InterruptedException when interrupted while waiting (the pool is shut down)
      */
     public ClusterPool build() throws InterruptedException {
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      if (loader == null) {
-        loader = ClusterPool.class.getClassLoader();
-      }
-      ValueCodec valueCodec =
-          new ValueCodec(
-              codec, new SerialPolicy(allowed, maxDepth, maxReferences, maxBytes), loader);
+      ValueCodec valueCodec = values.valueCodec(values.policy(), ClusterPool.class);
       String instance =
           name + "-" + ProcessHandle.current().pid() + "-" + POOL_SEQ.incrementAndGet();
       long deadline = System.nanoTime() + startupTimeout.toNanos();
@@ -662,19 +442,17 @@ public final class ClusterPool implements Pool {
                             settings.clientConfig(instance, startupTimeout))
                         : Hazelcast.newHazelcastInstance(settings.memberConfig(instance)));
       } catch (RuntimeException e) {
-        WorkerStartException failure =
-            new WorkerStartException(
-                "pool "
-                    + name
-                    + " could not "
-                    + (client ? "connect to cluster \"" : "start a member of cluster \"")
-                    + settings.clusterName()
-                    + "\" at "
-                    + settings.joinAddresses()
-                    + ": "
-                    + e);
-        failure.initCause(e);
-        throw failure;
+        throw new WorkerStartException(
+            "pool "
+                + name
+                + " could not "
+                + (client ? "connect to cluster \"" : "start a member of cluster \"")
+                + settings.clusterName()
+                + "\" at "
+                + settings.joinAddresses()
+                + ": "
+                + e,
+            e);
       }
       Dispatcher dispatcher =
           new Dispatcher(
@@ -689,7 +467,7 @@ public final class ClusterPool implements Pool {
                   hz.getLifecycleService().shutdown();
                 }
               });
-      ClusterPool pool = new ClusterPool(name, codec, valueCodec, hz, dispatcher);
+      ClusterPool pool = new ClusterPool(name, values.codec(), valueCodec, hz, dispatcher);
       try {
         dispatcher.start();
         while (dispatcher.memberCount() < awaitMembers) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.cluster.forbidden.Gadget;
 import dev.baton.process.Pool;
-import dev.baton.process.PoolShutdownException;
 import dev.baton.process.PoolTask;
 import dev.baton.process.ProcessPool;
 import dev.baton.process.RemoteTaskException;
@@ -15,6 +14,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
@@ -236,7 +236,7 @@ class ClusterPoolTest {
       running.add(client.submit(ClusterPoolTest::sleeper));
     }
     CompletableFuture<Integer> queued = client.submit(() -> 7);
-    client.shutdown(false, true);
+    client.shutdown(Pool.QueuedTasks.CANCEL);
     assertThat(queued).isCancelled();
     assertThat(client.awaitTermination(Clusters.WAIT)).isTrue();
     for (CompletableFuture<Integer> f : running) {
@@ -268,7 +268,7 @@ class ClusterPoolTest {
     }
     assertThat(client.isTerminated()).isTrue();
     assertThatThrownBy(() -> client.submit(() -> 1))
-        .isInstanceOf(PoolShutdownException.class)
+        .isInstanceOf(RejectedExecutionException.class)
         .hasMessageContaining("after it was shut down")
         .hasMessageContaining(Thread.currentThread().getName());
   }

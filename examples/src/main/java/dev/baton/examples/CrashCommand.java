@@ -3,6 +3,10 @@ package dev.baton.examples;
 import dev.baton.process.ProcessPool;
 import dev.baton.process.ProcessPoolException;
 import dev.baton.process.WorkerCrashedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -39,10 +43,36 @@ final class CrashCommand extends ExampleCommand {
   @Option(names = "--quick", description = "Fewer and shorter tasks, for CI and the quick tour.")
   boolean quick;
 
-  /** What one task returns: its input, its square and the worker that computed it. */
-  private static List<Long> square(int x, long millis) throws InterruptedException {
+  /** The task whose worker is killed: the third, which starts once one of the first two is done. */
+  private static final int VICTIM_TASK = 2;
+
+  /**
+   * What one task returns: its input, its square and the worker that computed it. Task {@link
+   * #VICTIM_TASK} writes its worker's pid to {@code marker} and then works until its worker is
+   * killed, so that the kill always lands in the middle of a task, never between two.
+   */
+  private static List<Long> square(int x, long millis, String marker)
+      throws InterruptedException, IOException {
+    if (x == VICTIM_TASK) {
+      Path tmp = Path.of(marker + ".tmp");
+      Files.writeString(tmp, Long.toString(ProcessHandle.current().pid()));
+      Files.move(tmp, Path.of(marker), StandardCopyOption.ATOMIC_MOVE);
+      Thread.sleep(TimeUnit.SECONDS.toMillis(120)); // ended by the kill
+    }
     Thread.sleep(millis); // stands for work long enough to be caught in the middle of it
     return List.of((long) x, (long) x * x, ProcessHandle.current().pid());
+  }
+
+  /** Waits, bounded, for the victim task to say where it runs. */
+  private static long victimPid(Path marker) throws InterruptedException, IOException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!Files.exists(marker)) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new IllegalStateException("task " + VICTIM_TASK + " did not start within 60 s");
+      }
+      Thread.sleep(5);
+    }
+    return Long.parseLong(Files.readString(marker).trim());
   }
 
   @Override
@@ -69,6 +99,9 @@ final class CrashCommand extends ExampleCommand {
     long millis = quick ? 100 : 200;
     long start = System.nanoTime();
     Map<String, Object> figures = new LinkedHashMap<>();
+    Path dir = Files.createTempDirectory("baton-crash");
+    Path markerFile = dir.resolve("victim.pid");
+    String marker = markerFile.toString();
     try (ProcessPool pool =
         ProcessPool.builder()
             .name("crash")
@@ -85,7 +118,8 @@ final class CrashCommand extends ExampleCommand {
           new Thread(
               () -> {
                 Iterator<List<Long>> results =
-                    pool.imap(x -> square(x, millis), IntStream.range(0, n).boxed().toList(), 1);
+                    pool.imap(
+                        x -> square(x, millis, marker), IntStream.range(0, n).boxed().toList(), 1);
                 for (int i = 0; i < n; i++) {
                   try {
                     outcomes[i] = results.next();
@@ -100,7 +134,7 @@ final class CrashCommand extends ExampleCommand {
       if (!twoResults.await(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException("the first results did not arrive within 60 s");
       }
-      long victim = pool.workerPids().get(0);
+      long victim = victimPid(markerFile);
       out.printf("kill -9 %d (a worker in the middle of a task)%n%n", victim);
       ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
       consumer.join(TimeUnit.SECONDS.toMillis(60));
@@ -161,6 +195,9 @@ final class CrashCommand extends ExampleCommand {
       figures.put("workers_after", after);
       figures.put("results_correct", correct);
       figures.put("hung", hung);
+    } finally {
+      Files.deleteIfExists(markerFile);
+      Files.deleteIfExists(dir);
     }
     figures.put("seconds", Timing.round((System.nanoTime() - start) / 1e9));
     return figures;

@@ -6,6 +6,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What a pool of workers offers, whatever the workers are: CPython's {@code multiprocessing.Pool}
@@ -32,11 +35,34 @@ import java.util.concurrent.CompletableFuture;
  * a task that throws fails with {@link RemoteTaskException}; a worker that dies fails only the
  * tasks it held, with {@link WorkerCrashedException} (or a subclass naming the kind of worker), or
  * runs them again elsewhere when they were submitted with {@link #submitRetryable}; no wait hangs
- * on a dead worker; submitting after shutdown throws {@link PoolShutdownException}. Every method
- * may be called from any thread, and every wait runs inside {@link dev.baton.core.Blocking#call}.
- * The implementations document their own details (chunking, how far ahead tasks are sent).
+ * on a dead worker; submitting after shutdown throws the JDK's {@link RejectedExecutionException},
+ * as an {@code ExecutorService} does. Every method may be called from any thread, and every wait
+ * runs inside {@link dev.baton.core.Blocking#call}. The implementations document their own details
+ * (chunking, how far ahead tasks are sent).
+ *
+ * <p>Timeouts: a task that runs out of time (a pool's task timeout, a call's deadline) completes
+ * its future exceptionally with the JDK's {@link TimeoutException}, as {@link
+ * CompletableFuture#orTimeout} does. A blocking method that takes a timeout ({@code apply(task,
+ * timeout)}, {@code map(..., timeout)}) declares {@link TimeoutException} and throws it as itself;
+ * a blocking method or iterator that takes none ({@link #apply(PoolTask)}, {@link #map}, {@code
+ * next()} of {@link #imap}) throws it wrapped in a {@link CompletionException}, as {@link
+ * CompletableFuture#join()} does with a checked failure. Every other failure is thrown as it is.
+ *
+ * <p>Lifecycle, as an {@code ExecutorService}'s: {@link #shutdown()} stops new work and lets what
+ * is queued and running finish; {@link #shutdown(QueuedTasks) shutdown(QueuedTasks.CANCEL)} also
+ * cancels what is queued (Python's {@code shutdown(cancel_futures=True)}); {@link #shutdownNow()}
+ * cancels everything and stops the workers at once; {@link #awaitTermination} waits; {@link
+ * #close()} is {@code shutdown()} then {@code awaitTermination}.
  */
 public interface Pool extends AutoCloseable {
+
+  /** What {@link #shutdown(QueuedTasks)} does with the tasks still queued. */
+  enum QueuedTasks {
+    /** They run, as with {@link #shutdown()}. */
+    FINISH,
+    /** They are cancelled; running tasks finish. */
+    CANCEL
+  }
 
   /**
    * @return the pool's name
@@ -50,7 +76,7 @@ public interface Pool extends AutoCloseable {
    * @param <T> its result type
    * @return its future
    * @throws TaskSerializationException when the task cannot be serialized
-   * @throws PoolShutdownException when the pool is shut down
+   * @throws RejectedExecutionException when the pool is shut down
    */
   <T> CompletableFuture<T> submit(PoolTask<T> task);
 
@@ -64,7 +90,7 @@ public interface Pool extends AutoCloseable {
    * @return its future; it fails with {@link WorkerCrashedException} once the retries are spent
    * @throws IllegalArgumentException when {@code maxRetries < 0}
    * @throws TaskSerializationException when the task cannot be serialized
-   * @throws PoolShutdownException when the pool is shut down
+   * @throws RejectedExecutionException when the pool is shut down
    */
   <T> CompletableFuture<T> submitRetryable(PoolTask<T> task, int maxRetries);
 
@@ -76,6 +102,8 @@ public interface Pool extends AutoCloseable {
    * @return its result
    * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
    * @throws ProcessPoolException when the task failed
+   * @throws CompletionException wrapping the {@link TimeoutException} of a task that ran out of
+   *     time
    */
   <T> T apply(PoolTask<T> task) throws InterruptedException;
 
@@ -156,13 +184,20 @@ public interface Pool extends AutoCloseable {
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize);
 
   /**
-   * Stops accepting tasks.
-   *
-   * @param wait whether to block until the pool has terminated
-   * @param cancelPending whether tasks not yet started are cancelled instead of run
-   * @throws InterruptedException when waiting and interrupted
+   * Stops accepting tasks; the tasks queued and running finish, then the workers are released.
+   * Returns at once ({@link #awaitTermination} waits); a second call does nothing.
    */
-  void shutdown(boolean wait, boolean cancelPending) throws InterruptedException;
+  default void shutdown() {
+    shutdown(QueuedTasks.FINISH);
+  }
+
+  /**
+   * Stops accepting tasks, and runs or cancels the tasks still queued; running tasks finish, then
+   * the workers are released. Returns at once.
+   *
+   * @param queued what becomes of the tasks not yet started
+   */
+  void shutdown(QueuedTasks queued);
 
   /** Stops accepting tasks, cancels queued and running tasks, and releases the workers at once. */
   void shutdownNow();

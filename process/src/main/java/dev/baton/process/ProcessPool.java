@@ -3,7 +3,9 @@ package dev.baton.process;
 import dev.baton.core.Blocking;
 import dev.baton.process.internal.AotCache;
 import dev.baton.process.internal.CallDeadline;
+import dev.baton.process.internal.CodecOptions;
 import dev.baton.process.internal.Payloads;
+import dev.baton.process.internal.PoolCalls;
 import dev.baton.process.internal.PoolEngine;
 import dev.baton.process.internal.SerialPolicy;
 import dev.baton.process.internal.TaskBytes;
@@ -14,21 +16,16 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -55,12 +52,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads grow when they are all busy, and end once the pool has terminated. When {@link #close}
  * returns, every task's future is complete.
  *
+ * <p>Sending ahead: each worker is sent up to two tasks, the one it runs and the next, so that it
+ * never waits for the parent; the small chunks of a map, which are alike, up to 32, so that their
+ * frames and answers travel in batches. A task sent ahead to a busy worker is taken back for an
+ * idle one. The design is in {@code dev.baton.process.internal.PoolEngine}.
+ *
  * <p>Failures: a task that throws fails with {@link RemoteTaskException}; a worker that dies fails
  * only the task it held, with {@link WorkerCrashedException} (or retries it, see {@link
- * #submitRetryable}), and is replaced; a task over the task timeout fails with {@link
- * TaskTimeoutException} and its worker is replaced; an argument that cannot be serialized fails at
+ * #submitRetryable}), and is replaced; a task over the task timeout fails with a {@link
+ * TimeoutException} and its worker is replaced; an argument that cannot be serialized fails at
  * submission with {@link TaskSerializationException}; submitting after shutdown throws {@link
- * PoolShutdownException}. What each kind of hostile task, payload or caller gets is listed in the
+ * RejectedExecutionException}. How each kind of failure is thrown by a blocking call is in {@link
+ * Pool}'s Javadoc. What each kind of hostile task, payload or caller gets is listed in the
  * package's failure model.
  */
 public final class ProcessPool implements Pool {
@@ -68,14 +71,35 @@ public final class ProcessPool implements Pool {
 
   private final String name;
   private final int workers;
-  private final ValueCodec codec;
   private final PoolEngine engine;
+  private final PoolCalls calls;
 
   private ProcessPool(Builder b, ValueCodec codec, PoolEngine engine) {
     this.name = b.name;
     this.workers = b.workers;
-    this.codec = codec;
     this.engine = engine;
+    this.calls =
+        new PoolCalls(
+            "process pool \"" + name + "\"",
+            codec,
+            new PoolCalls.Dispatch() {
+              @Override
+              public CompletableFuture<Object> submit(
+                  Payloads.TaskBody body, int retries, boolean exposed) {
+                return engine.submit(body, retries, exposed);
+              }
+
+              @Override
+              public List<? extends CompletableFuture<Object>> submitAll(
+                  List<Payloads.TaskBody> bodies) {
+                return engine.submitAll(bodies, 0, false);
+              }
+
+              @Override
+              public int slots() {
+                return workers;
+              }
+            });
   }
 
   /**
@@ -90,6 +114,7 @@ public final class ProcessPool implements Pool {
   /**
    * @return the pool's name (workers are named after it)
    */
+  @Override
   public String name() {
     return name;
   }
@@ -127,17 +152,18 @@ public final class ProcessPool implements Pool {
    *     sent ahead to to drop it (if the worker has already started it, it runs and its result is
    *     dropped); {@code cancel(true)} also kills and replaces the worker running it
    * @throws TaskSerializationException when the task cannot be serialized
-   * @throws PoolShutdownException when the pool is shut down
+   * @throws RejectedExecutionException when the pool is shut down
    */
+  @Override
   public <T> CompletableFuture<T> submit(PoolTask<T> task) {
-    return submitRetryable(task, 0);
+    return calls.submit(task, 0);
   }
 
   /**
    * Submits a task with a deadline: if it has not finished {@code timeout} after this call (time in
-   * the queue counts), its future fails with {@link TaskTimeoutException}; a queued task is
-   * removed, a task sent ahead to a worker is taken back, and the worker running it is killed and
-   * replaced. Other tasks and callers are unaffected.
+   * the queue counts), its future fails with a {@link TimeoutException}; a queued task is removed,
+   * a task sent ahead to a worker is taken back, and the worker running it is killed and replaced.
+   * Other tasks and callers are unaffected.
    *
    * @param task the task, serialized now, in the caller's thread
    * @param timeout how long it may take, positive
@@ -145,13 +171,15 @@ public final class ProcessPool implements Pool {
    * @return its future, cancellable as {@link #submit(PoolTask)}'s
    * @throws IllegalArgumentException when {@code timeout} is not positive
    * @throws TaskSerializationException when the task cannot be serialized
-   * @throws PoolShutdownException when the pool is shut down
+   * @throws RejectedExecutionException when the pool is shut down
    */
   public <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
-    positiveTimeout(timeout);
+    PoolCalls.positiveTimeout(timeout);
     CompletableFuture<T> future = submit(task);
     CallDeadline deadline = new CallDeadline(engine, timeout, "submit(task, " + timeout + ")");
-    deadline.track((PoolEngine.TaskFuture) (CompletableFuture<?>) future);
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Object> tracked = (CompletableFuture<Object>) (CompletableFuture<?>) future;
+    deadline.track(tracked);
     future.whenComplete((r, t) -> deadline.close());
     return future;
   }
@@ -164,11 +192,13 @@ public final class ProcessPool implements Pool {
    * @param <T> its result type
    * @return its result
    * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
-   * @throws TaskTimeoutException when it missed the deadline (its worker, if it was running it, was
-   *     replaced)
+   * @throws TimeoutException when it missed the deadline, or the pool's task timeout (its worker,
+   *     if it was running it, was replaced)
    */
-  public <T> T apply(PoolTask<T> task, Duration timeout) throws InterruptedException {
-    return await(submit(task, timeout));
+  public <T> T apply(PoolTask<T> task, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    PoolCalls.positiveTimeout(timeout);
+    return calls.apply(task, new CallDeadline(engine, timeout, "apply(task, " + timeout + ")"));
   }
 
   /**
@@ -180,18 +210,11 @@ public final class ProcessPool implements Pool {
    * @return its future; it fails with {@link WorkerCrashedException} once the retries are spent
    * @throws IllegalArgumentException when {@code maxRetries < 0}
    * @throws TaskSerializationException when the task cannot be serialized
-   * @throws PoolShutdownException when the pool is shut down
+   * @throws RejectedExecutionException when the pool is shut down
    */
-  @SuppressWarnings("unchecked")
+  @Override
   public <T> CompletableFuture<T> submitRetryable(PoolTask<T> task, int maxRetries) {
-    Objects.requireNonNull(task, "task");
-    if (maxRetries < 0) {
-      throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
-    }
-    Code code = code(task);
-    Payloads.TaskBody body =
-        new Payloads.TaskBody(Payloads.CALL, code.functionId(), code.bytes(), null);
-    return (CompletableFuture<T>) (CompletableFuture<?>) enqueue(body, maxRetries);
+    return calls.submit(task, maxRetries);
   }
 
   /**
@@ -203,10 +226,12 @@ public final class ProcessPool implements Pool {
    * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
    * @throws RemoteTaskException when the task threw
    * @throws WorkerCrashedException when its worker died
-   * @throws TaskTimeoutException when it exceeded the task timeout
+   * @throws CompletionException wrapping a {@link TimeoutException} when it exceeded the pool's
+   *     task timeout
    */
+  @Override
   public <T> T apply(PoolTask<T> task) throws InterruptedException {
-    return await(submit(task));
+    return calls.apply(task);
   }
 
   /**
@@ -222,6 +247,7 @@ public final class ProcessPool implements Pool {
    *     cancelled)
    * @throws ProcessPoolException the first failure in item order; the other chunks are cancelled
    */
+  @Override
   public <A, R> List<R> map(PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items)
       throws InterruptedException {
     return map(fn, items, 0);
@@ -239,19 +265,18 @@ public final class ProcessPool implements Pool {
    * @throws InterruptedException when the waiting thread is interrupted
    * @throws IllegalArgumentException when {@code chunkSize < 0}
    */
+  @Override
   public <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items, int chunkSize)
       throws InterruptedException {
-    Objects.requireNonNull(fn, "fn");
-    Objects.requireNonNull(items, "items");
-    return runChunks(Payloads.MAP, code(fn), new ArrayList<Object>(items), chunkSize, null);
+    return calls.map(fn, items, chunkSize, null);
   }
 
   /**
    * Like {@link #map(PoolFunction, Collection, int)} with a deadline for the whole map: if it has
-   * not finished {@code timeout} after this call, every chunk not yet done fails with {@link
-   * TaskTimeoutException} (queued chunks are removed, the workers running chunks are killed and
-   * replaced) and so does this call. Other callers are unaffected.
+   * not finished {@code timeout} after this call, every chunk not yet done fails with a {@link
+   * TimeoutException} (queued chunks are removed, the workers running chunks are killed and
+   * replaced) and this call throws it. Other callers are unaffected.
    *
    * @param fn the function
    * @param items the items
@@ -261,23 +286,18 @@ public final class ProcessPool implements Pool {
    * @param <R> the result type
    * @return the results, in the items' order
    * @throws InterruptedException when the waiting thread is interrupted
-   * @throws TaskTimeoutException when the deadline passed first
+   * @throws TimeoutException when the deadline passed first
    */
   public <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn,
       Collection<? extends A> items,
       int chunkSize,
       Duration timeout)
-      throws InterruptedException {
-    Objects.requireNonNull(fn, "fn");
-    Objects.requireNonNull(items, "items");
-    positiveTimeout(timeout);
-    return runChunks(
-        Payloads.MAP,
-        code(fn),
-        new ArrayList<Object>(items),
-        chunkSize,
-        new CallDeadline(engine, timeout, "map(fn, items, " + chunkSize + ", " + timeout + ")"));
+      throws InterruptedException, TimeoutException {
+    PoolCalls.positiveTimeout(timeout);
+    CallDeadline deadline =
+        new CallDeadline(engine, timeout, "map(fn, items, " + chunkSize + ", " + timeout + ")");
+    return PoolCalls.timed(() -> calls.map(fn, items, chunkSize, deadline));
   }
 
   /**
@@ -292,18 +312,13 @@ public final class ProcessPool implements Pool {
    * @return the results, in the pairs' order
    * @throws InterruptedException when the waiting thread is interrupted
    */
+  @Override
   public <A, B, R> List<R> starmap(
       PoolBiFunction<? super A, ? super B, ? extends R> fn,
       Collection<? extends Map.Entry<? extends A, ? extends B>> pairs,
       int chunkSize)
       throws InterruptedException {
-    Objects.requireNonNull(fn, "fn");
-    Objects.requireNonNull(pairs, "pairs");
-    List<Object> items = new ArrayList<>(pairs.size());
-    for (Map.Entry<? extends A, ? extends B> e : pairs) {
-      items.add(Arrays.asList(e.getKey(), e.getValue()));
-    }
-    return runChunks(Payloads.STAR, code(fn), items, chunkSize, null);
+    return calls.starmap(fn, pairs, chunkSize);
   }
 
   /**
@@ -319,16 +334,18 @@ public final class ProcessPool implements Pool {
    * @param <R> the result type
    * @return an iterator over the results in order; single-threaded, like any iterator
    */
+  @Override
   public <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
-    return new ChunkIterator<>(fn, items, chunkSize, true, null);
+    return calls.imap(fn, items, chunkSize, true, null);
   }
 
   /**
    * Like {@link #imap(PoolFunction, Iterable, int)} with a deadline for the whole iteration, from
-   * this call: once it passes, the chunks in flight fail with {@link TaskTimeoutException} (their
+   * this call: once it passes, the chunks in flight fail with a {@link TimeoutException} (their
    * workers, if running them, are killed and replaced), no more items are sent, and {@code next()}
-   * throws it where the results stop.
+   * throws it, in a {@link CompletionException} (an iterator declares no checked exception), where
+   * the results stop.
    *
    * @param fn the function
    * @param items the items, read on the consuming thread
@@ -343,8 +360,7 @@ public final class ProcessPool implements Pool {
       Iterable<? extends A> items,
       int chunkSize,
       Duration timeout) {
-    positiveTimeout(timeout);
-    return new ChunkIterator<>(fn, items, chunkSize, true, timeout);
+    return calls.imap(fn, items, chunkSize, true, deadline("imap", chunkSize, timeout));
   }
 
   /**
@@ -357,9 +373,10 @@ public final class ProcessPool implements Pool {
    * @param <R> the result type
    * @return an iterator over the results in completion order
    */
+  @Override
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
-    return new ChunkIterator<>(fn, items, chunkSize, false, null);
+    return calls.imap(fn, items, chunkSize, false, null);
   }
 
   /**
@@ -379,27 +396,29 @@ public final class ProcessPool implements Pool {
       Iterable<? extends A> items,
       int chunkSize,
       Duration timeout) {
-    positiveTimeout(timeout);
-    return new ChunkIterator<>(fn, items, chunkSize, false, timeout);
+    return calls.imap(fn, items, chunkSize, false, deadline("imapUnordered", chunkSize, timeout));
+  }
+
+  private CallDeadline deadline(String call, int chunkSize, Duration timeout) {
+    PoolCalls.positiveTimeout(timeout);
+    return new CallDeadline(
+        engine, timeout, call + "(fn, items, " + chunkSize + ", " + timeout + ")");
   }
 
   // ---- shutdown ----
 
   /**
-   * Stops accepting tasks. Workers exit once the queue is drained and they are idle.
+   * {@inheritDoc}
    *
-   * @param wait whether to block until every worker has exited
-   * @param cancelPending whether tasks not yet started are cancelled instead of run
-   * @throws InterruptedException when waiting and interrupted
+   * <p>Here: each worker exits once the queue is drained and it is idle.
    */
-  public void shutdown(boolean wait, boolean cancelPending) throws InterruptedException {
-    engine.shutdown(cancelPending);
-    if (wait) {
-      awaitTermination(null);
-    }
+  @Override
+  public void shutdown(QueuedTasks queued) {
+    engine.shutdown(Objects.requireNonNull(queued, "queued") == QueuedTasks.CANCEL);
   }
 
   /** Stops accepting tasks, cancels queued and running tasks, and kills every worker. */
+  @Override
   public void shutdownNow() {
     engine.shutdownNow();
   }
@@ -411,29 +430,15 @@ public final class ProcessPool implements Pool {
    * @return whether the pool terminated in time
    * @throws InterruptedException when interrupted
    */
+  @Override
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
-    CompletableFuture<Void> done = engine.terminationFuture();
-    try {
-      Blocking.call(
-          () -> {
-            if (timeout == null) {
-              return done.get();
-            }
-            return done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-          });
-      return true;
-    } catch (TimeoutException e) {
-      return false;
-    } catch (InterruptedException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ProcessPoolException("pool " + name + " failed to terminate", e);
-    }
+    return calls.awaitTermination(engine.terminationFuture(), timeout);
   }
 
   /**
    * @return whether every worker has exited after a shutdown
    */
+  @Override
   public boolean isTerminated() {
     return engine.terminationFuture().isDone();
   }
@@ -445,267 +450,12 @@ public final class ProcessPool implements Pool {
    */
   @Override
   public void close() {
+    shutdown();
     try {
-      shutdown(true, false);
+      awaitTermination(null);
     } catch (InterruptedException e) {
       shutdownNow();
       Thread.currentThread().interrupt();
-    }
-  }
-
-  // ---- internals ----
-
-  private PoolEngine.TaskFuture enqueue(Payloads.TaskBody body, int retries) {
-    long size =
-        Payloads.TASK_HEADER
-            + (long) body.function().length
-            + (body.values() == null ? 0 : body.values().length);
-    if (size > codec.policy().maxBytes()) {
-      throw new TaskSerializationException(
-          "a task of "
-              + size
-              + " bytes (its code and arguments) is over the pool's limit of "
-              + codec.policy().maxBytes()
-              + " bytes (Builder.deserializationLimits); send less per task, or raise the limit");
-    }
-    PoolEngine.TaskFuture future = engine.submit(body, retries);
-    if (future == null) {
-      throw new PoolShutdownException(
-          "thread \""
-              + Thread.currentThread().getName()
-              + "\" submitted a task to process pool \""
-              + name
-              + "\" after it was shut down; submit before shutdown() or build a new pool");
-    }
-    return future;
-  }
-
-  /**
-   * A task's or function's serialized form and the id workers keep its deserialized instance by: a
-   * stateless lambda (one that captures nothing) is serialized once per class and keeps one id, so
-   * that a worker deserializes it once, and later tasks carry only the id; other code is serialized
-   * at each call, in the caller's thread, with id 0 (a map gives it an id of its own).
-   */
-  private record Code(byte[] bytes, long functionId) {}
-
-  /** Stateless lambdas' code by class, for this pool's lifetime (they are code, not data). */
-  private final java.util.concurrent.ConcurrentHashMap<Class<?>, Code> statelessCode =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private Code code(Object fn) {
-    Code cached = statelessCode.get(fn.getClass());
-    if (cached != null) {
-      return cached;
-    }
-    SerialPolicy.SerializedCode s = serializeCodeOf(fn);
-    if (!s.stateless()) {
-      return new Code(s.bytes(), 0);
-    }
-    Code fresh = new Code(s.bytes(), engine.newFunctionId());
-    Code raced = statelessCode.putIfAbsent(fn.getClass(), fresh);
-    return raced == null ? fresh : raced;
-  }
-
-  private static byte[] serializeFunction(Object fn) {
-    return TaskBytes.code(fn);
-  }
-
-  private static SerialPolicy.SerializedCode serializeCodeOf(Object fn) {
-    return TaskBytes.codeOf(fn);
-  }
-
-  private byte[] encodeValues(List<?> values, int firstIndex) {
-    return TaskBytes.values(codec, values, firstIndex);
-  }
-
-  private static void positiveTimeout(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-    }
-  }
-
-  private int defaultChunk(int n) {
-    int per = workers * 4;
-    return Math.max(1, (n + per - 1) / per);
-  }
-
-  private <R> List<R> runChunks(
-      byte kind, Code code, List<Object> items, int chunkSize, CallDeadline deadline)
-      throws InterruptedException {
-    if (chunkSize < 0) {
-      if (deadline != null) {
-        deadline.close();
-      }
-      throw new IllegalArgumentException(
-          "chunkSize must be >= 1, or 0 for the default; was " + chunkSize);
-    }
-    int chunk = chunkSize == 0 ? defaultChunk(items.size()) : chunkSize;
-    List<Payloads.TaskBody> payloads = new ArrayList<>();
-    long fnId = code.functionId() != 0 ? code.functionId() : engine.newFunctionId();
-    for (int i = 0; i < items.size(); i += chunk) {
-      List<Object> part = items.subList(i, Math.min(items.size(), i + chunk));
-      payloads.add(new Payloads.TaskBody(kind, fnId, code.bytes(), encodeValues(part, i)));
-    }
-    List<PoolEngine.TaskFuture> futures = new ArrayList<>(payloads.size());
-    try {
-      for (Payloads.TaskBody p : payloads) {
-        PoolEngine.TaskFuture f = enqueue(p, 0);
-        futures.add(f);
-        if (deadline != null) {
-          deadline.track(f);
-        }
-      }
-      List<R> results = new ArrayList<>(items.size());
-      for (PoolEngine.TaskFuture f : futures) {
-        results.addAll(ProcessPool.<List<R>>cast(await(f)));
-      }
-      return results;
-    } finally {
-      if (deadline != null) {
-        deadline.close();
-      }
-      for (PoolEngine.TaskFuture f : futures) {
-        f.cancel(false);
-      }
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T cast(Object o) {
-    return (T) o;
-  }
-
-  private static <T> T await(Future<T> future) throws InterruptedException {
-    try {
-      return Blocking.call(future::get);
-    } catch (ExecutionException e) {
-      throw rethrow(e.getCause());
-    } catch (InterruptedException | RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ProcessPoolException("unexpected failure while waiting for a task", e);
-    }
-  }
-
-  private static RuntimeException rethrow(Throwable cause) {
-    if (cause instanceof RuntimeException r) {
-      return r;
-    }
-    if (cause instanceof Error e) {
-      throw e;
-    }
-    return new ProcessPoolException("task failed: " + cause, cause);
-  }
-
-  /** The iterator behind {@link #imap} and {@link #imapUnordered}. Confined to its consumer. */
-  private final class ChunkIterator<A, R> implements Iterator<R> {
-    private final byte[] fn;
-    private final long fnId;
-    private final Iterator<? extends A> source;
-    private final int chunk;
-    private final boolean ordered;
-    private final int window = workers * 2;
-    private final ArrayDeque<PoolEngine.TaskFuture> pending = new ArrayDeque<>();
-    private final LinkedBlockingQueue<PoolEngine.TaskFuture> done = new LinkedBlockingQueue<>();
-    private int inFlight;
-    private int index;
-    private Iterator<?> current = List.of().iterator();
-
-    /** The caller's deadline, or null; closed once the iteration is exhausted. */
-    private final CallDeadline deadline;
-
-    ChunkIterator(
-        PoolFunction<? super A, ? extends R> fn,
-        Iterable<? extends A> items,
-        int chunkSize,
-        boolean ordered,
-        Duration timeout) {
-      Objects.requireNonNull(fn, "fn");
-      Objects.requireNonNull(items, "items");
-      if (chunkSize < 1) {
-        throw new IllegalArgumentException("chunkSize must be >= 1, was " + chunkSize);
-      }
-      Code code = code(fn);
-      this.fn = code.bytes();
-      this.fnId = code.functionId() != 0 ? code.functionId() : engine.newFunctionId();
-      this.source = items.iterator();
-      this.chunk = chunkSize;
-      this.ordered = ordered;
-      this.deadline =
-          timeout == null
-              ? null
-              : new CallDeadline(
-                  engine,
-                  timeout,
-                  (ordered ? "imap" : "imapUnordered")
-                      + "(fn, items, "
-                      + chunkSize
-                      + ", "
-                      + timeout
-                      + ")");
-    }
-
-    private void fill() {
-      while (inFlight < window && source.hasNext() && (deadline == null || !deadline.passed())) {
-        List<Object> part = new ArrayList<>(chunk);
-        while (part.size() < chunk && source.hasNext()) {
-          part.add(source.next());
-        }
-        PoolEngine.TaskFuture f =
-            enqueue(new Payloads.TaskBody(Payloads.MAP, fnId, fn, encodeValues(part, index)), 0);
-        index += part.size();
-        inFlight++;
-        if (deadline != null) {
-          deadline.track(f);
-        }
-        if (ordered) {
-          pending.addLast(f);
-        } else {
-          f.whenComplete((r, t) -> done.add(f));
-        }
-      }
-    }
-
-    @Override
-    public boolean hasNext() {
-      fill();
-      boolean more = current.hasNext() || inFlight > 0 || unsentPastDeadline();
-      if (!more && deadline != null) {
-        deadline.close();
-      }
-      return more;
-    }
-
-    /** Items are left that the deadline kept from being sent. */
-    private boolean unsentPastDeadline() {
-      return deadline != null && deadline.passed() && source.hasNext();
-    }
-
-    @Override
-    public R next() {
-      fill();
-      if (current.hasNext()) {
-        return ProcessPool.cast(current.next());
-      }
-      if (inFlight == 0) {
-        if (unsentPastDeadline()) {
-          throw deadline.missed("items from " + index + " on");
-        }
-        throw new NoSuchElementException();
-      }
-      try {
-        PoolEngine.TaskFuture f = ordered ? pending.pollFirst() : Blocking.call(done::take);
-        inFlight--;
-        List<?> results = ProcessPool.<List<?>>cast(await(f));
-        current = results.iterator();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ProcessPoolException("interrupted while waiting for a result", e);
-      } finally {
-        fill();
-      }
-      return next();
     }
   }
 
@@ -723,12 +473,8 @@ public final class ProcessPool implements Pool {
     private int maxTasksPerWorker;
     private Duration taskTimeout;
     private Duration startupTimeout = Duration.ofSeconds(30);
-    private Codec codec = Codec.COMPACT;
+    private final CodecOptions values = new CodecOptions();
     private String name = "pool-" + POOL_SEQ.incrementAndGet();
-    private final List<String> allowed = new ArrayList<>(SerialPolicy.DEFAULT_PATTERNS);
-    private int maxDepth = 100;
-    private long maxReferences = 1_000_000;
-    private long maxBytes = 256L << 20;
     private String javaExecutable = defaultJava();
     private Path aotCache;
     private boolean defaultAotCache = true;
@@ -827,11 +573,11 @@ public final class ProcessPool implements Pool {
 
     /**
      * @param timeout the longest a task may run; past it the worker is killed and replaced and the
-     *     task fails with {@link TaskTimeoutException}
+     *     task's future fails with a {@link TimeoutException}
      * @return this
      */
     public Builder taskTimeout(Duration timeout) {
-      this.taskTimeout = positive(timeout, "taskTimeout");
+      this.taskTimeout = CodecOptions.positive(timeout, "taskTimeout");
       return this;
     }
 
@@ -840,7 +586,7 @@ public final class ProcessPool implements Pool {
      * @return this
      */
     public Builder startupTimeout(Duration timeout) {
-      this.startupTimeout = positive(timeout, "startupTimeout");
+      this.startupTimeout = CodecOptions.positive(timeout, "startupTimeout");
       return this;
     }
 
@@ -849,7 +595,7 @@ public final class ProcessPool implements Pool {
      * @return this
      */
     public Builder codec(Codec codec) {
-      this.codec = Objects.requireNonNull(codec, "codec");
+      values.codec(codec);
       return this;
     }
 
@@ -858,10 +604,7 @@ public final class ProcessPool implements Pool {
      * @return this
      */
     public Builder name(String name) {
-      if (name == null || name.isBlank()) {
-        throw new IllegalArgumentException("name must be a non-blank string");
-      }
-      this.name = name;
+      this.name = CodecOptions.poolName(name);
       return this;
     }
 
@@ -875,14 +618,7 @@ public final class ProcessPool implements Pool {
      * @return this
      */
     public Builder allowClasses(String... patterns) {
-      for (String p : patterns) {
-        if (p == null || p.isBlank() || p.contains(";") || p.contains("=")) {
-          throw new IllegalArgumentException(
-              "allowClasses takes class patterns like com.example.* (no ';' and no limits), got "
-                  + p);
-        }
-        allowed.add(0, p);
-      }
+      values.allowClasses(patterns);
       return this;
     }
 
@@ -929,28 +665,8 @@ public final class ProcessPool implements Pool {
      * @return this
      */
     public Builder deserializationLimits(int depth, long references, long bytes) {
-      if (depth < 1 || references < 1 || bytes < 1024 || bytes > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            "deserializationLimits needs depth >= 1, references >= 1 and 1024 <= bytes <= 2^31-1;"
-                + " got "
-                + depth
-                + ", "
-                + references
-                + ", "
-                + bytes);
-      }
-      this.maxDepth = depth;
-      this.maxReferences = references;
-      this.maxBytes = bytes;
+      values.deserializationLimits(depth, references, bytes);
       return this;
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be positive, was " + d);
-      }
-      return d;
     }
 
     /**
@@ -963,12 +679,9 @@ public final class ProcessPool implements Pool {
      * @throws InterruptedException when interrupted while waiting (the workers are killed)
      */
     public ProcessPool build() throws InterruptedException {
-      SerialPolicy policy = new SerialPolicy(allowed, maxDepth, maxReferences, maxBytes);
-      ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      if (loader == null) {
-        loader = ProcessPool.class.getClassLoader();
-      }
-      ValueCodec valueCodec = new ValueCodec(codec, policy, loader);
+      SerialPolicy policy = values.policy();
+      ValueCodec valueCodec = values.valueCodec(policy, ProcessPool.class);
+      ClassLoader loader = valueCodec.loader();
       WorkerLaunch launch;
       if (classPath != null || modulePath != null) {
         launch = WorkerLaunch.given(classPath, modulePath);
@@ -984,6 +697,8 @@ public final class ProcessPool implements Pool {
       // JVM log lines and VM messages must never reach stdout, the protocol stream
       command.add("-Xlog:disable");
       command.add("-Xlog:all=warning:stderr");
+      // a flight recording started by an option otherwise announces itself on stdout
+      command.add("-Xlog:jfr+startup=error:stderr");
       command.add("-XX:+DisplayVMOutputToStderr");
       // an out-of-memory worker dies and is replaced rather than limping on
       command.add("-XX:+ExitOnOutOfMemoryError");
@@ -1032,7 +747,7 @@ public final class ProcessPool implements Pool {
       List<CompletableFuture<Void>> ready = engine.start();
       try {
         for (CompletableFuture<Void> r : ready) {
-          await(r);
+          PoolCalls.await(r);
         }
       } catch (InterruptedException | RuntimeException e) {
         engine.shutdownNow();
@@ -1045,10 +760,10 @@ public final class ProcessPool implements Pool {
       try {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(codec.ordinal());
+        out.writeByte(values.codec().ordinal());
         policy.writeTo(out);
         byte[] init =
-            initializer == null || !withInitializer ? new byte[0] : serializeFunction(initializer);
+            initializer == null || !withInitializer ? new byte[0] : TaskBytes.code(initializer);
         out.writeInt(init.length);
         out.write(init);
         out.flush();

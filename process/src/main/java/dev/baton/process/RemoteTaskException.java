@@ -1,17 +1,46 @@
 package dev.baton.process;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
 /**
- * A task threw in its worker. The message names the remote exception's class and message, {@link
- * #remoteStackTrace()} holds its stack trace as the worker printed it, and {@link #getCause()} is
- * the original exception when it could be deserialized through the pool's allow-list (null
- * otherwise).
+ * A task threw in its worker; its future fails with this, and a blocking call throws it. The
+ * message names the remote exception's class and message, {@link #remoteStackTrace()} holds its
+ * stack trace as the worker printed it, and {@link #getCause()} is the original exception when it
+ * could be deserialized through the pool's allow-list (null otherwise).
  */
-public class RemoteTaskException extends ProcessPoolException {
+public final class RemoteTaskException extends ProcessPoolException {
   private static final long serialVersionUID = 1L;
 
   private final String remoteClassName;
   private final String remoteMessage;
   private final String remoteStackTrace;
+
+  /**
+   * A remote failure known only by its summary: the remote class, message and stack trace are
+   * empty.
+   *
+   * @param message the summary
+   */
+  public RemoteTaskException(String message) {
+    this(message, null);
+  }
+
+  /**
+   * A remote failure whose exception is at hand: the remote class, message and stack trace are
+   * {@code cause}'s.
+   *
+   * @param message the summary
+   * @param cause the exception the task threw, or null
+   */
+  public RemoteTaskException(String message, Throwable cause) {
+    this(
+        message,
+        cause == null ? "" : cause.getClass().getName(),
+        cause == null ? null : cause.getMessage(),
+        cause == null ? "" : printed(cause),
+        cause);
+  }
 
   /**
    * @param message the summary
@@ -32,8 +61,14 @@ public class RemoteTaskException extends ProcessPoolException {
     this.remoteStackTrace = remoteStackTrace;
   }
 
+  private static String printed(Throwable t) {
+    StringWriter text = new StringWriter();
+    t.printStackTrace(new PrintWriter(text));
+    return text.toString();
+  }
+
   /**
-   * @return the class name of the exception the task threw
+   * @return the class name of the exception the task threw, empty when unknown
    */
   public String remoteClassName() {
     return remoteClassName;
@@ -47,7 +82,8 @@ public class RemoteTaskException extends ProcessPoolException {
   }
 
   /**
-   * @return its stack trace, printed in the worker (causes and suppressed exceptions included)
+   * @return its stack trace, printed in the worker (causes and suppressed exceptions included),
+   *     empty when unknown
    */
   public String remoteStackTrace() {
     return remoteStackTrace;

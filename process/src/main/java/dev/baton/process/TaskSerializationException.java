@@ -2,10 +2,11 @@ package dev.baton.process;
 
 /**
  * A task, an argument or a result could not cross the process boundary: it is not serializable, or
- * the receiving side's allow-list rejected one of its classes or limits. An argument fails at
- * submission, in the caller's thread; a result fails only its own task.
+ * the receiving side's allow-list rejected one of its classes or limits. Thrown at submission, in
+ * the caller's thread, for a task or an argument; a result that fails completes only its own task's
+ * future with it.
  */
-public class TaskSerializationException extends ProcessPoolException {
+public final class TaskSerializationException extends ProcessPoolException {
   private static final long serialVersionUID = 1L;
 
   /**

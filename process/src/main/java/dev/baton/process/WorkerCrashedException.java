@@ -6,7 +6,10 @@ import java.util.OptionalInt;
 /**
  * The worker running a task died before answering: killed by a signal, {@code System.exit} in the
  * task, out of memory, a JVM crash, or a corrupted protocol stream. Only the task the worker held
- * fails this way; the pool replaces the worker and keeps serving.
+ * fails this way (its future, or the blocking call waiting for it), unless it was submitted with
+ * retries left; the pool replaces the worker and keeps serving. A documented base: a pool whose
+ * workers are of another kind names them in a subclass ({@code MemberLostException} of the cluster
+ * pool).
  */
 public class WorkerCrashedException extends ProcessPoolException {
   private static final long serialVersionUID = 1L;
@@ -14,6 +17,28 @@ public class WorkerCrashedException extends ProcessPoolException {
   private final long pid;
   private final Integer exitCode;
   private final List<String> stderrTail;
+
+  /**
+   * A crash whose worker is not known: pid -1, exit code and stderr unknown.
+   *
+   * @param message what happened
+   */
+  public WorkerCrashedException(String message) {
+    this(message, (Throwable) null);
+  }
+
+  /**
+   * A crash whose worker is not known: pid -1, exit code and stderr unknown.
+   *
+   * @param message what happened
+   * @param cause what reported it, or null
+   */
+  public WorkerCrashedException(String message, Throwable cause) {
+    super(message, cause);
+    this.pid = -1;
+    this.exitCode = null;
+    this.stderrTail = List.of();
+  }
 
   /**
    * @param message what happened, with the pid, exit status and the tail of the worker's stderr
@@ -30,7 +55,7 @@ public class WorkerCrashedException extends ProcessPoolException {
   }
 
   /**
-   * @return the process id of the worker that died
+   * @return the process id of the worker that died, or -1 when unknown
    */
   public long pid() {
     return pid;

@@ -8,7 +8,8 @@
  * module path and main module {@code dev.baton.process}, derived from the running application by
  * {@code dev.baton.process.internal.WorkerLaunch} unless given) and the main class {@code
  * dev.baton.process.internal.WorkerMain}, with {@code -Xlog:disable -Xlog:all=warning:stderr
- * -XX:+DisplayVMOutputToStderr} so that no JVM message reaches its stdout, and {@code
+ * -Xlog:jfr+startup=error:stderr -XX:+DisplayVMOutputToStderr} so that no JVM message reaches its
+ * stdout (a flight recording started with {@code -XX:StartFlightRecording} included), and {@code
  * -XX:+ExitOnOutOfMemoryError} so that an exhausted worker dies rather than limps. Its first act is
  * to move the protocol off descriptors 0 and 1 and point {@code System.out} at stderr (see {@code
  * dev.baton.process.internal.WorkerMain}): stdout carries frames only. Stderr is the worker's log:
@@ -70,11 +71,12 @@
  *       crash (its running task fails with {@code WorkerCrashedException} saying it was stopped, or
  *       is retried), and the task sent ahead runs on the idle worker. Found through {@code /proc}:
  *       elsewhere such a task waits for the worker to resume, or for the task timeout.
- *   <li>A task over the task timeout: its worker is killed and replaced, the task fails with {@link
- *       dev.baton.process.TaskTimeoutException}.
+ *   <li>A task over the task timeout: its worker is killed and replaced, the task's future fails
+ *       with a {@link java.util.concurrent.TimeoutException} (how blocking calls throw it: {@link
+ *       dev.baton.process.Pool}).
  *   <li>A call with a deadline ({@code submit}, {@code apply}, {@code map}, {@code imap} with a
  *       timeout, counted from the call): once it passes, each of its tasks not yet done fails with
- *       {@link dev.baton.process.TaskTimeoutException}: a queued one leaves the queue, one sent
+ *       a {@link java.util.concurrent.TimeoutException}: a queued one leaves the queue, one sent
  *       ahead is taken back with a CANCEL frame, and the worker running one is killed and replaced
  *       ({@code dev.baton.process.internal.CallDeadline}).
  *   <li>A task that throws: {@link dev.baton.process.RemoteTaskException}, with the remote stack
@@ -96,9 +98,9 @@
  *       codes take exponential time (forty nested levels of sets are a few kilobytes and 2^40
  *       steps): refused while it is read once the hashing it would take passes 64 steps per allowed
  *       reference (64 million by default), with {@code TaskSerializationException}; see {@link
- *       dev.baton.process.internal.SerialPolicy}. A result is decoded on a callback thread, never
- *       on the thread that reads its worker's stream, so even within the limit a slow decoding
- *       delays no other task's answer.
+ *       dev.baton.process.internal.SerialPolicy}. A result is decoded on a callback thread, or by
+ *       the caller that waits for it, never on the thread that reads its worker's stream, so even
+ *       within the limit a slow decoding delays no other task's answer.
  *   <li>A class not on the allow-list, in an argument, a result or an exception: the value is
  *       refused ({@code TaskSerializationException}; an exception arrives as text only); the worker
  *       serves on. A task or argument that cannot be serialized fails at submission, in the
@@ -113,6 +115,8 @@
  *   <li>Workers that cannot start (bad option, class path, failing initializer) make {@code
  *       build()} fail with {@link dev.baton.process.WorkerStartException}; if replacements keep
  *       failing with no worker left, queued tasks fail with it rather than wait forever.
+ *   <li>A task submitted after a shutdown: {@link java.util.concurrent.RejectedExecutionException}
+ *       in the caller's thread.
  *   <li>After {@code close()} returns, every task's future is complete, and the pool's threads
  *       (timers, callbacks, stream readers) end.
  * </ul>

@@ -11,14 +11,17 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Deadlines per call: a task or a map given a timeout fails with {@link TaskTimeoutException} once
- * it passes, wherever the task is (queued, sent ahead, running), the worker running it is replaced,
- * and the pool's other callers are unaffected.
+ * Deadlines per call: a task or a map given a timeout fails with a {@link TimeoutException} once it
+ * passes (a blocking call throws it; an iterator throws it in a {@link CompletionException}),
+ * wherever the task is (queued, sent ahead, running), the worker running it is replaced, and the
+ * pool's other callers are unaffected.
  */
 class DeadlineTest {
   @TempDir Path dir;
@@ -49,10 +52,9 @@ class DeadlineTest {
 
       Throwable failure = Pools.failureOf(late);
       assertThat(failure)
-          .isInstanceOf(TaskTimeoutException.class)
+          .isInstanceOf(TimeoutException.class)
           .hasMessageContaining("missed the deadline of " + SHORT)
           .hasMessageContaining("was running it and was killed and replaced");
-      assertThat(((TaskTimeoutException) failure).timeout()).isEqualTo(SHORT);
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> pool.workerPids().size() == 2 && !pool.workerPids().contains(pid));
@@ -78,11 +80,11 @@ class DeadlineTest {
       CompletableFuture<String> queued = pool.submit(() -> "queued", SHORT);
 
       assertThat(Pools.failureOf(ahead))
-          .isInstanceOf(TaskTimeoutException.class)
+          .isInstanceOf(TimeoutException.class)
           .hasMessageContaining("sent ahead to worker")
           .hasMessageContaining("taken back");
       assertThat(Pools.failureOf(queued))
-          .isInstanceOf(TaskTimeoutException.class)
+          .isInstanceOf(TimeoutException.class)
           .hasMessageContaining("still queued");
 
       Files.createFile(gate);
@@ -126,7 +128,7 @@ class DeadlineTest {
       List<Long> before = pool.workerPids();
       // both workers hold a chunk from the start, so both are running one at the deadline
       assertThatThrownBy(() -> pool.map(stuck, items, 1, SHORT))
-          .isInstanceOf(TaskTimeoutException.class)
+          .isInstanceOf(TimeoutException.class)
           .hasMessageContaining("set by map(fn, items, 1, " + SHORT + ")");
       await()
           .atMost(Duration.ofSeconds(60))
@@ -159,7 +161,9 @@ class DeadlineTest {
                   seen.add(it.next());
                 }
               })
-          .isInstanceOf(TaskTimeoutException.class);
+          .isInstanceOf(CompletionException.class)
+          .cause()
+          .isInstanceOf(TimeoutException.class);
       assertThat(List.of(0, 1, 2)).startsWith(seen.toArray(Integer[]::new));
       assertThat(pool.apply(() -> "after")).isEqualTo("after");
     }
@@ -178,9 +182,33 @@ class DeadlineTest {
           };
       Iterator<Integer> it = pool.imapUnordered(stuck, List.of(1, 2, 3), 1, SHORT);
       assertThatThrownBy(it::next)
-          .isInstanceOf(TaskTimeoutException.class)
+          .isInstanceOf(CompletionException.class)
+          .cause()
+          .isInstanceOf(TimeoutException.class)
           .hasMessageContaining("set by imapUnordered(fn, items, 1, " + SHORT + ")");
       assertThat(pool.apply(() -> "after")).isEqualTo("after");
+    }
+  }
+
+  @Test
+  void aBlockingApplyPastItsDeadlineThrowsTheTimeoutItself() throws Exception {
+    try (ProcessPool pool = Pools.lean(1).name("deadline-apply").build()) {
+      String never = dir.resolve("never").toString();
+      long pid = pool.workerPids().get(0);
+      assertThatThrownBy(
+              () ->
+                  pool.apply(
+                      () -> {
+                        while (!Files.exists(Path.of(never))) {
+                          Thread.sleep(10);
+                        }
+                        return 1;
+                      },
+                      SHORT))
+          .isInstanceOf(TimeoutException.class)
+          .hasMessageContaining("set by apply(task, " + SHORT + ")");
+      assertThat(pool.apply(() -> "after")).isEqualTo("after");
+      assertThat(pool.workerPids()).doesNotContain(pid);
     }
   }
 

@@ -11,11 +11,8 @@ import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.baton.cluster.MemberLostException;
 import dev.baton.process.ProcessPoolException;
-import dev.baton.process.RemoteTaskException;
-import dev.baton.process.TaskSerializationException;
-import dev.baton.process.internal.Payloads;
+import dev.baton.process.internal.Answers;
 import dev.baton.process.internal.ValueCodec;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -239,14 +236,14 @@ public final class Dispatcher implements MembershipListener {
   /**
    * Stops accepting tasks; the pool terminates once nothing is queued or running.
    *
-   * @param cancelPending whether queued tasks are cancelled
+   * @param cancelQueued whether queued tasks are cancelled
    */
-  public void shutdown(boolean cancelPending) {
+  public void shutdown(boolean cancelQueued) {
     List<Job> cancelled = new ArrayList<>();
     lock.lock();
     try {
       shutdown = true;
-      if (cancelPending) {
+      if (cancelQueued) {
         cancelled.addAll(queue);
         queue.clear();
       }
@@ -526,70 +523,10 @@ public final class Dispatcher implements MembershipListener {
   }
 
   private void complete(Job job, Slot slot, byte[] reply) {
-    byte[] body = Arrays.copyOfRange(reply, 1, reply.length);
-    if (reply.length > 0 && reply[0] == MemberTask.OK) {
-      Object value;
-      try {
-        value = codec.decode(body);
-      } catch (IOException
-          | ClassNotFoundException
-          | LinkageError
-          | RuntimeException
-          | StackOverflowError e) {
-        job.future.completeExceptionally(
-            new TaskSerializationException(
-                "the result of task "
-                    + job.id
-                    + " from member "
-                    + slot.name
-                    + " was refused: "
-                    + e.getMessage(),
-                e));
-        return;
-      }
-      job.future.complete(value);
-      return;
-    }
-    Payloads.ErrorRecord error;
-    try {
-      error = Payloads.ErrorRecord.decode(body);
-    } catch (IOException e) {
-      job.future.completeExceptionally(
-          new ProcessPoolException(
-              "member " + slot.name + " sent an unreadable answer to task " + job.id, e));
-      return;
-    }
-    String summary = error.className() + (error.message() == null ? "" : ": " + error.message());
-    job.future.completeExceptionally(
-        switch (error.kind()) {
-          case Payloads.RESULT_NOT_SERIALIZABLE ->
-              new TaskSerializationException(
-                  "the result of task "
-                      + job.id
-                      + " could not be serialized on member "
-                      + slot.name
-                      + ": "
-                      + summary);
-          case Payloads.INPUT_REJECTED ->
-              new TaskSerializationException(
-                  "member " + slot.name + " refused task " + job.id + ": " + summary);
-          default -> {
-            Throwable cause = null;
-            if (error.serialized().length > 0) {
-              try {
-                cause = (Throwable) codec.policy().deserialize(error.serialized(), codec.loader());
-              } catch (IOException | ClassNotFoundException | ClassCastException | LinkageError e) {
-                LOG.debug("exception of task {} kept as text: {}", job.id, e.toString());
-              }
-            }
-            yield new RemoteTaskException(
-                "task " + job.id + " failed on member " + slot.name + ": " + summary,
-                error.className(),
-                error.message(),
-                error.stackTrace(),
-                cause);
-          }
-        });
+    boolean ok = reply.length > 0 && reply[0] == MemberTask.OK;
+    byte[] body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
+    Answers.complete(
+        job.future, codec, ok, body, job.id, new Answers.Where("member", slot.name, "on"));
   }
 
   /** Runs {@link #tick} soon, unless the pool has terminated (a late answer, a second shutdown). */

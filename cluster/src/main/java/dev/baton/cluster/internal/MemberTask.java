@@ -4,9 +4,7 @@ import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.DataSerializable;
 import dev.baton.process.Codec;
-import dev.baton.process.PoolBiFunction;
-import dev.baton.process.PoolFunction;
-import dev.baton.process.PoolTask;
+import dev.baton.process.internal.Answers;
 import dev.baton.process.internal.Payloads;
 import dev.baton.process.internal.SerialPolicy;
 import dev.baton.process.internal.ValueCodec;
@@ -15,9 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -115,7 +111,7 @@ public final class MemberTask implements Callable<byte[]>, DataSerializable {
     }
     Object result;
     try {
-      result = run(task, arguments);
+      result = Answers.run(kind, task, arguments);
     } catch (Throwable t) {
       return failed(Payloads.TASK_THREW, t);
     }
@@ -146,35 +142,6 @@ public final class MemberTask implements Callable<byte[]>, DataSerializable {
     }
     CODECS.put(key, made);
     return made;
-  }
-
-  @SuppressWarnings("unchecked")
-  private Object run(Object task, Object arguments) throws Exception {
-    switch (kind) {
-      case Payloads.CALL -> {
-        return ((PoolTask<Object>) task).call();
-      }
-      case Payloads.MAP -> {
-        PoolFunction<Object, Object> fn = (PoolFunction<Object, Object>) task;
-        List<?> items = (List<?>) arguments;
-        List<Object> results = new ArrayList<>(items.size());
-        for (Object item : items) {
-          results.add(fn.apply(item));
-        }
-        return results;
-      }
-      case Payloads.STAR -> {
-        PoolBiFunction<Object, Object, Object> fn = (PoolBiFunction<Object, Object, Object>) task;
-        List<?> pairs = (List<?>) arguments;
-        List<Object> results = new ArrayList<>(pairs.size());
-        for (Object pair : pairs) {
-          List<?> p = (List<?>) pair;
-          results.add(fn.apply(p.get(0), p.get(1)));
-        }
-        return results;
-      }
-      default -> throw new IllegalArgumentException("unknown task kind " + kind);
-    }
   }
 
   private static byte[] failed(byte errorKind, Throwable failure) {

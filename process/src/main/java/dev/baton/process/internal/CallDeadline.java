@@ -1,23 +1,24 @@
 package dev.baton.process.internal;
 
-import dev.baton.process.TaskTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One caller's deadline over the tasks of one call ({@code submit}, {@code map}, {@code imap} with
  * a timeout): when it passes, on the pool's timer thread, every tracked task not yet done is
- * expired ({@link PoolEngine#expire}) with a {@link TaskTimeoutException}, which kills and replaces
- * the worker running it; a task tracked after that is expired at once. The deadline counts from the
+ * expired ({@link PoolEngine#expire}) with a {@link TimeoutException}, which kills and replaces the
+ * worker running it; a task tracked after that is expired at once. The deadline counts from the
  * call, so a task's time in the queue counts too.
  *
  * <p>Threading: {@link #track} and {@link #close} from the caller's thread, the expiry from the
  * timer thread; the tracked list is guarded by {@code this}, which the expiry holds throughout (it
  * takes the pool's lock inside it; the pool never calls in here under its lock).
  */
-public final class CallDeadline implements AutoCloseable {
+public final class CallDeadline implements PoolCalls.Deadline {
   private final PoolEngine engine;
   private final Duration timeout;
   private final String call;
@@ -46,9 +47,11 @@ public final class CallDeadline implements AutoCloseable {
   /**
    * Puts a task under this deadline; expires it at once when the deadline has passed.
    *
-   * @param future the task's future
+   * @param task the task's future, one of this engine's
    */
-  public void track(PoolEngine.TaskFuture future) {
+  @Override
+  public void track(CompletableFuture<Object> task) {
+    PoolEngine.TaskFuture future = (PoolEngine.TaskFuture) task;
     boolean late;
     synchronized (this) {
       late = fired;
@@ -61,21 +64,15 @@ public final class CallDeadline implements AutoCloseable {
     }
   }
 
-  /**
-   * @return whether the deadline has passed
-   */
+  @Override
   public boolean passed() {
     return System.nanoTime() - deadline >= 0;
   }
 
-  /**
-   * @param what what missed it, e.g. "items 40.. of imap"
-   * @return the exception for work that was never sent because the deadline had passed
-   */
-  public TaskTimeoutException missed(String what) {
-    return new TaskTimeoutException(
-        what + " missed the deadline of " + timeout + " set by " + call + "; it was never sent",
-        timeout);
+  @Override
+  public TimeoutException missed(String what) {
+    return new TimeoutException(
+        what + " missed the deadline of " + timeout + " set by " + call + "; it was never sent");
   }
 
   /**
@@ -97,7 +94,7 @@ public final class CallDeadline implements AutoCloseable {
     engine.expire(
         f,
         where ->
-            new TaskTimeoutException(
+            new TimeoutException(
                 "task "
                     + f.taskId()
                     + " missed the deadline of "
@@ -105,8 +102,7 @@ public final class CallDeadline implements AutoCloseable {
                     + " set by "
                     + call
                     + "; "
-                    + where,
-                timeout));
+                    + where));
   }
 
   /**

@@ -3,9 +3,6 @@ package dev.baton.process.internal;
 import dev.baton.core.trace.Tracer;
 import dev.baton.process.PoolTrace;
 import dev.baton.process.ProcessPoolException;
-import dev.baton.process.RemoteTaskException;
-import dev.baton.process.TaskSerializationException;
-import dev.baton.process.TaskTimeoutException;
 import dev.baton.process.WorkerCrashedException;
 import dev.baton.process.WorkerStartException;
 import dev.baton.process.jfr.WorkerCrashedEvent;
@@ -22,6 +19,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -37,13 +35,22 @@ import org.slf4j.LoggerFactory;
  * order it runs tasks in: the head of the deque is the task it is running. Kills are requested with
  * a recorded reason and reported back by the worker's reader thread through {@link #exited}.
  *
- * <p>Completion: a worker's reader thread only reads frames and does the bookkeeping above; it
- * never decodes a result and never completes a future. Both happen on the pool's callback threads
- * ({@link #callbacks}, named {@code <pool>-callbacks-N}), after the lock is released, so a callback
- * that calls the pool again, waits for another of its tasks or closes it, holds up no thread the
- * pool needs: the callback executor grows a thread when all of its threads are busy, and its idle
- * threads end within seconds, all of them once the pool has terminated. Decoding a hostile result
- * there costs at most the codec's work limit ({@link SerialPolicy#maxWork()}).
+ * <p>Completion: a worker's reader thread reads frames and does the bookkeeping above; it never
+ * decodes a result and never runs a caller's code. A future from {@code submit} is the caller's,
+ * who may hang dependent actions on it, so it is completed on the pool's callback threads ({@link
+ * #callbacks}, named {@code <pool>-callbacks-N}), after the lock is released, so a callback that
+ * calls the pool again, waits for another of its tasks or closes it, holds up no thread the pool
+ * needs: the callback executor grows a thread when all of its threads are busy, and its idle
+ * threads end within seconds, all of them once the pool has terminated. A future the pool keeps to
+ * itself (a blocking call's, an iterator's: {@link Job#exposed} false) has no dependent but the
+ * pool's own bookkeeping, so the reader completes it at once with the {@link Answer} it read, and
+ * the caller waiting for it decodes it: one hand-off, reader to caller, instead of two. Decoding a
+ * hostile result costs its caller, or a callback thread, at most the codec's work limit ({@link
+ * SerialPolicy#maxWork()}).
+ *
+ * <p>Batching: task frames are written into the workers' stdin buffers and flushed once per
+ * dispatch; on a reader thread, once it has read all it had buffered ({@link #drained}), so that
+ * the tasks sent in answer to a burst of results travel in one write.
  *
  * <p>Failure model: when a worker ends, the head of its in-flight deque (the task it held) fails
  * with the reason recorded for the kill (timeout), or is retried if it has retries left, or fails
@@ -53,8 +60,19 @@ import org.slf4j.LoggerFactory;
 public final class PoolEngine implements WorkerProcess.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(PoolEngine.class);
 
-  /** Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. */
+  /**
+   * Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. A map's
+   * chunks (its function is known, the chunk is small) go deeper, up to {@link #MAP_PIPELINE}: they
+   * are alike, so none waits long behind another, and a worker that runs many of them back to back
+   * reads and answers them in batches rather than one wake-up each.
+   */
   private static final int PIPELINE = 2;
+
+  /** How many small map chunks a worker may hold. */
+  private static final int MAP_PIPELINE = 32;
+
+  /** The largest chunk (its encoded items) that goes deeper than {@link #PIPELINE}. */
+  private static final int MAP_PIPELINE_BYTES = 64 << 10;
 
   /**
    * How long a steal's cancel frame may go unanswered before the pool looks at whether its worker
@@ -65,9 +83,6 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   /** Map functions a worker keeps by id before the pool tells it to forget them all. */
   private static final int MAX_FUNCTIONS_PER_WORKER = 64;
-
-  /** Ids of map functions, shared by all the chunks of one map. */
-  private final AtomicLong functionIds = new AtomicLong();
 
   /** Replacement start failures in a row, with no worker ready, after which queued work fails. */
   private static final int MAX_START_FAILURES = 3;
@@ -251,10 +266,19 @@ public final class PoolEngine implements WorkerProcess.Listener {
      */
     boolean expired;
 
-    Job(Payloads.TaskBody body, int retries) {
+    /**
+     * Whether its future is the caller's (from {@code submit}): then it completes on a callback
+     * thread. A future the pool keeps to itself (a blocking call's, an iterator's) has no user
+     * dependents, so the reader completes it with the undecoded answer and the waiting caller
+     * decodes it ({@link Answer}).
+     */
+    final boolean exposed;
+
+    Job(Payloads.TaskBody body, int retries, boolean exposed) {
       this.id = ids.incrementAndGet();
       this.body = body;
       this.retriesLeft = retries;
+      this.exposed = exposed;
       this.future = new TaskFuture(this);
     }
   }
@@ -295,7 +319,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
    * @param failure what it fails with, given the words this method returns for where it was
    */
   public void expire(
-      TaskFuture future, java.util.function.Function<String, RuntimeException> failure) {
+      TaskFuture future, java.util.function.Function<String, ? extends Throwable> failure) {
     Job job = future.job;
     String where;
     lock.lock();
@@ -339,22 +363,37 @@ public final class PoolEngine implements WorkerProcess.Listener {
   }
 
   /**
-   * @return a new id for a map's function, never 0
-   */
-  public long newFunctionId() {
-    return functionIds.incrementAndGet();
-  }
-
-  /**
    * Queues a task.
    *
    * @param body the task
    * @param retries how many times a crash of its worker may be retried
-   * @return its future
-   * @throws IllegalStateException when the pool is not open (the caller checked and reports misuse)
+   * @param exposed whether the future goes to the caller (see {@link Job#exposed}); a future that
+   *     does not may complete with an {@link Answer}
+   * @return its future, or null when the pool is not open
+   * @throws WorkerStartException when the pool gave up starting workers
    */
-  public TaskFuture submit(Payloads.TaskBody body, int retries) {
-    Job job = new Job(body, retries);
+  public TaskFuture submit(Payloads.TaskBody body, int retries, boolean exposed) {
+    List<TaskFuture> one = submitAll(List.of(body), retries, exposed);
+    return one == null ? null : one.get(0);
+  }
+
+  /**
+   * Queues tasks in one go: one lock and one write per worker for all of them (a map's chunks).
+   *
+   * @param bodies the tasks, in order
+   * @param retries how many times a crash of a task's worker may be retried
+   * @param exposed whether the futures go to the caller
+   * @return their futures, or null when the pool is not open
+   * @throws WorkerStartException when the pool gave up starting workers
+   */
+  public List<TaskFuture> submitAll(List<Payloads.TaskBody> bodies, int retries, boolean exposed) {
+    List<TaskFuture> futures = new ArrayList<>(bodies.size());
+    List<Job> jobs = new ArrayList<>(bodies.size());
+    for (Payloads.TaskBody body : bodies) {
+      Job job = new Job(body, retries, exposed);
+      jobs.add(job);
+      futures.add(job.future);
+    }
     lock.lock();
     try {
       if (state != State.OPEN) {
@@ -363,12 +402,41 @@ public final class PoolEngine implements WorkerProcess.Listener {
       if (broken != null) {
         throw new WorkerStartException(broken);
       }
-      queue.addLast(job);
+      queue.addAll(jobs);
       dispatchLocked();
     } finally {
       lock.unlock();
     }
-    return job.future;
+    return futures;
+  }
+
+  /**
+   * A task's answer as the reader received it, not yet decoded: what the future of a task that is
+   * not {@link Job#exposed} completes with. The caller that waits for it decodes it in its own
+   * thread, so that no hostile result costs the reader anything, with no hand-off in between.
+   */
+  public final class Answer implements PoolCalls.Undecoded {
+    private final Job job;
+    private final WorkerProcess worker;
+    private final Frame frame;
+
+    Answer(Job job, WorkerProcess worker, Frame frame) {
+      this.job = job;
+      this.worker = worker;
+      this.frame = frame;
+    }
+
+    @Override
+    public Object decode() {
+      if (frame.type() == Frame.T_RESULT) {
+        return Answers.decodeResult(config.codec(), frame.payload(), job.id, where());
+      }
+      throw Answers.failure(config.codec(), frame.payload(), job.id, where());
+    }
+
+    private Answers.Where where() {
+      return new Answers.Where("worker", worker, "in");
+    }
   }
 
   /**
@@ -421,16 +489,16 @@ public final class PoolEngine implements WorkerProcess.Listener {
   /**
    * Stops accepting tasks; workers exit once the queue is empty and they are idle.
    *
-   * @param cancelPending whether queued tasks are cancelled
+   * @param cancelQueued whether queued tasks are cancelled
    */
-  public void shutdown(boolean cancelPending) {
+  public void shutdown(boolean cancelQueued) {
     List<Job> dropped = new ArrayList<>();
     lock.lock();
     try {
       if (state == State.OPEN) {
         state = State.SHUTDOWN;
       }
-      if (cancelPending) {
+      if (cancelQueued) {
         dropped.addAll(queue);
         queue.clear();
       }
@@ -475,8 +543,66 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   // ---- dispatch ----
 
+  /** Sends what can be sent and flushes it. */
   private void dispatchLocked() {
-    for (int depth = 1; depth <= PIPELINE && !queue.isEmpty(); depth++) {
+    dispatchLocked(false);
+  }
+
+  /**
+   * Sends queued tasks to workers, breadth first (every worker gets one before any gets two).
+   *
+   * @param deferFlush leave the writes in the workers' buffers: the reader thread calling this has
+   *     more frames to read, and flushes once it has none ({@link #drained})
+   */
+  private void dispatchLocked(boolean deferFlush) {
+    sendLocked();
+    if (deferFlush) {
+      unflushed = true;
+    } else {
+      flushLocked();
+    }
+  }
+
+  /**
+   * Writes in the workers' stdin buffers not flushed yet. Written under {@link #lock}; {@link
+   * #drained} reads it without: a reader that deferred a flush sees its own write, and a stale true
+   * costs one lock.
+   */
+  private volatile boolean unflushed;
+
+  private void flushLocked() {
+    unflushed = false;
+    for (WorkerProcess w : live) {
+      w.flush();
+    }
+  }
+
+  @Override
+  public void drained(WorkerProcess worker) {
+    if (!unflushed) {
+      return;
+    }
+    lock.lock();
+    try {
+      if (unflushed) {
+        flushLocked();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static int sendAhead(Job job) {
+    Payloads.TaskBody b = job.body;
+    boolean smallChunk =
+        b.kind() != Payloads.CALL
+            && b.functionId() != 0
+            && (b.values() == null || b.values().length <= MAP_PIPELINE_BYTES);
+    return smallChunk ? MAP_PIPELINE : PIPELINE;
+  }
+
+  private void sendLocked() {
+    for (int depth = 1; depth <= MAP_PIPELINE && !queue.isEmpty(); depth++) {
       for (int i = 0; i < workers.size() && !queue.isEmpty(); i++) {
         WorkerProcess w = workers.get(i);
         if (w.inFlight.size() >= depth || !canTakeLocked(w)) {
@@ -484,6 +610,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
         }
         Job job = nextLiveJobLocked();
         if (job == null) {
+          return;
+        }
+        if (depth > sendAhead(job)) {
+          queue.addFirst(job); // the head of the queue goes no deeper: nor does what is behind it
           return;
         }
         job.worker = w;
@@ -501,11 +631,11 @@ public final class PoolEngine implements WorkerProcess.Listener {
           }
           w.knownFunctions.add(fnId);
         }
-        long sent = Tracer.now(); // before the write: the worker cannot start it earlier
-        job.sentNanos = sent;
-        w.sendTask(job.id, job.body, withFunction, sent != 0L);
-        if (sent != 0L) {
-          Tracer.mark(w.lane(), PoolTrace.TASK_SENT, sent, w.name());
+        long sentNanos = Tracer.now(); // before the write: the worker cannot start it earlier
+        job.sentNanos = sentNanos;
+        w.sendTask(job.id, job.body, withFunction, sentNanos != 0L);
+        if (sentNanos != 0L) {
+          Tracer.mark(w.lane(), PoolTrace.TASK_SENT, sentNanos, w.name());
         }
       }
     }
@@ -678,7 +808,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
       } else {
         expired = job.expired;
         worker.inFlight.pollFirst();
-        if (!expired) {
+        if (!expired && (job.exposed || !answer(frame))) {
           completingLocked(job);
         }
         if (job.timer != null) {
@@ -696,7 +826,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
             spawnLocked();
           }
         }
-        dispatchLocked();
+        dispatchLocked(true); // flushed once this reader has no more frames: drained()
         finishLocked();
       }
     } finally {
@@ -707,10 +837,20 @@ public final class PoolEngine implements WorkerProcess.Listener {
       LOG.error("worker {} answered task {} out of order; replacing it", worker, frame.id());
       return;
     }
-    if (!expired) { // an expired task's future has its failure already
+    if (expired) {
+      return; // its future has its failure already
+    }
+    if (job.exposed || !answer(frame)) {
       Job answered = job;
       completeLater(job, () -> complete(answered, worker, frame));
+    } else {
+      Tracer.mark(worker.lane(), PoolTrace.RESULT_RECEIVED, worker.name());
+      job.future.complete(new Answer(job, worker, frame)); // the pool's own future: no user code
     }
+  }
+
+  private static boolean answer(Frame frame) {
+    return frame.type() == Frame.T_RESULT || frame.type() == Frame.T_ERROR;
   }
 
   /** A traced task's own events, just before its answer: onto the worker's lane, aligned. */
@@ -783,29 +923,14 @@ public final class PoolEngine implements WorkerProcess.Listener {
   private void complete(Job job, WorkerProcess worker, Frame frame) {
     Tracer.mark(worker.lane(), PoolTrace.RESULT_RECEIVED, worker.name());
     switch (frame.type()) {
-      case Frame.T_RESULT -> {
-        Object value;
-        try {
-          value = config.codec().decode(frame.payload());
-        } catch (IOException
-            | ClassNotFoundException
-            | LinkageError
-            | RuntimeException
-            | StackOverflowError e) {
-          job.future.completeExceptionally(
-              new TaskSerializationException(
-                  "the result of task "
-                      + job.id
-                      + " from worker "
-                      + worker
-                      + " was refused: "
-                      + e.getMessage(),
-                  e));
-          return;
-        }
-        job.future.complete(value);
-      }
-      case Frame.T_ERROR -> job.future.completeExceptionally(remoteFailure(job, worker, frame));
+      case Frame.T_RESULT, Frame.T_ERROR ->
+          Answers.complete(
+              job.future,
+              config.codec(),
+              frame.type() == Frame.T_RESULT,
+              frame.payload(),
+              job.id,
+              new Answers.Where("worker", worker, "in"));
       default -> {
         worker.kill(WorkerProcess.Death.CORRUPT, 0, "unexpected frame type " + frame.type());
         job.future.completeExceptionally(
@@ -814,54 +939,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
     }
   }
 
-  private ProcessPoolException remoteFailure(Job job, WorkerProcess worker, Frame frame) {
-    Payloads.ErrorRecord error;
-    try {
-      error = Payloads.ErrorRecord.decode(frame.payload());
-    } catch (IOException e) {
-      return new ProcessPoolException("worker " + worker + " sent an unreadable error record", e);
-    }
-    String summary = error.className() + (error.message() == null ? "" : ": " + error.message());
-    return switch (error.kind()) {
-      case Payloads.RESULT_NOT_SERIALIZABLE ->
-          new TaskSerializationException(
-              "the result of task "
-                  + job.id
-                  + " could not be serialized in worker "
-                  + worker
-                  + ": "
-                  + summary);
-      case Payloads.INPUT_REJECTED ->
-          new TaskSerializationException(
-              "worker " + worker + " refused task " + job.id + ": " + summary);
-      default -> {
-        Throwable cause = null;
-        if (error.serialized().length > 0) {
-          try {
-            cause =
-                (Throwable)
-                    config
-                        .codec()
-                        .policy()
-                        .deserialize(error.serialized(), config.codec().loader());
-          } catch (IOException | ClassNotFoundException | ClassCastException | LinkageError e) {
-            LOG.debug("exception of task {} kept as text: {}", job.id, e.toString());
-          }
-        }
-        yield new RemoteTaskException(
-            "task " + job.id + " failed in worker " + worker + ": " + summary,
-            error.className(),
-            error.message(),
-            error.stackTrace(),
-            cause);
-      }
-    };
-  }
-
   @Override
   public void exited(WorkerProcess worker) {
     Job failed = null;
-    RuntimeException failure = null;
+    Throwable failure = null;
     List<Job> abandoned = new ArrayList<>();
     lock.lock();
     try {
@@ -886,15 +967,14 @@ public final class PoolEngine implements WorkerProcess.Listener {
           if (death == WorkerProcess.Death.TIMEOUT && worker.deathTask() == head.id) {
             failed = head;
             failure =
-                new TaskTimeoutException(
+                new TimeoutException(
                     "task "
                         + head.id
                         + " ran longer than the pool's task timeout of "
                         + config.taskTimeout()
                         + " in worker "
                         + worker
-                        + "; the worker was killed and replaced",
-                    config.taskTimeout());
+                        + "; the worker was killed and replaced");
           } else if (head.stealing && death != WorkerProcess.Death.SHUTDOWN) {
             // dropped by the worker before it died (its CANCELLED answer was lost): never ran
             head.stealing = false;

@@ -11,6 +11,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -106,7 +107,7 @@ public final class ValueCodec {
    * @throws ClassNotFoundException when a class is missing
    */
   public Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
-    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes));
+    DataInputStream in = new DataInputStream(new ArrayInput(bytes));
     try {
       return read(in, 1, new Work());
     } catch (StackOverflowError e) {
@@ -125,7 +126,9 @@ public final class ValueCodec {
 
   /**
    * A byte buffer that refuses to grow past the pool's byte limit, so that an oversized value fails
-   * while it is written, with bounded memory, instead of as an oversized frame.
+   * while it is written, with bounded memory, instead of as an oversized frame. Confined to the
+   * encoding thread, so its writes take no lock ({@code ByteArrayOutputStream}'s are synchronized,
+   * which costs a lock per element of a large list).
    */
   static final class BoundedBuffer extends ByteArrayOutputStream {
     private final long limit;
@@ -138,19 +141,67 @@ public final class ValueCodec {
     @Override
     public void write(int b) {
       ensure(1);
-      super.write(b);
+      buf[count++] = (byte) b;
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
       ensure(len);
-      super.write(b, off, len);
+      System.arraycopy(b, off, buf, count, len);
+      count += len;
     }
 
     private void ensure(int more) {
-      if (count + (long) more > limit) {
-        throw new TooLargeException(count + (long) more, limit);
+      long needed = count + (long) more;
+      if (needed > limit) {
+        throw new TooLargeException(needed, limit);
       }
+      if (needed > buf.length) {
+        buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(needed, 2L * buf.length)));
+      }
+    }
+  }
+
+  /** A byte array read without a lock ({@code ByteArrayInputStream}'s reads are synchronized). */
+  private static final class ArrayInput extends java.io.InputStream {
+    private final byte[] bytes;
+    private int pos;
+
+    ArrayInput(byte[] bytes) {
+      this.bytes = bytes;
+    }
+
+    @Override
+    public int read() {
+      return pos < bytes.length ? bytes[pos++] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len == 0) {
+        return 0;
+      }
+      int n = Math.min(len, bytes.length - pos);
+      if (n <= 0) {
+        return -1;
+      }
+      System.arraycopy(bytes, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+
+    @Override
+    public long skip(long n) {
+      long k = Math.max(0, Math.min(n, bytes.length - pos));
+      pos += (int) k;
+      return k;
+    }
+
+    @Override
+    public int available() {
+      return bytes.length - pos;
     }
   }
 

@@ -5,11 +5,7 @@ import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.Tracer;
 import dev.baton.process.Codec;
-import dev.baton.process.PoolBiFunction;
-import dev.baton.process.PoolFunction;
 import dev.baton.process.PoolRunnable;
-import dev.baton.process.PoolTask;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -20,11 +16,9 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -136,6 +130,7 @@ public final class WorkerMain {
       ValueCodec codec,
       ClassLoader loader,
       DataInputStream in,
+      FrameInput buffer,
       String name,
       long maxBytes) {
     this.out = out;
@@ -143,6 +138,7 @@ public final class WorkerMain {
     this.codec = codec;
     this.loader = loader;
     this.in = in;
+    this.buffer = buffer;
     this.maxBytes = maxBytes;
   }
 
@@ -171,7 +167,8 @@ public final class WorkerMain {
     }
     System.setIn(InputStream.nullInputStream());
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(protocolOut, 1 << 16));
-    DataInputStream in = new DataInputStream(new BufferedInputStream(protocolIn, 1 << 16));
+    FrameInput buffer = new FrameInput(protocolIn, 1 << 16);
+    DataInputStream in = new DataInputStream(buffer);
     String name = args.length > 0 ? args[0] : "worker";
     ClassLoader loader = WorkerMain.class.getClassLoader();
 
@@ -210,7 +207,7 @@ public final class WorkerMain {
     Frame.write(out, Frame.T_READY, 0, Payloads.longBytes(ProcessHandle.current().pid()));
     out.flush();
 
-    WorkerMain worker = new WorkerMain(out, codec, loader, in, name, policy.maxBytes());
+    WorkerMain worker = new WorkerMain(out, codec, loader, in, buffer, name, policy.maxBytes());
     Thread watcher = new Thread(worker::watch, name + "-stdin");
     watcher.setDaemon(true);
     watcher.start();
@@ -241,6 +238,9 @@ public final class WorkerMain {
   /** Read under {@link #stdin}. */
   private final DataInputStream in;
 
+  /** The buffer under {@link #in}; read under {@link #stdin}. */
+  private final FrameInput buffer;
+
   private final long maxBytes;
 
   /** The watcher: reads the frames that arrive while a task runs; exits if the parent is gone. */
@@ -253,6 +253,9 @@ public final class WorkerMain {
             (running ? WATCH_MICROS : IDLE_WATCH_MICROS) * 1000);
         if (!running) {
           continue;
+        }
+        if (unflushed) {
+          flushAnswers();
         }
         if (stdin.tryLock()) { // else the main thread is back and reads
           try {
@@ -281,6 +284,7 @@ public final class WorkerMain {
   /** Handles one frame read from stdin, holding {@link #stdin}. */
   private void handle(Frame frame) throws IOException {
     if (frame == null) {
+      flushAnswers();
       Runtime.getRuntime().halt(0);
     } else if (frame.type() == Frame.T_CANCEL) {
       long id = frame.id();
@@ -332,6 +336,9 @@ public final class WorkerMain {
       try {
         work = tasks.poll();
         while (work == null) {
+          if (unflushed && !buffer.hasBuffered()) {
+            flushAnswers(); // about to wait: nothing answered may wait with it
+          }
           handle(Frame.read(in, maxBytes));
           work = tasks.poll();
         }
@@ -359,6 +366,25 @@ public final class WorkerMain {
     synchronized (out) {
       Frame.write(out, type, id, payload);
       out.flush();
+      unflushed = false;
+    }
+  }
+
+  /**
+   * Answers written and not flushed: the main loop writes a task's answer without flushing when
+   * another task is already at hand, so that answers to small tasks sent ahead travel in batches;
+   * it flushes before it waits for stdin, and the watcher flushes within {@value #WATCH_MICROS} µs
+   * while a task runs. Written under {@link #out}; the watcher reads it without (a stale value
+   * costs one flush or delays one by a tick).
+   */
+  private volatile boolean unflushed;
+
+  private void flushAnswers() throws IOException {
+    synchronized (out) {
+      if (unflushed) {
+        out.flush();
+        unflushed = false;
+      }
     }
   }
 
@@ -392,7 +418,7 @@ public final class WorkerMain {
     }
     Object result;
     try {
-      result = run(work.kind(), task, values);
+      result = Answers.run(work.kind(), task, values);
     } catch (Throwable t) {
       error(traceStart, id, Payloads.TASK_THREW, t);
       return;
@@ -437,7 +463,10 @@ public final class WorkerMain {
    */
   private void reply(long traceStart, byte type, long id, byte[] payload) throws IOException {
     if (traceStart == 0L) {
-      send(type, id, payload);
+      synchronized (out) {
+        Frame.write(out, type, id, payload);
+        unflushed = true; // flushed before the main loop waits for stdin, or by the watcher
+      }
       return;
     }
     Tracer.span(SpanState.RUNNING, traceStart, TASK_LABEL);
@@ -446,35 +475,6 @@ public final class WorkerMain {
       Frame.write(out, Frame.T_SPANS, id, spans);
       Frame.write(out, type, id, payload);
       out.flush();
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Object run(byte kind, Object task, Object values) throws Exception {
-    switch (kind) {
-      case Payloads.CALL -> {
-        return ((PoolTask<Object>) task).call();
-      }
-      case Payloads.MAP -> {
-        PoolFunction<Object, Object> fn = (PoolFunction<Object, Object>) task;
-        List<?> items = (List<?>) values;
-        List<Object> results = new ArrayList<>(items.size());
-        for (Object item : items) {
-          results.add(fn.apply(item));
-        }
-        return results;
-      }
-      case Payloads.STAR -> {
-        PoolBiFunction<Object, Object, Object> fn = (PoolBiFunction<Object, Object, Object>) task;
-        List<?> pairs = (List<?>) values;
-        List<Object> results = new ArrayList<>(pairs.size());
-        for (Object pair : pairs) {
-          List<?> p = (List<?>) pair;
-          results.add(fn.apply(p.get(0), p.get(1)));
-        }
-        return results;
-      }
-      default -> throw new IllegalArgumentException("unknown task kind " + kind);
     }
   }
 

@@ -2,7 +2,6 @@ package dev.baton.process.internal;
 
 import dev.baton.core.trace.Lane;
 import dev.baton.process.PoolTrace;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.DataInputStream;
@@ -69,6 +68,14 @@ public final class WorkerProcess {
      * @param frame a result, error or cancellation frame
      */
     void frame(WorkerProcess worker, Frame frame);
+
+    /**
+     * The reader has read every byte the worker has written so far: what was written to workers
+     * without a flush while it read ({@link #sendTask}) must be flushed now.
+     *
+     * @param worker the worker whose reader has nothing more to read for now
+     */
+    void drained(WorkerProcess worker);
 
     /**
      * The worker's process has ended and its streams are drained.
@@ -291,6 +298,7 @@ public final class WorkerProcess {
     try {
       Frame.write(stdin, type, id, payload);
       stdin.flush();
+      unflushed = false;
       return true;
     } catch (IOException e) {
       return false;
@@ -298,7 +306,9 @@ public final class WorkerProcess {
   }
 
   /**
-   * Writes a task frame and flushes. Called under the pool's lock.
+   * Writes a task frame into the stdin buffer, without flushing it: the pool flushes once it has
+   * sent what it will send now ({@link #flush}), so that tasks sent together travel in one write.
+   * Called under the pool's lock.
    *
    * @param id the task id
    * @param body the task
@@ -308,11 +318,27 @@ public final class WorkerProcess {
   public void sendTask(long id, Payloads.TaskBody body, boolean withFunction, boolean traced) {
     try {
       body.writeFrame(stdin, id, withFunction, traced);
-      stdin.flush();
+      unflushed = true;
     } catch (IOException e) {
       // the worker is gone; its reader reports the exit and the pool requeues the task
     }
   }
+
+  /** Flushes the task frames written since the last flush. Called under the pool's lock. */
+  public void flush() {
+    if (!unflushed) {
+      return;
+    }
+    unflushed = false;
+    try {
+      stdin.flush();
+    } catch (IOException e) {
+      // the worker is gone; its reader reports the exit and the pool requeues its tasks
+    }
+  }
+
+  /** Whether task frames wait in the stdin buffer. Guarded by the pool's lock. */
+  private boolean unflushed;
 
   /**
    * Sends a cancel frame for a task that has not started.
@@ -361,8 +387,8 @@ public final class WorkerProcess {
   }
 
   private void readLoop() {
-    DataInputStream in =
-        new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
+    FrameInput buffer = new FrameInput(process.getInputStream(), 1 << 16);
+    DataInputStream in = new DataInputStream(buffer);
     try {
       while (true) {
         Frame frame = Frame.read(in, maxPayload);
@@ -380,6 +406,9 @@ public final class WorkerProcess {
           initFailure = Payloads.ErrorRecord.decode(frame.payload());
         } else {
           listener.frame(this, frame);
+        }
+        if (!buffer.hasBuffered()) {
+          listener.drained(this);
         }
       }
     } catch (CorruptFrameException e) {
