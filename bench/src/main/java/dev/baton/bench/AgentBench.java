@@ -77,7 +77,7 @@ public class AgentBench {
           .invoke(null, runtime, instrumented);
       // the outermost included frame, entered once for the whole trial
       attached = hooks.getMethod("enter").invoke(null);
-      exit = hooks.getMethod("exit", attached.getClass());
+      exit = hooks.getMethod("exit", int.class);
       loops = new Rewriting().loadClass(WORKLOAD);
     } else {
       loops = Loops.class;

@@ -1,5 +1,6 @@
 package dev.baton.agent.internal;
 
+import dev.baton.agent.runtime.Hooks;
 import java.lang.classfile.AccessFlags;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
@@ -14,6 +15,7 @@ import java.lang.classfile.MethodModel;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
 import java.lang.classfile.instruction.BranchInstruction;
+import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
@@ -26,29 +28,43 @@ import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /*
- * What the instrumenter writes into each method of an included class (s is a new local holding
- * the thread's ThreadState, lock a new local holding a synchronized method's monitor):
+ * What the instrumenter writes into each method of an included class (f is a new int local holding
+ * what Hooks.enter() returned to the frame, s a new local holding the thread's ThreadState, only in
+ * methods with monitors or blocking calls, lock a new local holding a synchronized method's
+ * monitor; the hooks' fast and slow paths are described in Hooks):
  *
- *   entry         s = Hooks.enter()            (attach at the outermost frame, else a checkpoint)
- *                 constructors: s = Hooks.current() (a checkpoint; they never attach: an object
- *                 built by code that is not included is not a reason to take the GIL)
- *                 <clinit>: s = Hooks.clinitEnter() (no checkpoint until it ends; see Hooks)
+ *   entry         f = Hooks.enter()            (attach at the outermost frame, else a checkpoint)
+ *                 constructors: Hooks.poll()   (a checkpoint; they never attach: an object built
+ *                 by code that is not included is not a reason to take the GIL)
+ *                 <clinit>: Hooks.clinitEnter() (no checkpoint until it ends; see Hooks)
+ *                 then, when the method needs it, s = Hooks.state()
  *   synchronized  the flag is dropped and the method locks explicitly, as javac does for a
  *                 synchronized block, so that the enter goes through the monitor hooks:
  *                 Hooks.monitorEnter(lock, s); monitorenter lock; Hooks.monitorEntered(s)
  *   monitorenter  dup; Hooks.monitorEnter(obj, s); monitorenter; Hooks.monitorEntered(s)
  *   monitorexit   monitorexit; Hooks.monitorExit(s)
- *   back branch   Hooks.poll(s) before every branch or switch to a label already seen (loops),
- *                 except in <clinit>
+ *   back branch   before every branch or switch to a label already seen (loops), except in
+ *                 <clinit>: Hooks.poll() when the loop's code (from that label to the branch)
+ *                 makes a call; in a loop without calls, a countdown: if (--n <= 0) { n =
+ *                 Hooks.LOOP_POLL_INTERVAL; Hooks.poll(); }, n a new int local set at entry
  *   blocking call arguments into new locals; t = Hooks.beginBlocking([receiver,] s); arguments
  *                 back; the call; Hooks.endBlocking(t, s) on the normal and the exceptional path
- *   return        [monitorexit lock; Hooks.monitorExit(s);] Hooks.exit(s) (or clinitExit)
+ *   return        [monitorexit lock; Hooks.monitorExit(s);] Hooks.exit(f) (or clinitExit)
  *   whole body    a catch-all handler that does the return's work and rethrows
+ *
+ * Why the countdown in loops without calls: a checkpoint is a load and a compare per iteration,
+ * which in a loop of a few arithmetic instructions is a large share of the iteration (and, like any
+ * poll, stops the JIT from vectorising it). The countdown is a decrement and a branch on a local,
+ * and the GIL still passes within LOOP_POLL_INTERVAL iterations of a drop request. A loop that
+ * makes a call polls at every iteration: the call may be long, and CPython polls at each call and
+ * each backward jump. "Without calls" is read from the code between the loop's head and its back
+ * branch, which is the loop's body for the loops javac emits; for other shapes it only changes how
+ * often, never whether, the loop polls: every back branch still counts down.
  *
  * Exception-table order matters, since the JVM takes the first entry that covers the pc: the
  * handlers around blocking calls are registered first (at the start of the transform, for calls
@@ -70,6 +86,10 @@ public final class ClassInstrumenter {
   private static final ClassDesc HOOKS = ClassDesc.of("dev.baton.agent.runtime.Hooks");
   private static final ClassDesc STATE = ClassDesc.of("dev.baton.agent.runtime.ThreadState");
   private static final MethodTypeDesc TO_STATE = MethodTypeDesc.of(STATE);
+  private static final MethodTypeDesc TO_INT = MethodTypeDesc.of(ConstantDescs.CD_int);
+  private static final MethodTypeDesc OF_INT =
+      MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_int);
+  private static final MethodTypeDesc NO_ARGS = MethodTypeDesc.of(ConstantDescs.CD_void);
   private static final MethodTypeDesc OF_STATE = MethodTypeDesc.of(ConstantDescs.CD_void, STATE);
   private static final MethodTypeDesc LOCK_STATE =
       MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, STATE);
@@ -140,12 +160,22 @@ public final class ClassInstrumenter {
     /** The blocking calls of the method, in order, and how to treat their receivers. */
     private final List<BlockingCalls.Receiver> calls = new ArrayList<>();
 
-    private final Set<Label> seen = new HashSet<>();
+    /** Whether the method has monitors or blocking calls, whose hooks take the thread's state. */
+    private final boolean needsState;
+
+    /** Whether some loop of the method makes no call (its back branch counts down). */
+    private final boolean hasCallFreeLoop;
+
+    /** The back branches met so far in the rewrite. */
+    private final Loops loops = new Loops();
+
     private Label[] callStart;
     private Label[] callEnd;
     private Label[] callHandler;
     private int nextCall;
+    private int frame;
     private int state;
+    private int countdown;
     private int lock;
     private Label bodyStart;
 
@@ -158,6 +188,9 @@ public final class ClassInstrumenter {
               : name.equals("<clinit>") ? Kind.CLASS_INIT : Kind.METHOD;
       this.sync = sync;
       this.isStatic = method.flags().has(AccessFlag.STATIC);
+      boolean monitors = false;
+      boolean callFreeLoop = false;
+      Loops scan = new Loops();
       for (CodeElement element : code) {
         if (element instanceof InvokeInstruction call) {
           BlockingCalls.Receiver receiver = BlockingCalls.match(call);
@@ -165,7 +198,16 @@ public final class ClassInstrumenter {
             calls.add(receiver);
           }
         }
+        if (element instanceof MonitorInstruction) {
+          monitors = true;
+        }
+        Boolean backBranch = scan.accept(element);
+        if (backBranch != null && backBranch) {
+          callFreeLoop = true;
+        }
       }
+      this.needsState = sync || monitors || !calls.isEmpty();
+      this.hasCallFreeLoop = callFreeLoop && kind != Kind.CLASS_INIT;
     }
 
     @Override
@@ -180,15 +222,25 @@ public final class ClassInstrumenter {
         callHandler[i] = b.newLabel();
         b.exceptionCatchAll(callStart[i], callEnd[i], callHandler[i]);
       }
-      state = b.allocateLocal(TypeKind.REFERENCE);
-      String entry =
-          switch (kind) {
-            case METHOD -> "enter";
-            case CONSTRUCTOR -> "current";
-            case CLASS_INIT -> "clinitEnter";
-          };
-      b.invokestatic(HOOKS, entry, TO_STATE);
-      b.astore(state);
+      switch (kind) {
+        case METHOD -> {
+          frame = b.allocateLocal(TypeKind.INT);
+          b.invokestatic(HOOKS, "enter", TO_INT);
+          b.istore(frame);
+        }
+        case CONSTRUCTOR -> b.invokestatic(HOOKS, "poll", NO_ARGS);
+        case CLASS_INIT -> b.invokestatic(HOOKS, "clinitEnter", NO_ARGS);
+      }
+      if (needsState) {
+        state = b.allocateLocal(TypeKind.REFERENCE);
+        b.invokestatic(HOOKS, "state", TO_STATE);
+        b.astore(state);
+      }
+      if (hasCallFreeLoop) {
+        countdown = b.allocateLocal(TypeKind.INT);
+        b.ldc(Hooks.LOOP_POLL_INTERVAL);
+        b.istore(countdown);
+      }
       if (sync) {
         lock = b.allocateLocal(TypeKind.REFERENCE);
         if (isStatic) {
@@ -210,29 +262,11 @@ public final class ClassInstrumenter {
 
     @Override
     public void accept(CodeBuilder b, CodeElement element) {
+      Boolean backBranch = loops.accept(element);
+      if (backBranch != null) {
+        backBranch(b, backBranch);
+      }
       switch (element) {
-        case LabelTarget target -> {
-          seen.add(target.label());
-          b.with(element);
-        }
-        case BranchInstruction branch -> {
-          if (seen.contains(branch.target())) {
-            poll(b);
-          }
-          b.with(element);
-        }
-        case TableSwitchInstruction table -> {
-          if (seen.contains(table.defaultTarget()) || anySeen(table.cases())) {
-            poll(b);
-          }
-          b.with(element);
-        }
-        case LookupSwitchInstruction lookup -> {
-          if (seen.contains(lookup.defaultTarget()) || anySeen(lookup.cases())) {
-            poll(b);
-          }
-          b.with(element);
-        }
         case ReturnInstruction ret -> {
           exitWork(b);
           b.with(ret);
@@ -269,20 +303,23 @@ public final class ClassInstrumenter {
       b.exceptionCatchAll(bodyStart, bodyEnd, handler);
     }
 
-    private boolean anySeen(List<SwitchCase> cases) {
-      for (SwitchCase c : cases) {
-        if (seen.contains(c.target())) {
-          return true;
-        }
+    /** The checkpoint before a backward branch (none in a class initialiser). */
+    private void backBranch(CodeBuilder b, boolean callFree) {
+      if (kind == Kind.CLASS_INIT) {
+        return;
       }
-      return false;
-    }
-
-    private void poll(CodeBuilder b) {
-      if (kind != Kind.CLASS_INIT) {
-        b.aload(state);
-        b.invokestatic(HOOKS, "poll", OF_STATE);
+      if (!callFree) {
+        b.invokestatic(HOOKS, "poll", NO_ARGS);
+        return;
       }
+      Label skip = b.newLabel();
+      b.iinc(countdown, -1);
+      b.iload(countdown);
+      b.ifgt(skip);
+      b.ldc(Hooks.LOOP_POLL_INTERVAL);
+      b.istore(countdown);
+      b.invokestatic(HOOKS, "poll", NO_ARGS);
+      b.labelBinding(skip);
     }
 
     private void exitWork(CodeBuilder b) {
@@ -294,13 +331,10 @@ public final class ClassInstrumenter {
       }
       switch (kind) {
         case METHOD -> {
-          b.aload(state);
-          b.invokestatic(HOOKS, "exit", OF_STATE);
+          b.iload(frame);
+          b.invokestatic(HOOKS, "exit", OF_INT);
         }
-        case CLASS_INIT -> {
-          b.aload(state);
-          b.invokestatic(HOOKS, "clinitExit", OF_STATE);
-        }
+        case CLASS_INIT -> b.invokestatic(HOOKS, "clinitExit", NO_ARGS);
         case CONSTRUCTOR -> {}
       }
     }
@@ -341,6 +375,65 @@ public final class ClassInstrumenter {
       b.invokestatic(HOOKS, "endBlocking", END);
       b.athrow();
       b.labelBinding(after);
+    }
+  }
+
+  /**
+   * Finds the backward branches of one pass over a method's code: a branch or switch to a label
+   * already bound is a loop's back branch, and the loop makes no call when no invoke lies between
+   * that label and the branch.
+   */
+  private static final class Loops {
+    /** Labels bound so far, each with the number of invokes met before it. */
+    private final Map<Label, Integer> bound = new HashMap<>();
+
+    private int invokes;
+
+    /**
+     * @return null when {@code element} is not a backward branch; else whether its loop makes no
+     *     call
+     */
+    Boolean accept(CodeElement element) {
+      return switch (element) {
+        case LabelTarget target -> {
+          bound.put(target.label(), invokes);
+          yield null;
+        }
+        case InvokeInstruction _ -> {
+          invokes++;
+          yield null;
+        }
+        case InvokeDynamicInstruction _ -> {
+          invokes++;
+          yield null;
+        }
+        case BranchInstruction branch -> back(List.of(branch.target()));
+        case TableSwitchInstruction table -> back(targets(table.defaultTarget(), table.cases()));
+        case LookupSwitchInstruction lookup ->
+            back(targets(lookup.defaultTarget(), lookup.cases()));
+        default -> null;
+      };
+    }
+
+    private Boolean back(List<Label> targets) {
+      Boolean callFree = null;
+      for (Label target : targets) {
+        Integer before = bound.get(target);
+        if (before != null) {
+          boolean free = before == invokes;
+          callFree = callFree == null ? free : callFree && free;
+        }
+      }
+      return callFree;
+    }
+
+    private static List<Label> targets(Label defaultTarget, List<SwitchCase> cases) {
+      List<Label> all = new ArrayList<>(cases.size() + 1);
+      all.add(defaultTarget);
+      for (SwitchCase c : cases) {
+        all.add(c.target());
+      }
+      return all;
     }
   }
 }
