@@ -1,6 +1,5 @@
 package dev.baton.agent.internal;
 
-import dev.baton.agent.runtime.Hooks;
 import java.lang.classfile.AccessFlags;
 import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
@@ -15,7 +14,6 @@ import java.lang.classfile.MethodModel;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
 import java.lang.classfile.instruction.BranchInstruction;
-import java.lang.classfile.instruction.InvokeDynamicInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
 import java.lang.classfile.instruction.LookupSwitchInstruction;
@@ -28,9 +26,9 @@ import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /*
  * What the instrumenter writes into each method of an included class (f is a new int local holding
@@ -48,23 +46,18 @@ import java.util.Map;
  *                 Hooks.monitorEnter(lock, s); monitorenter lock; Hooks.monitorEntered(s)
  *   monitorenter  dup; Hooks.monitorEnter(obj, s); monitorenter; Hooks.monitorEntered(s)
  *   monitorexit   monitorexit; Hooks.monitorExit(s)
- *   back branch   before every branch or switch to a label already seen (loops), except in
- *                 <clinit>: Hooks.poll() when the loop's code (from that label to the branch)
- *                 makes a call; in a loop without calls, a countdown: if (--n <= 0) { n =
- *                 Hooks.LOOP_POLL_INTERVAL; Hooks.poll(); }, n a new int local set at entry
+ *   back branch   Hooks.poll() before every branch or switch to a label already seen (loops),
+ *                 except in <clinit>
  *   blocking call arguments into new locals; t = Hooks.beginBlocking([receiver,] s); arguments
  *                 back; the call; Hooks.endBlocking(t, s) on the normal and the exceptional path
  *   return        [monitorexit lock; Hooks.monitorExit(s);] Hooks.exit(f) (or clinitExit)
  *   whole body    a catch-all handler that does the return's work and rethrows
  *
- * Why the countdown in loops without calls: a checkpoint is a load and a compare per iteration,
- * which in a loop of a few arithmetic instructions is a large share of the iteration (and, like any
- * poll, stops the JIT from vectorising it). The countdown is a decrement and a branch on a local,
- * and the GIL still passes within LOOP_POLL_INTERVAL iterations of a drop request. A loop that
- * makes a call polls at every iteration: the call may be long, and CPython polls at each call and
- * each backward jump. "Without calls" is read from the code between the loop's head and its back
- * branch, which is the loop's body for the loops javac emits; for other shapes it only changes how
- * often, never whether, the loop polls: every back branch still counts down.
+ * Every loop is polled at every iteration, those without calls too: the back branch's poll is
+ * two loads and a branch (see Hooks), and a countdown that polled every N iterations instead
+ * measured slower in such loops (it adds a loop-carried counter and a conditional call, which
+ * block the same JIT optimisations as the poll does). Leaving them unpolled would let one loop
+ * hold the GIL for as long as it runs, where CPython's JUMP_BACKWARD polls.
  *
  * Exception-table order matters, since the JVM takes the first entry that covers the pc: the
  * handlers around blocking calls are registered first (at the start of the transform, for calls
@@ -163,11 +156,8 @@ public final class ClassInstrumenter {
     /** Whether the method has monitors or blocking calls, whose hooks take the thread's state. */
     private final boolean needsState;
 
-    /** Whether some loop of the method makes no call (its back branch counts down). */
-    private final boolean hasCallFreeLoop;
-
-    /** The back branches met so far in the rewrite. */
-    private final Loops loops = new Loops();
+    /** Labels bound so far: a branch to one of them is a loop's back branch. */
+    private final Set<Label> seen = new HashSet<>();
 
     private Label[] callStart;
     private Label[] callEnd;
@@ -175,7 +165,6 @@ public final class ClassInstrumenter {
     private int nextCall;
     private int frame;
     private int state;
-    private int countdown;
     private int lock;
     private Label bodyStart;
 
@@ -189,8 +178,6 @@ public final class ClassInstrumenter {
       this.sync = sync;
       this.isStatic = method.flags().has(AccessFlag.STATIC);
       boolean monitors = false;
-      boolean callFreeLoop = false;
-      Loops scan = new Loops();
       for (CodeElement element : code) {
         if (element instanceof InvokeInstruction call) {
           BlockingCalls.Receiver receiver = BlockingCalls.match(call);
@@ -201,13 +188,8 @@ public final class ClassInstrumenter {
         if (element instanceof MonitorInstruction) {
           monitors = true;
         }
-        Boolean backBranch = scan.accept(element);
-        if (backBranch != null && backBranch) {
-          callFreeLoop = true;
-        }
       }
       this.needsState = sync || monitors || !calls.isEmpty();
-      this.hasCallFreeLoop = callFreeLoop && kind != Kind.CLASS_INIT;
     }
 
     @Override
@@ -236,11 +218,6 @@ public final class ClassInstrumenter {
         b.invokestatic(HOOKS, "state", TO_STATE);
         b.astore(state);
       }
-      if (hasCallFreeLoop) {
-        countdown = b.allocateLocal(TypeKind.INT);
-        b.ldc(Hooks.LOOP_POLL_INTERVAL);
-        b.istore(countdown);
-      }
       if (sync) {
         lock = b.allocateLocal(TypeKind.REFERENCE);
         if (isStatic) {
@@ -262,11 +239,29 @@ public final class ClassInstrumenter {
 
     @Override
     public void accept(CodeBuilder b, CodeElement element) {
-      Boolean backBranch = loops.accept(element);
-      if (backBranch != null) {
-        backBranch(b, backBranch);
-      }
       switch (element) {
+        case LabelTarget target -> {
+          seen.add(target.label());
+          b.with(element);
+        }
+        case BranchInstruction branch -> {
+          if (seen.contains(branch.target())) {
+            poll(b);
+          }
+          b.with(element);
+        }
+        case TableSwitchInstruction table -> {
+          if (seen.contains(table.defaultTarget()) || anySeen(table.cases())) {
+            poll(b);
+          }
+          b.with(element);
+        }
+        case LookupSwitchInstruction lookup -> {
+          if (seen.contains(lookup.defaultTarget()) || anySeen(lookup.cases())) {
+            poll(b);
+          }
+          b.with(element);
+        }
         case ReturnInstruction ret -> {
           exitWork(b);
           b.with(ret);
@@ -303,23 +298,20 @@ public final class ClassInstrumenter {
       b.exceptionCatchAll(bodyStart, bodyEnd, handler);
     }
 
+    private boolean anySeen(List<SwitchCase> cases) {
+      for (SwitchCase c : cases) {
+        if (seen.contains(c.target())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     /** The checkpoint before a backward branch (none in a class initialiser). */
-    private void backBranch(CodeBuilder b, boolean callFree) {
-      if (kind == Kind.CLASS_INIT) {
-        return;
-      }
-      if (!callFree) {
+    private void poll(CodeBuilder b) {
+      if (kind != Kind.CLASS_INIT) {
         b.invokestatic(HOOKS, "poll", NO_ARGS);
-        return;
       }
-      Label skip = b.newLabel();
-      b.iinc(countdown, -1);
-      b.iload(countdown);
-      b.ifgt(skip);
-      b.ldc(Hooks.LOOP_POLL_INTERVAL);
-      b.istore(countdown);
-      b.invokestatic(HOOKS, "poll", NO_ARGS);
-      b.labelBinding(skip);
     }
 
     private void exitWork(CodeBuilder b) {
@@ -375,65 +367,6 @@ public final class ClassInstrumenter {
       b.invokestatic(HOOKS, "endBlocking", END);
       b.athrow();
       b.labelBinding(after);
-    }
-  }
-
-  /**
-   * Finds the backward branches of one pass over a method's code: a branch or switch to a label
-   * already bound is a loop's back branch, and the loop makes no call when no invoke lies between
-   * that label and the branch.
-   */
-  private static final class Loops {
-    /** Labels bound so far, each with the number of invokes met before it. */
-    private final Map<Label, Integer> bound = new HashMap<>();
-
-    private int invokes;
-
-    /**
-     * @return null when {@code element} is not a backward branch; else whether its loop makes no
-     *     call
-     */
-    Boolean accept(CodeElement element) {
-      return switch (element) {
-        case LabelTarget target -> {
-          bound.put(target.label(), invokes);
-          yield null;
-        }
-        case InvokeInstruction _ -> {
-          invokes++;
-          yield null;
-        }
-        case InvokeDynamicInstruction _ -> {
-          invokes++;
-          yield null;
-        }
-        case BranchInstruction branch -> back(List.of(branch.target()));
-        case TableSwitchInstruction table -> back(targets(table.defaultTarget(), table.cases()));
-        case LookupSwitchInstruction lookup ->
-            back(targets(lookup.defaultTarget(), lookup.cases()));
-        default -> null;
-      };
-    }
-
-    private Boolean back(List<Label> targets) {
-      Boolean callFree = null;
-      for (Label target : targets) {
-        Integer before = bound.get(target);
-        if (before != null) {
-          boolean free = before == invokes;
-          callFree = callFree == null ? free : callFree && free;
-        }
-      }
-      return callFree;
-    }
-
-    private static List<Label> targets(Label defaultTarget, List<SwitchCase> cases) {
-      List<Label> all = new ArrayList<>(cases.size() + 1);
-      all.add(defaultTarget);
-      for (SwitchCase c : cases) {
-        all.add(c.target());
-      }
-      return all;
     }
   }
 }

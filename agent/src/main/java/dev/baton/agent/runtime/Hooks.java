@@ -32,41 +32,58 @@ import java.util.function.Predicate;
  * runtime. Either way the agent's SectionHandler goes on top of the thread's blocking handler, so
  * every section (the agent's and the program's own Blocking calls) is counted in `sections`.
  *
- * Checkpoints: the fast path. A checkpoint (method entry, backward branch) must be one or two loads
- * and a branch when nothing is asked, as CPython's eval_breaker is. The per-thread conditions (is
- * this thread attached, does it hold a monitor, is it in a section) are folded into one static
- * word, `fastThread`: the one thread, if any, that may pass its checkpoints by calling
- * `fastGil.checkpoint()` directly, which is itself one opaque load of the GIL's gate compared with
- * the current thread (the GIL's own eval breaker; see Gil). So the fast path is
+ * Checkpoints: the fast path. A checkpoint (method entry, backward branch) must cost a few loads
+ * and a branch when there is nothing to do, as CPython's eval_breaker does, and must neither look
+ * the thread's state up nor write anything. There is nothing to do while no thread waits for the
+ * GIL: no drop can have been requested. So a backward branch reads one static word, `watched` (the
+ * agent runtime's GIL), and that GIL's waiter count:
  *
- *   if (fastThread == Thread.currentThread()) fastGil.checkpoint(); else slow path
+ *   Gil g = watched; if (g == null || g.waitingThreads() != 0) contended path
  *
- * with no ThreadLocal, no allocation, no write. Invariant: when thread T reads `fastThread == T`, T
- * is attached, holds `fastGil` (or is inside that GIL's own checkpoint, handing it over), holds no
- * monitor of included code, runs no class initialiser and is in no blocking section. It holds
- * because the word is written only by the thread that holds the GIL (every write below is made
- * holding it, and a hand-off of the GIL orders them), a thread sets it to itself only on the slow
- * path after checking those conditions, and clears it (if it is itself) before any of them stops
- * holding: entering a monitor or a class initialiser, opening a blocking section, detaching. A
- * thread can never read its own name there after clearing it (its own later write hides the
- * earlier one), and another thread's stale value only sends it to the slow path. A thread that
- * dropped the GIL inside fastGil.checkpoint() is blocked there until it has the GIL back, so it
- * polls again only as the holder; the next holder's first checkpoint takes the slow path and makes
- * itself the fast thread: one ThreadLocal lookup per switch, not per call.
+ * with no Thread.currentThread(): a thread that runs a loop passed the loop's method entry. A
+ * method entry must also know whether this frame is the outermost one (it attaches then); a second
+ * static word, `fastThread`, names the one thread, if any, that is known to be attached and free to
+ * drop the GIL, so the entry is
  *
- * Checkpoints: the slow path. It looks the thread's state up and does what the word stands for: an
+ *   if (fastThread == Thread.currentThread()) { if (contended, as above) fastGil.checkpoint(); }
+ *   else slow path
+ *
+ * The contended path is the same test of `fastThread`, then the GIL's own checkpoint (one opaque
+ * load of its gate; see Gil). Measured in bench's AgentBench: the back branch's two loads cost a
+ * loop of a few arithmetic instructions about as much as the GIL's own checkpoint does; the entry's
+ * test of the current thread costs more, which is why the back branch goes without it.
+ *
+ * `watched` is null while no runtime is installed and while some attached thread's checkpoints
+ * pass another GIL (a thread of a runtime the program built itself, or of a runtime installed
+ * before): their waiters are not counted in the agent GIL's, so every checkpoint then takes the
+ * contended path. It is written under WATCH_LOCK by attach, detach and install.
+ *
+ * `fastThread`. Invariant: when thread T reads `fastThread == T`, T is attached, holds `fastGil`
+ * (or is inside that GIL's own checkpoint, handing it over), holds no monitor of included code,
+ * runs no class initialiser and is in no blocking section. It holds because the word is written
+ * only by the thread that holds the GIL (every write below is made holding it, and a hand-off of
+ * the GIL orders them), a thread sets it to itself only on the slow path after checking those
+ * conditions, and clears it (if it is itself) before any of them stops holding: entering a monitor
+ * or a class initialiser, opening a blocking section, detaching. A thread can never read its own
+ * name there after clearing it (its own later write hides the earlier one), and another thread's
+ * stale value only sends it to the slow path. A thread that dropped the GIL inside
+ * fastGil.checkpoint() is blocked there until it has the GIL back, so it polls again only as the
+ * holder; the next holder's first contended checkpoint takes the slow path and makes itself the
+ * fast thread: one state lookup per switch, not per call.
+ *
+ * What the fast path gives up: an exception raised in an attached thread from outside
+ * (GilRuntime.raiseInThread) or a pending call for the runtime's main thread (addPendingCall)
+ * reaches it at its next contended checkpoint or blocking call, not at its next checkpoint, since
+ * neither makes a waiter. The agent's own runtime delivers neither (it takes no SIGINT).
+ *
+ * Checkpoints: the slow path. It looks the thread's state up and does what the words stand for: an
  * attached thread outside monitors, class initialisers and sections passes its GIL's checkpoint and
  * becomes the fast thread; otherwise the checkpoint does nothing. Why nothing while a monitor of
  * included code is held or a class initialiser runs (`monitors` > 0): thread A holding monitor M
  * must not give the GIL to a thread B that will block on M (or on the class's initialisation lock)
  * while holding the GIL, which A needs to leave M. Nor inside a blocking section: the thread holds
  * no GIL then (included code called back from a blocking call runs unlocked). A thread that holds
- * a monitor takes the slow path at each checkpoint (one ThreadLocal lookup) until it leaves it.
- *
- * Loops without calls. The instrumenter polls a backward branch of a loop whose body makes no call
- * once every LOOP_POLL_INTERVAL branches (a countdown in a local, see ClassInstrumenter), so that a
- * tight counted loop pays a decrement and a branch per iteration instead of a load; the GIL still
- * passes within that many iterations, and at the next call or enclosing back branch that polls.
+ * a monitor takes the slow path at each method entry (one state lookup) until it leaves it.
  *
  * Monitors. Since a monitor holder keeps the GIL between checkpoints, the only monitor holders that
  * do not hold it are threads inside blocking sections (sleep, wait, I/O while synchronized), and
@@ -96,13 +113,6 @@ import java.util.function.Predicate;
  * from any thread.
  */
 public final class Hooks {
-  /**
-   * How many backward branches of a call-free loop pass between two checkpoints: small enough that
-   * the GIL passes within microseconds of a drop request in any loop, large enough that the poll's
-   * share of a tight loop's iteration is negligible.
-   */
-  public static final int LOOP_POLL_INTERVAL = 256;
-
   private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
 
   /**
@@ -115,6 +125,23 @@ public final class Hooks {
 
   /** The GIL {@link #fastThread} holds; written with it, before it. */
   private static Gil fastGil;
+
+  /**
+   * The agent runtime's GIL, whose waiter count the fast path reads; null while no runtime is
+   * installed or an attached thread passes another GIL ({@link #otherGilThreads} above 0). Written
+   * under {@link #WATCH_LOCK}, read racily: a stale value is corrected at the writer's own next
+   * checkpoint, the only one it matters for.
+   */
+  private static volatile Gil watched;
+
+  /** Guards {@link #watched} and {@link #otherGilThreads}. */
+  private static final Object WATCH_LOCK = new Object();
+
+  /** Attached threads whose checkpoints pass a GIL other than the installed runtime's. */
+  private static int otherGilThreads;
+
+  /** The installed runtime's GIL; written under {@link #WATCH_LOCK}. */
+  private static Gil installedGil;
 
   /**
    * The state of the thread that last looked its state up: under the GIL, the thread running
@@ -152,6 +179,10 @@ public final class Hooks {
    */
   public static void install(GilRuntime agentRuntime, Predicate<Class<?>> instrumentedClasses) {
     instrumented = Objects.requireNonNull(instrumentedClasses, "instrumentedClasses");
+    synchronized (WATCH_LOCK) {
+      installedGil = agentRuntime.gil();
+      watched = otherGilThreads == 0 ? installedGil : null;
+    }
     runtime = Objects.requireNonNull(agentRuntime, "agentRuntime");
   }
 
@@ -171,7 +202,10 @@ public final class Hooks {
    */
   public static int enter() {
     if (fastThread == Thread.currentThread()) {
-      fastGil.checkpoint();
+      Gil g = watched;
+      if (g == null || g.waitingThreads() != 0) {
+        fastGil.checkpoint();
+      }
       return 0;
     }
     return enterSlow();
@@ -193,10 +227,9 @@ public final class Hooks {
    * for it, unless the thread is not attached, holds a monitor or is inside a blocking section.
    */
   public static void poll() {
-    if (fastThread == Thread.currentThread()) {
-      fastGil.checkpoint();
-    } else {
-      pollSlow();
+    Gil g = watched;
+    if (g == null || g.waitingThreads() != 0) {
+      contended();
     }
   }
 
@@ -239,10 +272,14 @@ public final class Hooks {
     return 1;
   }
 
-  private static void pollSlow() {
-    ThreadState s = state();
-    if (s.attached) {
-      checkpoint(s);
+  private static void contended() {
+    if (fastThread == Thread.currentThread()) {
+      fastGil.checkpoint();
+    } else {
+      ThreadState s = state();
+      if (s.attached) {
+        checkpoint(s);
+      }
     }
   }
 
@@ -273,6 +310,9 @@ public final class Hooks {
     Gil held = Gil.current();
     if (held != null) {
       s.gil = held;
+      if (held != r.gil()) {
+        watchOther(s, 1);
+      }
     } else {
       if (r.isClosed()) {
         return;
@@ -293,6 +333,9 @@ public final class Hooks {
   private static void detach(ThreadState s) {
     leaveFastPath(s);
     s.attached = false;
+    if (s.otherGil) {
+      watchOther(s, -1);
+    }
     try {
       if (s.registration != null) {
         s.registration.close();
@@ -306,6 +349,15 @@ public final class Hooks {
       if (ensured != null) {
         ensured.close();
       }
+    }
+  }
+
+  /** Counts a thread in or out of those whose checkpoints pass another GIL. */
+  private static void watchOther(ThreadState s, int delta) {
+    s.otherGil = delta > 0;
+    synchronized (WATCH_LOCK) {
+      otherGilThreads += delta;
+      watched = otherGilThreads == 0 ? installedGil : null;
     }
   }
 

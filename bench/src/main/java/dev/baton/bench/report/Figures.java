@@ -532,6 +532,20 @@ public final class Figures {
             jmh("AgentBench.inlinedCall", Unit.NS, "agent", "code=agent"),
             jmh("AgentBench.inlinedCall", Unit.NS, "compiled", "code=plain"),
             Goal.none(),
+            null),
+        new Figure(
+            AGENT,
+            "2 CPU-bound threads, loop with calls: drop request → hand-off p99 (interval 5 ms)",
+            scenario("agent-switch", "calls_p99_ms", Unit.MS, "under the agent"),
+            null,
+            Goal.atMost(10, Unit.MS),
+            null),
+        new Figure(
+            AGENT,
+            "2 CPU-bound threads, loop without calls: drop request → hand-off p99 (interval 5 ms)",
+            scenario("agent-switch", "call_free_p99_ms", Unit.MS, "under the agent"),
+            null,
+            Goal.atMost(10, Unit.MS),
             null));
   }
 }
