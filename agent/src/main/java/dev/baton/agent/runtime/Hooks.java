@@ -302,11 +302,15 @@ public final class Hooks {
   }
 
   private static void attach(ThreadState s) {
-    s.attached = true;
     GilRuntime r = runtime;
-    if (r == null) {
-      return;
+    if (r != null) {
+      bind(s, r); // may throw (a runtime closed meanwhile): then the thread stays detached
     }
+    s.attached = true;
+  }
+
+  /** Gives the attaching thread its GIL and the section handler on top of its own. */
+  private static void bind(ThreadState s, GilRuntime r) {
     Gil held = Gil.current();
     if (held != null) {
       s.gil = held;
