@@ -6,6 +6,7 @@ import dev.baton.core.trace.Mark;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.TraceSnapshot;
 import dev.baton.core.trace.Tracer;
+import dev.baton.gil.Gil;
 import dev.baton.gil.GilRuntime;
 import dev.baton.gil.GilTrace;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +28,17 @@ import java.util.function.LongUnaryOperator;
  * request (a waiter that waited one interval asks the holder to drop), the latency is the time from
  * the request to the hand-off that gives the requester the GIL, both read from the trace's marks
  * ({@link GilTrace#DROP_REQUEST} on the requester's lane, then {@link GilTrace#GIL_HANDOFF} on the
- * same lane). Measured for a loop with one call per iteration and for a loop without calls (polled
- * every {@code Hooks.LOOP_POLL_INTERVAL} back branches), after a warm-up of each.
+ * same lane). Measured for a loop with one call per iteration, for a loop without calls, and, as
+ * the peer, for two threads of a runtime built in the scenario whose loop calls {@code
+ * Gil.checkpoint()} by hand at each iteration (the same switch interval, no agent): each after a
+ * warm-up, then in interleaved rounds, so that a change in the machine's load falls on all three.
+ * On a loaded machine every hand-off waits for the operating system to run the thread that was
+ * handed the GIL; the peer shows how much of the latency that is.
  *
- * <p>Keys, per loop ({@code calls}, {@code call_free}): {@code _p50_us}, {@code _p99_us}, {@code
- * _max_us}, {@code _per_s} (hand-offs per second), {@code _p99_ms}. The agent jar must have been
- * built ({@code ./mvnw -pl agent -am package}, which {@code bench/run.sh} does); without it the
- * scenario fails, naming the jar.
+ * <p>Keys, per loop ({@code calls}, {@code call_free}, {@code checkpoint}): {@code _p50_us}, {@code
+ * _p99_us}, {@code _max_us}, {@code _per_s} (hand-offs per second), {@code _p99_ms}. The agent jar
+ * must have been built ({@code ./mvnw -pl agent -am package}, which {@code bench/run.sh} does);
+ * without it the scenario fails, naming the jar.
  */
 final class AgentSwitchScenario implements Scenario {
   static final Duration INTERVAL = Duration.ofMillis(5);
@@ -68,9 +74,53 @@ final class AgentSwitchScenario implements Scenario {
           "the agent runs with interval " + runtime.gil().switchInterval());
     }
     long warmup = smoke ? 100 : 1_000;
-    long millis = smoke ? 300 : 3_000;
-    measure("calls", Spin::withCalls, warmup, millis, out);
-    measure("call_free", Spin::callFree, warmup, millis, out);
+    long millis = smoke ? 300 : 1_000;
+    int rounds = smoke ? 1 : 3;
+    try (GilRuntime peer =
+        GilRuntime.builder().name("checkpoint-peer").switchInterval(INTERVAL).build()) {
+      Map<String, LongUnaryOperator> loops = new LinkedHashMap<>();
+      loops.put("calls", Spin::withCalls);
+      loops.put("call_free", Spin::callFree);
+      loops.put("checkpoint", seed -> byHand(peer, seed));
+      for (LongUnaryOperator loop : loops.values()) {
+        spin(loop, warmup); // compiles the loops and the agent's hooks before anything counts
+      }
+      // rounds interleaved, so that a change in the machine's load falls on all three
+      Map<String, Samples> latencies = new LinkedHashMap<>();
+      Map<String, Double> seconds = new HashMap<>();
+      for (int r = 0; r < rounds; r++) {
+        for (Map.Entry<String, LongUnaryOperator> loop : loops.entrySet()) {
+          long start = System.nanoTime();
+          Samples round = traced(loop.getValue(), millis);
+          seconds.merge(loop.getKey(), (System.nanoTime() - start) / 1e9, Double::sum);
+          latencies.computeIfAbsent(loop.getKey(), k -> new Samples(1024)).addAll(round);
+        }
+      }
+      for (Map.Entry<String, Samples> entry : latencies.entrySet()) {
+        Samples samples = entry.getValue();
+        if (samples.size() == 0) {
+          throw new IllegalStateException(
+              entry.getKey() + ": no drop request was followed by a hand-off: no switches");
+        }
+        out.putLatency(entry.getKey(), samples, samples.size() / seconds.get(entry.getKey()));
+        out.put(entry.getKey() + "_p99_ms", samples.percentileNanos(99) / 1e6);
+      }
+    }
+  }
+
+  /**
+   * The peer's loop: the same step as {@link Spin#withCalls}, with a checkpoint written by hand.
+   */
+  private static long byHand(GilRuntime runtime, long seed) {
+    try (GilRuntime.Ensured ensured = runtime.ensure()) {
+      Gil gil = runtime.gil();
+      long x = seed;
+      while (Spin.running) {
+        x = x * 6364136223846793005L + 1442695040888963407L;
+        gil.checkpoint();
+      }
+      return x | 1;
+    }
   }
 
   private static GilRuntime agentRuntime() throws ReflectiveOperationException {
@@ -84,29 +134,20 @@ final class AgentSwitchScenario implements Scenario {
     return (GilRuntime) runtime;
   }
 
-  private static void measure(
-      String prefix, LongUnaryOperator spin, long warmupMillis, long millis, Metrics out)
-      throws InterruptedException {
-    spin(spin, warmupMillis); // compiles the loops and the agent's hooks before anything counts
+  /** One traced round of the two spinners: the latency of each of its drop requests. */
+  private static Samples traced(LongUnaryOperator loop, long millis) throws InterruptedException {
     TraceSession session = Tracer.enable(1 << 16);
     TraceSnapshot trace;
-    long start = System.nanoTime();
     try {
-      spin(spin, millis);
+      spin(loop, millis);
       trace = session.snapshot();
     } finally {
       session.close();
     }
-    double seconds = (System.nanoTime() - start) / 1e9;
     if (trace.droppedEvents() != 0) {
       throw new IllegalStateException(trace.droppedEvents() + " trace events lost");
     }
-    Samples latencies = latencies(trace);
-    if (latencies.size() == 0) {
-      throw new IllegalStateException("no drop request was followed by a hand-off: no switches");
-    }
-    out.putLatency(prefix, latencies, latencies.size() / seconds);
-    out.put(prefix + "_p99_ms", latencies.percentileNanos(99) / 1e6);
+    return latencies(trace);
   }
 
   /** Two threads of plain code, each entering the included loop (and so the GIL) on its own. */
