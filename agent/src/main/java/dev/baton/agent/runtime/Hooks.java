@@ -49,9 +49,9 @@ import java.util.function.Predicate;
  *   else slow path
  *
  * The contended path is the same test of `fastThread`, then the GIL's own checkpoint (one opaque
- * load of its gate; see Gil). Measured in bench's AgentBench: the back branch's two loads cost a
- * loop of a few arithmetic instructions about as much as the GIL's own checkpoint does; the entry's
- * test of the current thread costs more, which is why the back branch goes without it.
+ * load of its gate; see Gil). In a loop of a few arithmetic instructions the test of the current
+ * thread costs more than the back branch's two loads, which is why the back branch goes without
+ * it; bench's AgentBench measures both shapes against the same loops uninstrumented.
  *
  * `watched` is null while no runtime is installed and while some attached thread's checkpoints
  * pass another GIL (a thread of a runtime the program built itself, or of a runtime installed
