@@ -136,7 +136,8 @@ final class AgentSwitchScenario implements Scenario {
 
   /** One traced round of the two spinners: the latency of each of its drop requests. */
   private static Samples traced(LongUnaryOperator loop, long millis) throws InterruptedException {
-    TraceSession session = Tracer.enable(1 << 16);
+    System.gc(); // the previous round's garbage is collected now, not in the middle of this one
+    TraceSession session = Tracer.enable(1 << 13); // a few hundred events per thread and round
     TraceSnapshot trace;
     try {
       spin(loop, millis);
