@@ -12,6 +12,9 @@ import java.io.CharArrayReader;
 import java.io.CharArrayWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MutableCallSite;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -35,10 +38,15 @@ import java.util.function.Predicate;
  * Checkpoints: the fast path. A checkpoint (method entry, backward branch) must cost a few loads
  * and a branch when there is nothing to do, as CPython's eval_breaker does, and must neither look
  * the thread's state up nor write anything. There is nothing to do while no thread waits for the
- * GIL: no drop can have been requested. So a backward branch reads one static word, `watched` (the
- * agent runtime's GIL), and that GIL's waiter count:
+ * GIL: no drop can have been requested. So a backward branch reads one word, the waiter count of
+ * the agent runtime's GIL, `watched`:
  *
- *   Gil g = watched; if (g == null || g.waitingThreads() != 0) contended path
+ *   Gil g = watched(); if (g == null || g.waitingThreads() != 0) contended path
+ *
+ * where watched() returns the target of a MutableCallSite bound to a constant: the JIT folds it
+ * (and the null test) into the compiled code and recompiles what depends on it when it changes,
+ * which is rare (install, and below), so the compiled back branch is one load and a branch. The
+ * site is written with setTarget and published with syncAll, under WATCH_LOCK.
  *
  * with no Thread.currentThread(): a thread that runs a loop passed the loop's method entry. A
  * method entry must also know whether this frame is the outermost one (it attaches then); a second
@@ -53,10 +61,12 @@ import java.util.function.Predicate;
  * thread costs more than the back branch's two loads, which is why the back branch goes without
  * it; bench's AgentBench measures both shapes against the same loops uninstrumented.
  *
- * `watched` is null while no runtime is installed and while some attached thread's checkpoints
- * pass another GIL (a thread of a runtime the program built itself, or of a runtime installed
- * before): their waiters are not counted in the agent GIL's, so every checkpoint then takes the
- * contended path. It is written under WATCH_LOCK by attach, detach and install.
+ * `watched` is null while no runtime is installed, and from the moment a thread attaches whose
+ * checkpoints pass another GIL (a thread of a runtime the program built itself, or of a runtime
+ * installed before) until the next install: that GIL's waiters are not counted in the agent GIL's,
+ * so every checkpoint then takes the contended path. It does not come back when such threads
+ * detach: a thread of another runtime that calls included code in a loop would otherwise make the
+ * JIT recompile at each of its calls.
  *
  * `fastThread`. Invariant: when thread T reads `fastThread == T`, T is attached, holds `fastGil`
  * (or is inside that GIL's own checkpoint, handing it over), holds no monitor of included code,
@@ -127,21 +137,17 @@ public final class Hooks {
   private static Gil fastGil;
 
   /**
-   * The agent runtime's GIL, whose waiter count the fast path reads; null while no runtime is
-   * installed or an attached thread passes another GIL ({@link #otherGilThreads} above 0). Written
-   * under {@link #WATCH_LOCK}, read racily: a stale value is corrected at the writer's own next
-   * checkpoint, the only one it matters for.
+   * The agent runtime's GIL, whose waiter count the fast path reads, as a constant target; null
+   * while no runtime is installed or once an attached thread passed another GIL. Changed only under
+   * {@link #WATCH_LOCK}, with {@link MutableCallSite#syncAll} so that every thread sees it.
    */
-  private static volatile Gil watched;
+  private static final MutableCallSite WATCHED_SITE =
+      new MutableCallSite(MethodHandles.constant(Gil.class, null));
 
-  /** Guards {@link #watched} and {@link #otherGilThreads}. */
+  private static final MethodHandle WATCHED = WATCHED_SITE.dynamicInvoker();
+
+  /** Guards the writes of {@link #WATCHED_SITE}. */
   private static final Object WATCH_LOCK = new Object();
-
-  /** Attached threads whose checkpoints pass a GIL other than the installed runtime's. */
-  private static int otherGilThreads;
-
-  /** The installed runtime's GIL; written under {@link #WATCH_LOCK}. */
-  private static Gil installedGil;
 
   /**
    * The state of the thread that last looked its state up: under the GIL, the thread running
@@ -179,10 +185,7 @@ public final class Hooks {
    */
   public static void install(GilRuntime agentRuntime, Predicate<Class<?>> instrumentedClasses) {
     instrumented = Objects.requireNonNull(instrumentedClasses, "instrumentedClasses");
-    synchronized (WATCH_LOCK) {
-      installedGil = agentRuntime.gil();
-      watched = otherGilThreads == 0 ? installedGil : null;
-    }
+    watch(agentRuntime.gil());
     runtime = Objects.requireNonNull(agentRuntime, "agentRuntime");
   }
 
@@ -202,7 +205,7 @@ public final class Hooks {
    */
   public static int enter() {
     if (fastThread == Thread.currentThread()) {
-      Gil g = watched;
+      Gil g = watched();
       if (g == null || g.waitingThreads() != 0) {
         fastGil.checkpoint();
       }
@@ -227,7 +230,7 @@ public final class Hooks {
    * for it, unless the thread is not attached, holds a monitor or is inside a blocking section.
    */
   public static void poll() {
-    Gil g = watched;
+    Gil g = watched();
     if (g == null || g.waitingThreads() != 0) {
       contended();
     }
@@ -315,7 +318,7 @@ public final class Hooks {
     if (held != null) {
       s.gil = held;
       if (held != r.gil()) {
-        watchOther(s, 1);
+        watch(null); // its GIL's waiters are not the agent GIL's: see the design note
       }
     } else {
       if (r.isClosed()) {
@@ -337,9 +340,6 @@ public final class Hooks {
   private static void detach(ThreadState s) {
     leaveFastPath(s);
     s.attached = false;
-    if (s.otherGil) {
-      watchOther(s, -1);
-    }
     try {
       if (s.registration != null) {
         s.registration.close();
@@ -356,12 +356,21 @@ public final class Hooks {
     }
   }
 
-  /** Counts a thread in or out of those whose checkpoints pass another GIL. */
-  private static void watchOther(ThreadState s, int delta) {
-    s.otherGil = delta > 0;
+  /** The GIL whose waiters the fast path reads, or null for "always take the contended path". */
+  private static Gil watched() {
+    try {
+      return (Gil) WATCHED.invokeExact();
+    } catch (Throwable e) {
+      throw new AssertionError("a constant method handle threw", e);
+    }
+  }
+
+  private static void watch(Gil gil) {
     synchronized (WATCH_LOCK) {
-      otherGilThreads += delta;
-      watched = otherGilThreads == 0 ? installedGil : null;
+      if (watched() != gil) {
+        WATCHED_SITE.setTarget(MethodHandles.constant(Gil.class, gil));
+        MutableCallSite.syncAll(new MutableCallSite[] {WATCHED_SITE});
+      }
     }
   }
 

@@ -29,9 +29,6 @@ public final class ThreadState {
   /** The GIL the thread's checkpoints pass, or null while detached. */
   Gil gil;
 
-  /** Whether {@link #gil} is not the installed runtime's (counted in Hooks' watch). */
-  boolean otherGil;
-
   /** The token of the agent's runtime while attached through it; null otherwise. */
   GilRuntime.Ensured ensured;
 

@@ -1,8 +1,8 @@
 package dev.baton.agent.sample;
 
 /**
- * Plain Java: a class initialiser that runs long and calls included code (whose entries are
- * checkpoints), instrumented by the tests. {@link InitTrigger} touches it.
+ * Plain Java: a class initialiser that calls included code (whose entries are checkpoints) until
+ * the test lets it end, instrumented by the tests. {@link InitTrigger} touches it.
  */
 public final class SlowInit {
   public static final long VALUE;
@@ -10,8 +10,9 @@ public final class SlowInit {
   static {
     dev.baton.agent.NotIncluded.initStarted = true;
     long x = 0;
-    for (int i = 0; i < 20_000_000; i++) {
-      x += step(i);
+    int i = 0;
+    while (!dev.baton.agent.NotIncluded.releaseInit) {
+      x += step(i++);
     }
     VALUE = x;
   }
