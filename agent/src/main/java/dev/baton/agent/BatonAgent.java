@@ -29,10 +29,15 @@ import org.slf4j.LoggerFactory;
  * dev.baton.agent.runtime.Hooks} for when a thread takes and leaves the GIL, and {@link
  * dev.baton.agent.internal.ClassInstrumenter} for what is rewritten.
  *
- * <p>Only classes loaded after start-up are instrumented ({@code premain}; there is no attach at
- * run time, since the classes already loaded would run without checkpoints). The option string is
- * described by {@link AgentOptions#HELP}, which the agent prints, before failing the JVM's
- * start-up, when the options are wrong.
+ * <p>Start-up only ({@code premain}): the agent instruments classes as they are loaded, and has no
+ * {@code Agent-Class} for attaching to a running JVM. Retransforming the classes already loaded
+ * would not be honest: frames already running them keep their old code (a loop in progress runs
+ * without checkpoints until its method returns, and a thread already inside included code would
+ * attach at a nested frame and give the GIL up while outer included frames still run), and a
+ * synchronized method cannot be rewritten, since retransformation may not change a method's
+ * modifiers and the agent replaces {@code ACC_SYNCHRONIZED} by explicit locking through its monitor
+ * hooks. The option string is described by {@link AgentOptions#HELP}, which the agent prints,
+ * before failing the JVM's start-up, when the options are wrong.
  */
 public final class BatonAgent {
   private static final Logger LOG = LoggerFactory.getLogger(BatonAgent.class);

@@ -8,7 +8,7 @@
  * dev.baton.agent.internal.ClassInstrumenter}; which JDK calls count as blocking in {@code
  * BlockingCalls}.
  *
- * <p>Threading: the agent's state is per thread ({@link dev.baton.agent.runtime.ThreadState}); its
- * one shared counter is atomic.
+ * <p>Threading: the agent's state is per thread ({@link dev.baton.agent.runtime.ThreadState}); the
+ * few shared words its checkpoints read are described, with their invariants, in {@code Hooks}.
  */
 package dev.baton.agent;

@@ -1,17 +1,24 @@
 package dev.baton.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.baton.gil.Gil;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
-/** The agent's GIL semantics on instrumented samples: races, attach and detach, monitors. */
+/**
+ * The agent's GIL semantics on instrumented samples: races, attach and detach, loops, monitors and
+ * class initialisers.
+ */
 class HooksTest {
   private static final int TIMES = 10_000_000;
 
@@ -103,6 +110,82 @@ class HooksTest {
       long before = agent.runtime.stats().forcedSwitches();
       runTwice(() -> plain.invoke(null, TIMES));
       assertThat(agent.runtime.stats().forcedSwitches()).isGreaterThan(before);
+    }
+  }
+
+  @Test
+  void aLoopWithoutCallsPassesTheGilWhileItRuns() throws Exception {
+    try (AgentFixture agent = new AgentFixture(Duration.ofMillis(1))) {
+      Class<?> spinner = agent.sample("Spinner");
+      spinner.getField("running").setBoolean(null, true);
+      Method spin = spinner.getMethod("spin");
+      CompletableFuture<Object> result = new CompletableFuture<>();
+      Thread thread =
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    try {
+                      result.complete(spin.invoke(null));
+                    } catch (Throwable t) {
+                      result.completeExceptionally(t);
+                    }
+                  });
+      await()
+          .atMost(AgentFixture.PATIENCE)
+          .until(() -> spinner.getField("spinning").getBoolean(null));
+      // another thread takes the GIL while the loop still runs: its back branch is a checkpoint
+      assertThat(agent.gilAvailable()).isTrue();
+      assertThat(result).isNotDone();
+      spinner.getField("running").setBoolean(null, false);
+      assertThat(result.get(AgentFixture.PATIENCE.toMillis(), TimeUnit.MILLISECONDS))
+          .isInstanceOf(Long.class);
+      thread.join(AgentFixture.PATIENCE.toMillis());
+    }
+  }
+
+  @Test
+  void nestedFramesKeepTheGilAndOnlyTheOutermostGivesItBack() throws Exception {
+    try (AgentFixture agent = new AgentFixture(Duration.ofMillis(5))) {
+      Gil gil = agent.runtime.gil();
+      // after a nested frame returned and another threw, the outermost frame still holds the GIL
+      BooleanSupplier held = gil::isHeldByCurrentThread;
+      assertThat(agent.call("Nesting", "outer", held)).isEqualTo(true);
+      assertThat(gil.holder()).isNull();
+      assertThat(agent.gilAvailable()).isTrue();
+    }
+  }
+
+  @Test
+  void aClassInitialiserKeepsTheGilSoAThreadWaitingForTheClassNeverHoldsIt() throws Exception {
+    try (AgentFixture agent = new AgentFixture(Duration.ofNanos(50_000))) {
+      NotIncluded.initStarted = false;
+      NotIncluded.releaseInit = false;
+      Method touch = agent.sample("InitTrigger").getMethod("touch");
+      // the second thread waits for the GIL and asks for it while the first runs the initialiser,
+      // whose calls are checkpoints, which lasts until a drop request was made; had the first given
+      // the GIL up there, the second would wait for the class's initialisation holding the GIL,
+      // which the first needs to finish it
+      runBoth(
+          () -> touch.invoke(null),
+          () -> {
+            await()
+                .pollInterval(Duration.ofMillis(1))
+                .atMost(AgentFixture.PATIENCE)
+                .until(() -> NotIncluded.initStarted);
+            Thread.ofPlatform()
+                .daemon()
+                .start(
+                    () -> {
+                      await()
+                          .pollInterval(Duration.ofMillis(1))
+                          .atMost(AgentFixture.PATIENCE)
+                          .until(() -> agent.runtime.stats().dropRequests() > 0);
+                      NotIncluded.releaseInit = true;
+                    });
+            touch.invoke(null);
+          });
+      assertThat(agent.runtime.stats().dropRequests()).isPositive();
     }
   }
 

@@ -24,13 +24,15 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the Baton agent's checkpoints cost, uncontended: the same plain loops of {@link Loops} as
- * compiled ({@code plain}) and as the agent rewrites them ({@code agent}: a poll at method entry
- * and before each backward branch), the benchmark thread attached to the agent's GIL for the whole
- * trial, as a thread running a long included computation is.
+ * compiled ({@code plain}) and as the agent rewrites them ({@code agent}: a checkpoint at method
+ * entry and before each backward branch, see the agent's {@code ClassInstrumenter} and {@code
+ * Hooks}), the benchmark thread attached to the agent's GIL for the whole trial, as a thread
+ * running a long included computation is.
  *
  * <ul>
- *   <li>{@code callLoop}: 1000 iterations of a loop that calls a small method (a poll at its entry
- *       and one at the loop's back branch per iteration; goal ≤ 1.10×);
+ *   <li>{@code callLoop}: 1000 iterations of a loop that calls a small static method of its class
+ *       (one checkpoint per iteration, at the callee's entry, which covers the loop's back branch;
+ *       goal ≤ 1.10×);
  *   <li>{@code countedLoop}: 1000 iterations of {@code sum += i * i}, no call (the poll stops the
  *       JIT from vectorising and unrolling it freely; reported, goal ≤ 1.5×);
  *   <li>{@code inlinedCall}: one call of the small method (the method-entry poll alone).
@@ -77,7 +79,7 @@ public class AgentBench {
           .invoke(null, runtime, instrumented);
       // the outermost included frame, entered once for the whole trial
       attached = hooks.getMethod("enter").invoke(null);
-      exit = hooks.getMethod("exit", attached.getClass());
+      exit = hooks.getMethod("exit", int.class);
       loops = new Rewriting().loadClass(WORKLOAD);
     } else {
       loops = Loops.class;

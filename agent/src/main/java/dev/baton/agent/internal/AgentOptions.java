@@ -47,7 +47,7 @@ public record AgentOptions(
         detect=DURATION      report blocking calls made holding the GIL for longer than this
         trace=FILE           write a Chrome trace (Perfetto) of the run to FILE at exit
       Never instrumented: the JDK, Baton, the agent, test and build runners, and <clinit>
-      checkpoints.
+      checkpoints. Start-up only: the agent cannot be attached to a running JVM.
       """;
 
   private static final Pattern DURATION = Pattern.compile("(\\d+)(ns|us|ms|s)");

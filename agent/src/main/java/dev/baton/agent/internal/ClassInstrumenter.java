@@ -31,24 +31,38 @@ import java.util.List;
 import java.util.Set;
 
 /*
- * What the instrumenter writes into each method of an included class (s is a new local holding
- * the thread's ThreadState, lock a new local holding a synchronized method's monitor):
+ * What the instrumenter writes into each method of an included class (f is a new int local holding
+ * what Hooks.enter() returned to the frame, s a new local holding the thread's ThreadState, only in
+ * methods with monitors or blocking calls, lock a new local holding a synchronized method's
+ * monitor; the hooks' fast and slow paths are described in Hooks):
  *
- *   entry         s = Hooks.enter()            (attach at the outermost frame, else a checkpoint)
- *                 constructors: s = Hooks.current() (a checkpoint; they never attach: an object
- *                 built by code that is not included is not a reason to take the GIL)
- *                 <clinit>: s = Hooks.clinitEnter() (no checkpoint until it ends; see Hooks)
+ *   entry         f = Hooks.enter()            (attach at the outermost frame, else a checkpoint)
+ *                 constructors: Hooks.poll()   (a checkpoint; they never attach: an object built
+ *                 by code that is not included is not a reason to take the GIL)
+ *                 <clinit>: Hooks.clinitEnter() (no checkpoint until it ends; see Hooks)
+ *                 then, when the method needs it, s = Hooks.state()
  *   synchronized  the flag is dropped and the method locks explicitly, as javac does for a
  *                 synchronized block, so that the enter goes through the monitor hooks:
  *                 Hooks.monitorEnter(lock, s); monitorenter lock; Hooks.monitorEntered(s)
  *   monitorenter  dup; Hooks.monitorEnter(obj, s); monitorenter; Hooks.monitorEntered(s)
  *   monitorexit   monitorexit; Hooks.monitorExit(s)
- *   back branch   Hooks.poll(s) before every branch or switch to a label already seen (loops),
- *                 except in <clinit>
+ *   back branch   Hooks.poll() before every branch or switch to a label already seen (loops),
+ *                 except in <clinit>, and except when the basic block that ends with the branch
+ *                 calls a method of this class whose entry is certainly a checkpoint (static,
+ *                 private, final or a constructor, or any method of a final class): every path
+ *                 to the branch passes that entry, so the loop polls once per iteration, not twice
  *   blocking call arguments into new locals; t = Hooks.beginBlocking([receiver,] s); arguments
  *                 back; the call; Hooks.endBlocking(t, s) on the normal and the exceptional path
- *   return        [monitorexit lock; Hooks.monitorExit(s);] Hooks.exit(s) (or clinitExit)
+ *   return        [monitorexit lock; Hooks.monitorExit(s);] Hooks.exit(f) (or clinitExit)
  *   whole body    a catch-all handler that does the return's work and rethrows
+ *
+ * Every loop is polled at every iteration, at its back branch or at the entry of a call the back
+ * branch's block makes, those without calls too: the back branch's poll is two loads and a branch
+ * (see Hooks), and a countdown that polled every N iterations instead measured slower in such
+ * loops (it adds a loop-carried counter and a conditional call, which block the same JIT
+ * optimisations as the poll does). Leaving them unpolled would let one loop hold the GIL for as
+ * long as it runs, where CPython's JUMP_BACKWARD polls. Moving a loop's poll to the entry of a call
+ * in its last block only moves where in the iteration the GIL may pass.
  *
  * Exception-table order matters, since the JVM takes the first entry that covers the pc: the
  * handlers around blocking calls are registered first (at the start of the transform, for calls
@@ -70,6 +84,10 @@ public final class ClassInstrumenter {
   private static final ClassDesc HOOKS = ClassDesc.of("dev.baton.agent.runtime.Hooks");
   private static final ClassDesc STATE = ClassDesc.of("dev.baton.agent.runtime.ThreadState");
   private static final MethodTypeDesc TO_STATE = MethodTypeDesc.of(STATE);
+  private static final MethodTypeDesc TO_INT = MethodTypeDesc.of(ConstantDescs.CD_int);
+  private static final MethodTypeDesc OF_INT =
+      MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_int);
+  private static final MethodTypeDesc NO_ARGS = MethodTypeDesc.of(ConstantDescs.CD_void);
   private static final MethodTypeDesc OF_STATE = MethodTypeDesc.of(ConstantDescs.CD_void, STATE);
   private static final MethodTypeDesc LOCK_STATE =
       MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object, STATE);
@@ -98,6 +116,7 @@ public final class ClassInstrumenter {
       return null;
     }
     ClassDesc self = model.thisClass().asSymbol();
+    Set<String> polling = pollingCallees(model);
     ClassTransform transform =
         (classBuilder, element) -> {
           if (element instanceof MethodModel method && instrumentable(method)) {
@@ -106,7 +125,8 @@ public final class ClassInstrumenter {
                 method,
                 (methodBuilder, methodElement) -> {
                   if (methodElement instanceof CodeModel code) {
-                    methodBuilder.transformCode(code, new MethodRewrite(self, method, code, sync));
+                    methodBuilder.transformCode(
+                        code, new MethodRewrite(self, polling, method, code, sync));
                   } else if (sync && methodElement instanceof AccessFlags flags) {
                     methodBuilder.withFlags(flags.flagsMask() & ~ClassFile.ACC_SYNCHRONIZED);
                   } else {
@@ -124,6 +144,30 @@ public final class ClassInstrumenter {
     return method.code().isPresent() && !method.flags().has(AccessFlag.BRIDGE);
   }
 
+  /**
+   * The methods of this class whose entry is certainly a checkpoint when this class calls them:
+   * instrumented here, and not overridable by a class that may not be (static, private, final, a
+   * constructor, or any method of a final class). Keyed by name and descriptor.
+   */
+  private static Set<String> pollingCallees(ClassModel model) {
+    boolean finalClass = model.flags().has(AccessFlag.FINAL);
+    Set<String> polling = new HashSet<>();
+    for (MethodModel method : model.methods()) {
+      String name = method.methodName().stringValue();
+      if (!instrumentable(method) || name.equals("<clinit>")) {
+        continue;
+      }
+      if (finalClass
+          || name.equals("<init>")
+          || method.flags().has(AccessFlag.STATIC)
+          || method.flags().has(AccessFlag.PRIVATE)
+          || method.flags().has(AccessFlag.FINAL)) {
+        polling.add(name + method.methodType().stringValue());
+      }
+    }
+    return polling;
+  }
+
   /** The rewrite of one method body; one instance per method, used once. */
   private static final class MethodRewrite implements CodeTransform {
     private enum Kind {
@@ -133,6 +177,7 @@ public final class ClassInstrumenter {
     }
 
     private final ClassDesc self;
+    private final Set<String> polling;
     private final Kind kind;
     private final boolean sync;
     private final boolean isStatic;
@@ -140,17 +185,28 @@ public final class ClassInstrumenter {
     /** The blocking calls of the method, in order, and how to treat their receivers. */
     private final List<BlockingCalls.Receiver> calls = new ArrayList<>();
 
+    /** Whether the method has monitors or blocking calls, whose hooks take the thread's state. */
+    private final boolean needsState;
+
+    /** Labels bound so far: a branch to one of them is a loop's back branch. */
     private final Set<Label> seen = new HashSet<>();
+
+    /** Calls of {@link #polling} methods since the current basic block began. */
+    private int pollingCallsInBlock;
+
     private Label[] callStart;
     private Label[] callEnd;
     private Label[] callHandler;
     private int nextCall;
+    private int frame;
     private int state;
     private int lock;
     private Label bodyStart;
 
-    MethodRewrite(ClassDesc self, MethodModel method, CodeModel code, boolean sync) {
+    MethodRewrite(
+        ClassDesc self, Set<String> polling, MethodModel method, CodeModel code, boolean sync) {
       this.self = self;
+      this.polling = polling;
       String name = method.methodName().stringValue();
       this.kind =
           name.equals("<init>")
@@ -158,6 +214,7 @@ public final class ClassInstrumenter {
               : name.equals("<clinit>") ? Kind.CLASS_INIT : Kind.METHOD;
       this.sync = sync;
       this.isStatic = method.flags().has(AccessFlag.STATIC);
+      boolean monitors = false;
       for (CodeElement element : code) {
         if (element instanceof InvokeInstruction call) {
           BlockingCalls.Receiver receiver = BlockingCalls.match(call);
@@ -165,7 +222,11 @@ public final class ClassInstrumenter {
             calls.add(receiver);
           }
         }
+        if (element instanceof MonitorInstruction) {
+          monitors = true;
+        }
       }
+      this.needsState = sync || monitors || !calls.isEmpty();
     }
 
     @Override
@@ -180,15 +241,20 @@ public final class ClassInstrumenter {
         callHandler[i] = b.newLabel();
         b.exceptionCatchAll(callStart[i], callEnd[i], callHandler[i]);
       }
-      state = b.allocateLocal(TypeKind.REFERENCE);
-      String entry =
-          switch (kind) {
-            case METHOD -> "enter";
-            case CONSTRUCTOR -> "current";
-            case CLASS_INIT -> "clinitEnter";
-          };
-      b.invokestatic(HOOKS, entry, TO_STATE);
-      b.astore(state);
+      switch (kind) {
+        case METHOD -> {
+          frame = b.allocateLocal(TypeKind.INT);
+          b.invokestatic(HOOKS, "enter", TO_INT);
+          b.istore(frame);
+        }
+        case CONSTRUCTOR -> b.invokestatic(HOOKS, "poll", NO_ARGS);
+        case CLASS_INIT -> b.invokestatic(HOOKS, "clinitEnter", NO_ARGS);
+      }
+      if (needsState) {
+        state = b.allocateLocal(TypeKind.REFERENCE);
+        b.invokestatic(HOOKS, "state", TO_STATE);
+        b.astore(state);
+      }
       if (sync) {
         lock = b.allocateLocal(TypeKind.REFERENCE);
         if (isStatic) {
@@ -213,24 +279,19 @@ public final class ClassInstrumenter {
       switch (element) {
         case LabelTarget target -> {
           seen.add(target.label());
+          pollingCallsInBlock = 0;
           b.with(element);
         }
         case BranchInstruction branch -> {
-          if (seen.contains(branch.target())) {
-            poll(b);
-          }
+          backBranch(b, seen.contains(branch.target()));
           b.with(element);
         }
         case TableSwitchInstruction table -> {
-          if (seen.contains(table.defaultTarget()) || anySeen(table.cases())) {
-            poll(b);
-          }
+          backBranch(b, seen.contains(table.defaultTarget()) || anySeen(table.cases()));
           b.with(element);
         }
         case LookupSwitchInstruction lookup -> {
-          if (seen.contains(lookup.defaultTarget()) || anySeen(lookup.cases())) {
-            poll(b);
-          }
+          backBranch(b, seen.contains(lookup.defaultTarget()) || anySeen(lookup.cases()));
           b.with(element);
         }
         case ReturnInstruction ret -> {
@@ -253,6 +314,12 @@ public final class ClassInstrumenter {
         }
         case InvokeInstruction call when BlockingCalls.match(call) != null ->
             blockingCall(b, call, calls.get(nextCall), nextCall++);
+        case InvokeInstruction call -> {
+          if (polls(call)) {
+            pollingCallsInBlock++;
+          }
+          b.with(element);
+        }
         default -> b.with(element);
       }
     }
@@ -278,11 +345,27 @@ public final class ClassInstrumenter {
       return false;
     }
 
-    private void poll(CodeBuilder b) {
-      if (kind != Kind.CLASS_INIT) {
-        b.aload(state);
-        b.invokestatic(HOOKS, "poll", OF_STATE);
+    /**
+     * Before a branch, which ends a basic block: the checkpoint of a backward branch, unless in a
+     * class initialiser or the block calls a method whose entry is a checkpoint.
+     */
+    private void backBranch(CodeBuilder b, boolean backward) {
+      if (backward && kind != Kind.CLASS_INIT && pollingCallsInBlock == 0) {
+        b.invokestatic(HOOKS, "poll", NO_ARGS);
       }
+      pollingCallsInBlock = 0;
+    }
+
+    /** Whether the call certainly reaches an entry checkpoint of this class. */
+    private boolean polls(InvokeInstruction call) {
+      if (!call.owner().asSymbol().equals(self)) {
+        return false;
+      }
+      return switch (call.opcode()) {
+        case INVOKESTATIC, INVOKESPECIAL, INVOKEVIRTUAL ->
+            polling.contains(call.name().stringValue() + call.type().stringValue());
+        default -> false;
+      };
     }
 
     private void exitWork(CodeBuilder b) {
@@ -294,13 +377,10 @@ public final class ClassInstrumenter {
       }
       switch (kind) {
         case METHOD -> {
-          b.aload(state);
-          b.invokestatic(HOOKS, "exit", OF_STATE);
+          b.iload(frame);
+          b.invokestatic(HOOKS, "exit", OF_INT);
         }
-        case CLASS_INIT -> {
-          b.aload(state);
-          b.invokestatic(HOOKS, "clinitExit", OF_STATE);
-        }
+        case CLASS_INIT -> b.invokestatic(HOOKS, "clinitExit", NO_ARGS);
         case CONSTRUCTOR -> {}
       }
     }

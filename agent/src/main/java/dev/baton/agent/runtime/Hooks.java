@@ -12,6 +12,9 @@ import java.io.CharArrayReader;
 import java.io.CharArrayWriter;
 import java.io.StringReader;
 import java.io.StringWriter;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MutableCallSite;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -19,21 +22,78 @@ import java.util.function.Predicate;
 /*
  * How a thread lives under the agent's GIL.
  *
- * Attach and detach. A thread attaches when it enters its outermost frame of included code (depth
- * 0 -> 1) and detaches when that frame returns or throws (depth 1 -> 0). So the GIL is held exactly
- * while included code is on the thread's stack: a pool thread of the JDK that runs an included task
- * holds it for the task and not while it waits in the pool's queue, and main gives it up when
- * main() returns, so the JVM's wait for non-daemon threads cannot deadlock. Attaching is
- * GilRuntime.ensure() on the agent's runtime, unless the thread already holds a GIL (a thread of a
- * runtime the program built itself): then its checkpoints pass that GIL and it keeps its own
+ * Attach and detach. A thread attaches when it enters its outermost frame of included code and
+ * detaches when that frame returns or throws. So the GIL is held exactly while included code is on
+ * the thread's stack: a pool thread of the JDK that runs an included task holds it for the task and
+ * not while it waits in the pool's queue, and main gives it up when main() returns, so the JVM's
+ * wait for non-daemon threads cannot deadlock. The frame that attached knows it: enter() returns 1
+ * to it, kept in a local of the instrumented method and handed to exit(); every nested frame gets 0
+ * and its exit does nothing. No depth is counted: ThreadState.attached says whether an outer frame
+ * attached, and only the slow path reads it. Attaching is GilRuntime.ensure() on the agent's
+ * runtime, unless the thread already holds a GIL (a thread of a runtime the program built itself,
+ * or one that called ensure() itself): then its checkpoints pass that GIL and it keeps its own
  * runtime. Either way the agent's SectionHandler goes on top of the thread's blocking handler, so
  * every section (the agent's and the program's own Blocking calls) is counted in `sections`.
  *
- * Checkpoints. poll() is the eval breaker: method entry (at depth > 0) and every backward branch.
- * It does nothing while the thread holds a monitor of included code or runs a class initialiser
- * (`monitors` > 0): thread A holding monitor M must not give the GIL to a thread B that will block
- * on M while holding the GIL, which A needs to leave M. Nor while the thread is inside a blocking
- * section (it holds no GIL then; included code called back from a blocking call runs unlocked).
+ * Checkpoints: the fast path. A checkpoint (method entry, backward branch) must cost a few loads
+ * and a branch when there is nothing to do, as CPython's eval_breaker does, and must neither look
+ * the thread's state up nor write anything. There is nothing to do while no thread waits for the
+ * GIL: no drop can have been requested. So a backward branch reads one word, the waiter count of
+ * the agent runtime's GIL, `watched`:
+ *
+ *   Gil g = watched(); if (g == null || g.waitingThreads() != 0) contended path
+ *
+ * where watched() returns the target of a MutableCallSite bound to a constant: the JIT folds it
+ * (and the null test) into the compiled code and recompiles what depends on it when it changes,
+ * which is rare (install, and below), so the compiled back branch is one load and a branch. The
+ * site is written with setTarget and published with syncAll, under WATCH_LOCK.
+ *
+ * with no Thread.currentThread(): a thread that runs a loop passed the loop's method entry. A
+ * method entry must also know whether this frame is the outermost one (it attaches then); a second
+ * static word, `fastThread`, names the one thread, if any, that is known to be attached and free to
+ * drop the GIL, so the entry is
+ *
+ *   if (fastThread == Thread.currentThread()) { if (contended, as above) fastGil.checkpoint(); }
+ *   else slow path
+ *
+ * The contended path is the same test of `fastThread`, then the GIL's own checkpoint (one opaque
+ * load of its gate; see Gil). In a loop of a few arithmetic instructions the test of the current
+ * thread costs more than the back branch's two loads, which is why the back branch goes without
+ * it; bench's AgentBench measures both shapes against the same loops uninstrumented.
+ *
+ * `watched` is null while no runtime is installed, and from the moment a thread attaches whose
+ * checkpoints pass another GIL (a thread of a runtime the program built itself, or of a runtime
+ * installed before) until the next install: that GIL's waiters are not counted in the agent GIL's,
+ * so every checkpoint then takes the contended path. It does not come back when such threads
+ * detach: a thread of another runtime that calls included code in a loop would otherwise make the
+ * JIT recompile at each of its calls.
+ *
+ * `fastThread`. Invariant: when thread T reads `fastThread == T`, T is attached, holds `fastGil`
+ * (or is inside that GIL's own checkpoint, handing it over), holds no monitor of included code,
+ * runs no class initialiser and is in no blocking section. It holds because the word is written
+ * only by the thread that holds the GIL (every write below is made holding it, and a hand-off of
+ * the GIL orders them), a thread sets it to itself only on the slow path after checking those
+ * conditions, and clears it (if it is itself) before any of them stops holding: entering a monitor
+ * or a class initialiser, opening a blocking section, detaching. A thread can never read its own
+ * name there after clearing it (its own later write hides the earlier one), and another thread's
+ * stale value only sends it to the slow path. A thread that dropped the GIL inside
+ * fastGil.checkpoint() is blocked there until it has the GIL back, so it polls again only as the
+ * holder; the next holder's first contended checkpoint takes the slow path and makes itself the
+ * fast thread: one state lookup per switch, not per call.
+ *
+ * What the fast path gives up: an exception raised in an attached thread from outside
+ * (GilRuntime.raiseInThread) or a pending call for the runtime's main thread (addPendingCall)
+ * reaches it at its next contended checkpoint or blocking call, not at its next checkpoint, since
+ * neither makes a waiter. The agent's own runtime delivers neither (it takes no SIGINT).
+ *
+ * Checkpoints: the slow path. It looks the thread's state up and does what the words stand for: an
+ * attached thread outside monitors, class initialisers and sections passes its GIL's checkpoint and
+ * becomes the fast thread; otherwise the checkpoint does nothing. Why nothing while a monitor of
+ * included code is held or a class initialiser runs (`monitors` > 0): thread A holding monitor M
+ * must not give the GIL to a thread B that will block on M (or on the class's initialisation lock)
+ * while holding the GIL, which A needs to leave M. Nor inside a blocking section: the thread holds
+ * no GIL then (included code called back from a blocking call runs unlocked). A thread that holds
+ * a monitor takes the slow path at each method entry (one state lookup) until it leaves it.
  *
  * Monitors. Since a monitor holder keeps the GIL between checkpoints, the only monitor holders that
  * do not hold it are threads inside blocking sections (sleep, wait, I/O while synchronized), and
@@ -41,12 +101,12 @@ import java.util.function.Predicate;
  * have the GIL back). `releasedMonitorHolders` counts both, each counted before it lets the GIL
  * go. An instrumented monitorenter releases the GIL for the time it blocks when that count is not
  * zero (someone may hold the monitor without the GIL; entering could block), and enters directly
- * otherwise: then any holder of the monitor among attached
- * threads is the caller itself, so the enter cannot block on one of them. Holders the agent cannot
- * see (code that is not included, the JDK's own locks) are out of reach; the runtime's blocking
- * detector reports such waits. For the same reason a thread that the JDK calls into included code
- * while it holds a lock of its own (a computeIfAbsent function, a class loader's loadClass) waits
- * for the GIL holding that lock: a holder that then needs the lock deadlocks with it.
+ * otherwise: then any holder of the monitor among attached threads is the caller itself, so the
+ * enter cannot block on one of them. Holders the agent cannot see (code that is not included, the
+ * JDK's own locks) are out of reach; the runtime's blocking detector reports such waits. For the
+ * same reason a thread that the JDK calls into included code while it holds a lock of its own (a
+ * computeIfAbsent function, a class loader's loadClass) waits for the GIL holding that lock: a
+ * holder that then needs the lock deadlocks with it.
  *
  * Blocking calls. A call rewritten by the instrumenter runs between beginBlocking and endBlocking:
  * the GIL is released (SectionHandler.enter) unless the call is already inside a section, or the
@@ -56,14 +116,38 @@ import java.util.function.Predicate;
 
 /**
  * The methods instrumented bytecode calls; see the design note in the source. Not for code written
- * by hand: every method takes the {@link ThreadState} the instrumented method got from {@link
- * #enter()}, {@link #current()} or {@link #clinitEnter()}.
+ * by hand: {@link #exit(int)} takes what {@link #enter()} returned to the same frame, and the
+ * monitor and blocking hooks take the {@link ThreadState} that {@link #state()} returned to it.
  *
  * <p>Threading: each method acts on the calling thread's state only; {@link #install} may be called
  * from any thread.
  */
 public final class Hooks {
   private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
+
+  /**
+   * The thread that passes its checkpoints through {@link #fastGil} without looking its state up,
+   * or null; see "Checkpoints: the fast path" in the design note for the invariant. Plain field:
+   * written only by the GIL's holder, and a reader that is not the fast thread takes the slow path
+   * whatever it reads.
+   */
+  private static Thread fastThread;
+
+  /** The GIL {@link #fastThread} holds; written with it, before it. */
+  private static Gil fastGil;
+
+  /**
+   * The agent runtime's GIL, whose waiter count the fast path reads, as a constant target; null
+   * while no runtime is installed or once an attached thread passed another GIL. Changed only under
+   * {@link #WATCH_LOCK}, with {@link MutableCallSite#syncAll} so that every thread sees it.
+   */
+  private static final MutableCallSite WATCHED_SITE =
+      new MutableCallSite(MethodHandles.constant(Gil.class, null));
+
+  private static final MethodHandle WATCHED = WATCHED_SITE.dynamicInvoker();
+
+  /** Guards the writes of {@link #WATCHED_SITE}. */
+  private static final Object WATCH_LOCK = new Object();
 
   /**
    * The state of the thread that last looked its state up: under the GIL, the thread running
@@ -101,6 +185,7 @@ public final class Hooks {
    */
   public static void install(GilRuntime agentRuntime, Predicate<Class<?>> instrumentedClasses) {
     instrumented = Objects.requireNonNull(instrumentedClasses, "instrumentedClasses");
+    watch(agentRuntime.gil());
     runtime = Objects.requireNonNull(agentRuntime, "agentRuntime");
   }
 
@@ -111,80 +196,52 @@ public final class Hooks {
     return runtime;
   }
 
-  // ---------------------------------------------------------------- frames
+  // ---------------------------------------------------------------- frames and checkpoints
 
   /**
    * Entry of an included method: attaches at the outermost frame, else a checkpoint.
    *
-   * @return the calling thread's state
+   * @return 1 to the frame that attached, which hands it to {@link #exit(int)}; 0 to the others
    */
-  public static ThreadState enter() {
-    ThreadState s = state();
-    if (s.depth++ == 0) {
-      attach(s);
-    } else {
-      poll(s);
+  public static int enter() {
+    if (fastThread == Thread.currentThread()) {
+      Gil g = watched();
+      if (g == null || g.waitingThreads() != 0) {
+        fastGil.checkpoint();
+      }
+      return 0;
     }
-    return s;
+    return enterSlow();
   }
 
   /**
-   * Exit of an included method, normal or exceptional: detaches at the outermost frame.
+   * Exit of an included method, normal or exceptional: detaches when the frame attached.
    *
-   * @param s the state {@link #enter()} returned
+   * @param frame what {@link #enter()} returned to this frame
    */
-  public static void exit(ThreadState s) {
-    if (--s.depth == 0) {
-      detach(s);
-    }
-  }
-
-  /**
-   * Entry of a constructor: a checkpoint when the thread is attached, no attach otherwise.
-   *
-   * @return the calling thread's state
-   */
-  public static ThreadState current() {
-    ThreadState s = state();
-    poll(s);
-    return s;
-  }
-
-  /**
-   * Entry of a class initialiser: the initialisation lock counts as a monitor, so no checkpoint
-   * gives the GIL away while it runs.
-   *
-   * @return the calling thread's state
-   */
-  public static ThreadState clinitEnter() {
-    ThreadState s = state();
-    s.monitors++;
-    return s;
-  }
-
-  /**
-   * Exit of a class initialiser, normal or exceptional.
-   *
-   * @param s the state {@link #clinitEnter()} returned
-   */
-  public static void clinitExit(ThreadState s) {
-    s.monitors--;
-  }
-
-  /**
-   * A checkpoint (method entry, backward branch): passes the GIL on if another thread asked for it,
-   * unless the thread holds a monitor or is inside a blocking section.
-   *
-   * @param s the calling thread's state
-   */
-  public static void poll(ThreadState s) {
-    Gil gil = s.gil;
-    if (gil != null && s.monitors == 0 && s.sections == 0) {
-      gil.checkpoint();
+  public static void exit(int frame) {
+    if (frame != 0) {
+      detach(state());
     }
   }
 
-  private static ThreadState state() {
+  /**
+   * A checkpoint (backward branch, constructor entry): passes the GIL on if another thread asked
+   * for it, unless the thread is not attached, holds a monitor or is inside a blocking section.
+   */
+  public static void poll() {
+    Gil g = watched();
+    if (g == null || g.waitingThreads() != 0) {
+      contended();
+    }
+  }
+
+  /**
+   * The calling thread's state, for the monitor and blocking hooks of a method that has them.
+   *
+   * @return the calling thread's state
+   */
+  public static ThreadState state() {
     ThreadState s = last;
     if (s == null || s.thread != Thread.currentThread()) {
       s = STATE.get();
@@ -193,14 +250,76 @@ public final class Hooks {
     return s;
   }
 
+  /**
+   * Entry of a class initialiser: the initialisation lock counts as a monitor, so no checkpoint
+   * gives the GIL away while it runs.
+   */
+  public static void clinitEnter() {
+    ThreadState s = state();
+    s.monitors++;
+    leaveFastPath(s);
+  }
+
+  /** Exit of a class initialiser, normal or exceptional. */
+  public static void clinitExit() {
+    state().monitors--;
+  }
+
+  private static int enterSlow() {
+    ThreadState s = state();
+    if (s.attached) {
+      checkpoint(s);
+      return 0;
+    }
+    attach(s);
+    return 1;
+  }
+
+  private static void contended() {
+    if (fastThread == Thread.currentThread()) {
+      fastGil.checkpoint();
+    } else {
+      ThreadState s = state();
+      if (s.attached) {
+        checkpoint(s);
+      }
+    }
+  }
+
+  /** The slow path's checkpoint of an attached thread; it makes the thread the fast one. */
+  private static void checkpoint(ThreadState s) {
+    Gil gil = s.gil;
+    if (gil != null && s.monitors == 0 && s.sections == 0) {
+      gil.checkpoint();
+      // the checkpoint returned holding the GIL: this thread meets the fast path's conditions
+      fastGil = gil;
+      fastThread = s.thread;
+    }
+  }
+
+  /** Before the thread stops meeting the fast path's conditions: it must not stay the fast one. */
+  static void leaveFastPath(ThreadState s) {
+    if (fastThread == s.thread) {
+      fastThread = null;
+    }
+  }
+
   private static void attach(ThreadState s) {
     GilRuntime r = runtime;
-    if (r == null) {
-      return;
+    if (r != null) {
+      bind(s, r); // may throw (a runtime closed meanwhile): then the thread stays detached
     }
+    s.attached = true;
+  }
+
+  /** Gives the attaching thread its GIL and the section handler on top of its own. */
+  private static void bind(ThreadState s, GilRuntime r) {
     Gil held = Gil.current();
     if (held != null) {
       s.gil = held;
+      if (held != r.gil()) {
+        watch(null); // its GIL's waiters are not the agent GIL's: see the design note
+      }
     } else {
       if (r.isClosed()) {
         return;
@@ -219,6 +338,8 @@ public final class Hooks {
   }
 
   private static void detach(ThreadState s) {
+    leaveFastPath(s);
+    s.attached = false;
     try {
       if (s.registration != null) {
         s.registration.close();
@@ -231,6 +352,24 @@ public final class Hooks {
       s.ensured = null;
       if (ensured != null) {
         ensured.close();
+      }
+    }
+  }
+
+  /** The GIL whose waiters the fast path reads, or null for "always take the contended path". */
+  private static Gil watched() {
+    try {
+      return (Gil) WATCHED.invokeExact();
+    } catch (Throwable e) {
+      throw new AssertionError("a constant method handle threw", e);
+    }
+  }
+
+  private static void watch(Gil gil) {
+    synchronized (WATCH_LOCK) {
+      if (watched() != gil) {
+        WATCHED_SITE.setTarget(MethodHandles.constant(Gil.class, gil));
+        MutableCallSite.syncAll(new MutableCallSite[] {WATCHED_SITE});
       }
     }
   }
@@ -276,6 +415,7 @@ public final class Hooks {
       Tracer.span(SpanState.WAITING_FOR_GIL, s.sectionStart, "monitor");
     }
     s.monitors++;
+    leaveFastPath(s);
   }
 
   /**

@@ -6,9 +6,10 @@ import dev.baton.gil.Gil;
 import dev.baton.gil.GilRuntime;
 
 /**
- * One thread's standing with the agent's GIL: how deep it is in included code, how many monitors it
- * holds, and the blocking section it may be in. Instrumented methods keep it in a local variable
- * and hand it to {@link Hooks}; they never read it.
+ * One thread's standing with the agent's GIL: whether included code is on its stack, how many
+ * monitors it holds, and the blocking section it may be in. The slow paths of {@link Hooks} look it
+ * up; instrumented methods with monitors or blocking calls keep it in a local variable and hand it
+ * to the hooks, and never read it.
  *
  * <p>Threading: every field is confined to the owning thread.
  */
@@ -16,8 +17,8 @@ public final class ThreadState {
   /** The owning thread. */
   final Thread thread = Thread.currentThread();
 
-  /** Frames of included methods on this thread's stack; 0 means detached. */
-  int depth;
+  /** Whether a frame of included code on this thread's stack attached it (the outermost one). */
+  boolean attached;
 
   /** Monitors entered by included code (and class initialisations running) on this thread. */
   int monitors;
@@ -63,6 +64,7 @@ public final class ThreadState {
     public void enter() {
       ThreadState s = state;
       if (s.sections++ == 0) {
+        Hooks.leaveFastPath(s);
         if (s.monitors > 0) {
           Hooks.releasedMonitorHolders.incrementAndGet();
           s.countedOut = true;

@@ -529,6 +529,20 @@ public final class Figures {
             jmh("AgentBench.inlinedCall", Unit.NS, "agent", "code=agent"),
             jmh("AgentBench.inlinedCall", Unit.NS, "compiled", "code=plain"),
             Goal.none(),
+            null),
+        new Figure(
+            AGENT,
+            "2 CPU-bound threads, loop with calls: drop request → hand-off p99 (interval 5 ms)",
+            scenario("agent-switch", "calls_p99_ms", Unit.MS, "under the agent"),
+            scenario("agent-switch", "checkpoint_p99_ms", Unit.MS, "checkpoint() by hand"),
+            Goal.atMost(10, Unit.MS),
+            null),
+        new Figure(
+            AGENT,
+            "2 CPU-bound threads, loop without calls: drop request → hand-off p99 (interval 5 ms)",
+            scenario("agent-switch", "call_free_p99_ms", Unit.MS, "under the agent"),
+            scenario("agent-switch", "checkpoint_p99_ms", Unit.MS, "checkpoint() by hand"),
+            Goal.atMost(10, Unit.MS),
             null));
   }
 }

@@ -16,6 +16,7 @@ public final class Scenarios {
         new GilFairnessScenario(),
         new GilFairnessBusyScenario(),
         new ConvoyScenario(),
+        new AgentSwitchScenario(),
         new LoopLatencyScenario(),
         new TimerLatenessScenario(),
         new TcpEchoScenario(),
