@@ -5,22 +5,15 @@ import dev.baton.gil.GilRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the Baton agent's checkpoints cost, uncontended: the same plain loops of {@link Loops} as
@@ -41,13 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The rewrite is applied in this JVM by a class loader that calls the agent's instrumenter, so
  * no {@code -javaagent} flag is needed; the agent module needs JDK 24+, hence reflection here.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class AgentBench {
+public class AgentBench extends BenchShape.NanosPerOp {
   private static final String WORKLOAD = Loops.class.getName();
 
   /** {@code plain}: as compiled; {@code agent}: as the agent rewrites it. */
