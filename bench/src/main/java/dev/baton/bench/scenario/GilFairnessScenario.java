@@ -54,7 +54,7 @@ final class GilFairnessScenario implements Scenario {
             runtime.startThread(
                 "cpu-" + t,
                 () -> {
-                  long x = index;
+                  long x = index + 1L; // xorshift never leaves zero
                   long done = 0;
                   while (!stop.requested) {
                     for (int i = 0; i < 1_000; i++) {

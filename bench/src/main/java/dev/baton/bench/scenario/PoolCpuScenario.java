@@ -31,7 +31,7 @@ final class PoolCpuScenario implements Scenario {
   @Override
   public void run(boolean smoke, Metrics out) throws Exception {
     int tasks = smoke ? 4 : 8;
-    long steps = smoke ? 2_000_000L : 100_000_000L;
+    long steps = smoke ? 2_000_000L : 50_000_000L;
     int rounds = smoke ? 1 : 3;
     List<Long> work = new ArrayList<>();
     for (int i = 0; i < tasks; i++) {
