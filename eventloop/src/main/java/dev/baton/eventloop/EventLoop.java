@@ -1,17 +1,7 @@
 package dev.baton.eventloop;
 
 import dev.baton.core.BatonMisuseException;
-import dev.baton.core.Blocking;
-import dev.baton.core.BlockingCallable;
-import dev.baton.core.BlockingHandler;
-import dev.baton.core.trace.SpanState;
-import dev.baton.core.trace.Tracer;
-import dev.baton.eventloop.internal.RunnableRing;
-import dev.baton.eventloop.jfr.SlowCallbackEvent;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.time.Duration;
@@ -26,81 +16,36 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
-import org.jctools.queues.atomic.MpscUnboundedAtomicArrayQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /*
- * Design notes. The loop has three layers, as Netty's executors do: this class is the facade,
- * the owner of the loop's thread and the pass (callbacks, timers, the sleep); I/O is behind
- * IoHandler (NioIoHandler owns the selector); diagnostics (slow callbacks, the blocked-loop
- * watchdog, counters) are in LoopDiagnostics. Tasks (Task, Tasks, internal.Strand) run on top, as
- * steps the pass runs like any callback.
- *
- * Iteration. One pass of the loop:
- *   1. move what other threads submitted (the MPSC inbox) to the ready ring;
- *   2. read the clock once (t0); run exactly the callbacks that are in the ready ring now, FIFO
- *      (callbacks they schedule run in the next pass, so a callback that reschedules itself cannot
- *      starve timers or I/O);
- *   3. run the timers whose deadline is <= t0 and that were scheduled before the pass began;
- *   4. read the clock again (t1): t1 - t0 is the batch's duration, checked against the
- *      slow-callback threshold (this pair is the only clock cost of a pass);
- *   5. poll I/O without waiting if callbacks are ready, else wait in the selector (or park when no
- *      channel is registered) until the next timer's deadline, an I/O event, or a wake-up.
- * The previous pass's end time serves as the next pass's start when nothing happened in between
- * but moving the inbox over (`clockFresh`): it is only ever earlier than the true time, so a timer
- * still never fires early, and a busy loop reads the clock once per pass instead of twice.
- *
- * Cross-thread wake-up (Netty's pattern). `sleeping` is 0 while the loop runs, and PARKED or
- * SELECTING from just before the loop checks the inbox for the last time until it wakes. A
- * producer offers to the inbox, then CASes `sleeping` from non-zero to 0 and, if it won, wakes the
- * loop; so there is at most one wake-up (one unpark or one selector wake-up syscall) per sleep.
- * The loop's volatile write of `sleeping` and its read of the inbox, and the producer's offer and
- * its volatile read of `sleeping`, form a Dekker pair: either the loop sees the item and does not
- * sleep, or the producer sees the loop asleep and wakes it. A wake-up that arrives after the loop
- * woke for another reason leaves a permit (or a selector wake-up) that costs one extra pass.
- *
- * Closing: nothing submitted from another thread is dropped. The invariant: every thread-safe
- * submission (callSoonThreadSafe, createTaskThreadSafe, and the completions that runInExecutor and
- * wrapFuture send back) is either refused at once with RejectedExecutionException, or run, or, when
- * the loop closes before running it, given its own end (`Abandonable.abandon`: a task's future
- * completes exceptionally, a result from outside completes the future's view for other threads).
- * As j.u.c.ThreadPoolExecutor and Netty's SingleThreadEventExecutor do, a producer checks `state`,
- * offers to the inbox, then reads `state` again. close() writes CLOSED, then drains the inbox for
- * the last time (under `lateLock`, then `closeDrained` is set). The producer's offer-then-read and
- * close's write-then-drain form a Dekker pair (all volatile): if the second read saw the loop
- * open, close's drain comes after the offer and finds the item. If it saw CLOSED, the item was
- * either taken by that drain (the producer returns normally: close runs or abandons it) or is
- * still in the inbox: the producer then waits for `closeDrained`, moves what is left in the inbox
- * to `lateItems` and takes its own item back out (by identity, one occurrence), and is refused
- * like a submission that came after close. The inbox has a single consumer throughout: the loop's
- * thread until close, then whoever holds `lateLock`. Every item moved to `lateItems` belongs to a
- * producer that read CLOSED after its offer, so each is taken back by its own producer. What the
- * loop's own thread scheduled (the ready ring, timers) is dropped at close as asyncio drops it;
- * dropped timers report isCancelled(), and the thread-safe futures of tasks still live at close
- * complete with CancellationException, so that no thread waits on a closed loop for ever.
+ * Design notes. The loop is layered as Netty's executors are, one concern per class, each with
+ * its design at its top: this class is the facade (the asyncio API, the loop's state and its
+ * owner); LoopPass runs the pass (callbacks, timers, I/O polling, the sleep and the cross-thread
+ * wake-up); LoopInbox holds what other threads submit and the close protocol that never drops it;
+ * LoopTimers the timers; IoHandler the I/O (NioIoHandler owns the selector); LoopDiagnostics the
+ * slow callbacks, the blocked-loop watchdog and the counters; LoopRunner runs asyncio.run. Tasks
+ * (Task, Tasks, internal.Strand) run on top, as steps the pass runs like any callback.
  *
  * Ownership. `owner` is the only thread allowed to call loop-only methods: the thread that runs
  * the loop, or, while a task runs on its own virtual thread, that task's thread. See Task.
  *
- * Under a GIL. A loop run on a thread with a blocking handler (a GIL runtime's thread) keeps what
- * that handler holds while it runs steps: a virtual-thread task's steps get it with the baton
- * (VirtualThreadStrand), a continuation's run on the loop's thread anyway; the loop gives it up
- * while it sleeps (sleep() is a blocking section) and offers it at the end of every pass
- * (`passHandler.checkpoint()`). The contract is core's BlockingHandler, "Taking turns".
+ * Closing. What the loop's own thread scheduled (the ready ring, timers) is dropped at close as
+ * asyncio drops it; dropped timers report isCancelled(), and the thread-safe futures of tasks
+ * still live at close complete with CancellationException, so that no thread waits on a closed
+ * loop for ever. What other threads submitted is never dropped: see LoopInbox.
  */
 
 /**
  * A single-threaded cooperative event loop in the image of CPython's asyncio: callbacks, timers,
  * tasks written as sequential code that switch only at {@link Tasks#await}, and non-blocking I/O on
  * one selector. Made by {@link #builder()}, or run for one main task by {@link #run(TaskBody)}
- * (asyncio's {@code asyncio.run}). How a pass runs is described at the top of this class's source.
+ * (asyncio's {@code asyncio.run}). How a pass runs is described at the top of {@code LoopPass}'s
+ * source.
  *
  * <h2>Threading contract</h2>
  *
@@ -132,33 +77,11 @@ public final class EventLoop implements AutoCloseable {
   private static final int RUNNING = 1;
   private static final int CLOSED = 2;
 
-  private static final int AWAKE = 0;
-  private static final int PARKED = 1;
-  private static final int SELECTING = 2;
-
-  /** Inbox items moved to the ready ring per pass, at most; the rest wait for the next pass. */
-  private static final int INBOX_BATCH = 4096;
-
   /** A callback running this long is marked slow on the trace timeline (asyncio's default). */
   static final long SLOW_CALLBACK_NANOS = 100_000_000L;
 
-  private static final VarHandle SLEEPING;
-
-  static {
-    try {
-      SLEEPING = MethodHandles.lookup().findVarHandle(EventLoop.class, "sleeping", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-    // initialises JFR's event class here, once, and not inside the first step a loop runs, which
-    // it would make slow (its class initialisation can take over 100 ms)
-    new SlowCallbackEvent();
-  }
-
   /** The loop whose thread (or task thread) the current thread is; see {@link #current()}. */
   private static final ThreadLocal<EventLoop> CURRENT = new ThreadLocal<>();
-
-  private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
 
   private final String name;
   private final TaskMechanism mechanism;
@@ -182,35 +105,13 @@ public final class EventLoop implements AutoCloseable {
   private ExecutorService defaultExecutor;
 
   /** Loop thread only. */
-  private final RunnableRing ready = new RunnableRing(256);
+  final LoopTimers timers = new LoopTimers();
 
-  /** Loop thread only. */
-  final TimerHeap timers = new TimerHeap();
+  /** Any thread submits. */
+  private final LoopInbox inbox = new LoopInbox(this);
 
-  /** Any thread offers; the loop thread alone polls. */
-  private final MpscUnboundedAtomicArrayQueue<Runnable> inbox =
-      new MpscUnboundedAtomicArrayQueue<>(1024);
-
-  /** Guards the inbox's consumer side from close on; see "Closing" in the design notes. */
-  private final Object lateLock = new Object();
-
-  /** Whether close() has drained the inbox for the last time. Guarded by {@link #lateLock}. */
-  private boolean closeDrained;
-
-  /**
-   * Submissions found in the inbox after close drained it, until each producer takes its own back.
-   * Guarded by {@link #lateLock}.
-   */
-  private final List<Runnable> lateItems = new ArrayList<>();
-
-  /** When the last pass ended (System.nanoTime()); loop thread only. */
-  private long passEnd;
-
-  /**
-   * Whether {@link #passEnd} may stand for the next pass's start: true only when the loop went
-   * straight from one pass to the next without sleeping or polling I/O. Loop thread only.
-   */
-  private boolean clockFresh;
+  /** The pass, the sleep, the wake-up. */
+  private final LoopPass pass;
 
   /** Loop time zero: the loop's clock is {@code System.nanoTime() - origin}. */
   private final long origin = System.nanoTime();
@@ -223,36 +124,19 @@ public final class EventLoop implements AutoCloseable {
    */
   Thread owner;
 
-  /** The running thread's blocking handler, or null; confined to the loop's thread. */
-  private BlockingHandler passHandler;
-
   /** The thread running {@link #runForever()}, null when idle. Written by it; read by wakers. */
   private volatile Thread loopThread;
 
   /** IDLE, RUNNING or CLOSED. Written by the owner; read by any thread. */
   private volatile int state;
 
-  /** AWAKE, PARKED or SELECTING; see the design notes. Accessed through {@link #SLEEPING}. */
-  @SuppressWarnings("unused")
-  private volatile int sleeping;
-
-  /** Loop thread only. */
-  private boolean stopRequested;
-
-  /** Schedule order of timers. Loop thread only. */
-  private long timerSeq;
-
-  /** Timeout of the next sleep for {@link #sleepAction}, in ns; -1 for none. Loop thread only. */
-  private long sleepNanos;
-
-  private final BlockingCallable<Void, IOException> sleepAction = this::sleepNow;
-
-  private EventLoop(String name, TaskMechanism mechanism, long slowNanos, long blockedNanos) {
+  EventLoop(String name, TaskMechanism mechanism, long slowNanos, long blockedNanos) {
     this.name = name;
     this.mechanism = mechanism;
     mechanism.requireAvailable();
     this.io = new NioIoHandler(name);
     this.diagnostics = new LoopDiagnostics(name, slowNanos, blockedNanos);
+    this.pass = new LoopPass(this, origin, io, inbox, timers, diagnostics);
     this.owner = Thread.currentThread();
   }
 
@@ -273,11 +157,11 @@ public final class EventLoop implements AutoCloseable {
    * may build several loops.
    */
   public static final class Builder {
-    private String name = "loop";
-    private TaskMechanism mechanism = TaskMechanism.defaultMechanism();
-    private long slowNanos =
+    String name = "loop";
+    TaskMechanism mechanism = TaskMechanism.defaultMechanism();
+    long slowNanos =
         TimeUnit.MILLISECONDS.toNanos(Long.getLong("baton.eventloop.slowCallbackMillis", 100));
-    private long blockedNanos =
+    long blockedNanos =
         TimeUnit.MILLISECONDS.toNanos(Long.getLong("baton.eventloop.blockedWarningMillis", 2000));
 
     private Builder() {}
@@ -346,7 +230,7 @@ public final class EventLoop implements AutoCloseable {
      * @throws BatonMisuseException if called inside a loop
      */
     public <T> T run(TaskBody<T> main) {
-      return EventLoop.run(this, main);
+      return LoopRunner.run(this, main);
     }
   }
 
@@ -366,7 +250,7 @@ public final class EventLoop implements AutoCloseable {
    * @throws BatonMisuseException if called inside a loop
    */
   public static <T> T run(TaskBody<T> main) {
-    return run(builder().name("main"), main);
+    return LoopRunner.run(builder().name("main"), main);
   }
 
   /**
@@ -379,73 +263,7 @@ public final class EventLoop implements AutoCloseable {
    * @return main's result
    */
   public static <T> T run(String name, TaskMechanism mechanism, TaskBody<T> main) {
-    return run(builder().name(name).mechanism(mechanism), main);
-  }
-
-  private static <T> T run(Builder settings, TaskBody<T> main) {
-    Objects.requireNonNull(main, "main");
-    String name = settings.name;
-    TaskMechanism mechanism = settings.mechanism;
-    long slowNanos = settings.slowNanos;
-    long blockedNanos = settings.blockedNanos;
-    mechanism.requireAvailable();
-    if (CURRENT.get() != null) {
-      throw new BatonMisuseException(
-          "thread \""
-              + Thread.currentThread().getName()
-              + "\" called EventLoop.run inside loop \""
-              + CURRENT.get().name
-              + "\"; await a task instead of nesting loops");
-    }
-    Thread me = Thread.currentThread();
-    if (mechanism == TaskMechanism.CONTINUATIONS
-        || me.isVirtual()
-        || Blocking.currentHandler() != null) {
-      return runHere(new EventLoop(name, mechanism, slowNanos, blockedNanos), main);
-    }
-    CompletableFuture<T> outcome = new CompletableFuture<>();
-    Thread loopThread =
-        Thread.ofVirtual()
-            .name(name)
-            .start(
-                () -> {
-                  try {
-                    outcome.complete(
-                        runHere(new EventLoop(name, mechanism, slowNanos, blockedNanos), main));
-                  } catch (Throwable e) {
-                    outcome.completeExceptionally(e);
-                  }
-                });
-    try {
-      return outcome.join();
-    } catch (CompletionException e) {
-      throw Future.rethrowable(e.getCause());
-    } finally {
-      boolean interrupted = false;
-      while (loopThread.isAlive()) {
-        try {
-          loopThread.join();
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-      if (interrupted) {
-        me.interrupt();
-      }
-    }
-  }
-
-  private static <T> T runHere(EventLoop loop, TaskBody<T> main) {
-    try {
-      Task<T> task = loop.createTask("main", main);
-      return loop.runUntilComplete(task);
-    } finally {
-      try {
-        loop.cancelAllTasks();
-      } finally {
-        loop.close();
-      }
-    }
+    return LoopRunner.run(builder().name(name).mechanism(mechanism), main);
   }
 
   /**
@@ -553,15 +371,7 @@ public final class EventLoop implements AutoCloseable {
   public <T> Future<T> runInExecutor(Callable<T> action) {
     checkLoopThread("runInExecutor");
     if (defaultExecutor == null) {
-      int threads = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
-      defaultExecutor =
-          Executors.newFixedThreadPool(
-              threads,
-              r ->
-                  Thread.ofPlatform()
-                      .daemon()
-                      .name(name + "-executor-" + EXECUTOR_THREADS.incrementAndGet())
-                      .unstarted(r));
+      defaultExecutor = ExecutorBridge.newDefaultExecutor(name);
     }
     return runInExecutor(defaultExecutor, action);
   }
@@ -580,19 +390,7 @@ public final class EventLoop implements AutoCloseable {
     checkLoopThread("runInExecutor");
     Objects.requireNonNull(executor, "executor");
     Objects.requireNonNull(action, "action");
-    Future<T> future = new Future<>(this);
-    executor.execute(
-        () -> {
-          T value;
-          try {
-            value = action.call();
-          } catch (Throwable e) {
-            completeFromOutside(future, null, e);
-            return;
-          }
-          completeFromOutside(future, value, null);
-        });
-    return future;
+    return ExecutorBridge.runIn(new Future<>(this), executor, action);
   }
 
   /**
@@ -606,19 +404,7 @@ public final class EventLoop implements AutoCloseable {
    */
   public <T> Future<T> wrapFuture(CompletableFuture<T> source) {
     checkLoopThread("wrapFuture");
-    Future<T> future = new Future<>(this);
-    future.addDoneCallback(
-        f -> {
-          if (f.isCancelled()) {
-            source.cancel(false);
-          }
-        });
-    source.whenComplete(
-        (value, error) -> {
-          Throwable cause = error instanceof CompletionException ce ? ce.getCause() : error;
-          completeFromOutside(future, value, cause);
-        });
-    return future;
+    return ExecutorBridge.follow(new Future<>(this), source);
   }
 
   /**
@@ -639,112 +425,9 @@ public final class EventLoop implements AutoCloseable {
   public <T> CompletableFuture<T> createTaskThreadSafe(String name, TaskBody<T> body) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(body, "body");
-    TaskSubmission<T> submission = new TaskSubmission<>(name, body);
+    LoopInbox.TaskSubmission<T> submission = new LoopInbox.TaskSubmission<>(this, name, body);
     submit(submission, "createTaskThreadSafe", "task \"" + name + "\"");
     return submission.result;
-  }
-
-  /** What createTaskThreadSafe gives the loop: creates the task, or completes its future. */
-  private final class TaskSubmission<T> implements Abandonable {
-    final String taskName;
-    final TaskBody<T> body;
-    final CompletableFuture<T> result = new CompletableFuture<>();
-
-    TaskSubmission(String taskName, TaskBody<T> body) {
-      this.taskName = taskName;
-      this.body = body;
-    }
-
-    @Override
-    public void run() {
-      if (result.isDone()) {
-        return;
-      }
-      Task<T> task = createTask(taskName, body);
-      task.threadSafeResult = result;
-      result.whenComplete(
-          (v, e) -> {
-            if (result.isCancelled() && !isClosed()) {
-              try {
-                submit(new CancelTask(task), "createTaskThreadSafe's cancel", task);
-              } catch (RejectedExecutionException closedMeanwhile) {
-                // the loop is closed: the task is gone with it
-              }
-            }
-          });
-    }
-
-    @Override
-    public void abandon() {
-      result.completeExceptionally(
-          new RejectedExecutionException(
-              "task \""
-                  + taskName
-                  + "\" given to createTaskThreadSafe of loop \""
-                  + name
-                  + "\" was not created: the loop closed first"));
-    }
-
-    @Override
-    public String toString() {
-      return "createTaskThreadSafe(\"" + taskName + "\")";
-    }
-  }
-
-  /** The cancellation of a createTaskThreadSafe future, passed on to its task. */
-  private static final class CancelTask implements Abandonable {
-    final Task<?> task;
-
-    CancelTask(Task<?> task) {
-      this.task = task;
-    }
-
-    @Override
-    public void run() {
-      task.cancel();
-    }
-
-    @Override
-    public void abandon() {
-      // the loop closed: the task is gone with it, and its future is cancelled already
-    }
-  }
-
-  private <T> void completeFromOutside(Future<T> future, T value, Throwable error) {
-    try {
-      submit(new OutsideResult<>(future, value, error), "completeFromOutside", future);
-    } catch (RejectedExecutionException closed) {
-      future.completeViewAfterClose(value, error);
-    }
-  }
-
-  /** A result from another thread (runInExecutor, wrapFuture) for a loop future. */
-  private static final class OutsideResult<T> implements Abandonable {
-    final Future<T> future;
-    final T value;
-    final Throwable error;
-
-    OutsideResult(Future<T> future, T value, Throwable error) {
-      this.future = future;
-      this.value = value;
-      this.error = error;
-    }
-
-    @Override
-    public void run() {
-      if (future.pendingPlain()) {
-        if (error != null) {
-          future.setException(error);
-        } else {
-          future.setResult(value);
-        }
-      }
-    }
-
-    @Override
-    public void abandon() {
-      future.completeViewAfterClose(value, error);
-    }
   }
 
   /**
@@ -868,7 +551,7 @@ public final class EventLoop implements AutoCloseable {
     if (state == CLOSED) {
       throw closed("callSoon");
     }
-    ready.offer(callback);
+    pass.offer(callback);
   }
 
   /**
@@ -893,54 +576,14 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /**
-   * Offers {@code item} to the inbox unless the loop is closed; see "Closing" in the design notes.
+   * Any thread: offers {@code item} to the inbox and wakes the loop; see {@link LoopInbox}.
    *
    * @param what what was submitted, for the refusal's message
    * @throws RejectedExecutionException if the loop is closed and the item will not be run
    */
-  private void submit(Runnable item, String method, Object what) {
-    if (state == CLOSED) {
-      throw closed(method, what);
-    }
-    inbox.offer(item);
-    if (state == CLOSED && tookBackLate(item)) { // the second read of the Dekker pair with close
-      throw closed(method, what);
-    }
-    wakeUp();
-  }
-
-  /**
-   * Called by a producer that read CLOSED after its offer: whether its item missed close's drain,
-   * in which case it is taken back out of the loop (one occurrence, by identity).
-   */
-  private boolean tookBackLate(Runnable item) {
-    boolean interrupted = false;
-    try {
-      synchronized (lateLock) {
-        while (!closeDrained) { // close() is between its write of CLOSED and the end of its drain
-          try {
-            lateLock.wait();
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-        }
-        Runnable r;
-        while ((r = inbox.poll()) != null) {
-          lateItems.add(r);
-        }
-        for (int i = 0; i < lateItems.size(); i++) {
-          if (lateItems.get(i) == item) {
-            lateItems.remove(i);
-            return true;
-          }
-        }
-        return false; // close's drain took it: close ran or abandoned it
-      }
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  void submit(Runnable item, String method, Object what) {
+    inbox.offer(item, method, what);
+    pass.wakeUp();
   }
 
   /**
@@ -983,9 +626,7 @@ public final class EventLoop implements AutoCloseable {
     if (state == CLOSED) {
       throw closed("callAt");
     }
-    TimerHandle t = new TimerHandle(this, deadline, timerSeq++, callback);
-    timers.add(t);
-    return t;
+    return timers.schedule(this, deadline, callback);
   }
 
   /**
@@ -1023,14 +664,9 @@ public final class EventLoop implements AutoCloseable {
     EventLoop outer = CURRENT.get();
     CURRENT.set(this);
     LoopWatchdog.watch(this);
-    passHandler = Blocking.currentHandler();
     try {
-      do {
-        runOnce();
-      } while (!stopRequested);
+      pass.runUntilStopped();
     } finally {
-      passHandler = null;
-      stopRequested = false;
       LoopWatchdog.unwatch(this);
       diagnostics.stepEnded();
       if (outer == null) {
@@ -1054,7 +690,7 @@ public final class EventLoop implements AutoCloseable {
    */
   public void stop() {
     checkLoopThread("stop");
-    stopRequested = true;
+    pass.requestStop();
   }
 
   /**
@@ -1085,22 +721,7 @@ public final class EventLoop implements AutoCloseable {
     }
     claimIfIdle("close");
     state = CLOSED;
-    List<Runnable> accepted = new ArrayList<>();
-    synchronized (lateLock) { // the first read of the Dekker pair with submit: see "Closing"
-      Runnable r;
-      while ((r = inbox.poll()) != null) {
-        accepted.add(r);
-      }
-      closeDrained = true;
-      lateLock.notifyAll();
-    }
-    for (Runnable r : accepted) {
-      if (r instanceof Abandonable a) {
-        a.abandon();
-      } else {
-        runAtClose(r);
-      }
-    }
+    inbox.closeDrain();
     for (Task<?> t : List.copyOf(liveTasks)) {
       t.abandonAtClose(
           new CancellationException(
@@ -1113,191 +734,19 @@ public final class EventLoop implements AutoCloseable {
     if (defaultExecutor != null) {
       defaultExecutor.shutdown();
     }
-    ready.clear();
+    pass.clear();
     timers.clear(); // marks the dropped timers cancelled
     io.close();
   }
 
-  private void runAtClose(Runnable r) {
-    try {
-      r.run();
-    } catch (Throwable e) {
-      LOG.error(
-          "Exception in callback {} run at the close of loop \"{}\"",
-          LoopDiagnostics.describe(r),
-          name,
-          e);
-    }
-  }
-
-  /**
-   * A thread-safe submission that has an end of its own when the loop closes before running it; see
-   * "Closing" in the design notes.
-   */
-  private interface Abandonable extends Runnable {
-    /** The loop closed before running it. Called once, on the closing thread. */
-    void abandon();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The pass (see the design notes)
-
-  private void runOnce() {
-    drainInbox();
-    long t0 = clockFresh ? passEnd : System.nanoTime();
-    int n = ready.size();
-    Runnable last = null;
-    for (int i = 0; i < n; i++) {
-      last = ready.poll();
-      runStep(last);
-    }
-    if (timers.size() != 0) {
-      Runnable timer = runExpiredTimers(t0 - origin);
-      if (timer != null) {
-        last = timer;
-        n = n + 2; // at least one more step: the batch is not a single step any longer
-      }
-    }
-    long t1 = System.nanoTime();
-    passEnd = t1;
-    clockFresh = true;
-    if (t1 - t0 > diagnostics.slowNanos && last != null) {
-      diagnostics.slowBatch(t1 - t0, n, last);
-    }
-    BlockingHandler handler = passHandler;
-    if (handler != null) {
-      handler.checkpoint(); // under a GIL: others get it here if they asked
-    }
-    if (stopRequested) {
-      return;
-    }
-    if (!ready.isEmpty()) {
-      if (io.hasChannels()) {
-        clockFresh = false; // I/O handlers run in there: the next pass reads the clock anew
-        pollIo(); // callbacks are ready, so do not wait, but do not starve I/O either
-      }
-      return;
-    }
-    clockFresh = false;
-    TimerHandle next = timers.peekLive();
-    long timeout = next == null ? -1 : Math.max(0, next.deadline - (t1 - origin));
-    if (timeout != 0) {
-      sleep(timeout);
-    }
-  }
-
-  /** Runs the timers due at {@code now}; returns the last one run, or null. */
-  private Runnable runExpiredTimers(long now) {
-    long seqLimit = timerSeq;
-    Runnable last = null;
-    TimerHandle t;
-    while ((t = timers.peekLive()) != null && t.deadline <= now && t.seq < seqLimit) {
-      timers.pollLive();
-      last = t.callback;
-      runStep(last);
-    }
-    return last;
-  }
-
-  private void runStep(Runnable r) {
-    diagnostics.stepStarted(r);
-    long traceStart = Tracer.now();
-    // JFR's idiom: begin/end/shouldCommit are empty until a recording enables the event
-    SlowCallbackEvent slow = new SlowCallbackEvent();
-    slow.begin();
-    try {
-      invokeStep(r);
-    } catch (Throwable e) {
-      LOG.error("Exception in callback {} on loop \"{}\"", LoopDiagnostics.describe(r), name, e);
-    }
-    slow.end();
-    if (slow.shouldCommit()) {
-      slow.loop = name;
-      slow.callback = LoopDiagnostics.describe(r);
-      slow.commit();
-    }
-    if (traceStart != 0) {
-      traceStep(r, traceStart);
-    }
-    diagnostics.stepEnded();
-  }
-
-  /**
-   * Calls the step and does nothing else, so that on a stack sampled while a step runs, the frame
-   * above this one is the step's own code, not the bookkeeping around it. Its name is {@link
-   * LoopDiagnostics#STEP_RUNNER_METHOD}.
-   */
-  private static void invokeStep(Runnable r) {
-    r.run();
-  }
-
-  /** Tracing only: the callback as a running span of the loop's thread; a mark if it was slow. */
-  private static void traceStep(Runnable r, long start) {
-    Tracer.span(SpanState.RUNNING, start);
-    if (System.nanoTime() - start >= SLOW_CALLBACK_NANOS) {
-      Tracer.mark(LoopTrace.SLOW_CALLBACK, LoopDiagnostics.describe(r));
-    }
-  }
-
-  private void drainInbox() {
-    for (int i = 0; i < INBOX_BATCH; i++) {
-      Runnable r = inbox.relaxedPoll();
-      if (r == null) {
-        return;
-      }
-      ready.offer(r);
-    }
+  /** Any thread; read by wakers. */
+  Thread loopThread() {
+    return loopThread;
   }
 
   /** Called by the watchdog thread every tick while the loop runs. */
   void watchdogTick(long now) {
     diagnostics.tick(now, owner); // racy read of owner, benign: see LoopDiagnostics.tick
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Sleeping and waking (see the design notes)
-
-  /**
-   * @param timeout ns, > 0, or -1 for no deadline
-   */
-  private void sleep(long timeout) {
-    boolean select = io.hasChannels();
-    SLEEPING.setVolatile(this, select ? SELECTING : PARKED);
-    if (!inbox.isEmpty()) {
-      SLEEPING.setOpaque(this, AWAKE);
-      return;
-    }
-    sleepNanos = timeout;
-    try {
-      Blocking.call(sleepAction);
-    } catch (IOException e) {
-      throw new UncheckedIOException("selector of loop \"" + name + "\" failed", e);
-    } finally {
-      SLEEPING.setOpaque(this, AWAKE);
-    }
-  }
-
-  private Void sleepNow() throws IOException {
-    long timeout = sleepNanos;
-    if ((int) SLEEPING.getOpaque(this) == SELECTING) {
-      io.select(timeout);
-    } else if (timeout < 0) {
-      LockSupport.park(this);
-    } else {
-      LockSupport.parkNanos(this, timeout);
-    }
-    return null;
-  }
-
-  private void wakeUp() {
-    int s = (int) SLEEPING.getVolatile(this);
-    if (s != AWAKE && SLEEPING.compareAndSet(this, s, AWAKE)) {
-      if (s == SELECTING) {
-        io.wakeup();
-      } else {
-        LockSupport.unpark(loopThread);
-      }
-    }
   }
 
   /**
@@ -1313,14 +762,6 @@ public final class EventLoop implements AutoCloseable {
       throw closed("register");
     }
     return io.register(channel, ops, handler);
-  }
-
-  private void pollIo() {
-    try {
-      io.poll();
-    } catch (IOException e) {
-      throw new UncheckedIOException("selector of loop \"" + name + "\" failed", e);
-    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1403,19 +844,6 @@ public final class EventLoop implements AutoCloseable {
                 : "runs on thread \"" + running.getName() + "\"")
             + "; loop-only methods must be called on the loop's thread: "
             + instead);
-  }
-
-  private RejectedExecutionException closed(String method, Object what) {
-    return new RejectedExecutionException(
-        "thread \""
-            + Thread.currentThread().getName()
-            + "\" submitted "
-            + (what instanceof Runnable r ? LoopDiagnostics.describe(r) : what)
-            + " with "
-            + method
-            + " to loop \""
-            + name
-            + "\", which is closed; it will not run: create a new loop");
   }
 
   private RejectedExecutionException closed(String method) {

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * for a lambda, the class that declared it, cut at "$$Lambda" (`lambda in dev.acme.Poller`), as
  * the hidden class's name plus its address would mean nothing to a reader. When the watchdog names
  * a suspect of that kind, it adds the frame the step was running in, taken from the loop thread's
- * stack just above EventLoop.invokeStep, which calls the step and nothing else
+ * stack just above LoopPass.invokeStep, which calls the step and nothing else
  * (`at dev.acme.Poller.lambda$start$0(Poller.java:42)`): the implementation method and its line,
  * with no SerializedLambda and no cost until a step is already slow. Recording where a callback
  * was scheduled would cost a stack walk per callSoon; the frame where it runs costs one stack
@@ -54,7 +54,7 @@ final class LoopDiagnostics {
   }
 
   /** The frame that calls every step and nothing else; the step's own code is the frame above. */
-  static final String STEP_RUNNER_CLASS = EventLoop.class.getName();
+  static final String STEP_RUNNER_CLASS = LoopPass.class.getName();
 
   static final String STEP_RUNNER_METHOD = "invokeStep";
 
