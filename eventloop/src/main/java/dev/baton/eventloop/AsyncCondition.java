@@ -99,14 +99,16 @@ public final class AsyncCondition {
    * Python: {@code await cond.wait_for(predicate)}.
    *
    * @param predicate checked with the lock held
+   * @return true (the predicate's last value), as {@code GilCondition.waitFor} returns it
    * @throws CancellationException if the task is cancelled while it waits
    * @throws BatonMisuseException if the lock is not held, or outside a task
    */
-  public void waitFor(BooleanSupplier predicate) {
+  public boolean waitFor(BooleanSupplier predicate) {
     Objects.requireNonNull(predicate, "predicate");
     while (!predicate.getAsBoolean()) {
       await();
     }
+    return true;
   }
 
   /** Wakes the oldest waiter, if any. Python: {@code cond.notify()}. */

@@ -11,7 +11,7 @@ import java.util.concurrent.CancellationException;
  * with suspension in place of blocking; each method's Javadoc gives the asyncio name.
  *
  * <pre>{@code
- * try (AsyncLock.Held held = lock.hold()) { // Python: async with lock:
+ * try (HeldLock held = lock.hold()) { // Python: async with lock:
  *   // other tasks run meanwhile, but none of them enters here
  * }
  * }</pre>
@@ -20,22 +20,8 @@ import java.util.concurrent.CancellationException;
  */
 public final class AsyncLock {
 
-  /**
-   * The lock, held by the caller, for try-with-resources: closing it unlocks. The handle is the
-   * lock's own, allocated once with it.
-   */
-  public interface Held extends AutoCloseable {
-    /**
-     * Unlocks the lock, as {@link AsyncLock#unlock()} does.
-     *
-     * @throws BatonMisuseException as {@code unlock()} does
-     */
-    @Override
-    void close();
-  }
-
   private final Waiters waiters = new Waiters();
-  private final Held held = this::unlock;
+  private final HeldLock held = this::unlock;
   private boolean locked;
 
   /**
@@ -76,7 +62,7 @@ public final class AsyncLock {
    * @return the handle whose {@code close()} unlocks
    * @throws CancellationException as {@link #lock()}
    */
-  public Held hold() {
+  public HeldLock hold() {
     lock();
     return held;
   }

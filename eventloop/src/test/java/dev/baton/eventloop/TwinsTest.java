@@ -41,7 +41,7 @@ class TwinsTest {
               task(
                   "w",
                   () -> {
-                    try (AsyncLock.Held held = lock.hold()) {
+                    try (HeldLock held = lock.hold()) {
                       log.add("w in");
                     }
                     return null;
@@ -105,7 +105,7 @@ class TwinsTest {
         m,
         () -> {
           AsyncCondition cond = new AsyncCondition();
-          try (AsyncLock.Held held = cond.lock().hold()) {
+          try (HeldLock held = cond.lock().hold()) {
             assertThat(cond.await(Duration.ofMillis(1))).as("nobody signals").isFalse();
             assertThat(cond.lock().isLocked()).as("held again after the timeout").isTrue();
           }
@@ -114,13 +114,13 @@ class TwinsTest {
               task(
                   "w",
                   () -> {
-                    try (AsyncLock.Held held = cond.lock().hold()) {
+                    try (HeldLock held = cond.lock().hold()) {
                       signalled[0] = cond.await(NEVER);
                     }
                     return null;
                   });
           Tasks.sleep(Duration.ZERO);
-          try (AsyncLock.Held held = cond.lock().hold()) {
+          try (HeldLock held = cond.lock().hold()) {
             cond.signal();
           }
           await(waiter);
@@ -201,7 +201,7 @@ class TwinsTest {
               task(
                   "w",
                   () -> {
-                    try (AsyncLock.Held held = lock.hold()) {
+                    try (HeldLock held = lock.hold()) {
                       throw new AssertionError("never holds it");
                     }
                   });
