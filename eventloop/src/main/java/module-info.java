@@ -2,9 +2,8 @@
 module dev.baton.eventloop {
   requires transitive dev.baton.core;
   requires org.slf4j;
-  requires transitive jdk.jfr;
+  requires jdk.jfr;
   requires org.jctools.core;
 
   exports dev.baton.eventloop;
-  exports dev.baton.eventloop.jfr;
 }

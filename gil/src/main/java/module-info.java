@@ -2,10 +2,9 @@
 module dev.baton.gil {
   requires transitive dev.baton.core;
   requires org.slf4j;
-  requires transitive jdk.jfr;
+  requires jdk.jfr;
   requires jdk.unsupported; // sun.misc.Signal (by reflection), for SIGINT as KeyboardInterrupt
 
   exports dev.baton.gil;
   exports dev.baton.gil.sched;
-  exports dev.baton.gil.jfr;
 }

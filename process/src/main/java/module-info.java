@@ -8,10 +8,9 @@
 module dev.baton.process {
   requires transitive dev.baton.core;
   requires org.slf4j;
-  requires transitive jdk.jfr;
+  requires jdk.jfr;
 
   exports dev.baton.process;
-  exports dev.baton.process.jfr;
   exports dev.baton.process.internal to
       dev.baton.cluster;
 }

@@ -9,9 +9,6 @@ import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.Tracer;
 import dev.baton.gil.GilRuntime;
 import dev.baton.gil.GilStats;
-import dev.baton.gil.jfr.DropRequestEvent;
-import dev.baton.gil.jfr.GilHandoffEvent;
-import dev.baton.gil.jfr.GilWaitEvent;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
@@ -90,10 +87,15 @@ public final class BatonAgent {
    * queue behind it.
    */
   static void initialiseEventClasses() {
-    for (Class<?> type :
-        new Class<?>[] {GilWaitEvent.class, GilHandoffEvent.class, DropRequestEvent.class}) {
+    // by name: the gil module does not export its event package (JFR needs only the names)
+    for (String type :
+        new String[] {
+          "dev.baton.gil.jfr.GilWaitEvent",
+          "dev.baton.gil.jfr.GilHandoffEvent",
+          "dev.baton.gil.jfr.DropRequestEvent"
+        }) {
       try {
-        Class.forName(type.getName(), true, type.getClassLoader());
+        Class.forName(type, true, GilRuntime.class.getClassLoader());
       } catch (ClassNotFoundException e) {
         throw new IllegalStateException("missing " + type, e);
       }

@@ -1,6 +1,6 @@
 package dev.baton.examples;
 
-import dev.baton.core.trace.JsonString;
+import dev.baton.core.internal.JsonString;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package dev.baton.gil;
 
-import dev.baton.core.trace.JsonString;
+import dev.baton.core.internal.JsonString;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.baton.core.trace;
 
+import dev.baton.core.internal.JsonString;
 import dev.baton.core.trace.internal.Text;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -8,6 +8,9 @@
  * settings file. The events are independent of {@link dev.baton.core.trace.Tracer}: either can be
  * on without the other.
  *
+ * <p>Not exported: the event classes are not API, their names and field names are (listed in the
+ * module's README); a consumer reads them by name ({@code jdk.jfr.consumer.RecordingStream}).
+ *
  * <p>Threading: an event object belongs to the thread that created it.
  */
 package dev.baton.eventloop.jfr;

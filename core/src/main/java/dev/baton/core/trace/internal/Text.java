@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 /**
  * XML escaping and number formatting shared by the exporters (their JSON escaping is the public
- * {@link dev.baton.core.trace.JsonString}); locale-independent and deterministic.
+ * {@link dev.baton.core.internal.JsonString}); locale-independent and deterministic.
  */
 public final class Text {
   private Text() {}

@@ -1,12 +1,13 @@
-package dev.baton.core.trace;
+package dev.baton.core.internal;
 
 import java.util.Locale;
 
 /**
- * Writes text as a JSON string literal (RFC 8259): the exporters' escaping, shared with tools that
- * write their figures as JSON beside the traces (the examples' {@code --json}). Quotes, backslashes
- * and control characters are escaped; everything else, non-ASCII included, is written as is, so the
- * result is meant for UTF-8 output. Locale-independent and deterministic.
+ * Writes text as a JSON string literal (RFC 8259): the exporters' escaping, shared with the modules
+ * of this project that write JSON beside the traces (the GIL's schedule log, the examples' {@code
+ * --json}). Quotes, backslashes and control characters are escaped; everything else, non-ASCII
+ * included, is written as is, so the result is meant for UTF-8 output. Locale-independent and
+ * deterministic. Not API: this package is exported to the gil module only.
  *
  * <p>Threading: stateless; safe from any thread.
  */

@@ -1,4 +1,4 @@
-package dev.baton.core.trace;
+package dev.baton.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
