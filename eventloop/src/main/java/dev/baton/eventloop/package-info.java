@@ -1,17 +1,13 @@
 /**
  * A single-threaded cooperative event loop in the image of CPython's asyncio.
  *
- * <h2>Layers</h2>
+ * <h2>Tasks</h2>
  *
- * <p>{@link dev.baton.eventloop.EventLoop} is the facade and the pass (callbacks, timers, the sleep
- * and the cross-thread wake-up); the selector is behind a package-private {@code IoHandler};
- * slow-callback warnings, the blocked-loop watchdog and the counters are in a package-private
- * {@code LoopDiagnostics}. Each design is written once, at the top of the class that implements it.
- * {@link dev.baton.eventloop.Task}s run on top, one <em>step</em> at a time: a step is a callback
- * that resumes the task and ends when the task calls {@link dev.baton.eventloop.Tasks#await} on a
- * pending future or returns. Two mechanisms give tasks their stack ({@link
- * dev.baton.eventloop.TaskMechanism}), with the same semantics: exactly one side runs at a time,
- * the loop or one task.
+ * <p>{@link dev.baton.eventloop.Task}s run on the loop, one <em>step</em> at a time: a step is a
+ * callback that resumes the task and ends when the task calls {@link
+ * dev.baton.eventloop.Tasks#await} on a pending future or returns. Two mechanisms give tasks their
+ * stack ({@link dev.baton.eventloop.TaskMechanism}), with the same semantics: exactly one side runs
+ * at a time, the loop or one task.
  *
  * <h2>Threading</h2>
  *
@@ -59,10 +55,14 @@
  *       twice, an unlock of a lock not locked): {@link dev.baton.core.BatonMisuseException}, whose
  *       message says what was done, by which thread, and what to do instead. Work given to a closed
  *       loop: {@link java.util.concurrent.RejectedExecutionException}; work given from another
- *       thread as the loop closes is refused so, or run, never dropped ("Closing" in {@link
- *       dev.baton.eventloop.EventLoop}'s design notes).
+ *       thread as the loop closes is refused so, or run, never dropped.
  *   <li>The failures of a {@link dev.baton.eventloop.TaskGroup}: one {@link
  *       dev.baton.eventloop.TaskGroupException} carrying all of them.
  * </ul>
+ *
+ * <p>The design is in the block comments at the top of the classes that implement it: {@link
+ * dev.baton.eventloop.EventLoop} (its layers), then the package-private {@code LoopPass} (the pass,
+ * the sleep, the cross-thread wake-up), {@code LoopInbox} (what other threads submit, and the close
+ * that never drops it) and {@code LoopDiagnostics}.
  */
 package dev.baton.eventloop;
