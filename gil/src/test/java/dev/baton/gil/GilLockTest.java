@@ -9,47 +9,17 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-class GilLockTest {
+/** {@link GilLock}: the {@link GilAcquirableTest} contract, and what a plain lock adds. */
+class GilLockTest extends GilAcquirableTest {
 
-  private final GilLock lock = new GilLock();
-  private final RecordingHandler handler = new RecordingHandler();
-
-  @Test
-  void uncontendedAcquireDoesNotEnterABlockingSection() throws Exception {
-    boolean locked =
-        result(
-            handler.start(
-                "uncontended",
-                () -> {
-                  lock.lock();
-                  boolean held = lock.isLocked();
-                  lock.unlock();
-                  assertThat(lock.tryLock(Duration.ofSeconds(5))).isTrue();
-                  lock.unlock();
-                  return held;
-                }));
-    assertThat(locked).isTrue();
-    assertThat(handler.enters).hasValue(0);
-    assertThat(lock.isLocked()).isFalse();
+  @Override
+  GilAcquirable newLock() {
+    return new GilLock();
   }
 
-  @Test
-  void contendedAcquireWaitsInsideABlockingSectionAndLeavesItHoldingTheLock() throws Exception {
-    lock.lock();
-    CompletableFuture<Boolean> waiter =
-        handler.start(
-            "waiter",
-            () -> {
-              lock.lock();
-              return !handler.inSection() && lock.isLocked();
-            });
-    assertThat(handler.awaitEntered()).isTrue();
-    assertThat(waiter).isNotDone();
-    lock.unlock();
-    assertThat(result(waiter)).isTrue();
-    assertThat(handler.enters).hasValue(1);
-    assertThat(handler.exits).hasValue(1);
-    assertThat(lock.isLocked()).as("the waiter took it and kept it").isTrue();
+  @Override
+  String freeLockMessage() {
+    return "not locked";
   }
 
   @Test
@@ -70,35 +40,11 @@ class GilLockTest {
   }
 
   @Test
-  void timedAcquireTimesOutAfterReleasingAndRetakingTheGil() throws Exception {
-    lock.lock();
-    boolean acquired = result(handler.start("timed", () -> lock.tryLock(Duration.ofMillis(30))));
-    assertThat(acquired).isFalse();
-    assertThat(handler.enters).hasValue(1);
-    assertThat(handler.exits).hasValue(1);
-  }
-
-  @Test
   void zeroTimeoutTriesOnceWithoutEnteringABlockingSection() throws Exception {
     lock.lock();
     boolean acquired = result(handler.start("zero", () -> lock.tryLock(Duration.ZERO)));
     assertThat(acquired).isFalse();
     assertThat(handler.enters).hasValue(0);
-  }
-
-  @Test
-  void interruptWhileWaitingThrowsWithoutTheLock() throws Exception {
-    lock.lock();
-    CompletableFuture<Void> waiter =
-        handler.start(
-            "interrupted",
-            () -> {
-              lock.lock();
-              return null;
-            });
-    handler.interruptWhileWaiting(waiter);
-    lock.unlock();
-    assertThat(lock.isLocked()).as("the interrupted waiter did not take it").isFalse();
   }
 
   @Test
@@ -111,37 +57,10 @@ class GilLockTest {
   }
 
   @Test
-  void releasingAnUnlockedLockIsMisuse() {
+  void releasingAnUnlockedLockNamesTheThread() {
     assertThatThrownBy(lock::unlock)
         .isExactlyInstanceOf(BatonMisuseException.class)
-        .hasMessageContaining(Thread.currentThread().getName())
-        .hasMessageContaining("not locked");
-  }
-
-  @Test
-  void holdReleasesAtTheEndOfTheBlock() throws Exception {
-    try (HeldLock held = lock.hold()) {
-      assertThat(lock.isLocked()).isTrue();
-    }
-    assertThat(lock.isLocked()).isFalse();
-  }
-
-  @Test
-  void withLockRunsTheBodyHoldingTheLockAndUnlocksHoweverItEnds() throws Exception {
-    assertThat(lock.withLock(lock::isLocked)).isTrue();
-    assertThat(lock.isLocked()).isFalse();
-    java.io.IOException failure = new java.io.IOException("body failed");
-    assertThatThrownBy(
-            () ->
-                lock.withLock(
-                    () -> {
-                      throw failure;
-                    }))
-        .isSameAs(failure);
-    assertThat(lock.isLocked()).isFalse();
-    assertThatThrownBy(() -> lock.withLock(null))
-        .isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("body");
+        .hasMessageContaining(Thread.currentThread().getName());
   }
 
   @Test
@@ -152,15 +71,5 @@ class GilLockTest {
     second.close();
     assertThat(second).isSameAs(first);
     assertThat(lock.isLocked()).isFalse();
-  }
-
-  @Test
-  void rejectsBadTimeouts() {
-    assertThatThrownBy(() -> lock.tryLock(Duration.ofMillis(-1)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("timeout");
-    assertThatThrownBy(() -> lock.tryLock(null))
-        .isInstanceOf(NullPointerException.class)
-        .hasMessageContaining("timeout");
   }
 }

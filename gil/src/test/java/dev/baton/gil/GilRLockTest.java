@@ -9,37 +9,47 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
-class GilRLockTest {
+/** {@link GilRLock}: the {@link GilAcquirableTest} contract, and what reentrancy adds. */
+class GilRLockTest extends GilAcquirableTest {
 
-  private final GilRLock lock = new GilRLock();
-  private final RecordingHandler handler = new RecordingHandler();
+  private final GilRLock rlock = (GilRLock) lock;
 
-  @Test
-  void ownerReentersAndTheLockIsFreeWhenTheCountFallsToZero() throws Exception {
-    lock.lock();
-    assertThat(lock.tryLock(Duration.ZERO)).isTrue();
-    assertThat(lock.tryLock()).isTrue();
-    assertThat(lock.holdCount()).isEqualTo(3);
-    lock.unlock();
-    lock.unlock();
-    assertThat(lock.isLocked()).isTrue();
-    lock.unlock();
-    assertThat(lock.isLocked()).isFalse();
-    assertThat(lock.holdCount()).isZero();
+  @Override
+  GilAcquirable newLock() {
+    return new GilRLock();
+  }
+
+  @Override
+  String freeLockMessage() {
+    return "lock is free";
   }
 
   @Test
-  void reentryAndUncontendedAcquireDoNotEnterABlockingSection() throws Exception {
+  void ownerReentersAndTheLockIsFreeWhenTheCountFallsToZero() throws Exception {
+    rlock.lock();
+    assertThat(rlock.tryLock(Duration.ZERO)).isTrue();
+    assertThat(rlock.tryLock()).isTrue();
+    assertThat(rlock.holdCount()).isEqualTo(3);
+    rlock.unlock();
+    rlock.unlock();
+    assertThat(rlock.isLocked()).isTrue();
+    rlock.unlock();
+    assertThat(rlock.isLocked()).isFalse();
+    assertThat(rlock.holdCount()).isZero();
+  }
+
+  @Test
+  void reentryDoesNotEnterABlockingSection() throws Exception {
     int count =
         result(
             handler.start(
                 "owner",
                 () -> {
-                  lock.lock();
-                  lock.lock();
-                  int held = lock.holdCount();
-                  lock.unlock();
-                  lock.unlock();
+                  rlock.lock();
+                  rlock.lock();
+                  int held = rlock.holdCount();
+                  rlock.unlock();
+                  rlock.unlock();
                   return held;
                 }));
     assertThat(count).isEqualTo(2);
@@ -47,51 +57,25 @@ class GilRLockTest {
   }
 
   @Test
-  void contendedAcquireWaitsInsideABlockingSection() throws Exception {
-    lock.lock();
+  void theWaiterThatGetsTheLockOwnsIt() throws Exception {
+    rlock.lock();
     CompletableFuture<Boolean> waiter =
         handler.start(
             "waiter",
             () -> {
-              lock.lock();
-              boolean owner = lock.isHeldByCurrentThread();
-              lock.unlock();
+              rlock.lock();
+              boolean owner = rlock.isHeldByCurrentThread();
+              rlock.unlock();
               return owner;
             });
     assertThat(handler.awaitEntered()).isTrue();
-    assertThat(waiter).isNotDone();
-    lock.unlock();
+    rlock.unlock();
     assertThat(result(waiter)).isTrue();
-    assertThat(handler.enters).hasValue(1);
-    assertThat(handler.exits).hasValue(1);
-  }
-
-  @Test
-  void timedAcquireTimesOut() throws Exception {
-    lock.lock();
-    assertThat(result(handler.start("timed", () -> lock.tryLock(Duration.ofMillis(30))))).isFalse();
-    assertThat(handler.exits).hasValue(1);
-  }
-
-  @Test
-  void interruptWhileWaitingThrowsWithoutTheLock() throws Exception {
-    lock.lock();
-    CompletableFuture<Boolean> waiter =
-        handler.start(
-            "interrupted",
-            () -> {
-              lock.lock();
-              return true;
-            });
-    handler.interruptWhileWaiting(waiter);
-    assertThat(lock.holdCount()).isEqualTo(1);
-    lock.unlock();
-    assertThat(lock.isLocked()).isFalse();
   }
 
   @Test
   void releaseByANonOwnerIsMisuseNamingTheOwner() throws Exception {
-    lock.lock();
+    rlock.lock();
     String owner = Thread.currentThread().getName();
     CompletableFuture<Void> intruder = handler.start("intruder", () -> releaseLock());
     assertThatThrownBy(() -> result(intruder))
@@ -99,46 +83,47 @@ class GilRLockTest {
         .isExactlyInstanceOf(BatonMisuseException.class)
         .hasMessageContaining("\"intruder\"")
         .hasMessageContaining("owned by thread \"" + owner + "\"");
-    assertThat(lock.holdCount()).as("the owner still holds it").isEqualTo(1);
-    lock.unlock();
+    assertThat(rlock.holdCount()).as("the owner still holds it").isEqualTo(1);
+    rlock.unlock();
   }
 
   private Void releaseLock() {
-    lock.unlock();
+    rlock.unlock();
     return null;
   }
 
   @Test
-  void releaseOfAFreeLockIsMisuse() {
-    assertThatThrownBy(lock::unlock)
-        .isExactlyInstanceOf(BatonMisuseException.class)
-        .hasMessageContaining("lock is free");
+  void interruptedWaiterLeavesTheOwnersCount() throws Exception {
+    rlock.lock();
+    CompletableFuture<Boolean> waiter =
+        handler.start(
+            "interrupted",
+            () -> {
+              rlock.lock();
+              return true;
+            });
+    handler.interruptWhileWaiting(waiter);
+    assertThat(rlock.holdCount()).isEqualTo(1);
+    rlock.unlock();
+    assertThat(rlock.isLocked()).isFalse();
   }
 
   @Test
   void holdReleasesOneLevel() throws Exception {
-    lock.lock();
-    try (HeldLock held = lock.hold()) {
-      assertThat(lock.holdCount()).isEqualTo(2);
+    rlock.lock();
+    try (HeldLock held = rlock.hold()) {
+      assertThat(rlock.holdCount()).isEqualTo(2);
     }
-    assertThat(lock.holdCount()).isEqualTo(1);
-    lock.unlock();
+    assertThat(rlock.holdCount()).isEqualTo(1);
+    rlock.unlock();
   }
 
   @Test
   void withLockReleasesOneLevel() throws Exception {
-    lock.lock();
-    assertThat(lock.withLock(lock::holdCount)).isEqualTo(2);
-    assertThat(lock.holdCount()).isEqualTo(1);
-    lock.unlock();
-    assertThat(lock.isLocked()).isFalse();
-  }
-
-  @Test
-  void rejectsBadTimeouts() {
-    assertThatThrownBy(() -> lock.tryLock(Duration.ofSeconds(-1)))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("timeout");
-    assertThatThrownBy(() -> lock.tryLock(null)).isInstanceOf(NullPointerException.class);
+    rlock.lock();
+    assertThat(rlock.withLock(rlock::holdCount)).isEqualTo(2);
+    assertThat(rlock.holdCount()).isEqualTo(1);
+    rlock.unlock();
+    assertThat(rlock.isLocked()).isFalse();
   }
 }
