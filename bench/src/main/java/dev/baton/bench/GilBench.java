@@ -1,6 +1,7 @@
 package dev.baton.bench;
 
 import dev.baton.bench.scenario.Work;
+import dev.baton.examples.Workloads;
 import dev.baton.gil.Gil;
 import dev.baton.gil.GilPolicy;
 import dev.baton.gil.GilRuntime;
@@ -136,7 +137,7 @@ public class GilBench extends BenchShape.NanosPerOp {
   @Benchmark
   @OperationsPerInvocation(SQUARES)
   public long sumOfSquaresPlain() {
-    return Work.sumOfSquares(SQUARES + (seed & 1));
+    return Workloads.sumOfSquares(SQUARES + (seed & 1));
   }
 
   /**
@@ -147,6 +148,6 @@ public class GilBench extends BenchShape.NanosPerOp {
   @Benchmark
   @OperationsPerInvocation(SQUARES)
   public long sumOfSquaresCheckpointed(Held held) {
-    return Work.sumOfSquares(SQUARES + (seed & 1), 1_000, held.checkpoint);
+    return Workloads.sumOfSquares(SQUARES + (seed & 1), 1_000, held.checkpoint);
   }
 }

@@ -12,8 +12,10 @@ import java.util.Arrays;
  * the same.
  *
  * <p>Threading: all methods are pure and may run on any thread at once.
+ *
+ * <p>Public for the benchmarks, which measure this very loop ({@code GilBench}); not API.
  */
-final class Workloads {
+public final class Workloads {
   /** How many numbers the article sums squares of. */
   static final int NUMBERS = 20;
 
@@ -51,7 +53,7 @@ final class Workloads {
    * @return the sum
    * @throws IllegalArgumentException if {@code n} is negative
    */
-  static long sumOfSquares(long n) {
+  public static long sumOfSquares(long n) {
     requireCount(n);
     long sum = 0;
     for (long i = 0; i < n; i++) {
@@ -70,7 +72,7 @@ final class Workloads {
    * @return the sum, equal to {@link #sumOfSquares(long)}
    * @throws IllegalArgumentException if {@code n} is negative or {@code interval} is not positive
    */
-  static long sumOfSquares(long n, int interval, Runnable checkpoint) {
+  public static long sumOfSquares(long n, int interval, Runnable checkpoint) {
     requireCount(n);
     if (interval < 1) {
       throw new IllegalArgumentException("interval must be at least 1, got " + interval);

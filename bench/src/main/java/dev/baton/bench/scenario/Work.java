@@ -19,40 +19,4 @@ public final class Work {
     x ^= x >>> 7;
     return x ^ (x << 17);
   }
-
-  /**
-   * The examples' CPU workload ({@code cpu} command): the sum of {@code i * i} for {@code i < n}.
-   *
-   * @param n how many squares
-   * @return the sum, modulo 2^64
-   */
-  public static long sumOfSquares(long n) {
-    long sum = 0;
-    for (long i = 0; i < n; i++) {
-      sum += i * i;
-    }
-    return sum;
-  }
-
-  /**
-   * The same sum with {@code checkpoint} run after every {@code interval} squares, in the shape of
-   * the examples' workload (an int-counted inner loop; see {@code Workloads.sumOfSquares}).
-   *
-   * @param n how many squares
-   * @param interval squares between two checkpoints
-   * @param checkpoint what runs between them
-   * @return the sum, modulo 2^64
-   */
-  public static long sumOfSquares(long n, int interval, Runnable checkpoint) {
-    long sum = 0;
-    for (long start = 0; start < n; start += interval) {
-      int chunk = (int) Math.min(interval, n - start);
-      for (int k = 0; k < chunk; k++) {
-        long i = start + k;
-        sum += i * i;
-      }
-      checkpoint.run();
-    }
-    return sum;
-  }
 }
