@@ -2,9 +2,8 @@ package dev.baton.bench;
 
 import dev.baton.bench.agentload.Loops;
 import dev.baton.gil.GilRuntime;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Method;
+import java.util.Set;
 import java.util.function.LongUnaryOperator;
 import java.util.function.Predicate;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,14 +60,15 @@ public class AgentBench extends BenchShape.NanosPerOp {
     if (code.equals("agent")) {
       runtime = GilRuntime.builder().name("agent-bench").build();
       Class<?> hooks = Class.forName("dev.baton.agent.runtime.Hooks");
-      Predicate<Class<?>> instrumented = c -> c.getClassLoader() instanceof Rewriting;
+      ClassLoader rewriting = rewriting(WORKLOAD);
+      Predicate<Class<?>> instrumented = c -> c.getClassLoader() == rewriting;
       hooks
           .getMethod("install", GilRuntime.class, Predicate.class)
           .invoke(null, runtime, instrumented);
       // the outermost included frame, entered once for the whole trial
       attached = hooks.getMethod("enter").invoke(null);
       exit = hooks.getMethod("exit", int.class);
-      loops = new Rewriting().loadClass(WORKLOAD);
+      loops = rewriting.loadClass(WORKLOAD);
     } else {
       loops = Loops.class;
     }
@@ -114,35 +114,14 @@ public class AgentBench extends BenchShape.NanosPerOp {
     return call.applyAsLong(n++);
   }
 
-  /** Defines the workload's class from its bytes as the agent's transformer rewrites them. */
-  static final class Rewriting extends ClassLoader {
-    private final Method instrument;
-
-    Rewriting() throws ReflectiveOperationException {
-      super(AgentBench.class.getClassLoader());
-      instrument =
-          Class.forName("dev.baton.agent.internal.ClassInstrumenter")
-              .getMethod("instrument", byte[].class, ClassLoader.class);
-    }
-
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      if (!name.equals(WORKLOAD)) {
-        return super.loadClass(name, resolve);
-      }
-      synchronized (getClassLoadingLock(name)) {
-        Class<?> loaded = findLoadedClass(name);
-        if (loaded != null) {
-          return loaded;
-        }
-        try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-          byte[] bytes = in.readAllBytes();
-          byte[] rewritten = (byte[]) instrument.invoke(null, bytes, this);
-          return defineClass(name, rewritten, 0, rewritten.length);
-        } catch (IOException | ReflectiveOperationException e) {
-          throw new ClassNotFoundException(name, e);
-        }
-      }
-    }
+  /**
+   * A loader that defines {@code name} as the agent's transformer rewrites it (the agent module's
+   * {@code InstrumentingClassLoader}, reached by reflection as this module builds for release 21).
+   */
+  static ClassLoader rewriting(String name) throws ReflectiveOperationException {
+    return (ClassLoader)
+        Class.forName("dev.baton.agent.internal.InstrumentingClassLoader")
+            .getConstructor(ClassLoader.class, Set.class)
+            .newInstance(AgentBench.class.getClassLoader(), Set.of(name));
   }
 }

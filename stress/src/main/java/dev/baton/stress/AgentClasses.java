@@ -4,10 +4,8 @@ import dev.baton.gil.Gil;
 import dev.baton.gil.GilPolicy;
 import dev.baton.gil.GilRuntime;
 import dev.baton.stress.agentload.PlainIncrements;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
+import java.util.Set;
 import java.util.function.IntSupplier;
 import java.util.function.Predicate;
 
@@ -33,12 +31,13 @@ final class AgentClasses {
   static {
     try {
       Class<?> hooks = Class.forName("dev.baton.agent.runtime.Hooks");
-      Predicate<Class<?>> instrumented = c -> c.getClassLoader() instanceof Rewriting;
+      ClassLoader rewriting = rewriting(PlainIncrements.class.getName());
+      Predicate<Class<?>> instrumented = c -> c.getClassLoader() == rewriting;
       hooks
           .getMethod("install", GilRuntime.class, Predicate.class)
           .invoke(null, RUNTIME, instrumented);
       INCREMENTS =
-          new Rewriting().loadClass(PlainIncrements.class.getName()).getConstructor(boolean.class);
+          rewriting.loadClass(PlainIncrements.class.getName()).getConstructor(boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -68,35 +67,14 @@ final class AgentClasses {
     }
   }
 
-  /** Defines {@link PlainIncrements} from its bytes as the agent's transformer rewrites them. */
-  private static final class Rewriting extends ClassLoader {
-    private final Method instrument;
-
-    Rewriting() throws ReflectiveOperationException {
-      super(AgentClasses.class.getClassLoader());
-      instrument =
-          Class.forName("dev.baton.agent.internal.ClassInstrumenter")
-              .getMethod("instrument", byte[].class, ClassLoader.class);
-    }
-
-    @Override
-    protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-      if (!name.equals(PlainIncrements.class.getName())) {
-        return super.loadClass(name, resolve);
-      }
-      synchronized (getClassLoadingLock(name)) {
-        Class<?> loaded = findLoadedClass(name);
-        if (loaded != null) {
-          return loaded;
-        }
-        try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-          byte[] bytes = in.readAllBytes();
-          byte[] rewritten = (byte[]) instrument.invoke(null, bytes, this);
-          return defineClass(name, rewritten, 0, rewritten.length);
-        } catch (IOException | ReflectiveOperationException e) {
-          throw new ClassNotFoundException(name, e);
-        }
-      }
-    }
+  /**
+   * A loader that defines {@code name} as the agent's transformer rewrites it (the agent module's
+   * {@code InstrumentingClassLoader}, reached by reflection as this module builds for release 21).
+   */
+  static ClassLoader rewriting(String name) throws ReflectiveOperationException {
+    return (ClassLoader)
+        Class.forName("dev.baton.agent.internal.InstrumentingClassLoader")
+            .getConstructor(ClassLoader.class, Set.class)
+            .newInstance(AgentClasses.class.getClassLoader(), Set.of(name));
   }
 }
