@@ -39,6 +39,17 @@ public final class AsyncCondition {
   }
 
   /**
+   * Takes the condition's lock for try-with-resources, as {@code GilCondition.hold()} does. Python:
+   * {@code async with cond:}.
+   *
+   * @return the lock's handle whose {@code close()} unlocks
+   * @throws CancellationException as {@link AsyncLock#lock()}
+   */
+  public HeldLock hold() {
+    return lock.hold();
+  }
+
+  /**
    * Releases the lock, suspends until signalled, and takes the lock back before returning, even
    * when cancelled (the cancellation is rethrown once the lock is held again). Python: {@code await
    * cond.wait()}.

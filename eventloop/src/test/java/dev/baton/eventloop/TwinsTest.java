@@ -99,6 +99,23 @@ class TwinsTest {
 
   @ParameterizedTest
   @MethodSource("mechanisms")
+  void conditionHoldAndWaitForReadAsGilConditionsDo(TaskMechanism m) {
+    EventLoop.run(
+        "t",
+        m,
+        () -> {
+          AsyncCondition cond = new AsyncCondition();
+          try (HeldLock held = cond.hold()) {
+            assertThat(cond.lock().isLocked()).isTrue();
+            assertThat(cond.waitFor(() -> true)).as("the predicate's value").isTrue();
+          }
+          assertThat(cond.lock().isLocked()).isFalse();
+          return null;
+        });
+  }
+
+  @ParameterizedTest
+  @MethodSource("mechanisms")
   void conditionAwaitWithATimeoutSaysWhetherItWasSignalled(TaskMechanism m) {
     EventLoop.run(
         "t",
