@@ -49,11 +49,11 @@
  * keeps each task's events between its send and its answer. The same lane carries the parent's
  * marks: worker start, task sent, result received, and worker exit or crash.
  *
- * <p>The parent sends a worker up to two tasks ahead (one running, one waiting in its stdin), and
- * up to 32 of a map's small chunks, and writes them under the pool's lock, so the oldest unanswered
- * task of a worker is always the one it is running. When a worker goes idle while another holds a
- * task sent ahead, the pool takes that task back with a CANCEL frame (a result instead means it had
- * started), so no task waits behind a long one while a worker is free.
+ * <p>The parent sends a worker at most two tasks ahead (one running, one waiting in its stdin) and
+ * writes them under the pool's lock, so the oldest unanswered task of a worker is always the one it
+ * is running. When a worker goes idle while another holds a task sent ahead, the pool takes that
+ * task back with a CANCEL frame (a result instead means it had started), so no task waits behind a
+ * long one while a worker is free.
  *
  * <h2>Failure model</h2>
  *
