@@ -25,9 +25,10 @@ import java.util.function.BooleanSupplier;
  *
  * One runnable thread at a time. Each runtime thread has a record (logical id in start order) and
  * a state, all guarded by the mutex: ARRIVING (started, not yet at its first acquire), READY (at a
- * scheduling point, runnable), RUNNING (the holder), WAITING (in a sleep, a join or a GilLock wait
- * the schedule controls: runnable again when signalled or when the virtual clock reaches its
- * deadline), BLOCKED (in a real blocking section) and ENDED. A decision (dispatch) is made only
+ * scheduling point, runnable), RUNNING (the holder), WAITING (in a sleep, a join or a wait of a
+ * GIL-aware primitive: GilLock, GilRLock, GilCondition, GilEvent, GilQueue, GilSemaphore, each
+ * through waitUntil keyed on the primitive and signal() by the thread that changes it; runnable
+ * again when signalled or when the virtual clock reaches its deadline), BLOCKED (in a real blocking section) and ENDED. A decision (dispatch) is made only
  * when no thread is RUNNING and none is ARRIVING, so a thread the holder has just started takes
  * part in the next decision whatever the operating system does; the strategy picks among the
  * READY threads; a pick other than the thread that ran last is a hand-off and is logged with that

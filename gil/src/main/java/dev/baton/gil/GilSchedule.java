@@ -161,8 +161,10 @@ public final class GilSchedule {
   }
 
   /**
-   * @return the deadlock found, or null: every thread left waits for a {@link GilLock} or a join
-   *     that no runnable thread can end (each waiting thread then gets this exception)
+   * @return the deadlock found, or null: every thread left waits for a GIL-aware primitive ({@link
+   *     GilLock}, {@link GilRLock}, {@link GilCondition}, {@link GilEvent}, {@link GilQueue},
+   *     {@link GilSemaphore}) or a join that no runnable thread can end (each waiting thread then
+   *     gets this exception, which names every waiting thread and what it waits for)
    */
   public IllegalStateException deadlock() {
     DeterministicSync e = engine;
