@@ -228,7 +228,13 @@ public final class GilContextFactory extends ContextFactory {
     for (Thread t : left) {
       t.interrupt();
     }
-    long deadline = System.nanoTime() + timeout.toNanos();
+    long nanos;
+    try {
+      nanos = timeout.toNanos();
+    } catch (ArithmeticException beyondThreeCenturies) {
+      nanos = Long.MAX_VALUE / 2;
+    }
+    long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2);
     boolean ended = true;
     for (Thread t : left) {
       try {

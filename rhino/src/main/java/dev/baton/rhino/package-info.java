@@ -44,6 +44,9 @@
  *       dev.baton.core.Blocking} section.
  *   <li>Compiled mode has no checkpoint at calls; a Java call that ignores interrupts is not ended
  *       by {@code close(timeout)}.
+ *   <li>{@code GilRuntime.close(timeout)} called directly (not the factory's) ends only the script
+ *       threads that reach a checkpoint; one waiting on a primitive is not interrupted and, as a
+ *       non-daemon thread, keeps the JVM alive: close through the factory.
  * </ul>
  */
 package dev.baton.rhino;
