@@ -159,7 +159,7 @@ final class DeterministicSync extends GilSync {
   /** Bumped at every change of a thread's state; the starter's watch compares it over time. */
   private long progress;
 
-  /** Signalled with every bump of {@code progress}; the starter awaits it in awaitRunEnd(). */
+  /** Signalled when a thread ends or the run is over; the starter awaits it in awaitRunEnd(). */
   private final Condition changed = mutex.newCondition();
 
   /** The run ended as blocked outside the schedule: no grant is made any more. */
@@ -318,10 +318,12 @@ final class DeterministicSync extends GilSync {
     return e;
   }
 
-  /** A thread's state changed; mutex held. */
+  /**
+   * A thread's state changed; mutex held. The starter is not woken for it (it reads the counter
+   * every WATCH_NANOS), only when a thread ends.
+   */
   private void progressed() {
     progress++;
-    changed.signalAll();
   }
 
   /** The thread's record, or null; mutex held. For BlockedRun. */
@@ -372,6 +374,7 @@ final class DeterministicSync extends GilSync {
           end ? ScheduleLog.Reason.THREAD_END : ScheduleLog.Reason.BLOCKING_SECTION);
       if (end) {
         signalLocked(r);
+        changed.signalAll(); // the starter checks whether the run has ended
       }
       dispatch();
     } finally {
