@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -66,6 +67,27 @@ class BlockedOutsideScheduleTest {
         .hasMessageContaining("ReentrantLock")
         .hasMessageContaining("\"ab\"")
         .hasMessageContaining("\"ba\"");
+  }
+
+  @Test
+  void aLockCycleBetweenTwoBlockingSectionsIsTheJvmsDeadlock() throws Exception {
+    Explorer.Scenario cycle =
+        runtime -> {
+          ReentrantLock a = new ReentrantLock();
+          ReentrantLock b = new ReentrantLock();
+          CountDownLatch bothHoldOne = new CountDownLatch(2);
+          runtime.startThread("ab", () -> crossing(a, b, bothHoldOne));
+          runtime.startThread("ba", () -> crossing(b, a, bothHoldOne));
+          return null;
+        };
+    Optional<Explorer.Failure> failure =
+        Explorer.random().runs(1).blockingBudget(Duration.ofMinutes(5)).explore(cycle);
+    assertThat(failure).isPresent();
+    assertThat(failure.get().failure())
+        .hasMessageContaining("blocked outside the schedule")
+        .hasMessageContaining("a lock cycle the JVM detects")
+        .hasMessageContaining("thread 1 (\"ab\") in a blocking section")
+        .hasMessageContaining("thread 2 (\"ba\") in a blocking section");
   }
 
   @Test
@@ -183,6 +205,27 @@ class BlockedOutsideScheduleTest {
         second.lock();
       }
       second.unlock();
+    } finally {
+      first.unlock();
+    }
+  }
+
+  /**
+   * Takes {@code first}, then, in one blocking section, waits for the other thread and takes {@code
+   * second}.
+   */
+  private static void crossing(ReentrantLock first, ReentrantLock second, CountDownLatch both) {
+    first.lock();
+    try {
+      Blocking.run(
+          () -> {
+            both.countDown();
+            both.await();
+            second.lock();
+          });
+      second.unlock();
+    } catch (InterruptedException e) {
+      throw new IllegalStateException(e);
     } finally {
       first.unlock();
     }
