@@ -23,27 +23,28 @@ import java.util.function.BooleanSupplier;
  * tenures `holder` is NOBODY, a thread that never runs. The uncontended fast paths of Gil are thus
  * unused, and Gil needs no branch for this mode.
  *
- * One runnable thread at a time. Each runtime thread has a record (logical id in start order) and
- * a state, all guarded by the mutex: ARRIVING (started, not yet at its first acquire), READY (at a
+ * One runnable thread at a time. Each runtime thread has a record (logical id in start order) and a
+ * state, all guarded by the mutex: ARRIVING (started, not yet at its first acquire), READY (at a
  * scheduling point, runnable), RUNNING (the holder), WAITING (in a sleep, a join or a wait of a
  * GIL-aware primitive: GilLock, GilRLock, GilCondition, GilEvent, GilQueue, GilSemaphore, each
  * through waitUntil keyed on the primitive and signal() by the thread that changes it; runnable
- * again when signalled or when the virtual clock reaches its deadline), BLOCKED (in a real blocking section) and ENDED. A decision (dispatch) is made only
- * when no thread is RUNNING and none is ARRIVING, so a thread the holder has just started takes
- * part in the next decision whatever the operating system does; the strategy picks among the
- * READY threads; a pick other than the thread that ran last is a hand-off and is logged with that
- * thread's checkpoint count, call site and reason. Threads started from outside the runtime wait
- * until the starter calls close(), so that they all take part in the first decision.
+ * again when signalled or when the virtual clock reaches its deadline), BLOCKED (in a real blocking
+ * section) and ENDED. A decision (dispatch) is made only when no thread is RUNNING and none is
+ * ARRIVING, so a thread the holder has just started takes part in the next decision whatever the
+ * operating system does; the strategy picks among the READY threads; a pick other than the thread
+ * that ran last is a hand-off and is logged with that thread's checkpoint count, call site and
+ * reason. Threads started from outside the runtime wait until the starter calls close(), so that
+ * they all take part in the first decision.
  *
  * The virtual clock. Sleeps and timeouts of the controlled waits are deadlines on `clock`, which
  * advances, only when no thread is READY, to the earliest deadline. A run never waits for real
  * time, and its schedule does not depend on the machine's speed.
  *
  * What is not deterministic. A real blocking section (I/O, a Future, a wait the schedule does not
- * control) is BLOCKED: decisions go on without it, and it becomes READY when its
- * call returns, at a moment the schedule does not control. A run with such sections records and
- * replays its hand-offs, but a replay may diverge. Event-loop turn-taking (Gil.transferTo) is not
- * supported under a schedule.
+ * control) is BLOCKED: decisions go on without it, and it becomes READY when its call returns, at a
+ * moment the schedule does not control. A run with such sections records and replays its hand-offs,
+ * but a replay may diverge. Event-loop turn-taking (Gil.transferTo) is not supported under a
+ * schedule.
  *
  * Blocked outside the schedule. A thread can stop where the schedule cannot see it: holding the
  * GIL (RUNNING) in a monitor, a java.util.concurrent lock, a raw read; or in a blocking section
