@@ -2,6 +2,7 @@
 module dev.baton.gil {
   requires transitive dev.baton.core;
   requires org.slf4j;
+  requires java.management; // ThreadMXBean: a scheduled run's threads blocked outside it
   requires jdk.jfr;
   requires jdk.unsupported; // sun.misc.Signal (by reflection), for SIGINT as KeyboardInterrupt
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
           + " increment one property of a shared object and push to one shared array, with no"
           + " lock: from plain threads (as people try Rhino) updates are lost or Rhino throws; under"
           + " a GIL runtime the counts are exact, unless the GIL can pass between the read and the"
-          + " write (x = plusOne(x): a jump inside the call is a checkpoint). Then CPU-bound script"
+          + " write (x = plusOne(x): the call is a checkpoint). Then CPU-bound script"
           + " threads (no faster than one thread: the GIL) and I/O-bound ones (io.get releases the"
           + " GIL: the waits overlap)."
     })
@@ -49,7 +49,7 @@ final class JsCommand extends ExampleCommand {
           shared.items.push(i);
         }
       }
-      function plusOne(v) {         // the if is a jump: a checkpoint inside the call
+      function plusOne(v) {         // the call is a checkpoint (and the if is a jump)
         if (typeof v !== 'number') throw new TypeError('not a number: ' + v);
         return v + 1;
       }
@@ -224,8 +224,8 @@ final class JsCommand extends ExampleCommand {
     out.println(
         "   Rhino's objects are not thread-safe: from plain threads, a read-add-write or a");
     out.println("   push interleaves with another thread's. Under the GIL one thread runs script");
-    out.println("   code at a time, and the GIL passes only at the interpreter's jumps, so a");
-    out.println("   statement without a jump is atomic. plusOne(x) has one (its if): the GIL can");
+    out.println("   code at a time, and the GIL passes only at the interpreter's jumps and calls,");
+    out.println("   so a statement without either is atomic. plusOne(x) is a call: the GIL can");
     out.println("   pass between the read of x and the write, and updates are lost again: a");
     out.println("   thread that resumes inside plusOne writes back its own stale count, so when");
     out.println("   every switch falls there, each thread in effect counts only its own work.");

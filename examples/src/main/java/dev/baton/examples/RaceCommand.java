@@ -120,8 +120,8 @@ final class RaceCommand extends ExampleCommand {
   @Option(
       names = "--log",
       paramLabel = "FILE",
-      defaultValue = "race-schedule.json",
-      description = "Where --explore writes the minimal schedule (default: ${DEFAULT-VALUE}).")
+      description =
+          "Where --explore writes the minimal schedule, for --replay (default: not written).")
   Path logFile;
 
   @Option(
@@ -325,11 +325,18 @@ final class RaceCommand extends ExampleCommand {
               () -> Explorer.replay(race, minimal));
       out.printf("%s%n", race.cell.table(minimal.threads()).indent(2));
       out.printf("%s%n", minimal.render().indent(2));
-      minimal.write(logFile);
       boolean identical = replayed.log().sameSchedule(minimal);
-      out.printf(
-          "final value %d, lost %d; schedule log: %s (./baton race --replay %s)%n",
-          race.cell.value(), race.lost(), logFile, logFile);
+      if (logFile != null) {
+        minimal.write(logFile);
+        out.printf(
+            "final value %d, lost %d; schedule log: %s (./baton race --replay %s)%n",
+            race.cell.value(), race.lost(), logFile, logFile);
+      } else {
+        out.printf(
+            "final value %d, lost %d; schedule log not written (--log FILE writes it for"
+                + " --replay)%n",
+            race.cell.value(), race.lost());
+      }
       out.printf("replayed: same hand-offs %s%n%n", identical ? "yes" : "NO");
       figures.put("seed", failure.seed());
       figures.put("runs_to_failure", failure.runsToFailure());
@@ -338,7 +345,7 @@ final class RaceCommand extends ExampleCommand {
       figures.put("final_value", race.cell.value());
       figures.put("lost", race.lost());
       figures.put("replay_identical", identical);
-      figures.put("log", logFile.toString());
+      figures.put("log", logFile == null ? null : logFile.toString());
     }
     boolean lockFailed = explorer.explore(new Scheduled(Variant.GIL_LOCK, n)).isPresent();
     boolean gilFailed = explorer.explore(new Scheduled(Variant.GIL, n)).isPresent();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +67,24 @@ class RaceCommandTest {
     MainTest.Run run = MainTest.run("race", "--increments", "0");
     assertThat(run.exit()).isNotZero();
     assertThat(run.err()).contains("--increments must be at least 1, got 0");
+  }
+
+  @Test
+  void exploreWritesNoLogUnlessAsked() throws Exception {
+    Path defaultPlace = Path.of("race-schedule.json").toAbsolutePath();
+    Files.deleteIfExists(defaultPlace);
+    try (var before = Files.list(Path.of("").toAbsolutePath())) {
+      List<Path> existing = before.toList();
+      MainTest.Run explore = MainTest.run("race", "--explore", "--json", "--runs", "200");
+      assertThat(explore.exit()).as(explore.err()).isZero();
+      JsonNode found = new ObjectMapper().readTree(explore.out());
+      assertThat(found.get("lost").asLong()).isEqualTo(1);
+      assertThat(found.get("log").isNull()).isTrue();
+      assertThat(explore.err()).contains("schedule log not written (--log FILE");
+      try (var after = Files.list(Path.of("").toAbsolutePath())) {
+        assertThat(after.toList()).containsExactlyInAnyOrderElementsOf(existing);
+      }
+    }
   }
 
   @Test

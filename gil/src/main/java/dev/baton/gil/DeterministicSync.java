@@ -4,10 +4,13 @@ import dev.baton.core.trace.SpanState;
 import dev.baton.core.trace.Tracer;
 import java.security.CodeSource;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.locks.Condition;
 import java.util.function.BooleanSupplier;
 
@@ -20,26 +23,48 @@ import java.util.function.BooleanSupplier;
  * tenures `holder` is NOBODY, a thread that never runs. The uncontended fast paths of Gil are thus
  * unused, and Gil needs no branch for this mode.
  *
- * One runnable thread at a time. Each runtime thread has a record (logical id in start order) and
- * a state, all guarded by the mutex: ARRIVING (started, not yet at its first acquire), READY (at a
- * scheduling point, runnable), RUNNING (the holder), WAITING (in a sleep, a join or a GilLock wait
- * the schedule controls: runnable again when signalled or when the virtual clock reaches its
- * deadline), BLOCKED (in a real blocking section) and ENDED. A decision (dispatch) is made only
- * when no thread is RUNNING and none is ARRIVING, so a thread the holder has just started takes
- * part in the next decision whatever the operating system does; the strategy picks among the
- * READY threads; a pick other than the thread that ran last is a hand-off and is logged with that
- * thread's checkpoint count, call site and reason. Threads started from outside the runtime wait
- * until the starter calls close(), so that they all take part in the first decision.
+ * One runnable thread at a time. Each runtime thread has a record (logical id in start order) and a
+ * state, all guarded by the mutex: ARRIVING (started, not yet at its first acquire), READY (at a
+ * scheduling point, runnable), RUNNING (the holder), WAITING (in a sleep, a join or a wait of a
+ * GIL-aware primitive: GilLock, GilRLock, GilCondition, GilEvent, GilQueue, GilSemaphore, each
+ * through waitUntil keyed on the primitive and signal() by the thread that changes it; runnable
+ * again when signalled or when the virtual clock reaches its deadline), BLOCKED (in a real blocking
+ * section) and ENDED. A decision (dispatch) is made only when no thread is RUNNING and none is
+ * ARRIVING, so a thread the holder has just started takes part in the next decision whatever the
+ * operating system does; the strategy picks among the READY threads; a pick other than the thread
+ * that ran last is a hand-off and is logged with that thread's checkpoint count, call site and
+ * reason. Threads started from outside the runtime wait until the starter calls close(), so that
+ * they all take part in the first decision.
  *
  * The virtual clock. Sleeps and timeouts of the controlled waits are deadlines on `clock`, which
  * advances, only when no thread is READY, to the earliest deadline. A run never waits for real
  * time, and its schedule does not depend on the machine's speed.
  *
- * What is not deterministic. A real blocking section (I/O, a Future, a primitive other than
- * GilLock, sleep and join) is BLOCKED: decisions go on without it, and it becomes READY when its
- * call returns, at a moment the schedule does not control. A run with such sections records and
- * replays its hand-offs, but a replay may diverge. Event-loop turn-taking (Gil.transferTo) is not
- * supported under a schedule.
+ * What is not deterministic. A real blocking section (I/O, a Future, a wait the schedule does not
+ * control) is BLOCKED: decisions go on without it, and it becomes READY when its call returns, at a
+ * moment the schedule does not control. A run with such sections records and replays its hand-offs,
+ * but a replay may diverge. Event-loop turn-taking (Gil.transferTo) is not supported under a
+ * schedule.
+ *
+ * Blocked outside the schedule. A thread can stop where the schedule cannot see it: holding the
+ * GIL (RUNNING) in a monitor, a java.util.concurrent lock, a raw read; or in a blocking section
+ * (BLOCKED) that never returns. Every state change bumps `progress`; the starter, waiting in the
+ * runtime's close() (awaitRunEnd), watches it. After WATCH_NANOS without progress it looks, through
+ * ThreadMXBean (BlockedRun), for what is certain: (a) a lock cycle the JVM detects among the
+ * run's threads (monitors and ownable synchronizers, e.g. ABBA on ReentrantLocks inside blocking
+ * sections); (b) a chain of JDK-lock owners from the RUNNING thread to a thread that waits for the
+ * schedule (READY, WAITING, ARRIVING), which no decision can ever run while the holder waits (ABBA
+ * on monitors or on ReentrantLocks with a checkpoint between). Both end the run at once. Anything
+ * else (real I/O that never completes, a raw pipe read whose writer is a READY thread, a
+ * Condition or Object.wait nobody signals, a long loop with no checkpoint) is only bounded: after
+ * the schedule's blocking budget (GilSchedule.blockingBudget) with no progress, the run ends,
+ * blaming the RUNNING thread, else the BLOCKED ones, with their stacks. Ending a run (abandon):
+ * `blocked` is set, no grant is made any more, every thread not ENDED is interrupted (which frees
+ * sleeps, waits and interruptible channels), and a thread that comes back to the schedule gets a
+ * CancellationException from awaitGrant, which ends its body. close() stops waiting for the
+ * abandoned threads; they are daemon threads of the JVM (GilRuntime makes a scheduled runtime's
+ * threads daemon), so one stuck for good in a monitor cannot keep the JVM alive. The next run has
+ * its own runtime, GIL and scheduler, so nothing of the abandoned run reaches it.
  *
  * Failures. A replay's divergence is recorded, and the run goes on with the running thread kept
  * and otherwise the lowest runnable id, so that it ends; GilSchedule.divergence() reports it. A
@@ -54,6 +79,10 @@ final class DeterministicSync extends GilSync {
       Thread.ofPlatform().name("nobody (scheduled GIL between two tenures)").unstarted(() -> {});
 
   private static final long NO_DEADLINE = Long.MAX_VALUE;
+
+  /** How long the run makes no progress before the starter looks for a blocked thread. */
+  private static final long WATCH_NANOS = 50_000_000L;
+
   private static final StackWalker WALKER =
       StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
   private static final CodeSource GIL_CODE = Gil.class.getProtectionDomain().getCodeSource();
@@ -96,6 +125,9 @@ final class DeterministicSync extends GilSync {
     long deadline = NO_DEADLINE;
     IllegalStateException deadlocked;
 
+    /** Started by the runtime as a thread its close() waits for. */
+    boolean awaited;
+
     /** The hand-off that gave this thread the GIL, for its timeline mark; null when none. */
     String handOffMark;
 
@@ -125,6 +157,15 @@ final class DeterministicSync extends GilSync {
   private ScheduleDivergedException divergence;
   private IllegalStateException deadlock;
 
+  /** Bumped at every change of a thread's state; the starter's watch compares it over time. */
+  private long progress;
+
+  /** Signalled when a thread ends or the run is over; the starter awaits it in awaitRunEnd(). */
+  private final Condition changed = mutex.newCondition();
+
+  /** The run ended as blocked outside the schedule: no grant is made any more. */
+  private IllegalStateException blocked;
+
   DeterministicSync(Gil gil, GilSchedule schedule) {
     super(gil);
     this.schedule = Objects.requireNonNull(schedule, "schedule");
@@ -143,11 +184,15 @@ final class DeterministicSync extends GilSync {
 
   // ---------------------------------------------------------------- runtime hooks
 
-  /** The runtime starts {@code thread}: register it before it runs. */
-  void threadStarting(Thread thread) {
+  /**
+   * The runtime starts {@code thread}: register it before it runs.
+   *
+   * @param awaited whether the runtime's close() waits for it (not a daemon of the runtime)
+   */
+  void threadStarting(Thread thread, boolean awaited) {
     mutex.lock();
     try {
-      register(thread);
+      register(thread).awaited = awaited;
     } finally {
       mutex.unlock();
     }
@@ -160,6 +205,7 @@ final class DeterministicSync extends GilSync {
       Rec r = byThread.get(thread);
       if (r != null) {
         r.ending = true;
+        progressed();
       }
     } finally {
       mutex.unlock();
@@ -177,6 +223,128 @@ final class DeterministicSync extends GilSync {
     }
   }
 
+  /**
+   * The starter (in close()) waits until every thread close() waits for has ended, watching the
+   * run: when it makes no progress, a thread blocked outside the schedule is looked for (see the
+   * block comment, "Blocked outside the schedule"); when one is found, or no progress is made for
+   * the schedule's budget, the run is abandoned.
+   *
+   * @param nanos how long to wait at most, Long.MAX_VALUE for no bound
+   * @return the threads abandoned (close() does not wait for them), empty when none
+   */
+  Set<Thread> awaitRunEnd(long nanos) {
+    long start = System.nanoTime();
+    mutex.lock();
+    try {
+      long seen = progress;
+      long since = System.nanoTime();
+      while (blocked == null && !runEnded()) {
+        long now = System.nanoTime();
+        if (nanos != Long.MAX_VALUE && now - start >= nanos) {
+          return Set.of();
+        }
+        try {
+          changed.awaitNanos(WATCH_NANOS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt(); // kept, as close() keeps it
+          return Set.of();
+        }
+        if (progress != seen) {
+          seen = progress;
+          since = System.nanoTime();
+          continue;
+        }
+        long stuck = System.nanoTime() - since;
+        if (stuck < WATCH_NANOS) {
+          continue;
+        }
+        IllegalStateException found = BlockedRun.exact(this, threads, running);
+        if (found == null && stuck >= schedule.blockingBudgetNanos()) {
+          found = BlockedRun.overBudget(this, threads, running, stuck);
+        }
+        if (found != null) {
+          return abandon(found);
+        }
+      }
+      return blocked == null ? Set.of() : abandonedThreads();
+    } finally {
+      mutex.unlock();
+    }
+  }
+
+  /** Whether every thread close() waits for has ended; mutex held. */
+  private boolean runEnded() {
+    for (Rec r : threads) {
+      if (r.awaited && r.state != State.ENDED) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Ends the run as blocked: no grant any more; every thread left is interrupted and abandoned. */
+  private Set<Thread> abandon(IllegalStateException why) {
+    blocked = why;
+    for (Rec r : threads) {
+      if (r.state != State.ENDED) {
+        r.wake.signalAll();
+        r.thread.interrupt(); // releases what an interrupt releases (sleeps, waits, channels)
+      }
+    }
+    return abandonedThreads();
+  }
+
+  private Set<Thread> abandonedThreads() {
+    Set<Thread> left = new HashSet<>();
+    for (Rec r : threads) {
+      if (r.state != State.ENDED) {
+        left.add(r.thread);
+      }
+    }
+    return left;
+  }
+
+  /** What a thread of an abandoned run gets when it next comes to the schedule. */
+  private CancellationException abandoned(Rec r) {
+    CancellationException e =
+        new CancellationException(
+            "thread "
+                + r.id
+                + " (\""
+                + r.thread.getName()
+                + "\") of runtime \""
+                + gil.name()
+                + "\" was abandoned: its run ended as blocked outside the schedule");
+    e.initCause(blocked);
+    return e;
+  }
+
+  /**
+   * A thread's state changed; mutex held. The starter is not woken for it (it reads the counter
+   * every WATCH_NANOS), only when a thread ends.
+   */
+  private void progressed() {
+    progress++;
+  }
+
+  /** The thread's record, or null; mutex held. For BlockedRun. */
+  Rec recOf(long threadId) {
+    for (Rec r : threads) {
+      if (r.thread.threadId() == threadId) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  GilSchedule schedule() {
+    return schedule;
+  }
+
+  String gilName() {
+    return gil.name();
+  }
+
   // ---------------------------------------------------------------- what Gil calls
 
   @Override
@@ -187,6 +355,7 @@ final class DeterministicSync extends GilSync {
       go = true;
     }
     r.state = State.READY;
+    progressed();
     dispatch();
     awaitGrant(r);
     waitersDec();
@@ -206,6 +375,7 @@ final class DeterministicSync extends GilSync {
           end ? ScheduleLog.Reason.THREAD_END : ScheduleLog.Reason.BLOCKING_SECTION);
       if (end) {
         signalLocked(r);
+        changed.signalAll(); // the starter checks whether the run has ended
       }
       dispatch();
     } finally {
@@ -376,6 +546,15 @@ final class DeterministicSync extends GilSync {
     }
   }
 
+  IllegalStateException blocked() {
+    mutex.lock();
+    try {
+      return blocked;
+    } finally {
+      mutex.unlock();
+    }
+  }
+
   IllegalStateException deadlock() {
     mutex.lock();
     try {
@@ -435,6 +614,7 @@ final class DeterministicSync extends GilSync {
 
   /** The running thread {@code r} reaches a scheduling point, on its own thread. */
   private void stop(Rec r, State state, ScheduleLog.Reason reason) {
+    progressed();
     r.steps++;
     r.state = state;
     running = null;
@@ -446,7 +626,7 @@ final class DeterministicSync extends GilSync {
 
   /** Gives the GIL to the thread the strategy picks, when a decision can be made now. */
   private void dispatch() {
-    if (running != null || !go) {
+    if (running != null || !go || blocked != null) {
       return;
     }
     for (Rec r : threads) {
@@ -492,6 +672,7 @@ final class DeterministicSync extends GilSync {
     gil.acquisitions++;
     next.granted = true;
     next.wake.signal();
+    progressed();
   }
 
   private List<Rec> enabled() {
@@ -537,6 +718,7 @@ final class DeterministicSync extends GilSync {
     }
     if (waiting.isEmpty()) {
       strategy.finished(this);
+      changed.signalAll();
       return;
     }
     StringBuilder what = new StringBuilder();
@@ -587,6 +769,9 @@ final class DeterministicSync extends GilSync {
   private void awaitGrant(Rec r) {
     long waitStart = Tracer.now();
     while (!r.granted) {
+      if (blocked != null) {
+        throw abandoned(r);
+      }
       r.wake.awaitUninterruptibly();
     }
     r.granted = false;

@@ -3,6 +3,7 @@ package dev.baton.gil;
 import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -43,6 +44,13 @@ public final class GilCondition {
 
   private final GilAcquirable lock;
   private final Condition condition;
+
+  /**
+   * Under a schedule, the waiters not yet signalled, oldest first. Only the thread holding the
+   * scheduled GIL touches it (one thread runs at a time; hand-offs go through the schedule's
+   * mutex).
+   */
+  private final ArrayDeque<Object> scheduledWaiters = new ArrayDeque<>();
 
   /** Creates a condition over a new {@link GilRLock}, as Python's {@code Condition()} does. */
   public GilCondition() {
@@ -94,6 +102,11 @@ public final class GilCondition {
   public void await() throws InterruptedException {
     Waits.checkpoint();
     requireOwned("await");
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      awaitScheduled(scheduler, -1);
+      return;
+    }
     Blocking.run(condition::await);
   }
 
@@ -114,6 +127,10 @@ public final class GilCondition {
     long nanos = Waits.timeoutNanos(timeout);
     Waits.checkpoint();
     requireOwned("await");
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      return awaitScheduled(scheduler, nanos);
+    }
     return Blocking.call(() -> condition.await(nanos, TimeUnit.NANOSECONDS));
   }
 
@@ -192,6 +209,13 @@ public final class GilCondition {
     for (int i = 0; i < n; i++) {
       condition.signal();
     }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      for (int i = 0; i < n && !scheduledWaiters.isEmpty(); i++) {
+        scheduledWaiters.removeFirst();
+      }
+      scheduler.signal(this);
+    }
   }
 
   /**
@@ -203,6 +227,44 @@ public final class GilCondition {
     Waits.checkpoint();
     requireOwned("signalAll");
     condition.signalAll();
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      scheduledWaiters.clear();
+      scheduler.signal(this);
+    }
+  }
+
+  /**
+   * A wait under a schedule: the waiter's ticket is queued, the lock given up, the wait is the
+   * schedule's (so a signal nobody sends is a deadlock the schedule reports, and a timeout runs on
+   * its virtual clock), then the lock is taken back on the schedule.
+   *
+   * @return whether a signal took the ticket (false: the timeout passed)
+   */
+  private boolean awaitScheduled(DeterministicSync scheduler, long nanos) {
+    Object ticket = new Object();
+    scheduledWaiters.addLast(ticket);
+    int holds =
+        switch (lock) {
+          case GilLock plain -> {
+            plain.unlockForScheduledWait(scheduler);
+            yield 1;
+          }
+          case GilRLock reentrant -> reentrant.unlockForScheduledWait(scheduler);
+        };
+    boolean signalled = false;
+    try {
+      signalled = scheduler.waitUntil(this, () -> !scheduledWaiters.contains(ticket), nanos);
+    } finally {
+      if (!signalled) {
+        scheduledWaiters.remove(ticket);
+      }
+      switch (lock) {
+        case GilLock plain -> plain.relockAfterScheduledWait(scheduler);
+        case GilRLock reentrant -> reentrant.relockAfterScheduledWait(scheduler, holds);
+      }
+    }
+    return signalled;
   }
 
   private void requireOwned(String operation) {

@@ -63,6 +63,10 @@ public final class GilEvent {
     } finally {
       mutex.unlock();
     }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      scheduler.signal(this);
+    }
   }
 
   /**
@@ -91,6 +95,11 @@ public final class GilEvent {
     if (flag) {
       return;
     }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      scheduler.waitUntil(this, () -> flag || generation != seen, -1);
+      return;
+    }
     Blocking.call(() -> awaitSet(seen, Long.MAX_VALUE));
   }
 
@@ -115,6 +124,10 @@ public final class GilEvent {
     }
     if (nanos == 0) {
       return false;
+    }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      return scheduler.waitUntil(this, () -> flag || generation != seen, nanos);
     }
     return Blocking.call(() -> awaitSet(seen, nanos));
   }

@@ -150,6 +150,17 @@ public final class GilLock implements GilAcquirable {
     return sync.isLocked();
   }
 
+  /** A scheduled condition wait gives the lock up (GilCondition); the caller's lock is locked. */
+  void unlockForScheduledWait(DeterministicSync scheduler) {
+    sync.release(1);
+    scheduler.signal(this);
+  }
+
+  /** A scheduled condition wait takes the lock back, waiting on the schedule. */
+  void relockAfterScheduledWait(DeterministicSync scheduler) {
+    scheduler.waitUntil(this, () -> sync.tryAcquire(1), -1);
+  }
+
   /**
    * @return a condition bound to this lock, built on the JDK's {@code AbstractQueuedSynchronizer}
    */

@@ -4,6 +4,8 @@ import dev.baton.core.BatonMisuseException;
 import dev.baton.core.Blocking;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -95,7 +97,11 @@ public final class GilQueue<E> {
     Objects.requireNonNull(item, "item");
     Waits.checkpoint();
     Waits.checkInterrupt();
-    if (!offerNow(item)) {
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      scheduler.waitUntil(this, () -> offerNow(item), -1);
+      scheduler.signal(this);
+    } else if (!offerNow(item)) {
       Blocking.call(() -> offerWaiting(item, Long.MAX_VALUE));
     }
   }
@@ -111,7 +117,7 @@ public final class GilQueue<E> {
   public boolean offer(E item) {
     Objects.requireNonNull(item, "item");
     Waits.checkpoint();
-    return offerNow(item);
+    return signalled(offerNow(item));
   }
 
   /**
@@ -132,7 +138,11 @@ public final class GilQueue<E> {
     Waits.checkpoint();
     Waits.checkInterrupt();
     if (offerNow(item)) {
-      return true;
+      return signalled(true);
+    }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null && nanos > 0) {
+      return signalled(scheduler.waitUntil(this, () -> offerNow(item), nanos));
     }
     return nanos > 0 && Blocking.call(() -> offerWaiting(item, nanos));
   }
@@ -147,6 +157,13 @@ public final class GilQueue<E> {
   public E take() throws InterruptedException {
     Waits.checkpoint();
     Waits.checkInterrupt();
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      List<E> got = new ArrayList<>(1);
+      scheduler.waitUntil(this, () -> took(got), -1);
+      scheduler.signal(this);
+      return got.get(0);
+    }
     E item = pollNow();
     return item != null ? item : Blocking.call(() -> pollWaiting(Long.MAX_VALUE));
   }
@@ -159,7 +176,9 @@ public final class GilQueue<E> {
    */
   public E poll() {
     Waits.checkpoint();
-    return pollNow();
+    E item = pollNow();
+    signalled(item != null);
+    return item;
   }
 
   /**
@@ -177,6 +196,15 @@ public final class GilQueue<E> {
     long nanos = Waits.timeoutNanos(timeout);
     Waits.checkpoint();
     Waits.checkInterrupt();
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      List<E> got = new ArrayList<>(1);
+      if (took(got) || (nanos > 0 && scheduler.waitUntil(this, () -> took(got), nanos))) {
+        scheduler.signal(this);
+        return got.get(0);
+      }
+      return null;
+    }
     E item = pollNow();
     if (item == null && nanos > 0) {
       item = Blocking.call(() -> pollWaiting(nanos));
@@ -208,6 +236,7 @@ public final class GilQueue<E> {
     } finally {
       mutex.unlock();
     }
+    signalled(true);
   }
 
   /**
@@ -220,6 +249,11 @@ public final class GilQueue<E> {
     Waits.checkpoint();
     Waits.checkInterrupt();
     if (!allDoneNow()) {
+      DeterministicSync scheduler = DeterministicSync.current();
+      if (scheduler != null) {
+        scheduler.waitUntil(this, this::allDoneNow, -1);
+        return;
+      }
       Blocking.call(() -> awaitAllDone(Long.MAX_VALUE));
     }
   }
@@ -241,6 +275,10 @@ public final class GilQueue<E> {
     Waits.checkInterrupt();
     if (allDoneNow()) {
       return true;
+    }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      return nanos > 0 && scheduler.waitUntil(this, this::allDoneNow, nanos);
     }
     return nanos > 0 && Blocking.call(() -> awaitAllDone(nanos));
   }
@@ -277,6 +315,33 @@ public final class GilQueue<E> {
    */
   public int capacity() {
     return capacity;
+  }
+
+  /**
+   * Under a schedule, the queue's waits are the schedule's (DeterministicSync.waitUntil, keyed on
+   * this queue): a change that may let one go on signals them, after the queue's mutex is released
+   * (the schedule's mutex is taken before the queue's when a waiter re-checks).
+   *
+   * @return {@code changed}
+   */
+  private boolean signalled(boolean changed) {
+    if (changed) {
+      DeterministicSync scheduler = DeterministicSync.current();
+      if (scheduler != null) {
+        scheduler.signal(this);
+      }
+    }
+    return changed;
+  }
+
+  /** Takes the oldest item into {@code got} if there is one; for the scheduled waits. */
+  private boolean took(List<E> got) {
+    E item = pollNow();
+    if (item == null) {
+      return false;
+    }
+    got.add(item);
+    return true;
   }
 
   private boolean hasRoom() {

@@ -53,6 +53,11 @@ public final class GilRLock implements GilAcquirable {
     if (lock.tryLock()) {
       return;
     }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      scheduler.waitUntil(this, lock::tryLock, -1);
+      return;
+    }
     Blocking.run(lock::lockInterruptibly);
   }
 
@@ -66,6 +71,10 @@ public final class GilRLock implements GilAcquirable {
     }
     if (nanos == 0) {
       return false;
+    }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      return scheduler.waitUntil(this, lock::tryLock, nanos);
     }
     return Blocking.call(() -> lock.tryLock(nanos, TimeUnit.NANOSECONDS));
   }
@@ -98,6 +107,10 @@ public final class GilRLock implements GilAcquirable {
               + " lock that other threads release)");
     }
     lock.unlock();
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null && !lock.isLocked()) {
+      scheduler.signal(this);
+    }
   }
 
   @Override
@@ -126,6 +139,28 @@ public final class GilRLock implements GilAcquirable {
   @Override
   public boolean isLocked() {
     return lock.isLocked();
+  }
+
+  /**
+   * A scheduled condition wait gives every hold up (GilCondition); the caller owns the lock.
+   *
+   * @return the hold count to restore
+   */
+  int unlockForScheduledWait(DeterministicSync scheduler) {
+    int holds = lock.getHoldCount();
+    for (int i = 0; i < holds; i++) {
+      lock.unlock();
+    }
+    scheduler.signal(this);
+    return holds;
+  }
+
+  /** A scheduled condition wait takes {@code holds} holds back, waiting on the schedule. */
+  void relockAfterScheduledWait(DeterministicSync scheduler, int holds) {
+    scheduler.waitUntil(this, lock::tryLock, -1);
+    for (int i = 1; i < holds; i++) {
+      lock.lock(); // reentrant: owned already
+    }
   }
 
   /**

@@ -196,7 +196,10 @@ public final class GilRuntime implements AutoCloseable {
     if (virtualThreads) {
       thread = Thread.ofVirtual().name(threadName).unstarted(task);
     } else {
-      thread = Thread.ofPlatform().name(threadName).daemon(daemon).unstarted(task);
+      // a scheduled run may abandon its threads (GilSchedule.blockingBudget): they must not keep
+      // the JVM alive; close() still waits for the non-daemon ones through `nonDaemon`
+      thread =
+          Thread.ofPlatform().name(threadName).daemon(daemon || scheduler != null).unstarted(task);
     }
     synchronized (lifecycle) {
       if (closed) {
@@ -207,7 +210,7 @@ public final class GilRuntime implements AutoCloseable {
       }
     }
     if (scheduler != null) {
-      scheduler.threadStarting(thread);
+      scheduler.threadStarting(thread, !daemon);
     }
     thread.start();
     return thread;
@@ -396,8 +399,12 @@ public final class GilRuntime implements AutoCloseable {
     Thread me = Thread.currentThread();
     boolean bounded = budgetNanos != Long.MAX_VALUE;
     long start = System.nanoTime();
+    Set<Thread> abandoned = Set.of();
     if (scheduler != null) {
       scheduler.starterWaits();
+      if (gil.holder() != me) {
+        abandoned = scheduler.awaitRunEnd(budgetNanos);
+      }
     }
     boolean interrupted = false;
     List<Thread> left = List.of();
@@ -409,7 +416,7 @@ public final class GilRuntime implements AutoCloseable {
           break;
         }
         for (Thread t : nonDaemon) {
-          if (t != me) {
+          if (t != me && !abandoned.contains(t)) {
             next = t;
             break;
           }
@@ -426,6 +433,7 @@ public final class GilRuntime implements AutoCloseable {
           if (next != null) {
             left = new ArrayList<>(nonDaemon);
             left.remove(me);
+            left.removeAll(abandoned); // reported by GilSchedule.blocked()
           }
           break;
         }

@@ -1,5 +1,6 @@
 package dev.baton.gil;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -27,15 +28,61 @@ import java.util.TreeSet;
  * the state under the runtime's internal mutex.
  */
 public final class GilSchedule {
+  /** The default {@link #blockingBudget(Duration)}. */
+  public static final Duration DEFAULT_BLOCKING_BUDGET = Duration.ofSeconds(5);
+
   private final String description;
   final Strategy strategy;
+  private final long blockingBudgetNanos;
 
   /** Set once when a runtime is built with this schedule. */
   private volatile DeterministicSync engine;
 
   private GilSchedule(String description, Strategy strategy) {
+    this(description, strategy, DEFAULT_BLOCKING_BUDGET.toNanos());
+  }
+
+  private GilSchedule(String description, Strategy strategy, long blockingBudgetNanos) {
     this.description = description;
     this.strategy = strategy;
+    this.blockingBudgetNanos = blockingBudgetNanos;
+  }
+
+  /**
+   * How long a run may make no scheduling progress, in real time, before the thread that blocks
+   * outside the schedule (in a monitor, a {@code java.util.concurrent} lock, real I/O) ends the run
+   * as a failure that {@link #blocked()} reports: while the runtime's {@code close()} waits for its
+   * threads, the run is watched; a lock cycle the JVM sees, or a JDK lock the running thread waits
+   * for that a thread waiting for the schedule holds, ends it at once, anything else only after
+   * this budget. The run's threads left are then interrupted and abandoned ({@code close()} no
+   * longer waits for them; they end with a {@link java.util.concurrent.CancellationException} if
+   * they come back to the schedule). Default {@link #DEFAULT_BLOCKING_BUDGET}.
+   *
+   * @param budget positive
+   * @return a copy of this schedule, not yet used, with that budget; use it instead of this one
+   * @throws IllegalArgumentException if {@code budget} is not positive
+   * @throws IllegalStateException if this schedule already drives a runtime
+   */
+  public GilSchedule blockingBudget(Duration budget) {
+    Objects.requireNonNull(budget, "budget");
+    if (budget.isNegative() || budget.isZero()) {
+      throw new IllegalArgumentException("blocking budget must be positive, was " + budget);
+    }
+    if (engine != null) {
+      throw new IllegalStateException(
+          "GilSchedule \"" + description + "\" already drives a runtime; set its budget before");
+    }
+    long nanos;
+    try {
+      nanos = budget.toNanos();
+    } catch (ArithmeticException tooLong) {
+      nanos = Long.MAX_VALUE;
+    }
+    return new GilSchedule(description, strategy, nanos);
+  }
+
+  long blockingBudgetNanos() {
+    return blockingBudgetNanos;
   }
 
   /**
@@ -114,12 +161,24 @@ public final class GilSchedule {
   }
 
   /**
-   * @return the deadlock found, or null: every thread left waits for a {@link GilLock} or a join
-   *     that no runnable thread can end (each waiting thread then gets this exception)
+   * @return the deadlock found, or null: every thread left waits for a GIL-aware primitive ({@link
+   *     GilLock}, {@link GilRLock}, {@link GilCondition}, {@link GilEvent}, {@link GilQueue},
+   *     {@link GilSemaphore}) or a join that no runnable thread can end (each waiting thread then
+   *     gets this exception, which names every waiting thread and what it waits for)
    */
   public IllegalStateException deadlock() {
     DeterministicSync e = engine;
     return e == null ? null : e.deadlock();
+  }
+
+  /**
+   * @return why the run was abandoned as blocked outside the schedule (see {@link
+   *     #blockingBudget(Duration)}), naming the thread, what it waits for, with its stack; null
+   *     when it was not
+   */
+  public IllegalStateException blocked() {
+    DeterministicSync e = engine;
+    return e == null ? null : e.blocked();
   }
 
   /**

@@ -109,6 +109,11 @@ public sealed class GilSemaphore permits GilBoundedSemaphore {
     if (permits.tryAcquireShared(1) >= 0) {
       return;
     }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      scheduler.waitUntil(this, () -> permits.tryAcquireShared(1) >= 0, -1);
+      return;
+    }
     Blocking.run(() -> permits.acquireSharedInterruptibly(1));
   }
 
@@ -131,6 +136,10 @@ public sealed class GilSemaphore permits GilBoundedSemaphore {
     }
     if (nanos == 0) {
       return false;
+    }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      return scheduler.waitUntil(this, () -> permits.tryAcquireShared(1) >= 0, nanos);
     }
     return Blocking.call(() -> permits.tryAcquireSharedNanos(1, nanos));
   }
@@ -181,6 +190,10 @@ public sealed class GilSemaphore permits GilBoundedSemaphore {
                   ? "the maximum " + Integer.MAX_VALUE
                   : "its initial value " + permits.bound)
               + "; release only permits that were acquired");
+    }
+    DeterministicSync scheduler = DeterministicSync.current();
+    if (scheduler != null) {
+      scheduler.signal(this);
     }
   }
 

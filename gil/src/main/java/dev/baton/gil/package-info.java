@@ -45,9 +45,15 @@
  * <p>A runtime built with a {@link dev.baton.gil.GilSchedule} ({@code GilRuntime.Builder.schedule})
  * lets a seeded generator or a {@link dev.baton.gil.ScheduleLog} decide every hand-off instead of
  * time, records the hand-offs, and replays a log exactly (a run that does otherwise is reported
- * with {@link dev.baton.gil.ScheduleDivergedException}); sleeps, joins and {@code GilLock} waits
- * run on a virtual clock. The design is in {@code DeterministicSync}'s block comment; {@link
- * dev.baton.gil.sched} searches schedules for races.
+ * with {@link dev.baton.gil.ScheduleDivergedException}); sleeps, joins and the waits of every
+ * GIL-aware primitive below are the schedule's and run on a virtual clock, so such a wait nobody
+ * can end is a deadlock {@link dev.baton.gil.GilSchedule#deadlock()} reports. A thread that blocks
+ * outside the schedule (a monitor, a {@code java.util.concurrent} lock, real I/O) ends the run as
+ * {@link dev.baton.gil.GilSchedule#blocked()}, at once when the JVM's lock graph proves it, else
+ * after the schedule's blocking budget. Under a schedule the primitives' waits are woken by the
+ * runtime's own threads (a thread outside it that sets an event does not wake a scheduled waiter).
+ * The design is in {@code DeterministicSync}'s block comment; {@link dev.baton.gil.sched} searches
+ * schedules for races.
  *
  * <h2>GIL-aware primitives</h2>
  *

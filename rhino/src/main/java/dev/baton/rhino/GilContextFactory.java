@@ -1,7 +1,12 @@
 package dev.baton.rhino;
 
 import dev.baton.gil.GilRuntime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.mozilla.javascript.Callable;
 import org.mozilla.javascript.Context;
@@ -9,6 +14,10 @@ import org.mozilla.javascript.ContextFactory;
 import org.mozilla.javascript.Script;
 import org.mozilla.javascript.Scriptable;
 import org.mozilla.javascript.ScriptableObject;
+import org.mozilla.javascript.WrapFactory;
+import org.mozilla.javascript.debug.DebugFrame;
+import org.mozilla.javascript.debug.DebuggableScript;
+import org.mozilla.javascript.debug.Debugger;
 
 /**
  * A Rhino {@link ContextFactory} whose contexts run scripts under a {@link GilRuntime}'s GIL, with
@@ -35,6 +44,17 @@ import org.mozilla.javascript.ScriptableObject;
  * holder. Threads that scripts start with {@code threading.start} are threads of the runtime, and
  * {@link GilRuntime#close()} waits for them, as interpreter shutdown does. After the runtime is
  * closed a call into script code throws {@link java.util.concurrent.RejectedExecutionException}.
+ * {@link #close(Duration)} bounds the shutdown: script threads still running after the timeout are
+ * interrupted and end at their next checkpoint, so that a script cannot keep the JVM alive.
+ *
+ * <h2>Java calls that block</h2>
+ *
+ * <p>A script's call into a JDK method that blocks ({@code java.lang.Thread.sleep}, a {@code
+ * CountDownLatch}'s {@code await}, a {@code BlockingQueue}'s {@code take}, a {@code Future}'s
+ * {@code get}, a stream's {@code read}, ...) runs inside a {@link dev.baton.core.Blocking} section
+ * and so releases the GIL, as CPython's blocking calls do: the contexts' {@code WrapFactory}
+ * ({@code BlockingJavaCalls}, whose block comment lists the methods and what remains) wraps the
+ * JDK's blocking types. Any other Java method keeps the GIL while it blocks.
  *
  * <h2>Interpreted and compiled mode</h2>
  *
@@ -43,20 +63,24 @@ import org.mozilla.javascript.ScriptableObject;
  * and, at each jump (a loop's back edge, a branch of an {@code if} or {@code ?:}, a {@code
  * finally}) or thrown exception where the total passes the {@linkplain
  * Builder#observerThreshold(int) threshold}, calls {@link #observeInstructionCount}, which is a
- * {@linkplain dev.baton.gil.Gil#checkpoint() checkpoint}. Straight-line code between two jumps is
- * therefore never interrupted: {@code x = x + 1} in a loop loses no update under the GIL, while
- * {@code x = f(x)} may, when {@code f} contains a jump (the GIL can pass inside the call, between
- * the read of {@code x} and its write), as {@code x = x + f()} may in CPython.
+ * {@linkplain dev.baton.gil.Gil#checkpoint() checkpoint}. The interpreter observes nothing at
+ * calls, so a recursion without jumps would keep the GIL to its end (or to an {@code
+ * OutOfMemoryError}); the contexts therefore also carry a Rhino {@code Debugger} whose frames'
+ * {@code onEnter} is a checkpoint: every call of an interpreted function is one. Straight-line code
+ * between two jumps and two calls is never interrupted: {@code x = x + 1} in a loop loses no update
+ * under the GIL, while {@code x = f(x)} may (the GIL can pass at the call, between the read of
+ * {@code x} and its write), as {@code x = x + f()} may in CPython.
  *
  * <p>{@link Builder#compiled(boolean) compiled(true)} lets Rhino compile scripts to JVM classes
  * with observer counts emitted ({@code setGenerateObserverCount(true)}): the generated code adds
  * estimated counts at blocks, jump targets, returns and throws, so checkpoints fall between
- * statements and at function returns rather than at the interpreter's jumps; an expression
- * statement without a call ({@code x = x + 1}) is still never interrupted, and {@code x = f(x)}
- * still may be. A context switched to compiled mode without observer counts reaches no checkpoint
- * at all: a CPU-bound script then keeps the GIL until it blocks or ends (the runtime's watchdog
- * names it). Interpreted mode is the default because its switch points are the interpreter's own
- * and do not depend on the compiler.
+ * statements and at function returns rather than at the interpreter's jumps and calls (compiled
+ * code has no call hook: a recursion without returns ends in a {@code StackOverflowError}, which
+ * the thread's {@code error()} reports); an expression statement without a call ({@code x = x + 1})
+ * is still never interrupted, and {@code x = f(x)} still may be. A context switched to compiled
+ * mode without observer counts reaches no checkpoint at all: a CPU-bound script then keeps the GIL
+ * until it blocks or ends (the runtime's watchdog names it). Interpreted mode is the default
+ * because its switch points are the interpreter's own and do not depend on the compiler.
  */
 public final class GilContextFactory extends ContextFactory {
   /** The default {@linkplain Builder#observerThreshold(int) observer threshold}. */
@@ -68,6 +92,12 @@ public final class GilContextFactory extends ContextFactory {
 
   /** Numbers the script threads of this factory: script-1, script-2, ... */
   private final AtomicInteger threadNumbers = new AtomicInteger();
+
+  /** The script threads started and not yet ended; each adds and removes itself. */
+  private final Set<Thread> scriptThreads = ConcurrentHashMap.newKeySet();
+
+  /** The interpreter's hook at every function call: a checkpoint, as at the observer. */
+  private final Debugger calls = new CallCheckpoints();
 
   private GilContextFactory(Builder builder) {
     this.runtime = builder.runtime;
@@ -145,15 +175,113 @@ public final class GilContextFactory extends ContextFactory {
     cx.setInterpretedMode(!compiled);
     cx.setGenerateObserverCount(compiled);
     cx.setInstructionObserverThreshold(observerThreshold);
+    if (!compiled) {
+      cx.setDebugger(calls, null); // its frames' onEnter: a checkpoint at every function call
+    }
+    WrapFactory wraps = new BlockingJavaCalls(); // the JDK's blocking calls release the GIL
     // hand scripts JS strings and numbers, not wrapped Java objects, from host functions
-    cx.getWrapFactory().setJavaPrimitiveWrap(false);
+    wraps.setJavaPrimitiveWrap(false);
+    cx.setWrapFactory(wraps);
     return cx;
   }
 
   /** The eval breaker: a checkpoint of the GIL, which the thread holds (see {@link #doTopCall}). */
   @Override
   protected void observeInstructionCount(Context cx, int instructionCount) {
+    checkpoint();
+  }
+
+  /**
+   * A checkpoint of the GIL; a script thread that reaches one after its runtime was closed without
+   * it (a bounded close that gave up) ends there, as {@link #close(Duration)} describes.
+   */
+  void checkpoint() {
     runtime.gil().checkpoint();
+    if (runtime.isClosed() && scriptThreads.contains(Thread.currentThread())) {
+      throw new ScriptThreadEnded(
+          "script thread \""
+              + Thread.currentThread().getName()
+              + "\" ended: runtime \""
+              + runtime.name()
+              + "\" was closed while it ran");
+    }
+  }
+
+  /**
+   * Closes the runtime, waiting at most {@code timeout} for its threads ({@link
+   * GilRuntime#close(Duration)}); then ends the script threads still running: each is interrupted
+   * (which ends its waits on {@code threading}'s primitives and its interruptible Java calls) and
+   * ends at its next checkpoint with an {@link Error} that scripts cannot catch, so that the JVM
+   * can exit. A script thread blocked where neither reaches it (a Java call that ignores
+   * interrupts) is left running.
+   *
+   * @param timeout how long to wait for the threads to end by themselves, and then again for the
+   *     script threads to end once told; zero or more
+   * @return true when every thread ended
+   * @throws IllegalArgumentException if {@code timeout} is negative
+   */
+  public boolean close(Duration timeout) {
+    if (runtime.close(timeout)) {
+      return true;
+    }
+    List<Thread> left = new ArrayList<>(scriptThreads);
+    for (Thread t : left) {
+      t.interrupt();
+    }
+    long nanos;
+    try {
+      nanos = timeout.toNanos();
+    } catch (ArithmeticException beyondThreeCenturies) {
+      nanos = Long.MAX_VALUE / 2;
+    }
+    long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 2);
+    boolean ended = true;
+    for (Thread t : left) {
+      try {
+        long remaining = deadline - System.nanoTime();
+        if (remaining > 0) {
+          t.join(Duration.ofNanos(remaining));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      ended &= !t.isAlive();
+    }
+    return ended;
+  }
+
+  /** A script thread begins ({@code true}) or ends. */
+  void scriptThread(Thread thread, boolean begins) {
+    if (begins) {
+      scriptThreads.add(thread);
+    } else {
+      scriptThreads.remove(thread);
+    }
+  }
+
+  /** Ends a script thread after a bounded close; an Error, so that no script catch stops it. */
+  static final class ScriptThreadEnded extends Error {
+    private static final long serialVersionUID = 1L;
+
+    ScriptThreadEnded(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** The interpreter's debugger: one frame per call, whose entry is a checkpoint. */
+  private static final class CallCheckpoints implements Debugger, DebugFrame {
+    @Override
+    public DebugFrame getFrame(Context cx, DebuggableScript fnOrScript) {
+      return this;
+    }
+
+    @Override
+    public void onEnter(Context cx, Scriptable activation, Scriptable thisObj, Object[] args) {
+      if (cx.getFactory() instanceof GilContextFactory factory) {
+        factory.checkpoint();
+      }
+    }
   }
 
   /** Holds the GIL around every top-level call into a function. */

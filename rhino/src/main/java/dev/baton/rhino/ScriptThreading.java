@@ -199,8 +199,11 @@ final class ScriptThreading {
     /** Written once by the starting thread, under the GIL, before a script can see this object. */
     Thread thread;
 
-    /** The exception that ended the thread; written by it before it ends, read after a join. */
-    volatile RuntimeException failure;
+    /**
+     * The exception or error that ended the thread; written by it before it ends, read after a
+     * join.
+     */
+    volatile Throwable failure;
 
     static ThreadObject start(GilContextFactory factory, Scriptable scope, Object[] args) {
       if (args.length == 0 || !(args[0] instanceof Function target)) {
@@ -218,11 +221,17 @@ final class ScriptThreading {
               .startThread(
                   name,
                   () -> {
+                    Thread me = Thread.currentThread();
+                    factory.scriptThread(me, true);
                     try {
                       factory.call(cx -> target.call(cx, scope, scope, rest));
-                    } catch (RuntimeException e) {
-                      self.failure = e;
+                    } catch (GilContextFactory.ScriptThreadEnded ended) {
+                      self.failure = ended; // told to end by a bounded close: not a failure
+                    } catch (Throwable e) {
+                      self.failure = e; // an Error too: a stack overflow, an out-of-memory
                       throw e;
+                    } finally {
+                      factory.scriptThread(me, false);
                     }
                   });
       return self;
@@ -246,7 +255,7 @@ final class ScriptThreading {
     }
 
     Object error() {
-      RuntimeException e = failure;
+      Throwable e = failure;
       if (e == null) {
         return Undefined.instance;
       }

@@ -25,10 +25,28 @@
  * <h2>Invariants</h2>
  *
  * <ul>
- *   <li>Between two observer calls a script thread is not preempted by another thread of the
- *       runtime: straight-line code between two jumps is atomic with respect to them.
- *   <li>A script thread that ends, normally or with an exception, has released the GIL; its
- *       exception goes to the runtime's uncaught-exception handler.
+ *   <li>Between two checkpoints a script thread is not preempted by another thread of the runtime:
+ *       straight-line code between two jumps and calls is atomic with respect to them.
+ *   <li>A script thread that ends, normally or with an exception or an {@link Error}, has released
+ *       the GIL; what ended it is its {@code error()} and goes to the runtime's uncaught-exception
+ *       handler.
+ *   <li>No script holds the GIL forever by itself: interpreted code passes a checkpoint at every
+ *       jump and call, the JDK's blocking calls release the GIL, and {@code
+ *       GilContextFactory.close(timeout)} ends the script threads left after its timeout.
+ * </ul>
+ *
+ * <h2>What remains</h2>
+ *
+ * <ul>
+ *   <li>A Java method outside the JDK's blocking calls (the program's own, JDBC, {@code
+ *       Object.wait}) keeps the GIL while it blocks, as a C extension without {@code
+ *       Py_BEGIN_ALLOW_THREADS}; wrap it in a host function that waits in a {@link
+ *       dev.baton.core.Blocking} section.
+ *   <li>Compiled mode has no checkpoint at calls; a Java call that ignores interrupts is not ended
+ *       by {@code close(timeout)}.
+ *   <li>{@code GilRuntime.close(timeout)} called directly (not the factory's) ends only the script
+ *       threads that reach a checkpoint; one waiting on a primitive is not interrupted and, as a
+ *       non-daemon thread, keeps the JVM alive: close through the factory.
  * </ul>
  */
 package dev.baton.rhino;

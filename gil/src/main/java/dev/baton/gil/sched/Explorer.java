@@ -10,6 +10,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a scenario under many seeded {@link GilSchedule}s until its check fails, then shrinks the
@@ -37,6 +39,8 @@ import java.util.Optional;
  * fresh runtime on the calling thread, which must not hold a GIL.
  */
 public final class Explorer {
+  private static final Logger LOG = LoggerFactory.getLogger(Explorer.class);
+
   /** Runs tried at most while shrinking one failure. */
   static final int MAX_SHRINK_RUNS = 500;
 
@@ -68,7 +72,9 @@ public final class Explorer {
    * One run's outcome.
    *
    * @param log its hand-offs
-   * @param failure the check's AssertionError, or what a thread threw, or null when it passed
+   * @param failure why the run was abandoned as blocked outside the schedule ({@link
+   *     GilSchedule#blocked()}), or what a thread threw, or the deadlock found, or the check's
+   *     AssertionError; null when it passed
    */
   public record Run(ScheduleLog log, Throwable failure) {
     /**
@@ -122,21 +128,34 @@ public final class Explorer {
   private final int runs;
   private final Duration time;
   private final long firstSeed;
+  private final Duration blockingBudget;
+  private final boolean skipBlocked;
 
-  private Explorer(Kind kind, int depth, int steps, int runs, Duration time, long firstSeed) {
+  private Explorer(
+      Kind kind,
+      int depth,
+      int steps,
+      int runs,
+      Duration time,
+      long firstSeed,
+      Duration blockingBudget,
+      boolean skipBlocked) {
     this.kind = kind;
     this.depth = depth;
     this.steps = steps;
     this.runs = runs;
     this.time = time;
     this.firstSeed = firstSeed;
+    this.blockingBudget = blockingBudget;
+    this.skipBlocked = skipBlocked;
   }
 
   /**
    * @return an explorer with {@link GilSchedule#random(long)} schedules, seeds 1, 2, ..., 1000 runs
    */
   public static Explorer random() {
-    return new Explorer(Kind.RANDOM, 0, 0, 1000, null, 1);
+    return new Explorer(
+        Kind.RANDOM, 0, 0, 1000, null, 1, GilSchedule.DEFAULT_BLOCKING_BUDGET, false);
   }
 
   /**
@@ -146,7 +165,8 @@ public final class Explorer {
    */
   public static Explorer pct(int depth, int steps) {
     GilSchedule.pct(0, depth, steps); // validates
-    return new Explorer(Kind.PCT, depth, steps, 1000, null, 1);
+    return new Explorer(
+        Kind.PCT, depth, steps, 1000, null, 1, GilSchedule.DEFAULT_BLOCKING_BUDGET, false);
   }
 
   /**
@@ -157,7 +177,7 @@ public final class Explorer {
     if (budget < 1) {
       throw new IllegalArgumentException("runs must be at least 1, was " + budget);
     }
-    return new Explorer(kind, depth, steps, budget, time, firstSeed);
+    return new Explorer(kind, depth, steps, budget, time, firstSeed, blockingBudget, skipBlocked);
   }
 
   /**
@@ -169,7 +189,7 @@ public final class Explorer {
     if (budget.isNegative() || budget.isZero()) {
       throw new IllegalArgumentException("time budget must be positive, was " + budget);
     }
-    return new Explorer(kind, depth, steps, runs, budget, firstSeed);
+    return new Explorer(kind, depth, steps, runs, budget, firstSeed, blockingBudget, skipBlocked);
   }
 
   /**
@@ -177,7 +197,29 @@ public final class Explorer {
    * @return a copy starting there
    */
   public Explorer firstSeed(long seed) {
-    return new Explorer(kind, depth, steps, runs, time, seed);
+    return new Explorer(kind, depth, steps, runs, time, seed, blockingBudget, skipBlocked);
+  }
+
+  /**
+   * @param budget how long a run may make no scheduling progress, in real time, before the thread
+   *     that blocks outside the schedule ends it as a failure (see {@link
+   *     GilSchedule#blockingBudget(Duration)}); positive
+   * @return a copy with that budget
+   */
+  public Explorer blockingBudget(Duration budget) {
+    GilSchedule.random(0).blockingBudget(budget); // validates
+    return new Explorer(kind, depth, steps, runs, time, firstSeed, budget, skipBlocked);
+  }
+
+  /**
+   * A run that blocks outside the schedule (see {@link #blockingBudget(Duration)}) is a failure
+   * that stops the exploration, by default; with this, such a run is logged and skipped, and the
+   * exploration goes on with the next seed.
+   *
+   * @return a copy that skips the runs blocked outside the schedule
+   */
+  public Explorer skipBlockedRuns() {
+    return new Explorer(kind, depth, steps, runs, time, firstSeed, blockingBudget, true);
   }
 
   /**
@@ -185,7 +227,9 @@ public final class Explorer {
    * @return the schedule this explorer uses for {@code seed}
    */
   public GilSchedule schedule(long seed) {
-    return kind == Kind.PCT ? GilSchedule.pct(seed, depth, steps) : GilSchedule.random(seed);
+    GilSchedule schedule =
+        kind == Kind.PCT ? GilSchedule.pct(seed, depth, steps) : GilSchedule.random(seed);
+    return schedule.blockingBudget(blockingBudget);
   }
 
   /**
@@ -201,7 +245,16 @@ public final class Explorer {
     long until = time == null ? 0 : System.nanoTime() + time.toNanos();
     for (int i = 0; i < runs && (time == null || System.nanoTime() - until < 0); i++) {
       long seed = firstSeed + i;
-      Run run = run(scenario, schedule(seed));
+      GilSchedule schedule = schedule(seed);
+      Run run = run(scenario, schedule);
+      if (run.failed() && schedule.blocked() != null) {
+        if (skipBlocked) {
+          LOG.warn("seed {}: run skipped: {}", seed, schedule.blocked().getMessage());
+          continue;
+        }
+        // not shrunk: each candidate could cost the blocking budget again
+        return Optional.of(new Failure(seed, i + 1, run.log(), run.log(), run.failure()));
+      }
       if (run.failed()) {
         Run minimal = shrink(scenario, run);
         return Optional.of(new Failure(seed, i + 1, run.log(), minimal.log(), minimal.failure()));
@@ -244,7 +297,10 @@ public final class Explorer {
             .build()) {
       check = scenario.start(runtime);
     }
-    Throwable failure = thrown.isEmpty() ? null : thrown.get(0);
+    Throwable failure = schedule.blocked();
+    if (failure == null && !thrown.isEmpty()) {
+      failure = thrown.get(0);
+    }
     if (failure == null && schedule.deadlock() != null) {
       failure = schedule.deadlock();
     }
@@ -293,9 +349,11 @@ public final class Explorer {
     while (smaller && tried < MAX_SHRINK_RUNS) {
       smaller = false;
       for (int i = best.log().handOffs().size() - 1; i >= 0 && tried < MAX_SHRINK_RUNS; i--) {
-        Run candidate = run(scenario, GilSchedule.follow(best.log().without(i)));
+        GilSchedule follow = GilSchedule.follow(best.log().without(i));
+        Run candidate = run(scenario, follow);
         tried++;
         if (candidate.failed()
+            && follow.blocked() == null
             && candidate.log().handOffs().size() < best.log().handOffs().size()) {
           best = candidate;
           smaller = true;

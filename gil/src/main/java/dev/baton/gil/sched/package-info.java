@@ -10,6 +10,16 @@
  * renders as the talk's race table. The scheduling itself is designed in the gil package's {@code
  * DeterministicSync}.
  *
+ * <p>Failure model: no run hangs the exploration. A wait on the runtime's own primitives, joins and
+ * sleeps is the schedule's, so one nobody can end is a deadlock the run reports ({@link
+ * dev.baton.gil.GilSchedule#deadlock()}). A thread that blocks outside the schedule (a monitor, a
+ * {@code java.util.concurrent} lock, real I/O) ends its run as a failure that says "blocked outside
+ * the schedule" with the thread's stack ({@link dev.baton.gil.GilSchedule#blocked()}): at once when
+ * the JVM's lock graph proves it can never go on, otherwise after the run's blocking budget ({@link
+ * dev.baton.gil.sched.Explorer#blockingBudget(java.time.Duration)}); its threads are interrupted
+ * and abandoned, and the exploration stops there or, with {@link
+ * dev.baton.gil.sched.Explorer#skipBlockedRuns()}, goes on with the next seed.
+ *
  * <p>Threading: an {@code Explorer} is immutable; each of its runs builds a fresh runtime on the
  * calling thread, one run at a time.
  */
