@@ -124,8 +124,15 @@
  * <h2>Shared memory</h2>
  *
  * {@link dev.baton.process.SharedMemory} is a memory-mapped file the parent creates; a task that
- * captures it maps the same file in its worker (the block serializes as its name). Where the file
- * lives and how nothing is left on disk: {@code dev.baton.process.internal.SharedBlocks}.
+ * captures it maps the same file in its worker (the block serializes as its name). A block's name
+ * is unique for all time (creator pid, creator start time, 128 random bits): once the block is
+ * closed, attaching by its name fails with {@link IllegalStateException}, in the parent and in any
+ * worker, and nothing is ever written through a name that came to mean another file; a name that is
+ * not a block's is refused with {@link IllegalArgumentException}. A block's file is deleted when it
+ * is closed, when the pool that made it ({@link dev.baton.process.ProcessPool#sharedMemory})
+ * terminates, when its creating JVM exits normally, and otherwise (creator killed) by the next
+ * sweep: every pool start and termination and every block creation deletes the files of creators no
+ * longer alive. How: {@code dev.baton.process.internal.SharedBlocks}.
  *
  * <h2>Start-up</h2>
  *
