@@ -55,7 +55,10 @@ import org.slf4j.LoggerFactory;
  * <p>Failure model: when a worker ends, the head of its in-flight deque (the task it held) fails
  * with the reason recorded for the kill (timeout), or is retried if it has retries left, or fails
  * with {@link WorkerCrashedException}; the tasks behind it never started and go back to the front
- * of the queue; a replacement starts while there is work or the pool is open.
+ * of the queue; a replacement starts while there is work or the pool is open. A head that was being
+ * stolen is no exception: the worker may have taken it before the cancel frame arrived (it answers
+ * STARTED then, but it may die first), so it counts as possibly run, and only a CANCELLED answer
+ * puts a stolen task back in the queue.
  */
 public final class PoolEngine implements WorkerProcess.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(PoolEngine.class);
@@ -794,6 +797,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
       skipped(worker, frame.id());
       return;
     }
+    if (frame.type() == Frame.T_STARTED) {
+      started(worker, frame.id());
+      return;
+    }
     if (frame.type() == Frame.T_SPANS) {
       shipped(worker, frame);
       return;
@@ -920,6 +927,25 @@ public final class PoolEngine implements WorkerProcess.Listener {
     }
   }
 
+  /**
+   * The worker had already started (or answered) a task the pool asked it to drop: a steal failed.
+   * The task stays where it is, counted as possibly run; the pool may steal another.
+   */
+  private void started(WorkerProcess worker, long id) {
+    lock.lock();
+    try {
+      for (Job j : worker.inFlight) {
+        if (j.id == id) {
+          j.stealing = false;
+          dispatchLocked(true);
+          break;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void complete(Job job, WorkerProcess worker, Frame frame) {
     Tracer.mark(worker.lane(), PoolTrace.RESULT_RECEIVED, worker.name());
     switch (frame.type()) {
@@ -975,14 +1001,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
                         + " in worker "
                         + worker
                         + "; the worker was killed and replaced");
-          } else if (head.stealing && death != WorkerProcess.Death.SHUTDOWN) {
-            // dropped by the worker before it died (its CANCELLED answer was lost): never ran
-            head.stealing = false;
-            head.worker = null;
-            queue.addFirst(head);
           } else if (head.retriesLeft > 0 && death != WorkerProcess.Death.SHUTDOWN) {
             head.retriesLeft--;
             head.worker = null;
+            head.stealing = false;
             queue.addFirst(head);
             LOG.warn("worker {} died running task {}; retrying it", worker, head.id);
           } else {
