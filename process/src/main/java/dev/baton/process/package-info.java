@@ -93,7 +93,12 @@
  *   <li>A task that throws: {@link dev.baton.process.RemoteTaskException}, with the remote stack
  *       trace, and the original exception as cause when the allow-list lets it be deserialized; an
  *       exception whose text would make its frame larger than the byte limit arrives with its
- *       message and stack trace cut, and without the original.
+ *       message and stack trace cut, and without the original. So does any exception however deep
+ *       or cyclic its causes and suppressed entries: the worker prints them 32 levels deep (at most
+ *       32 suppressed per exception, 256 exceptions), marks the cut and each cycle, and sends the
+ *       original only when it lies within those bounds ({@code
+ *       dev.baton.process.internal.ThrowableText}); the worker serves on, and a retryable task that
+ *       threw is not retried (its worker did not crash).
  *   <li>A task that closes {@code System.in}, or writes to the real stdout ({@code new
  *       FileOutputStream(FileDescriptor.out)}): the protocol does not run on those descriptors, so
  *       the next task is unharmed; the write fails inside that task ("Stream Closed").
