@@ -94,7 +94,7 @@ class StealingTest {
         ready.get(60, TimeUnit.SECONDS);
       }
       Payloads.TaskBody body = new Payloads.TaskBody(Payloads.CALL, 0, new byte[] {1}, null);
-      List<PoolEngine.TaskFuture> tasks = engine.submitAll(List.of(body, body, body), 0, true);
+      List<TaskFuture> tasks = engine.submitAll(List.of(body, body, body), 0, true);
       long stolen = tasks.get(2).taskId();
 
       assertThat(failureOf(tasks.get(0)))
