@@ -218,6 +218,7 @@ public final class ProcessPool implements Pool {
    * @throws TaskSerializationException when the task cannot be serialized
    * @throws RejectedExecutionException when the pool is shut down
    */
+  @Override
   public <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
     PoolCalls.positiveTimeout(timeout);
     CompletableFuture<T> future = submit(task);
@@ -240,6 +241,7 @@ public final class ProcessPool implements Pool {
    * @throws TimeoutException when it missed the deadline, or the pool's task timeout (its worker,
    *     if it was running it, was replaced)
    */
+  @Override
   public <T> T apply(PoolTask<T> task, Duration timeout)
       throws InterruptedException, TimeoutException {
     PoolCalls.positiveTimeout(timeout);
@@ -333,6 +335,7 @@ public final class ProcessPool implements Pool {
    * @throws InterruptedException when the waiting thread is interrupted
    * @throws TimeoutException when the deadline passed first
    */
+  @Override
   public <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn,
       Collection<? extends A> items,
@@ -400,6 +403,7 @@ public final class ProcessPool implements Pool {
    * @param <R> the result type
    * @return an iterator over the results in order
    */
+  @Override
   public <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn,
       Iterable<? extends A> items,
@@ -436,6 +440,7 @@ public final class ProcessPool implements Pool {
    * @param <R> the result type
    * @return an iterator over the results in completion order
    */
+  @Override
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn,
       Iterable<? extends A> items,
