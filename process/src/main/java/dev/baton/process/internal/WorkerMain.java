@@ -46,9 +46,11 @@ import java.util.Map;
  * (polling every {@value #WATCH_MICROS} µs, so that it never holds stdin when the main thread comes
  * back): tasks sent ahead go into a queue, a cancel frame removes its task from there and is
  * answered at once (CANCELLED, or STARTED when the main thread has already taken the task, so the
- * parent never believes a started task was dropped), a large frame never waits in the pipe. Either
- * thread exits the JVM when stdin closes; while a task runs, stdin is not read to its end, so the
- * watcher also exits the JVM when the parent process is gone, even in the middle of a task.
+ * parent never believes a started task was dropped), a large frame never waits in the pipe. Before
+ * it takes the next task the main thread reads what has arrived, so that a cancel already in the
+ * pipe is honoured even if the watcher had no turn since. Either thread exits the JVM when stdin
+ * closes; while a task runs, stdin is not read to its end, so the watcher also exits the JVM when
+ * the parent process is gone, even in the middle of a task.
  */
 public final class WorkerMain {
   private static final int EXIT_PROTOCOL = 3;
@@ -335,6 +337,10 @@ public final class WorkerMain {
       Work work;
       stdin.lock();
       try {
+        while (in.available() > 0) {
+          // frames that came while the last task ran (a cancel among them) before the next starts
+          handle(Frame.read(in, maxBytes));
+        }
         work = tasks.poll();
         while (work == null) {
           if (unflushed && !buffer.hasBuffered()) {
