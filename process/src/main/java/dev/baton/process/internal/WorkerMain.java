@@ -337,8 +337,9 @@ public final class WorkerMain {
       Work work;
       stdin.lock();
       try {
-        while (in.available() > 0) {
-          // frames that came while the last task ran (a cancel among them) before the next starts
+        while (!tasks.isEmpty() && in.available() > 0) {
+          // a task is waiting to start: first the frames that came while the last one ran (a
+          // cancel for it among them); with none waiting, the loop below reads them anyway
           handle(Frame.read(in, maxBytes));
         }
         work = tasks.poll();
