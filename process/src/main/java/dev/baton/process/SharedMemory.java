@@ -39,7 +39,8 @@ import java.util.Objects;
  * block throws {@link IndexOutOfBoundsException}; the checked accessors and the views are for
  * different loops (a hot loop uses a view, whose own bounds checks the JIT removes).
  *
- * <p>Closing: {@link #close()} on the creator frees the block (attached copies in workers keep
+ * <p>Closing: a block from {@link ProcessPool#sharedMemory} is closed when its pool terminates, if
+ * not before. {@link #close()} on the creator frees the block (attached copies in workers keep
  * their mapping until they are collected or the worker exits, but nothing can attach to it any
  * more); closing an attached copy only stops its use. Using a closed block throws {@link
  * IllegalStateException}, and so does sending it to a worker. A block serializes as its name: a

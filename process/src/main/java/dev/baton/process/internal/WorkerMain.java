@@ -47,10 +47,10 @@ import java.util.Map;
  * back): tasks sent ahead go into a queue, a cancel frame removes its task from there and is
  * answered at once (CANCELLED, or STARTED when the main thread has already taken the task, so the
  * parent never believes a started task was dropped), a large frame never waits in the pipe. Before
- * it takes the next task the main thread reads what has arrived, so that a cancel already in the
- * pipe is honoured even if the watcher had no turn since. Either thread exits the JVM when stdin
- * closes; while a task runs, stdin is not read to its end, so the watcher also exits the JVM when
- * the parent process is gone, even in the middle of a task.
+ * it starts a waiting task (not a map chunk) the main thread reads what has arrived, so that a
+ * cancel already in the pipe is honoured even if the watcher had no turn since. Either thread exits
+ * the JVM when stdin closes; while a task runs, stdin is not read to its end, so the watcher also
+ * exits the JVM when the parent process is gone, even in the middle of a task.
  */
 public final class WorkerMain {
   private static final int EXIT_PROTOCOL = 3;
@@ -337,9 +337,10 @@ public final class WorkerMain {
       Work work;
       stdin.lock();
       try {
-        while (!tasks.isEmpty() && in.available() > 0) {
-          // a task is waiting to start: first the frames that came while the last one ran (a
-          // cancel for it among them); with none waiting, the loop below reads them anyway
+        while (!tasks.isEmpty() && tasks.peek().kind() == Payloads.CALL && in.available() > 0) {
+          // a task (not a map chunk: those are many and small, and a system call each would
+          // cost them) waits to start: first the frames that came while the last one ran, a
+          // cancel for it among them; with none waiting, the loop below reads them anyway
           handle(Frame.read(in, maxBytes));
         }
         work = tasks.poll();
