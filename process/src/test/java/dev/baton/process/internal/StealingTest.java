@@ -69,26 +69,7 @@ class StealingTest {
       throws Exception {
     Path log = dir.resolve("log");
     Files.createFile(log);
-    ValueCodec codec =
-        new ValueCodec(
-            Codec.COMPACT,
-            new SerialPolicy(List.of("java.**"), 100, 10_000, 1 << 20),
-            getClass().getClassLoader());
-    PoolEngine engine =
-        new PoolEngine(
-            new PoolEngine.Config(
-                "steal",
-                2,
-                javaCommand(
-                    ScriptedWorker.class.getName(),
-                    "-Dscript.log=" + log,
-                    "-Dscript.answerStarted=" + answersStarted),
-                Map.of(),
-                new byte[0],
-                0,
-                null,
-                Duration.ofSeconds(60),
-                codec));
+    PoolEngine engine = scriptedEngine(log, answersStarted);
     try {
       for (CompletableFuture<Void> ready : engine.start()) {
         ready.get(60, TimeUnit.SECONDS);
@@ -112,6 +93,52 @@ class StealingTest {
     } finally {
       engine.shutdownNow();
     }
+  }
+
+  /** The same interleaving with a retryable task: it may have run, so it costs a retry. */
+  @Test
+  void aStolenRetryableTaskItsWorkerStartedIsRetriedOnce() throws Exception {
+    Path log = dir.resolve("log");
+    Files.createFile(log);
+    PoolEngine engine = scriptedEngine(log, true);
+    try {
+      for (CompletableFuture<Void> ready : engine.start()) {
+        ready.get(60, TimeUnit.SECONDS);
+      }
+      Payloads.TaskBody body = new Payloads.TaskBody(Payloads.CALL, 0, new byte[] {1}, null);
+      List<TaskFuture> tasks = engine.submitAll(List.of(body, body, body), 1, true);
+      long stolen = tasks.get(2).taskId();
+      assertThat(failureOf(tasks.get(2)))
+          .isInstanceOf(RemoteTaskException.class)
+          .hasMessageContaining("ran: in steal-w2");
+      List<String> runs =
+          Files.readAllLines(log).stream().filter(l -> l.endsWith(" got " + stolen)).toList();
+      assertThat(runs).containsExactly("steal-w1 got " + stolen, "steal-w2 got " + stolen);
+    } finally {
+      engine.shutdownNow();
+    }
+  }
+
+  private PoolEngine scriptedEngine(Path log, boolean answersStarted) {
+    ValueCodec codec =
+        new ValueCodec(
+            Codec.COMPACT,
+            new SerialPolicy(List.of("java.**"), 100, 10_000, 1 << 20),
+            getClass().getClassLoader());
+    return new PoolEngine(
+        new PoolEngine.Config(
+            "steal",
+            2,
+            javaCommand(
+                ScriptedWorker.class.getName(),
+                "-Dscript.log=" + log,
+                "-Dscript.answerStarted=" + answersStarted),
+            Map.of(),
+            new byte[0],
+            0,
+            null,
+            Duration.ofSeconds(60),
+            codec));
   }
 
   /** The real worker answers a cancel for the task it runs with STARTED, and still answers it. */
