@@ -44,8 +44,9 @@ import java.util.Objects;
  * their mapping until they are collected or the worker exits, but nothing can attach to it any
  * more); closing an attached copy only stops its use. Using a closed block throws {@link
  * IllegalStateException}, and so does sending it to a worker. A block serializes as its name: a
- * task that captures it attaches to it in the worker, and fails there, with {@link
- * IllegalStateException} as the cause, if the block was closed meanwhile.
+ * task that captures it attaches to it in the worker; if the block was closed meanwhile, the worker
+ * refuses the task ({@link TaskSerializationException} naming the {@link IllegalStateException})
+ * and writes nothing anywhere.
  */
 public final class SharedMemory implements AutoCloseable, Serializable {
   @Serial private static final long serialVersionUID = 1L;

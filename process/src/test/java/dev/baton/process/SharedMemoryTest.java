@@ -160,6 +160,36 @@ class SharedMemoryTest {
     assertThat(Files.readAllBytes(precious)).containsOnly(0);
   }
 
+  /** A task sent while its block was open, run after the block closed, fails in the worker. */
+  @Test
+  void aTaskWhoseBlockClosedBeforeItRanFailsInTheWorker(@TempDir Path dir) throws Exception {
+    try (ProcessPool one = Pools.lean(1).name("shm-late").build()) {
+      Path started = dir.resolve("started");
+      Path gate = dir.resolve("gate");
+      CompletableFuture<Long> busy =
+          one.submit(CrashRecoveryTest.parked(started.toString(), gate.toString()));
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> Files.exists(started));
+      SharedMemory block = SharedMemory.create(64);
+      String name = block.name();
+      CompletableFuture<Integer> late =
+          one.submit(
+              () -> {
+                block.putInt(0, 55);
+                return 1;
+              });
+      block.close();
+      Files.createFile(gate);
+      busy.get(60, TimeUnit.SECONDS);
+      assertThat(Pools.failureOf(late))
+          .isInstanceOf(TaskSerializationException.class)
+          .hasMessageContaining("IllegalStateException")
+          .hasMessageContaining(name)
+          .hasMessageContaining("does not exist");
+    }
+  }
+
   @Test
   void onlyBlockNamesAreAttached(@TempDir Path dir) throws Exception {
     Path other = dir.resolve("baton-shm-1-1-" + "0".repeat(32));
