@@ -219,8 +219,9 @@ public final class SharedBlocks {
       return false;
     }
     long now = startMillis(p);
-    // unknown start times (0) cannot tell a reused pid apart: keep the file, to be safe
-    return start == 0 || now == 0 || now == start;
+    // unknown start times (0) cannot tell a reused pid apart: keep the file, to be safe; a second
+    // of slack, should two readings of one process's start time ever round apart
+    return start == 0 || now == 0 || Math.abs(now - start) < 1000;
   }
 
   /**
