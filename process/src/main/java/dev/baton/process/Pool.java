@@ -26,9 +26,9 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>It lives in this module, beside {@link ProcessPool}, because everything it names does: the
  * task types ({@link PoolTask}, {@link PoolFunction}, {@link PoolBiFunction}), the failures ({@link
- * ProcessPoolException} and its subclasses) and the codec and allow-list that every pool applies to
- * what crosses to its workers. A cluster pool extends this module; core names nothing of the
- * modules above it, so the interface cannot move there without those types.
+ * PoolException} and its subclasses) and the codec and allow-list that every pool applies to what
+ * crosses to its workers. A cluster pool extends this module; core names nothing of the modules
+ * above it, so the interface cannot move there without those types.
  *
  * <p>The contract every implementation keeps: a task, function or argument that cannot be
  * serialized fails at submission, in the caller's thread, with {@link TaskSerializationException};
@@ -42,11 +42,17 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Timeouts: a task that runs out of time (a pool's task timeout, a call's deadline) completes
  * its future exceptionally with the JDK's {@link TimeoutException}, as {@link
- * CompletableFuture#orTimeout} does. A blocking method that takes a timeout ({@code apply(task,
- * timeout)}, {@code map(..., timeout)}) declares {@link TimeoutException} and throws it as itself;
- * a blocking method or iterator that takes none ({@link #apply(PoolTask)}, {@link #map}, {@code
- * next()} of {@link #imap}) throws it wrapped in a {@link CompletionException}, as {@link
- * CompletableFuture#join()} does with a checked failure. Every other failure is thrown as it is.
+ * CompletableFuture#orTimeout} does. The calls with a deadline ({@link #submit(PoolTask,
+ * Duration)}, {@link #apply(PoolTask, Duration)}, {@link #map(PoolFunction, Collection, int,
+ * Duration)}, {@link #imap(PoolFunction, Iterable, int, Duration)}, {@link
+ * #imapUnordered(PoolFunction, Iterable, int, Duration)}) count it from the call, time in the queue
+ * included; past it, each of the call's tasks not yet done fails with it, and the pool stops what
+ * runs them as it can (a process pool kills and replaces the worker). A pool that cannot keep
+ * deadlines throws {@link UnsupportedOperationException} from them, saying so. A blocking method
+ * that takes a timeout declares {@link TimeoutException} and throws it as itself; a blocking method
+ * or iterator that takes none ({@link #apply(PoolTask)}, {@link #map}, {@code next()} of {@link
+ * #imap}) throws it wrapped in a {@link CompletionException}, as {@link CompletableFuture#join()}
+ * does with a checked failure. Every other failure is thrown as it is.
  *
  * <p>Lifecycle, as an {@code ExecutorService}'s: {@link #shutdown()} stops new work and lets what
  * is queued and running finish; {@link #shutdown(QueuedTasks) shutdown(QueuedTasks.CANCEL)} also
@@ -95,13 +101,47 @@ public interface Pool extends AutoCloseable {
   <T> CompletableFuture<T> submitRetryable(PoolTask<T> task, int maxRetries);
 
   /**
+   * Submits a task with a deadline: if it has not finished {@code timeout} after this call (time in
+   * the queue counts), its future fails with a {@link TimeoutException}, and the pool stops running
+   * it. Other tasks and callers are unaffected.
+   *
+   * @param task the task, serialized now, in the caller's thread
+   * @param timeout how long it may take, positive
+   * @param <T> its result type
+   * @return its future
+   * @throws IllegalArgumentException when {@code timeout} is not positive
+   * @throws TaskSerializationException when the task cannot be serialized
+   * @throws RejectedExecutionException when the pool is shut down
+   * @throws UnsupportedOperationException when this pool does not keep deadlines
+   */
+  default <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
+    throw noDeadlines(this, "submit(task, " + timeout + ")");
+  }
+
+  /**
+   * Runs a task with a deadline (see {@link #submit(PoolTask, Duration)}) and waits for it.
+   *
+   * @param task the task
+   * @param timeout how long it may take, positive
+   * @param <T> its result type
+   * @return its result
+   * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
+   * @throws TimeoutException when it missed the deadline, or the pool's task timeout
+   * @throws UnsupportedOperationException when this pool does not keep deadlines
+   */
+  default <T> T apply(PoolTask<T> task, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    throw noDeadlines(this, "apply(task, " + timeout + ")");
+  }
+
+  /**
    * Runs a task and waits for its result.
    *
    * @param task the task
    * @param <T> its result type
    * @return its result
    * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
-   * @throws ProcessPoolException when the task failed
+   * @throws PoolException when the task failed
    * @throws CompletionException wrapping the {@link TimeoutException} of a task that ran out of
    *     time
    */
@@ -116,7 +156,7 @@ public interface Pool extends AutoCloseable {
    * @param <R> the result type
    * @return the results, in the items' order
    * @throws InterruptedException when the waiting thread is interrupted
-   * @throws ProcessPoolException the first failure in item order; the other chunks are cancelled
+   * @throws PoolException the first failure in item order; the other chunks are cancelled
    */
   <A, R> List<R> map(PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items)
       throws InterruptedException;
@@ -136,6 +176,30 @@ public interface Pool extends AutoCloseable {
   <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items, int chunkSize)
       throws InterruptedException;
+
+  /**
+   * Like {@link #map(PoolFunction, Collection, int)} with a deadline for the whole map: once it
+   * passes, every chunk not yet done fails with a {@link TimeoutException} and this call throws it.
+   *
+   * @param fn the function
+   * @param items the items
+   * @param chunkSize items per task, {@code >= 1}, or 0 for the default
+   * @param timeout how long the map may take, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the results, in the items' order
+   * @throws InterruptedException when the waiting thread is interrupted
+   * @throws TimeoutException when the deadline passed first
+   * @throws UnsupportedOperationException when this pool does not keep deadlines
+   */
+  default <A, R> List<R> map(
+      PoolFunction<? super A, ? extends R> fn,
+      Collection<? extends A> items,
+      int chunkSize,
+      Duration timeout)
+      throws InterruptedException, TimeoutException {
+    throw noDeadlines(this, "map(fn, items, " + chunkSize + ", " + timeout + ")");
+  }
 
   /**
    * Applies a two-argument function to every pair, like {@code Pool.starmap}.
@@ -182,6 +246,62 @@ public interface Pool extends AutoCloseable {
    */
   <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize);
+
+  /**
+   * Like {@link #imap(PoolFunction, Iterable, int)} with a deadline for the whole iteration, from
+   * this call: once it passes, the chunks in flight fail with a {@link TimeoutException}, no more
+   * items are sent, and {@code next()} throws it in a {@link CompletionException}.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param timeout how long the iteration may take, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return an iterator over the results in order
+   * @throws UnsupportedOperationException when this pool does not keep deadlines
+   */
+  default <A, R> Iterator<R> imap(
+      PoolFunction<? super A, ? extends R> fn,
+      Iterable<? extends A> items,
+      int chunkSize,
+      Duration timeout) {
+    throw noDeadlines(this, "imap(fn, items, " + chunkSize + ", " + timeout + ")");
+  }
+
+  /**
+   * Like {@link #imapUnordered(PoolFunction, Iterable, int)} with a deadline for the whole
+   * iteration, as {@link #imap(PoolFunction, Iterable, int, Duration)} has.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param timeout how long the iteration may take, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return an iterator over the results in completion order
+   * @throws UnsupportedOperationException when this pool does not keep deadlines
+   */
+  default <A, R> Iterator<R> imapUnordered(
+      PoolFunction<? super A, ? extends R> fn,
+      Iterable<? extends A> items,
+      int chunkSize,
+      Duration timeout) {
+    throw noDeadlines(this, "imapUnordered(fn, items, " + chunkSize + ", " + timeout + ")");
+  }
+
+  private static UnsupportedOperationException noDeadlines(Pool pool, String call) {
+    return new UnsupportedOperationException(
+        "pool \""
+            + pool.name()
+            + "\" ("
+            + pool.getClass().getName()
+            + ") does not keep deadlines; thread \""
+            + Thread.currentThread().getName()
+            + "\" called "
+            + call
+            + ": call it without the timeout, and bound the wait with the future's get(timeout)");
+  }
 
   /**
    * Stops accepting tasks; the tasks queued and running finish, then the workers are released.

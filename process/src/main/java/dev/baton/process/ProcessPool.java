@@ -8,6 +8,7 @@ import dev.baton.process.internal.Payloads;
 import dev.baton.process.internal.PoolCalls;
 import dev.baton.process.internal.PoolEngine;
 import dev.baton.process.internal.SerialPolicy;
+import dev.baton.process.internal.SharedBlocks;
 import dev.baton.process.internal.TaskBytes;
 import dev.baton.process.internal.ValueCodec;
 import dev.baton.process.internal.WorkerLaunch;
@@ -23,8 +24,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,10 +77,22 @@ public final class ProcessPool implements Pool {
   private final PoolEngine engine;
   private final PoolCalls calls;
 
+  /** Blocks made by {@link #sharedMemory}, closed once the pool has terminated. */
+  private final Set<SharedMemory> blocks = ConcurrentHashMap.newKeySet();
+
   private ProcessPool(Builder b, ValueCodec codec, PoolEngine engine) {
     this.name = b.name;
     this.workers = b.workers;
     this.engine = engine;
+    engine
+        .terminationFuture()
+        .whenComplete(
+            (done, e) -> {
+              for (SharedMemory block : blocks) {
+                block.close();
+              }
+              SharedBlocks.sweep(); // blocks its workers created and left when they halted
+            });
     this.calls =
         new PoolCalls(
             "process pool \"" + name + "\"",
@@ -141,6 +156,36 @@ public final class ProcessPool implements Pool {
     return engine.workersReplaced();
   }
 
+  /**
+   * Creates a shared memory block that belongs to this pool: like {@link SharedMemory#create}, and
+   * also closed (its file deleted) once the pool has terminated, if its user did not close it
+   * before.
+   *
+   * @param bytes its size, 1 to {@link Integer#MAX_VALUE}
+   * @return the block, owned by this JVM
+   * @throws IllegalArgumentException when {@code bytes} is out of range
+   * @throws RejectedExecutionException when the pool is shut down
+   * @throws java.io.UncheckedIOException when the platform refuses the memory
+   */
+  public SharedMemory sharedMemory(long bytes) {
+    if (!engine.isOpen()) {
+      throw new RejectedExecutionException(
+          "process pool \""
+              + name
+              + "\" is shut down; thread \""
+              + Thread.currentThread().getName()
+              + "\" asked it for a shared memory block: use SharedMemory.create for a block that"
+              + " outlives the pool");
+    }
+    blocks.removeIf(SharedMemory::isClosed);
+    SharedMemory block = SharedMemory.create(bytes);
+    blocks.add(block);
+    if (engine.terminationFuture().isDone()) {
+      block.close(); // terminated meanwhile: its sweep may have run before the add
+    }
+    return block;
+  }
+
   // ---- submission ----
 
   /**
@@ -173,6 +218,7 @@ public final class ProcessPool implements Pool {
    * @throws TaskSerializationException when the task cannot be serialized
    * @throws RejectedExecutionException when the pool is shut down
    */
+  @Override
   public <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
     PoolCalls.positiveTimeout(timeout);
     CompletableFuture<T> future = submit(task);
@@ -195,6 +241,7 @@ public final class ProcessPool implements Pool {
    * @throws TimeoutException when it missed the deadline, or the pool's task timeout (its worker,
    *     if it was running it, was replaced)
    */
+  @Override
   public <T> T apply(PoolTask<T> task, Duration timeout)
       throws InterruptedException, TimeoutException {
     PoolCalls.positiveTimeout(timeout);
@@ -288,6 +335,7 @@ public final class ProcessPool implements Pool {
    * @throws InterruptedException when the waiting thread is interrupted
    * @throws TimeoutException when the deadline passed first
    */
+  @Override
   public <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn,
       Collection<? extends A> items,
@@ -355,6 +403,7 @@ public final class ProcessPool implements Pool {
    * @param <R> the result type
    * @return an iterator over the results in order
    */
+  @Override
   public <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn,
       Iterable<? extends A> items,
@@ -391,6 +440,7 @@ public final class ProcessPool implements Pool {
    * @param <R> the result type
    * @return an iterator over the results in completion order
    */
+  @Override
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn,
       Iterable<? extends A> items,
@@ -732,6 +782,7 @@ public final class ProcessPool implements Pool {
         }
       }
       command.addAll(launch.arguments());
+      SharedBlocks.sweep(); // block files of creators that were killed since the last pool
       PoolEngine engine =
           new PoolEngine(
               new PoolEngine.Config(

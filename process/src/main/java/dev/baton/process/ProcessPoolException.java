@@ -5,9 +5,10 @@ package dev.baton.process;
  * by a task's future: {@link RemoteTaskException} (the task threw), {@link WorkerCrashedException}
  * (its worker died), {@link TaskSerializationException} (it could not cross to or from the worker)
  * and {@link WorkerStartException} (no worker could start). Thrown as itself when a worker answers
- * with something the pool cannot read, or a cluster pool finds no member to run queued tasks.
+ * with something the pool cannot read, or a cluster pool finds no member to run queued tasks. Under
+ * {@link PoolException}, the root of every pool's failures.
  */
-public class ProcessPoolException extends RuntimeException {
+public class ProcessPoolException extends PoolException {
   private static final long serialVersionUID = 1L;
 
   /**

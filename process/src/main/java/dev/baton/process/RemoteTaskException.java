@@ -1,13 +1,18 @@
 package dev.baton.process;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.baton.process.internal.ThrowableText;
 
 /**
  * A task threw in its worker; its future fails with this, and a blocking call throws it. The
  * message names the remote exception's class and message, {@link #remoteStackTrace()} holds its
  * stack trace as the worker printed it, and {@link #getCause()} is the original exception when it
  * could be deserialized through the pool's allow-list (null otherwise).
+ *
+ * <p>Any exception a task throws arrives as this, however deep or cyclic its causes: the stack
+ * trace follows causes and suppressed exceptions 32 levels deep (at most 32 suppressed per
+ * exception, 256 exceptions in all), marks what it cut ({@code [... cut: ...]}) and prints an
+ * exception met twice as {@code [CIRCULAR REFERENCE: ...]}; the original travels only when it lies
+ * within those bounds with no cycle.
  */
 public final class RemoteTaskException extends ProcessPoolException {
   private static final long serialVersionUID = 1L;
@@ -37,7 +42,7 @@ public final class RemoteTaskException extends ProcessPoolException {
     this(
         message,
         cause == null ? "" : cause.getClass().getName(),
-        cause == null ? null : cause.getMessage(),
+        cause == null ? null : ThrowableText.message(cause),
         cause == null ? "" : printed(cause),
         cause);
   }
@@ -62,9 +67,7 @@ public final class RemoteTaskException extends ProcessPoolException {
   }
 
   private static String printed(Throwable t) {
-    StringWriter text = new StringWriter();
-    t.printStackTrace(new PrintWriter(text));
-    return text.toString();
+    return ThrowableText.print(t);
   }
 
   /**

@@ -26,10 +26,12 @@ import java.util.Objects;
  * }
  * }</pre>
  *
- * <p>It is a memory-mapped file; see {@code dev.baton.process.internal.SharedBlocks} for where it
- * lives and why nothing is left on disk after its creator closes it, exits or is killed, nor after
- * a worker crashes. Blocks hold up to {@link Integer#MAX_VALUE} bytes; values are in the platform's
- * byte order.
+ * <p>It is a memory-mapped file whose name is never reused: once a block is closed, its name refers
+ * to nothing, and attaching by it fails, in this JVM and in every worker. See {@code
+ * dev.baton.process.internal.SharedBlocks} for how the name is made and why nothing is left on disk
+ * after its creator closes it, exits or is killed (the next pool or block created on the machine
+ * deletes the files of creators that are gone). Blocks hold up to {@link Integer#MAX_VALUE} bytes;
+ * values are in the platform's byte order.
  *
  * <p>Threading: plain memory, like an array. Accesses are not atomic or ordered across threads or
  * processes; give each task its own range. What a task wrote is visible to the parent once the
@@ -37,10 +39,14 @@ import java.util.Objects;
  * block throws {@link IndexOutOfBoundsException}; the checked accessors and the views are for
  * different loops (a hot loop uses a view, whose own bounds checks the JIT removes).
  *
- * <p>Closing: {@link #close()} on the creator frees the block (attached copies in workers keep
- * their mapping until they are collected or the worker exits); closing an attached copy only stops
- * its use. Using a closed block throws {@link IllegalStateException}. A block serializes as its
- * name: a task that captures it attaches to it in the worker.
+ * <p>Closing: a block from {@link ProcessPool#sharedMemory} is closed when its pool terminates, if
+ * not before. {@link #close()} on the creator frees the block (attached copies in workers keep
+ * their mapping until they are collected or the worker exits, but nothing can attach to it any
+ * more); closing an attached copy only stops its use. Using a closed block throws {@link
+ * IllegalStateException}, and so does sending it to a worker. A block serializes as its name: a
+ * task that captures it attaches to it in the worker; if the block was closed meanwhile, the worker
+ * refuses the task ({@link TaskSerializationException} naming the {@link IllegalStateException})
+ * and writes nothing anywhere.
  */
 public final class SharedMemory implements AutoCloseable, Serializable {
   @Serial private static final long serialVersionUID = 1L;
@@ -83,7 +89,9 @@ public final class SharedMemory implements AutoCloseable, Serializable {
    * @param name its {@link #name()}
    * @param bytes its size
    * @return this process's view of it
-   * @throws java.io.UncheckedIOException when it is gone (its creator closed it or exited)
+   * @throws IllegalArgumentException when {@code name} is not a block's name
+   * @throws IllegalStateException when there is no such block: its creator closed it or exited
+   * @throws java.io.UncheckedIOException when it exists but cannot be mapped, or is smaller
    */
   public static SharedMemory attach(String name, long bytes) {
     Objects.requireNonNull(name, "name");
@@ -95,8 +103,9 @@ public final class SharedMemory implements AutoCloseable, Serializable {
   }
 
   /**
-   * @return its name, which {@link #attach} takes: on Linux {@code /proc/<pid>/fd/<n>} (the file is
-   *     already unlinked), elsewhere the file's path
+   * @return its name, which {@link #attach} takes: the absolute path of a file {@code
+   *     baton-shm-<pid>-<start>-<random>} in {@code /dev/shm} or the temporary directory, unique to
+   *     this block
    */
   public String name() {
     return name;
@@ -234,6 +243,10 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     return bytes().asDoubleBuffer();
   }
 
+  boolean isClosed() {
+    return closed;
+  }
+
   /** Frees the block when this JVM created it; otherwise only ends this copy's use. Idempotent. */
   @Override
   public void close() {
@@ -253,6 +266,14 @@ public final class SharedMemory implements AutoCloseable, Serializable {
 
   @Serial
   private Object writeReplace() {
+    if (closed) {
+      throw new IllegalStateException(
+          "shared memory block "
+              + name
+              + " was closed; thread \""
+              + Thread.currentThread().getName()
+              + "\" tried to send it to another process: send a block only before its close()");
+    }
     return new Handle(name, size);
   }
 

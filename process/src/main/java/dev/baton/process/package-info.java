@@ -32,9 +32,10 @@
  * lifetime, and so a worker deserializes it once and later tasks carry only the id. The worker
  * answers READY (its pid) or INIT_FAILED, then exactly one answer per task: RESULT or ERROR (the
  * task threw, its result could not be serialized, or its input was refused), in the order it
- * received the tasks, or CANCELLED, at once, for a task a CANCEL frame removed before it started. A
- * frame with a wrong magic number, version or length is corruption: the reader stops, logs the
- * offending bytes and the worker is replaced.
+ * received the tasks, or CANCELLED, at once, for a task a CANCEL frame removed before it started; a
+ * CANCEL for a task it has already started (or answered) is answered STARTED, at once, and the task
+ * still gets its one answer. A frame with a wrong magic number, version or length is corruption:
+ * the reader stops, logs the offending bytes and the worker is replaced.
  *
  * <p>Tracing: once a worker is READY the parent sends it a PING, which the worker answers at once
  * with a PONG carrying the worker's {@code nanoTime}. A TASK frame sent while the parent's {@link
@@ -49,11 +50,13 @@
  * keeps each task's events between its send and its answer. The same lane carries the parent's
  * marks: worker start, task sent, result received, and worker exit or crash.
  *
- * <p>The parent sends a worker at most two tasks ahead (one running, one waiting in its stdin) and
- * writes them under the pool's lock, so the oldest unanswered task of a worker is always the one it
- * is running. When a worker goes idle while another holds a task sent ahead, the pool takes that
- * task back with a CANCEL frame (a result instead means it had started), so no task waits behind a
- * long one while a worker is free.
+ * <p>A worker holds at most two tasks (one running, one waiting in its stdin); a map's small chunks
+ * (its function already known to the worker by id, the chunk's items at most 64 KiB encoded) go up
+ * to 32 deep, so that they travel and are answered in batches. The parent writes them under the
+ * pool's lock, so the oldest unanswered task of a worker is always the one it is running, or has
+ * just finished. When a worker goes idle while another holds a task sent ahead, the pool takes that
+ * task back with a CANCEL frame (STARTED, or a result, instead means it had started: it stays
+ * there), so no task waits behind a long one while a worker is free.
  *
  * <h2>Failure model</h2>
  *
@@ -65,7 +68,15 @@
  *       stream) fails the one task it was running with {@link
  *       dev.baton.process.WorkerCrashedException} (pid, exit code or signal, stderr tail), or
  *       requeues it if it was submitted with retries left; the tasks sent behind it never started
- *       and go back to the front of the queue; a new worker replaces it.
+ *       and go back to the front of the queue; a new worker replaces it. "The task it was running"
+ *       is the oldest it had not answered, counted as possibly run even if the pool was taking it
+ *       back at the time (a cancel the worker may not have acted on proves nothing): a task runs at
+ *       most once unless it was submitted retryable. A worker writes the answers to map chunks in
+ *       batches (flushed within a millisecond while it runs the next); one that dies in that
+ *       millisecond fails the chunk whose answer it lost, and the chunk it had started after it
+ *       runs again, so a map's function may run twice for an item when a worker crashes; a plain
+ *       task ({@code submit}, {@code apply}) starts only after every earlier answer of its worker
+ *       is sent.
  *   <li>A worker stopped by a signal (SIGSTOP) while it holds a task sent ahead and another worker
  *       is idle: after two seconds without an answer to the pool's cancel frame it is killed, as a
  *       crash (its running task fails with {@code WorkerCrashedException} saying it was stopped, or
@@ -82,7 +93,12 @@
  *   <li>A task that throws: {@link dev.baton.process.RemoteTaskException}, with the remote stack
  *       trace, and the original exception as cause when the allow-list lets it be deserialized; an
  *       exception whose text would make its frame larger than the byte limit arrives with its
- *       message and stack trace cut, and without the original.
+ *       message and stack trace cut, and without the original. So does any exception however deep
+ *       or cyclic its causes and suppressed entries: the worker prints them 32 levels deep (at most
+ *       32 suppressed per exception, 256 exceptions), marks the cut and each cycle, and sends the
+ *       original only when it lies within those bounds ({@code
+ *       dev.baton.process.internal.ThrowableText}); the worker serves on, and a retryable task that
+ *       threw is not retried (its worker did not crash).
  *   <li>A task that closes {@code System.in}, or writes to the real stdout ({@code new
  *       FileOutputStream(FileDescriptor.out)}): the protocol does not run on those descriptors, so
  *       the next task is unharmed; the write fails inside that task ("Stream Closed").
@@ -124,8 +140,15 @@
  * <h2>Shared memory</h2>
  *
  * {@link dev.baton.process.SharedMemory} is a memory-mapped file the parent creates; a task that
- * captures it maps the same file in its worker (the block serializes as its name). Where the file
- * lives and how nothing is left on disk: {@code dev.baton.process.internal.SharedBlocks}.
+ * captures it maps the same file in its worker (the block serializes as its name). A block's name
+ * is unique for all time (creator pid, creator start time, 128 random bits): once the block is
+ * closed, attaching by its name fails with {@link IllegalStateException}, in the parent and in any
+ * worker, and nothing is ever written through a name that came to mean another file; a name that is
+ * not a block's is refused with {@link IllegalArgumentException}. A block's file is deleted when it
+ * is closed, when the pool that made it ({@link dev.baton.process.ProcessPool#sharedMemory})
+ * terminates, when its creating JVM exits normally, and otherwise (creator killed) by the next
+ * sweep: every pool start and termination and every block creation deletes the files of creators no
+ * longer alive. How: {@code dev.baton.process.internal.SharedBlocks}.
  *
  * <h2>Start-up</h2>
  *

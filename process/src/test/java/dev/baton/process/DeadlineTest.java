@@ -105,6 +105,10 @@ class DeadlineTest {
       }
       assertThat(pool.map(x -> x + 1, List.of(1, 2, 3), 1, Duration.ofSeconds(60)))
           .containsExactly(2, 3, 4);
+      Pool contract = pool; // the deadline overloads are the Pool contract's
+      assertThat(contract.apply(() -> "via Pool", Duration.ofSeconds(60))).isEqualTo("via Pool");
+      assertThat(contract.submit(() -> 7, Duration.ofSeconds(60)).get(60, TimeUnit.SECONDS))
+          .isEqualTo(7);
       assertThat(pool.workerPids()).containsExactly(pid);
     }
   }

@@ -256,4 +256,89 @@ class HostilePayloadTest {
           .hasMessageContaining("limit of " + LIMIT + " bytes");
     }
   }
+
+  /** An exception whose causes go {@code depth} levels deep. */
+  static RuntimeException deepChain(int depth) {
+    RuntimeException t = new IllegalStateException("root");
+    for (int i = 1; i < depth; i++) {
+      t = new RuntimeException("level " + i, t);
+    }
+    return t;
+  }
+
+  @Test
+  void anExceptionWithADeepCauseChainFailsItsTaskAndTheWorkerServesOn() throws Exception {
+    long pid = get(pool.submit(() -> ProcessHandle.current().pid()));
+    Throwable failure =
+        Pools.failureOf(
+            pool.submit(
+                () -> {
+                  throw deepChain(50_000);
+                }));
+    assertThat(failure)
+        .isInstanceOf(RemoteTaskException.class)
+        .hasMessageContaining("RuntimeException: level 49999");
+    RemoteTaskException remote = (RemoteTaskException) failure;
+    assertThat(remote.remoteStackTrace())
+        .contains("Caused by: java.lang.RuntimeException: level 49967")
+        .doesNotContain("level 49966")
+        .contains("[... cut: causes and suppressed exceptions deeper than 32 levels]");
+    assertThat(remote.getCause()).isNull(); // not sent: it lies beyond the bounds
+    assertServesOn(pid);
+  }
+
+  @Test
+  void anExceptionWithCyclicCausesOrEndlessSuppressionFailsItsTaskAndTheWorkerServesOn()
+      throws Exception {
+    long pid = get(pool.submit(() -> ProcessHandle.current().pid()));
+    Throwable cyclic =
+        Pools.failureOf(
+            pool.submit(
+                () -> {
+                  RuntimeException a = new RuntimeException("a");
+                  RuntimeException b = new RuntimeException("b", a);
+                  a.initCause(b);
+                  throw a;
+                }));
+    assertThat(cyclic).isInstanceOf(RemoteTaskException.class);
+    assertThat(((RemoteTaskException) cyclic).remoteStackTrace())
+        .contains("Caused by: java.lang.RuntimeException: b")
+        .contains("[CIRCULAR REFERENCE: java.lang.RuntimeException: a]");
+    assertThat(cyclic.getCause()).isNull();
+    Throwable wide =
+        Pools.failureOf(
+            pool.submit(
+                () -> {
+                  RuntimeException top = new RuntimeException("top");
+                  for (int i = 0; i < 10_000; i++) {
+                    top.addSuppressed(new IllegalStateException("suppressed " + i));
+                  }
+                  throw top;
+                }));
+    assertThat(((RemoteTaskException) wide).remoteStackTrace())
+        .contains("[... cut: 9968 more suppressed exceptions]");
+    assertServesOn(pid);
+  }
+
+  @Test
+  void aRetryableTaskThatThrowsADeepChainRunsOnce() throws Exception {
+    long pid = get(pool.submit(() -> ProcessHandle.current().pid()));
+    String runs = dir.resolve("runs").toString();
+    Throwable failure =
+        Pools.failureOf(
+            pool.submitRetryable(
+                () -> {
+                  Files.writeString(
+                      Path.of(runs),
+                      "ran\n",
+                      StandardCharsets.UTF_8,
+                      StandardOpenOption.CREATE,
+                      StandardOpenOption.APPEND);
+                  throw deepChain(50_000);
+                },
+                2));
+    assertThat(failure).isInstanceOf(RemoteTaskException.class);
+    assertThat(Files.readAllLines(Path.of(runs))).containsExactly("ran");
+    assertServesOn(pid);
+  }
 }

@@ -180,6 +180,7 @@ class ProcessPoolTest {
                 }));
     assertThat(failure)
         .isInstanceOf(RemoteTaskException.class)
+        .isInstanceOf(PoolException.class)
         .hasMessageContaining("boom in worker");
     RemoteTaskException remote = (RemoteTaskException) failure;
     assertThat(remote.remoteClassName()).isEqualTo(IllegalStateException.class.getName());

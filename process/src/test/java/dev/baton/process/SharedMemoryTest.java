@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.process.internal.SharedBlocks;
-import java.io.UncheckedIOException;
 import java.nio.DoubleBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Shared memory: a block the parent creates, that tasks read and write in place in their workers,
@@ -110,8 +112,119 @@ class SharedMemoryTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("was closed");
     assertThatThrownBy(() -> SharedMemory.attach(name, 4096))
-        .isInstanceOf(UncheckedIOException.class);
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(name)
+        .hasMessageContaining("does not exist");
     assertThat(filesOf(ProcessHandle.current().pid())).isEmpty();
+  }
+
+  /**
+   * A closed block's name never comes to mean another file: a file this process opens after the
+   * close (which may take the closed block's descriptor number) is never written through it, by an
+   * attach here or in a worker.
+   */
+  @Test
+  void aClosedBlocksNameNeverReachesAnotherFile(@TempDir Path dir) throws Exception {
+    SharedMemory block = SharedMemory.create(4096);
+    String name = block.name();
+    block.close();
+    Path precious = dir.resolve("precious.dat");
+    Files.write(precious, new byte[64]);
+    try (FileChannel open =
+        FileChannel.open(precious, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      assertThat(open.size()).isEqualTo(64);
+      Throwable here =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              RuntimeException.class, () -> SharedMemory.attach(name, 64).putByte(0, (byte) 99));
+      assertThat(here).isInstanceOf(IllegalStateException.class).hasMessageContaining(name);
+      Throwable there =
+          Pools.failureOf(
+              pool.submit(
+                  () -> {
+                    SharedMemory.attach(name, 64).putByte(0, (byte) 55);
+                    return 0;
+                  }));
+      assertThat(there)
+          .isInstanceOf(RemoteTaskException.class)
+          .hasMessageContaining("IllegalStateException")
+          .hasMessageContaining("does not exist");
+      assertThatThrownBy(
+              () ->
+                  pool.apply(
+                      () -> {
+                        block.putByte(0, (byte) 55);
+                        return 0;
+                      }))
+          .hasMessageContaining("was closed");
+    }
+    assertThat(Files.readAllBytes(precious)).containsOnly(0);
+  }
+
+  /** A task sent while its block was open, run after the block closed, fails in the worker. */
+  @Test
+  void aTaskWhoseBlockClosedBeforeItRanFailsInTheWorker(@TempDir Path dir) throws Exception {
+    try (ProcessPool one = Pools.lean(1).name("shm-late").build()) {
+      Path started = dir.resolve("started");
+      Path gate = dir.resolve("gate");
+      CompletableFuture<Long> busy =
+          one.submit(CrashRecoveryTest.parked(started.toString(), gate.toString()));
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(60))
+          .until(() -> Files.exists(started));
+      SharedMemory block = SharedMemory.create(64);
+      String name = block.name();
+      CompletableFuture<Integer> late =
+          one.submit(
+              () -> {
+                block.putInt(0, 55);
+                return 1;
+              });
+      block.close();
+      Files.createFile(gate);
+      busy.get(60, TimeUnit.SECONDS);
+      assertThat(Pools.failureOf(late))
+          .isInstanceOf(TaskSerializationException.class)
+          .hasMessageContaining("IllegalStateException")
+          .hasMessageContaining(name)
+          .hasMessageContaining("does not exist");
+    }
+  }
+
+  @Test
+  void onlyBlockNamesAreAttached(@TempDir Path dir) throws Exception {
+    Path other = dir.resolve("baton-shm-1-1-" + "0".repeat(32));
+    Files.write(other, new byte[64]);
+    assertThatThrownBy(() -> SharedMemory.attach(dir.resolve("precious.dat").toString(), 8))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not the name of a shared memory block");
+    assertThatThrownBy(() -> SharedMemory.attach("/proc/self/fd/3", 8))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> SharedMemory.attach(SharedBlocks.directory() + "/../" + other.getFileName(), 8))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                SharedMemory.attach(
+                    SharedBlocks.directory().resolve("baton-shm-1-1-" + "ab".repeat(16)).toString(),
+                    8))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("does not exist");
+  }
+
+  @Test
+  void aPoolsBlocksAreClosedWhenItTerminates() throws Exception {
+    SharedMemory kept;
+    String name;
+    try (ProcessPool small = Pools.lean(1).name("shm-owner").build()) {
+      kept = small.sharedMemory(4096);
+      name = kept.name();
+      kept.putLong(0, 5);
+      assertThat(small.apply(() -> kept.getLong(0))).isEqualTo(5L);
+    }
+    assertThatThrownBy(() -> kept.getLong(0)).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> SharedMemory.attach(name, 4096))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(Files.exists(Path.of(name))).isFalse();
   }
 
   @Test
@@ -156,7 +269,8 @@ class SharedMemoryTest {
     } finally {
       creator.destroyForcibly();
     }
-    SharedMemory.create(1).close(); // where files stay linked, the next creation sweeps them
+    assertThat(filesOf(creator.pid())).hasSize(1); // its file outlives it, until ...
+    Pools.lean(1).name("shm-next").build().close(); // ... the next pool starts
     assertThat(filesOf(creator.pid())).isEmpty();
   }
 

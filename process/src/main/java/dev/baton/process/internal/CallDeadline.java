@@ -26,7 +26,7 @@ public final class CallDeadline implements PoolCalls.Deadline {
   private final ScheduledFuture<?> timer;
 
   /** Guarded by {@code this}. */
-  private final List<PoolEngine.TaskFuture> tracked = new ArrayList<>();
+  private final List<TaskFuture> tracked = new ArrayList<>();
 
   /** Guarded by {@code this}. */
   private boolean fired;
@@ -51,7 +51,7 @@ public final class CallDeadline implements PoolCalls.Deadline {
    */
   @Override
   public void track(CompletableFuture<Object> task) {
-    PoolEngine.TaskFuture future = (PoolEngine.TaskFuture) task;
+    TaskFuture future = (TaskFuture) task;
     boolean late;
     synchronized (this) {
       late = fired;
@@ -84,13 +84,13 @@ public final class CallDeadline implements PoolCalls.Deadline {
       return;
     }
     fired = true;
-    for (PoolEngine.TaskFuture f : tracked) {
+    for (TaskFuture f : tracked) {
       expire(f);
     }
     tracked.clear();
   }
 
-  private void expire(PoolEngine.TaskFuture f) {
+  private void expire(TaskFuture f) {
     engine.expire(
         f,
         where ->

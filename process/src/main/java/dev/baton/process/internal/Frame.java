@@ -53,6 +53,13 @@ public record Frame(byte type, long id, byte[] payload) {
   /** Worker to parent: a task was skipped after a cancel frame. */
   public static final byte T_CANCELLED = 14;
 
+  /**
+   * Worker to parent: a cancel frame came for a task that is no longer waiting: the worker has
+   * started it (it runs to its end and is answered) or already answered it. The parent then counts
+   * it as possibly run.
+   */
+  public static final byte T_STARTED = 17;
+
   /** Worker to parent: the answer to a PING; payload is the worker's nanoTime as a long. */
   public static final byte T_PONG = 15;
 

@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 /** The payload formats inside frames: tasks, error records, strings. Stateless. */
@@ -122,21 +120,30 @@ public final class Payloads {
       byte kind, String className, String message, String stackTrace, byte[] serialized) {
 
     /**
+     * The record of any exception, however hostile: its text is printed within {@link
+     * ThrowableText}'s bounds (causes and suppressed entries {@value ThrowableText#MAX_DEPTH}
+     * levels deep, cycles cut and marked), and it is serialized only when it lies wholly within
+     * them, so that neither end follows a chain to a stack overflow.
+     *
      * @param kind the error kind
      * @param failure the exception
      * @return its record, with the exception serialized when it can be
      */
     public static ErrorRecord of(byte kind, Throwable failure) {
-      StringWriter trace = new StringWriter();
-      failure.printStackTrace(new PrintWriter(trace));
-      byte[] serialized;
-      try {
-        serialized = SerialPolicy.serialize(failure);
-      } catch (IOException | RuntimeException e) {
-        serialized = new byte[0];
+      byte[] serialized = new byte[0];
+      if (ThrowableText.isBounded(failure)) {
+        try {
+          serialized = SerialPolicy.serialize(failure);
+        } catch (IOException | RuntimeException | LinkageError | StackOverflowError e) {
+          serialized = new byte[0]; // sent as text only
+        }
       }
       return new ErrorRecord(
-          kind, failure.getClass().getName(), failure.getMessage(), trace.toString(), serialized);
+          kind,
+          failure.getClass().getName(),
+          ThrowableText.message(failure),
+          ThrowableText.print(failure),
+          serialized);
     }
 
     /**

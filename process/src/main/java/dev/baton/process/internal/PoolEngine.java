@@ -2,10 +2,7 @@ package dev.baton.process.internal;
 
 import dev.baton.core.trace.Tracer;
 import dev.baton.process.PoolTrace;
-import dev.baton.process.ProcessPoolException;
-import dev.baton.process.WorkerCrashedException;
 import dev.baton.process.WorkerStartException;
-import dev.baton.process.jfr.WorkerCrashedEvent;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -16,8 +13,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,15 +31,11 @@ import org.slf4j.LoggerFactory;
  * a recorded reason and reported back by the worker's reader thread through {@link #exited}.
  *
  * <p>Completion: a worker's reader thread reads frames and does the bookkeeping above; it never
- * decodes a result and never runs a caller's code. A future from {@code submit} is the caller's,
- * who may hang dependent actions on it, so it is completed on the pool's callback threads ({@link
- * #callbacks}, named {@code <pool>-callbacks-N}), after the lock is released, so a callback that
- * calls the pool again, waits for another of its tasks or closes it, holds up no thread the pool
- * needs: the callback executor grows a thread when all of its threads are busy, and its idle
- * threads end within seconds, all of them once the pool has terminated. A future the pool keeps to
- * itself (a blocking call's, an iterator's: {@link Job#exposed} false) has no dependent but the
- * pool's own bookkeeping, so the reader completes it at once with the {@link Answer} it read, and
- * the caller waiting for it decodes it: one hand-off, reader to caller, instead of two. Decoding a
+ * decodes a result and never runs a caller's code. A future from {@code submit} is the caller's and
+ * completes on the pool's callback threads ({@link Completions}). A future the pool keeps to itself
+ * (a blocking call's, an iterator's: {@link Job#exposed} false) has no dependent but the pool's own
+ * bookkeeping, so the reader completes it at once with the {@link WorkerAnswer} it read, and the
+ * caller waiting for it decodes it: one hand-off, reader to caller, instead of two. Decoding a
  * hostile result costs its caller, or a callback thread, at most the codec's work limit ({@link
  * SerialPolicy#maxWork()}).
  *
@@ -52,34 +43,16 @@ import org.slf4j.LoggerFactory;
  * dispatch; on a reader thread, once it has read all it had buffered ({@link #drained}), so that
  * the tasks sent in answer to a burst of results travel in one write.
  *
- * <p>Failure model: when a worker ends, the head of its in-flight deque (the task it held) fails
+ * <p>Failure model: when a worker ends ({@link #exited}), each task it held is settled by its
+ * {@link TaskFate}: the head of its in-flight deque (the task it held) may have run, so it fails
  * with the reason recorded for the kill (timeout), or is retried if it has retries left, or fails
- * with {@link WorkerCrashedException}; the tasks behind it never started and go back to the front
- * of the queue; a replacement starts while there is work or the pool is open.
+ * with a {@link CrashReport crash report}; the tasks behind it never started and go back to the
+ * front of the queue; a replacement starts while there is work or the pool is open. A head that was
+ * being stolen is no exception ({@link Stealing}): only a CANCELLED answer puts a stolen task back
+ * in the queue.
  */
 public final class PoolEngine implements WorkerProcess.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(PoolEngine.class);
-
-  /**
-   * Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. A map's
-   * chunks (its function is known, the chunk is small) go deeper, up to {@link #MAP_PIPELINE}: they
-   * are alike, so none waits long behind another, and a worker that runs many of them back to back
-   * reads and answers them in batches rather than one wake-up each.
-   */
-  private static final int PIPELINE = 2;
-
-  /** How many small map chunks a worker may hold. */
-  private static final int MAP_PIPELINE = 32;
-
-  /** The largest chunk (its encoded items) that goes deeper than {@link #PIPELINE}. */
-  private static final int MAP_PIPELINE_BYTES = 64 << 10;
-
-  /**
-   * How long a steal's cancel frame may go unanswered before the pool looks at whether its worker
-   * is stopped by a signal. A worker's stdin reader answers a cancel at once, whatever its task
-   * does, so silence means that its whole JVM is not running.
-   */
-  private static final long STEAL_PATIENCE_MILLIS = 2_000;
 
   /** Map functions a worker keeps by id before the pool tells it to forget them all. */
   private static final int MAX_FUNCTIONS_PER_WORKER = 64;
@@ -124,9 +97,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
   private final ScheduledThreadPoolExecutor timers;
 
   /** Where results are decoded and futures completed; see the class comment. */
-  private final ThreadPoolExecutor callbacks;
+  private final Completions completions;
 
-  private final AtomicLong callbackThreads = new AtomicLong();
+  private final Stealing stealing;
+
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   /** Tasks not yet sent, in submission order (retries go first). Guarded by {@link #lock}. */
@@ -137,13 +111,6 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   /** Every worker process not yet exited, retired ones included. Guarded by {@link #lock}. */
   private final List<WorkerProcess> live = new ArrayList<>();
-
-  /**
-   * Futures handed to the callback threads and not complete yet: the pool terminates once they are
-   * all done (their callbacks may still be running: one of them may be the caller of close()).
-   * Guarded by {@link #lock}.
-   */
-  private final java.util.Set<CompletableFuture<Object>> completing = new java.util.HashSet<>();
 
   /** Guarded by {@link #lock}. */
   private State state = State.OPEN;
@@ -168,54 +135,19 @@ public final class PoolEngine implements WorkerProcess.Listener {
    */
   public PoolEngine(Config config) {
     this.config = config;
-    this.timers = new ScheduledThreadPoolExecutor(1, r -> daemon(r, config.name() + "-timers"));
+    this.timers =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, config.name() + "-timers");
+              t.setDaemon(true);
+              return t;
+            });
     this.timers.setRemoveOnCancelPolicy(true);
     // a start-up timer left from a worker that became ready must not keep the thread after close
     this.timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.callbacks =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            5,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            r -> daemon(r, config.name() + "-callbacks-" + callbackThreads.incrementAndGet()));
-  }
-
-  /**
-   * Hands the completion of a job's future to a callback thread. Call {@link #completingLocked}
-   * first, under the lock.
-   */
-  private void completeLater(Job job, Runnable completion) {
-    callbacks.execute(
-        () -> {
-          try {
-            completion.run();
-          } finally {
-            lock.lock();
-            try {
-              completing.remove(job.future);
-              finishLocked();
-            } finally {
-              lock.unlock();
-            }
-          }
-        });
-  }
-
-  /** Holds off termination until the job's future is complete. */
-  private void completingLocked(Job job) {
-    completing.add(job.future);
-  }
-
-  private void failLater(Job job, Throwable failure) {
-    completeLater(job, () -> job.future.completeExceptionally(failure));
-  }
-
-  private static Thread daemon(Runnable r, String name) {
-    Thread t = new Thread(r, name);
-    t.setDaemon(true);
-    return t;
+    this.completions = new Completions(config.name(), lock, this::finishLocked);
+    this.stealing = new Stealing(lock, timers);
   }
 
   /**
@@ -242,73 +174,6 @@ public final class PoolEngine implements WorkerProcess.Listener {
   }
 
   /**
-   * A task on its way through the pool.
-   *
-   * <p>Its fields other than the future are guarded by the engine's lock.
-   */
-  public final class Job {
-    final long id;
-    final Payloads.TaskBody body;
-    final TaskFuture future;
-    int retriesLeft;
-    WorkerProcess worker;
-    ScheduledFuture<?> timer;
-
-    /** Sent ahead to a busy worker and being taken back for an idle one. */
-    boolean stealing;
-
-    /** When it was last sent while tracing was on (its worker ships its events), else 0. */
-    long sentNanos;
-
-    /**
-     * Its caller's deadline passed ({@link #expire}): its future fails with the timeout, its answer
-     * (a result, a cancellation) is dropped, and it is never requeued.
-     */
-    boolean expired;
-
-    /**
-     * Whether its future is the caller's (from {@code submit}): then it completes on a callback
-     * thread. A future the pool keeps to itself (a blocking call's, an iterator's) has no user
-     * dependents, so the reader completes it with the undecoded answer and the waiting caller
-     * decodes it ({@link Answer}).
-     */
-    final boolean exposed;
-
-    Job(Payloads.TaskBody body, int retries, boolean exposed) {
-      this.id = ids.incrementAndGet();
-      this.body = body;
-      this.retriesLeft = retries;
-      this.exposed = exposed;
-      this.future = new TaskFuture(this);
-    }
-  }
-
-  /** A task's future; cancelling it removes a queued task or, when asked to, kills its worker. */
-  public final class TaskFuture extends CompletableFuture<Object> {
-    private final Job job;
-
-    TaskFuture(Job job) {
-      this.job = job;
-    }
-
-    /**
-     * @return the task's id in this pool
-     */
-    public long taskId() {
-      return job.id;
-    }
-
-    @Override
-    public boolean cancel(boolean mayInterruptIfRunning) {
-      boolean cancelled = super.cancel(mayInterruptIfRunning);
-      if (cancelled) {
-        cancelled(job, mayInterruptIfRunning);
-      }
-      return cancelled;
-    }
-  }
-
-  /**
    * Fails a task whose caller's deadline passed, with {@code failure}: a queued task leaves the
    * queue; a task sent ahead is taken back with a cancel frame (if its worker started it meanwhile,
    * the worker is killed once it is the one running); a running task's worker is killed and
@@ -320,15 +185,15 @@ public final class PoolEngine implements WorkerProcess.Listener {
    */
   public void expire(
       TaskFuture future, java.util.function.Function<String, ? extends Throwable> failure) {
-    Job job = future.job;
+    Job job = future.job();
     String where;
     lock.lock();
     try {
-      if (job.future.isDone() || job.expired || completing.contains(job.future)) {
+      if (job.future.isDone() || job.expired || completions.isHeldLocked(job.future)) {
         return; // done, or its answer is being completed on a callback thread
       }
       job.expired = true;
-      completingLocked(job);
+      completions.holdLocked(job.future);
       WorkerProcess w = job.worker;
       if (w == null) {
         queue.remove(job);
@@ -343,7 +208,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
     } finally {
       lock.unlock();
     }
-    failLater(job, failure.apply(where));
+    completions.failLater(job.future, failure.apply(where));
   }
 
   /**
@@ -368,7 +233,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
    * @param body the task
    * @param retries how many times a crash of its worker may be retried
    * @param exposed whether the future goes to the caller (see {@link Job#exposed}); a future that
-   *     does not may complete with an {@link Answer}
+   *     does not may complete with an {@link WorkerAnswer}
    * @return its future, or null when the pool is not open
    * @throws WorkerStartException when the pool gave up starting workers
    */
@@ -390,7 +255,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
     List<TaskFuture> futures = new ArrayList<>(bodies.size());
     List<Job> jobs = new ArrayList<>(bodies.size());
     for (Payloads.TaskBody body : bodies) {
-      Job job = new Job(body, retries, exposed);
+      Job job = new Job(ids.incrementAndGet(), body, retries, exposed, this);
       jobs.add(job);
       futures.add(job.future);
     }
@@ -408,35 +273,6 @@ public final class PoolEngine implements WorkerProcess.Listener {
       lock.unlock();
     }
     return futures;
-  }
-
-  /**
-   * A task's answer as the reader received it, not yet decoded: what the future of a task that is
-   * not {@link Job#exposed} completes with. The caller that waits for it decodes it in its own
-   * thread, so that no hostile result costs the reader anything, with no hand-off in between.
-   */
-  public final class Answer implements PoolCalls.Undecoded {
-    private final Job job;
-    private final WorkerProcess worker;
-    private final Frame frame;
-
-    Answer(Job job, WorkerProcess worker, Frame frame) {
-      this.job = job;
-      this.worker = worker;
-      this.frame = frame;
-    }
-
-    @Override
-    public Object decode() {
-      if (frame.type() == Frame.T_RESULT) {
-        return Answers.decodeResult(config.codec(), frame.payload(), job.id, where());
-      }
-      throw Answers.failure(config.codec(), frame.payload(), job.id, where());
-    }
-
-    private Answers.Where where() {
-      return new Answers.Where("worker", worker, "in");
-    }
   }
 
   /**
@@ -592,17 +428,8 @@ public final class PoolEngine implements WorkerProcess.Listener {
     }
   }
 
-  private static int sendAhead(Job job) {
-    Payloads.TaskBody b = job.body;
-    boolean smallChunk =
-        b.kind() != Payloads.CALL
-            && b.functionId() != 0
-            && (b.values() == null || b.values().length <= MAP_PIPELINE_BYTES);
-    return smallChunk ? MAP_PIPELINE : PIPELINE;
-  }
-
   private void sendLocked() {
-    for (int depth = 1; depth <= MAP_PIPELINE && !queue.isEmpty(); depth++) {
+    for (int depth = 1; depth <= Job.MAP_PIPELINE && !queue.isEmpty(); depth++) {
       for (int i = 0; i < workers.size() && !queue.isEmpty(); i++) {
         WorkerProcess w = workers.get(i);
         if (w.inFlight.size() >= depth || !canTakeLocked(w)) {
@@ -612,7 +439,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
         if (job == null) {
           return;
         }
-        if (depth > sendAhead(job)) {
+        if (depth > job.sendAhead()) {
           queue.addFirst(job); // the head of the queue goes no deeper: nor does what is behind it
           return;
         }
@@ -640,7 +467,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
       }
     }
     if (queue.isEmpty()) {
-      stealLocked();
+      stealing.stealLocked(workers, this::canTakeLocked);
     }
   }
 
@@ -648,70 +475,6 @@ public final class PoolEngine implements WorkerProcess.Listener {
     return w.isReady()
         && !w.retired
         && (config.maxTasksPerWorker() == 0 || w.dispatched < config.maxTasksPerWorker());
-  }
-
-  /**
-   * Takes back tasks sent ahead to busy workers while other workers sit idle, so that no task waits
-   * behind a long one: a cancel frame asks the busy worker to drop it if it has not started it; its
-   * CANCELLED answer puts the task back at the front of the queue, a result means it was too late.
-   */
-  private void stealLocked() {
-    int idle = 0;
-    int stealing = 0;
-    for (WorkerProcess w : workers) {
-      if (w.inFlight.isEmpty() && canTakeLocked(w)) {
-        idle++;
-      }
-      for (Job j : w.inFlight) {
-        if (j.stealing) {
-          stealing++;
-        }
-      }
-    }
-    for (int i = 0; i < workers.size() && stealing < idle; i++) {
-      WorkerProcess v = workers.get(i);
-      Job last = v.inFlight.peekLast();
-      if (v.inFlight.size() >= 2 && !last.stealing && !last.future.isDone()) {
-        last.stealing = true;
-        stealing++;
-        v.sendCancel(last.id);
-        scheduleStealCheck(last, v);
-      }
-    }
-  }
-
-  private void scheduleStealCheck(Job job, WorkerProcess v) {
-    timers.schedule(() -> stealUnanswered(job, v), STEAL_PATIENCE_MILLIS, TimeUnit.MILLISECONDS);
-  }
-
-  /**
-   * A steal still unanswered: a worker stopped by a signal (SIGSTOP, SIGTSTP) would keep the task
-   * sent ahead to it, and the one it runs, until someone resumes it, while other workers idle. It
-   * is killed (the only way to be sure it never runs the stolen task), so its task fails or is
-   * retried as in any crash and the task behind it goes back to the queue; a worker merely slow to
-   * answer (a long GC pause, a debugger) is asked again later.
-   */
-  private void stealUnanswered(Job job, WorkerProcess v) {
-    lock.lock();
-    try {
-      if (!job.stealing || job.worker != v || job.future.isDone() || !v.inFlight.contains(job)) {
-        return;
-      }
-      if (v.isStoppedBySignal()) {
-        v.retired = true;
-        v.kill(
-            WorkerProcess.Death.STOPPED,
-            0,
-            "stopped by a signal, it did not answer a cancel within "
-                + STEAL_PATIENCE_MILLIS
-                + " ms while another worker was idle");
-        LOG.warn("worker {} is stopped by a signal and holds tasks; replacing it", v);
-      } else if (state != State.TERMINATED) {
-        scheduleStealCheck(job, v);
-      }
-    } finally {
-      lock.unlock();
-    }
   }
 
   private Job nextLiveJobLocked() {
@@ -756,7 +519,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
     w.kill(why, job == null ? 0 : job.id, why.name().toLowerCase(java.util.Locale.ROOT));
   }
 
-  private void cancelled(Job job, boolean interrupt) {
+  void cancelled(Job job, boolean interrupt) {
     lock.lock();
     try {
       WorkerProcess w = job.worker;
@@ -794,6 +557,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
       skipped(worker, frame.id());
       return;
     }
+    if (frame.type() == Frame.T_STARTED) {
+      started(worker, frame.id());
+      return;
+    }
     if (frame.type() == Frame.T_SPANS) {
       shipped(worker, frame);
       return;
@@ -809,7 +576,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
         expired = job.expired;
         worker.inFlight.pollFirst();
         if (!expired && (job.exposed || !answer(frame))) {
-          completingLocked(job);
+          completions.holdLocked(job.future);
         }
         if (job.timer != null) {
           job.timer.cancel(false);
@@ -842,10 +609,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
     }
     if (job.exposed || !answer(frame)) {
       Job answered = job;
-      completeLater(job, () -> complete(answered, worker, frame));
+      completions.later(
+          job.future, () -> WorkerAnswer.complete(config.codec(), answered, worker, frame));
     } else {
       Tracer.mark(worker.lane(), PoolTrace.RESULT_RECEIVED, worker.name());
-      job.future.complete(new Answer(job, worker, frame)); // the pool's own future: no user code
+      job.future.complete(
+          new WorkerAnswer(
+              config.codec(), job, worker, frame)); // the pool's own future: no user code
     }
   }
 
@@ -879,10 +649,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   /** The worker dropped a task before starting it: a steal or a user's cancel. */
   private void skipped(WorkerProcess worker, long id) {
-    Job job = null;
     lock.lock();
     try {
       Job head = worker.inFlight.peekFirst();
+      Job job = null;
       for (Job j : worker.inFlight) {
         if (j.id == id) {
           job = j;
@@ -892,22 +662,17 @@ public final class PoolEngine implements WorkerProcess.Listener {
       if (job != null) {
         worker.inFlight.remove(job);
         worker.dispatched--;
-        if (job.timer != null) {
-          job.timer.cancel(false);
-        }
         Job next = worker.inFlight.peekFirst();
         if (job == head && next != null) {
           armTimerLocked(next);
         }
-        if (job.expired) {
-          job = null;
-        } else if (job.stealing && !job.future.isDone()) {
-          job.stealing = false;
-          job.worker = null;
-          queue.addFirst(job);
-          job = null;
-        } else {
-          completingLocked(job);
+        if (job.expired || job.future.isDone()) {
+          settleLocked(job, TaskFate.FINISHED, worker);
+        } else if (job.stealing) {
+          settleLocked(job, TaskFate.STOLEN, worker);
+        } else { // a user's cancel that lost the race to its own future: failed all the same
+          settleLocked(job, TaskFate.FINISHED, worker);
+          failLocked(job, new CancellationException("task " + job.id + " cancelled"));
         }
         dispatchLocked();
         finishLocked();
@@ -915,154 +680,128 @@ public final class PoolEngine implements WorkerProcess.Listener {
     } finally {
       lock.unlock();
     }
-    if (job != null) {
-      failLater(job, new CancellationException("task " + job.id + " cancelled"));
-    }
   }
 
-  private void complete(Job job, WorkerProcess worker, Frame frame) {
-    Tracer.mark(worker.lane(), PoolTrace.RESULT_RECEIVED, worker.name());
-    switch (frame.type()) {
-      case Frame.T_RESULT, Frame.T_ERROR ->
-          Answers.complete(
-              job.future,
-              config.codec(),
-              frame.type() == Frame.T_RESULT,
-              frame.payload(),
-              job.id,
-              new Answers.Where("worker", worker, "in"));
-      default -> {
-        worker.kill(WorkerProcess.Death.CORRUPT, 0, "unexpected frame type " + frame.type());
-        job.future.completeExceptionally(
-            new ProcessPoolException("worker " + worker + " sent frame type " + frame.type()));
+  /**
+   * The worker had already started (or answered) a task the pool asked it to drop: a steal failed.
+   * The task stays where it is, counted as possibly run; the pool may steal another.
+   */
+  private void started(WorkerProcess worker, long id) {
+    lock.lock();
+    try {
+      if (stealing.startedLocked(worker, id)) {
+        dispatchLocked(true);
       }
+    } finally {
+      lock.unlock();
     }
   }
 
+  /**
+   * A worker ended: what it held is settled by fate ({@link TaskFate}), then it is replaced, or the
+   * pool gives up starting workers. The shape of {@code ThreadPoolExecutor.processWorkerExit}.
+   */
   @Override
   public void exited(WorkerProcess worker) {
-    Job failed = null;
-    Throwable failure = null;
-    List<Job> abandoned = new ArrayList<>();
     lock.lock();
     try {
       boolean member = workers.remove(worker);
       live.remove(worker);
       Job head = worker.inFlight.pollFirst();
-      markExit(worker, head);
-      List<Job> behind = new ArrayList<>(worker.inFlight);
-      worker.inFlight.clear();
-      for (int i = behind.size() - 1; i >= 0; i--) {
-        Job j = behind.get(i);
-        j.worker = null;
-        j.stealing = false;
-        queue.addFirst(j);
+      CrashReport.markExit(worker, head != null);
+      for (Job behind; (behind = worker.inFlight.pollLast()) != null; ) {
+        boolean settled = behind.expired || behind.future.isDone();
+        settleLocked(behind, settled ? TaskFate.FINISHED : TaskFate.NEVER_STARTED, worker);
       }
       if (head != null) {
-        if (head.timer != null) {
-          head.timer.cancel(false);
-        }
-        if (!head.future.isDone() && !head.expired) {
-          WorkerProcess.Death death = worker.death();
-          if (death == WorkerProcess.Death.TIMEOUT && worker.deathTask() == head.id) {
-            failed = head;
-            failure =
-                new TimeoutException(
-                    "task "
-                        + head.id
-                        + " ran longer than the pool's task timeout of "
-                        + config.taskTimeout()
-                        + " in worker "
-                        + worker
-                        + "; the worker was killed and replaced");
-          } else if (head.stealing && death != WorkerProcess.Death.SHUTDOWN) {
-            // dropped by the worker before it died (its CANCELLED answer was lost): never ran
-            head.stealing = false;
-            head.worker = null;
-            queue.addFirst(head);
-          } else if (head.retriesLeft > 0 && death != WorkerProcess.Death.SHUTDOWN) {
-            head.retriesLeft--;
-            head.worker = null;
-            queue.addFirst(head);
-            LOG.warn("worker {} died running task {}; retrying it", worker, head.id);
-          } else {
-            failed = head;
-            failure = crashed(worker, head);
-          }
-        }
+        settleLocked(head, fateOfHead(worker, head), worker);
       }
-      boolean wasReady = worker.isReady();
-      if (!wasReady) {
-        worker.readyFuture().completeExceptionally(new WorkerStartException(startFailure(worker)));
-      }
-      if (member) {
-        if (!wasReady) {
-          startFailures++;
-          lastStartError = startFailure(worker);
-        } else if (worker.death() != WorkerProcess.Death.RETIRED) {
-          replaced++;
-        }
-        boolean giveUp = !wasReady && startFailures >= MAX_START_FAILURES && !anyReadyLocked();
-        if (!giveUp && (state == State.OPEN || !queue.isEmpty())) {
-          giveUp = spawnLocked() == null && workers.isEmpty();
-        }
-        if (giveUp) {
-          broken = lastStartError;
-          LOG.error("process pool {} cannot start workers: {}", config.name(), broken);
-          abandoned.addAll(queue);
-          queue.clear();
-        }
-      }
-      if (failed != null) {
-        completingLocked(failed);
-      }
-      for (Job j : abandoned) {
-        completingLocked(j);
-      }
+      replaceLocked(worker, member);
       dispatchLocked();
       finishLocked();
     } finally {
       lock.unlock();
     }
-    if (failed != null) {
-      failLater(failed, failure);
+  }
+
+  /** The fate of the oldest task a worker had not answered when it ended. */
+  private static TaskFate fateOfHead(WorkerProcess worker, Job head) {
+    if (head.future.isDone() || head.expired) {
+      return TaskFate.FINISHED;
     }
-    for (Job j : abandoned) {
-      failLater(j, new WorkerStartException(lastStartErrorOrUnknown()));
+    if (worker.death() == WorkerProcess.Death.TIMEOUT && worker.deathTask() == head.id) {
+      return TaskFate.TIMED_OUT;
     }
+    return TaskFate.MAY_HAVE_RUN; // being stolen or not: the worker may have taken it (Stealing)
+  }
+
+  /** Does with a job its worker let go of what its fate asks; failures complete on callbacks. */
+  private void settleLocked(Job job, TaskFate fate, WorkerProcess worker) {
+    if (job.timer != null) {
+      job.timer.cancel(false);
+    }
+    job.worker = null;
+    job.stealing = false;
+    boolean retriesAllowed = worker.death() != WorkerProcess.Death.SHUTDOWN;
+    switch (fate.step(job.retriesLeft, retriesAllowed)) {
+      case NOTHING -> {}
+      case REQUEUE -> queue.addFirst(job);
+      case RETRY -> {
+        job.retriesLeft--;
+        queue.addFirst(job);
+        LOG.warn("worker {} died running task {}; retrying it", worker, job.id);
+      }
+      case FAIL_TIMEOUT ->
+          failLocked(
+              job,
+              new TimeoutException(
+                  "task "
+                      + job.id
+                      + " ran longer than the pool's task timeout of "
+                      + config.taskTimeout()
+                      + " in worker "
+                      + worker
+                      + "; the worker was killed and replaced"));
+      case FAIL_CRASHED -> failLocked(job, CrashReport.crashed(config.name(), worker, job.id));
+    }
+  }
+
+  private void failLocked(Job job, Throwable failure) {
+    completions.holdLocked(job.future);
+    completions.failLater(job.future, failure);
   }
 
   /**
-   * Marks a worker's end on its lane: an exit when the pool retired it, shut it down, or it ended
-   * cleanly with nothing to do; otherwise a crash (it died, was killed for a timeout, a cancel or a
-   * corrupted stream, or never became ready).
+   * Counts a worker's end (a start failure, or a replacement) and starts another while there is
+   * work or the pool is open; gives up, failing queued work, after {@value #MAX_START_FAILURES}
+   * start failures in a row with no worker ready, or when no worker can be started at all.
    */
-  private static void markExit(WorkerProcess worker, Job head) {
-    if (!Tracer.isEnabled()) {
+  private void replaceLocked(WorkerProcess worker, boolean member) {
+    boolean wasReady = worker.isReady();
+    if (!wasReady) {
+      String why = CrashReport.startFailure(worker, config.startupTimeout());
+      worker.readyFuture().completeExceptionally(new WorkerStartException(why));
+      if (member) {
+        startFailures++;
+        lastStartError = why;
+      }
+    } else if (member && worker.death() != WorkerProcess.Death.RETIRED) {
+      replaced++;
+    }
+    if (!member) {
       return;
     }
-    WorkerProcess.Death death = worker.death();
-    Integer code = worker.exitCode();
-    boolean asked = death == WorkerProcess.Death.RETIRED || death == WorkerProcess.Death.SHUTDOWN;
-    boolean clean =
-        death == WorkerProcess.Death.NONE && head == null && Integer.valueOf(0).equals(code);
-    if (asked || clean) {
-      Tracer.mark(worker.lane(), PoolTrace.WORKER_EXIT, worker.name());
-    } else {
-      String why =
-          death == WorkerProcess.Death.NONE
-              ? exitDescription(code)
-              : death.name().toLowerCase(java.util.Locale.ROOT) + ", " + exitDescription(code);
-      Tracer.mark(worker.lane(), PoolTrace.WORKER_CRASH, worker.name() + ": " + why);
+    boolean giveUp = !wasReady && startFailures >= MAX_START_FAILURES && !anyReadyLocked();
+    if (!giveUp && (state == State.OPEN || !queue.isEmpty())) {
+      giveUp = spawnLocked() == null && workers.isEmpty();
     }
-  }
-
-  private String lastStartErrorOrUnknown() {
-    lock.lock();
-    try {
-      return broken == null ? "workers could not be started" : broken;
-    } finally {
-      lock.unlock();
+    if (giveUp) {
+      broken = lastStartError == null ? "workers could not be started" : lastStartError;
+      LOG.error("process pool {} cannot start workers: {}", config.name(), broken);
+      for (Job j : queue) {
+        failLocked(j, new WorkerStartException(broken));
+      }
+      queue.clear();
     }
   }
 
@@ -1073,84 +812,6 @@ public final class PoolEngine implements WorkerProcess.Listener {
       }
     }
     return false;
-  }
-
-  private WorkerCrashedException crashed(WorkerProcess worker, Job job) {
-    Integer code = worker.exitCode();
-    WorkerCrashedEvent event = new WorkerCrashedEvent();
-    if (event.shouldCommit()) {
-      event.pool = config.name();
-      event.workerPid = worker.pid();
-      event.exitCode = code == null ? -1 : code;
-      event.task = "task " + job.id;
-      event.commit();
-    }
-    List<String> tail = worker.stderrTail();
-    StringBuilder msg =
-        new StringBuilder("worker ")
-            .append(worker)
-            .append(" died while running its task (id ")
-            .append(job.id)
-            .append("): ")
-            .append(exitDescription(code));
-    if (worker.death() == WorkerProcess.Death.CORRUPT
-        || worker.death() == WorkerProcess.Death.CANCELLED
-        || worker.death() == WorkerProcess.Death.STOPPED) {
-      msg.append(" (").append(worker.deathDetail()).append(')');
-    }
-    msg.append("; the pool replaced it");
-    appendTail(msg, tail);
-    return new WorkerCrashedException(msg.toString(), worker.pid(), code, tail);
-  }
-
-  /**
-   * @param code an exit code, or null
-   * @return it in words, naming the signal when the code is 128 + a signal
-   */
-  static String exitDescription(Integer code) {
-    if (code == null) {
-      return "exit status unknown";
-    }
-    if (code > 128 && code < 128 + 65) {
-      int signal = code - 128;
-      String name =
-          switch (signal) {
-            case 1 -> " SIGHUP";
-            case 2 -> " SIGINT";
-            case 6 -> " SIGABRT";
-            case 9 -> " SIGKILL";
-            case 11 -> " SIGSEGV";
-            case 15 -> " SIGTERM";
-            default -> "";
-          };
-      return "exit code " + code + " (signal " + signal + name + ")";
-    }
-    return "exit code " + code;
-  }
-
-  private String startFailure(WorkerProcess worker) {
-    StringBuilder msg = new StringBuilder("worker ").append(worker).append(" did not start: ");
-    Payloads.ErrorRecord init = worker.initFailure();
-    if (init != null) {
-      msg.append("the initializer threw ")
-          .append(init.className())
-          .append(init.message() == null ? "" : ": " + init.message());
-    } else if (worker.death() == WorkerProcess.Death.STARTUP_TIMEOUT) {
-      msg.append("not ready within the start-up timeout of ").append(config.startupTimeout());
-    } else {
-      msg.append(exitDescription(worker.exitCode())).append(" before it was ready");
-    }
-    appendTail(msg, worker.stderrTail());
-    return msg.toString();
-  }
-
-  private static void appendTail(StringBuilder msg, List<String> tail) {
-    if (!tail.isEmpty()) {
-      msg.append("; last stderr lines:");
-      for (String line : tail) {
-        msg.append("\n  ").append(line);
-      }
-    }
   }
 
   private void retireLocked(WorkerProcess w) {
@@ -1214,13 +875,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
         }
       }
     }
-    if (state == State.SHUTDOWN && live.isEmpty() && queue.isEmpty()) {
-      completing.removeIf(CompletableFuture::isDone);
-    }
-    if (state == State.SHUTDOWN && live.isEmpty() && queue.isEmpty() && completing.isEmpty()) {
+    if (state == State.SHUTDOWN
+        && live.isEmpty()
+        && queue.isEmpty()
+        && completions.settledLocked()) {
       state = State.TERMINATED;
       timers.shutdown();
-      callbacks.shutdown();
+      completions.shutdown();
       terminated.complete(null);
     }
   }

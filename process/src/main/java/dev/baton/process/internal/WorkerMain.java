@@ -45,9 +45,12 @@ import java.util.Map;
  * hand-off in between. While it runs a task, the watcher thread reads whatever frames arrive
  * (polling every {@value #WATCH_MICROS} µs, so that it never holds stdin when the main thread comes
  * back): tasks sent ahead go into a queue, a cancel frame removes its task from there and is
- * answered at once, a large frame never waits in the pipe. Either thread exits the JVM when stdin
- * closes; while a task runs, stdin is not read to its end, so the watcher also exits the JVM when
- * the parent process is gone, even in the middle of a task.
+ * answered at once (CANCELLED, or STARTED when the main thread has already taken the task, so the
+ * parent never believes a started task was dropped), a large frame never waits in the pipe. Before
+ * it starts a waiting task (not a map chunk) the main thread reads what has arrived, so that a
+ * cancel already in the pipe is honoured even if the watcher had no turn since. Either thread exits
+ * the JVM when stdin closes; while a task runs, stdin is not read to its end, so the watcher also
+ * exits the JVM when the parent process is gone, even in the middle of a task.
  */
 public final class WorkerMain {
   private static final int EXIT_PROTOCOL = 3;
@@ -288,9 +291,9 @@ public final class WorkerMain {
       Runtime.getRuntime().halt(0);
     } else if (frame.type() == Frame.T_CANCEL) {
       long id = frame.id();
-      if (tasks.removeIf(f -> f.id() == id)) {
-        send(Frame.T_CANCELLED, id, new byte[0]);
-      }
+      // both under stdin with the main loop's poll: a task is either still queued or started
+      send(
+          tasks.removeIf(f -> f.id() == id) ? Frame.T_CANCELLED : Frame.T_STARTED, id, new byte[0]);
     } else if (frame.type() == Frame.T_PING) {
       send(Frame.T_PONG, frame.id(), Payloads.longBytes(System.nanoTime() + CLOCK_SKEW));
     } else if (frame.type() == Frame.T_TASK) {
@@ -334,6 +337,12 @@ public final class WorkerMain {
       Work work;
       stdin.lock();
       try {
+        while (!tasks.isEmpty() && tasks.peek().kind() == Payloads.CALL && in.available() > 0) {
+          // a task (not a map chunk: those are many and small, and a system call each would
+          // cost them) waits to start: first the frames that came while the last one ran, a
+          // cancel for it among them; with none waiting, the loop below reads them anyway
+          handle(Frame.read(in, maxBytes));
+        }
         work = tasks.poll();
         while (work == null) {
           if (unflushed && !buffer.hasBuffered()) {
@@ -341,6 +350,11 @@ public final class WorkerMain {
           }
           handle(Frame.read(in, maxBytes));
           work = tasks.poll();
+        }
+        if (unflushed && work.kind() == Payloads.CALL) {
+          // a task (not a map chunk) starts only once the answers before it are in the pipe: if
+          // this worker dies running it, the parent knows it was this task that may have run
+          flushAnswers();
         }
         running = true;
       } catch (IOException e) {

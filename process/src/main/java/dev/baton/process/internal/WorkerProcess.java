@@ -102,7 +102,7 @@ public final class WorkerProcess {
   private final Thread stderrPump;
 
   /** Tasks sent and not answered, oldest (the running one) first. Guarded by the pool's lock. */
-  public final ArrayDeque<PoolEngine.Job> inFlight = new ArrayDeque<>();
+  final ArrayDeque<Job> inFlight = new ArrayDeque<>();
 
   /** Ids of the map functions this worker has received. Guarded by the pool's lock. */
   public final java.util.Set<Long> knownFunctions = new java.util.HashSet<>();
