@@ -64,6 +64,9 @@ final class TlsTransport implements Transport, ReadinessHandler {
   /** How long an orderly close may wait for the socket to take the last ciphertext. */
   static final Duration CLOSE_LINGER = Duration.ofSeconds(5);
 
+  /** Steps of one pump before it yields the loop to other callbacks until the next pass. */
+  static final int RECORDS_PER_PASS = 64;
+
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
   private final Connection connection;
@@ -392,7 +395,12 @@ final class TlsTransport implements Transport, ReadinessHandler {
 
   /** Runs the engine until no step moves; see the class comment. */
   private void steps() throws IOException {
+    int records = 0;
     while (!taskRunning && !closedHard && !closing) {
+      if (++records > RECORDS_PER_PASS) {
+        schedulePump(); // a peer that keeps sending must not hold the loop: go on next pass
+        return;
+      }
       HandshakeStatus hs = engine.getHandshakeStatus();
       if (hs == HandshakeStatus.NEED_TASK) {
         runDelegatedTasks();
