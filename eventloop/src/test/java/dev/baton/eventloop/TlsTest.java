@@ -339,6 +339,63 @@ class TlsTest {
         .hasMessageContaining("middle of a TLS record");
   }
 
+  @Test
+  void aClientThatAsksToRenegotiateIsRefusedAndTheServerServesOn() {
+    List<Object> got =
+        EventLoop.run(
+            () -> {
+              List<Object> out = new ArrayList<>();
+              Server s =
+                  Server.start(
+                      (r, w) -> {
+                        try {
+                          echo(r, w);
+                        } catch (SSLException e) {
+                          out.add(e.getMessage().contains("renegotiat"));
+                        }
+                      },
+                      HOST,
+                      0,
+                      server());
+              // a blocking JDK client on TLS 1.2, which renegotiates after its first line
+              Future<String> client =
+                  EventLoop.current()
+                      .runInExecutor(
+                          () -> {
+                            try (javax.net.ssl.SSLSocket socket =
+                                (javax.net.ssl.SSLSocket)
+                                    certs
+                                        .clientContext
+                                        .getSocketFactory()
+                                        .createSocket(HOST, s.port())) {
+                              socket.setSoTimeout(30_000);
+                              socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+                              socket.getOutputStream().write(ascii("one\n"));
+                              byte[] line = new byte[4];
+                              int n = socket.getInputStream().readNBytes(line, 0, 4);
+                              String first = new String(line, 0, n, US_ASCII);
+                              try {
+                                socket.startHandshake();
+                                socket.getOutputStream().write(ascii("two\n"));
+                                return first
+                                    + (socket.getInputStream().read() < 0 ? "eof" : "more");
+                              } catch (IOException refused) {
+                                return first + "refused";
+                              }
+                            }
+                          });
+              String c = Tasks.await(client);
+              out.add(c.startsWith("one\n") && !c.endsWith("more"));
+              Connection good = Connection.openTls(HOST, s.port(), client());
+              good.writer().write(ascii("after\n"));
+              out.add(new String(good.reader().readLine(), US_ASCII));
+              good.close();
+              s.close();
+              return out;
+            });
+    assertThat(got).containsExactly(true, true, "after\n");
+  }
+
   /**
    * A relay from the TLS server to its client that forwards whole TLS records until the first big
    * one (application data, over 8 000 bytes), of which it forwards half, then closes; what the
