@@ -362,6 +362,27 @@ public final class Figures {
             Goal.none(),
             null),
         new Figure(
+            LOOP,
+            "TLS echo, 10 clients, 64-byte messages (JDK provider both)",
+            scenario("tls-echo", "baton_tls_rps", Unit.PER_S, "Baton TLS streams"),
+            scenario("tls-echo", "netty_tls_rps", Unit.PER_S, "Netty SslHandler"),
+            Goal.none(),
+            null),
+        new Figure(
+            LOOP,
+            "TLS echo round trip p50, 10 clients",
+            scenario("tls-echo", "baton_tls_p50_us", Unit.US, "Baton TLS streams"),
+            scenario("tls-echo", "netty_tls_p50_us", Unit.US, "Netty SslHandler"),
+            Goal.none(),
+            null),
+        new Figure(
+            LOOP,
+            "TLS vs plain TCP echo on the loop, 10 clients",
+            scenario("tls-echo", "baton_tls_rps", Unit.PER_S, "Baton TLS streams"),
+            scenario("tls-echo", "baton_tcp_rps", Unit.PER_S, "Baton plain TCP streams"),
+            Goal.none(),
+            null),
+        new Figure(
             POOL,
             "trivial task round trip p50",
             jmh("ProcessPoolBench.roundTrip", Unit.US, "pool of 1"),

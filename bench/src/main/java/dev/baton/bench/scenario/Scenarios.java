@@ -20,6 +20,7 @@ public final class Scenarios {
         new LoopLatencyScenario(),
         new TimerLatenessScenario(),
         new TcpEchoScenario(),
+        new TlsEchoScenario(),
         new PoolStartupScenario(),
         new PoolCpuScenario(),
         new PoolSharedMemoryScenario(),
