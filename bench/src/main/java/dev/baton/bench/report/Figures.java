@@ -383,6 +383,20 @@ public final class Figures {
             Goal.none(),
             null),
         new Figure(
+            LOOP,
+            "UDP echo, 64-byte datagrams one at a time",
+            scenario("transports", "udp_baton_per_s", Unit.PER_S, "Baton DatagramEndpoint"),
+            scenario("transports", "udp_jdk_per_s", Unit.PER_S, "blocking DatagramChannel"),
+            Goal.none(),
+            null),
+        new Figure(
+            LOOP,
+            "subprocess spawn + communicate (cat, 64 bytes) p50",
+            scenario("transports", "subprocess_baton_p50_ms", Unit.MS, "Baton Subprocess"),
+            scenario("transports", "subprocess_jdk_p50_ms", Unit.MS, "ProcessBuilder directly"),
+            Goal.none(),
+            null),
+        new Figure(
             POOL,
             "trivial task round trip p50",
             jmh("ProcessPoolBench.roundTrip", Unit.US, "pool of 1"),

@@ -21,6 +21,7 @@ public final class Scenarios {
         new TimerLatenessScenario(),
         new TcpEchoScenario(),
         new TlsEchoScenario(),
+        new TransportsScenario(),
         new PoolStartupScenario(),
         new PoolCpuScenario(),
         new PoolSharedMemoryScenario(),
