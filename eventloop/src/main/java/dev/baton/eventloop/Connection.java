@@ -307,6 +307,9 @@ public final class Connection {
   /** Closes the connection at once, dropping unwritten data. Loop-only. Idempotent. */
   public void abort() {
     loop.checkLoopThread("Connection.abort");
+    if (!closed && transport instanceof TlsTransport tls) {
+      tls.skipCloseNotify(); // at once: no close_notify, no flush of what was wrapped
+    }
     closeNow(null);
   }
 

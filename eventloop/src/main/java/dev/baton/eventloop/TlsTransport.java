@@ -97,6 +97,9 @@ final class TlsTransport implements Transport, ReadinessHandler {
   /** The socket is closed. */
   private boolean closedHard;
 
+  /** Connection.abort: close the socket at once, without close_notify. */
+  private boolean abortive;
+
   private TimerHandle handshakeTimer;
   private TimerHandle lingerTimer;
 
@@ -286,6 +289,10 @@ final class TlsTransport implements Transport, ReadinessHandler {
       handshake.setException(
           cause != null ? cause : new SSLException("connection closed during the TLS handshake"));
     }
+    if (abortive) {
+      closeHard();
+      return;
+    }
     if (cause != null || taskRunning) {
       try {
         flush(); // an alert the engine wrapped, if any
@@ -315,6 +322,10 @@ final class TlsTransport implements Transport, ReadinessHandler {
       updateInterest();
       lingerTimer = loop.callLater(CLOSE_LINGER, this::closeHard);
     }
+  }
+
+  void skipCloseNotify() {
+    abortive = true;
   }
 
   private void closeHard() {
