@@ -182,6 +182,58 @@ class TlsTest {
     assertThat(reply).isEqualTo("from s_client\n");
   }
 
+  @Test
+  void servesCurlOverHttpsWithAlpn() {
+    String body =
+        EventLoop.run(
+            () -> {
+              Server s =
+                  Server.start(
+                      (r, w) -> {
+                        while (r.readLine().length > 2) {
+                          // request line and headers, up to the blank line
+                        }
+                        String alpn = w.connection().applicationProtocol();
+                        byte[] text = ascii("hello over " + alpn + "\n");
+                        w.write(
+                            ascii(
+                                "HTTP/1.1 200 OK\r\nContent-Length: "
+                                    + text.length
+                                    + "\r\nConnection: close\r\n\r\n"));
+                        w.write(text);
+                      },
+                      HOST,
+                      0,
+                      server().withApplicationProtocols("http/1.1"));
+              Future<String> curl =
+                  EventLoop.current()
+                      .runInExecutor(
+                          () -> {
+                            Process p =
+                                new ProcessBuilder(
+                                        "curl",
+                                        "--silent",
+                                        "--show-error",
+                                        "--max-time",
+                                        "30",
+                                        "--cacert",
+                                        certs.pem.toString(),
+                                        "--resolve",
+                                        "localhost:" + s.port() + ":127.0.0.1",
+                                        "https://localhost:" + s.port() + "/")
+                                    .redirectErrorStream(true)
+                                    .start();
+                            String out = new String(p.getInputStream().readAllBytes(), US_ASCII);
+                            p.waitFor(30, TimeUnit.SECONDS);
+                            return out;
+                          });
+              String answer = Tasks.await(curl);
+              s.close();
+              return answer;
+            });
+    assertThat(body).isEqualTo("hello over http/1.1\n");
+  }
+
   @ParameterizedTest
   @MethodSource("mechanisms")
   void startTlsUpgradesAPlainConnection(TaskMechanism m) {
