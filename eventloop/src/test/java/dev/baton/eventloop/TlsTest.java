@@ -301,6 +301,31 @@ class TlsTest {
   }
 
   @Test
+  void aClientThatSpeaksPlainHttpToTheTlsServerIsClosedAndTheServerServesOn() {
+    List<Object> got =
+        EventLoop.run(
+            () -> {
+              Server s = Server.start(TlsTest::echo, HOST, 0, server());
+              List<Object> out = new ArrayList<>();
+              Connection plain = Connection.open(HOST, s.port());
+              plain.writer().write(ascii("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+              try {
+                plain.reader().read(-1); // an alert at most, then the end
+                out.add("closed");
+              } catch (IOException reset) {
+                out.add("closed");
+              }
+              Connection good = Connection.openTls(HOST, s.port(), client());
+              good.writer().write(ascii("fine\n"));
+              out.add(new String(good.reader().readLine(), US_ASCII));
+              good.close();
+              s.close();
+              return out;
+            });
+    assertThat(got).containsExactly("closed", "fine\n");
+  }
+
+  @Test
   void anExpiredCertificateIsRefused() throws Exception {
     TlsFixtures.ExpiredChain expired = TlsFixtures.expired(dir);
     Throwable failure =
