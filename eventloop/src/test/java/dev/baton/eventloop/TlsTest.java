@@ -100,6 +100,26 @@ class TlsTest {
     assertThat(got.subList(3, got.size())).containsOnly(true);
   }
 
+  @ParameterizedTest
+  @MethodSource("mechanisms")
+  void writeEofSendsCloseNotifyAndTheReplyStillArrives(TaskMechanism m) {
+    String got =
+        EventLoop.run(
+            "eof",
+            m,
+            () -> {
+              Server s = Server.start(TlsTest::echo, HOST, 0, server());
+              Connection c = Connection.openTls(HOST, s.port(), client());
+              c.writer().write(ascii("all of it"));
+              c.writer().writeEof(); // close_notify: the server's echo loop reads its end
+              String back = new String(c.reader().read(-1), US_ASCII);
+              c.close();
+              s.close();
+              return back;
+            });
+    assertThat(got).isEqualTo("all of it");
+  }
+
   @Test
   void talksToOpensslServer() throws Exception {
     try (var peer = new TlsFixtures.OpensslServer(certs.pem, "-rev")) {
