@@ -5,14 +5,15 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A TCP connection on the loop's selector, as a {@link StreamReader} and a {@link StreamWriter}
- * (asyncio's streams). Opened by {@link #open}, or handed to a {@link Server}'s handler.
+ * A byte-stream connection on the loop, as a {@link StreamReader} and a {@link StreamWriter}
+ * (asyncio's streams): TCP ({@link #open}), TLS over TCP ({@link #openTls}, {@link #startTls}), a
+ * Unix domain socket ({@link #openUnix}), or handed to a {@link Server}'s handler; a {@code
+ * Subprocess}'s pipes are connections too, one way each.
  *
  * <p>Threading: loop-only; the reading and draining methods must be called from a task. Errors,
  * resets and the end of the stream surface as exceptions at the task that awaits, never on the loop
@@ -20,37 +21,48 @@ import java.util.Objects;
  */
 public final class Connection {
   private final EventLoop loop;
-  final SocketChannel channel;
-  final SelectionKey key;
+
+  /**
+   * What the streams read from and write to; replaced once by {@link #startTls}. Loop thread only.
+   */
+  private Transport transport;
+
   private final StreamReader reader;
   private final StreamWriter writer;
 
   /**
    * The peer, recorded when the connection is made: a closed or reset socket no longer reports it,
-   * and the logs that name the connection are written after the reset.
+   * and the logs that name the connection are written after the reset. Null for a pipe.
    */
   private final SocketAddress peer;
+
+  /** What toString names: the peer, or the pipe. */
+  private final String label;
 
   /** Whether closeNow ran. Loop thread only. */
   private boolean closed;
 
-  /** Pending connect, completed by the selector. Loop thread only. */
-  private Future<Void> connecting;
-
-  private Connection(EventLoop loop, SocketChannel channel, SocketAddress peer, boolean connected)
+  Connection(EventLoop loop, SocketAddress peer, String label, Transport.Factory transport)
       throws IOException {
     this.loop = loop;
-    this.channel = channel;
     this.peer = peer;
-    this.key = loop.register(channel, connected ? 0 : SelectionKey.OP_CONNECT, new Ready());
+    this.label = label;
+    this.transport = transport.create(this);
     this.reader = new StreamReader(this);
     this.writer = new StreamWriter(this);
+  }
+
+  private static Connection overSocket(
+      EventLoop loop, SocketChannel channel, SocketAddress peer, boolean connected)
+      throws IOException {
+    return new Connection(
+        loop, peer, String.valueOf(peer), c -> new SocketTransport(c, channel, connected));
   }
 
   static Connection accepted(EventLoop loop, SocketChannel channel) throws IOException {
     SocketAddress peer = channel.getRemoteAddress();
     configure(channel);
-    return new Connection(loop, channel, peer, true);
+    return overSocket(loop, channel, peer, true);
   }
 
   /**
@@ -114,15 +126,20 @@ public final class Connection {
         throw new java.net.UnknownHostException(host);
       }
     }
-    SocketChannel ch = SocketChannel.open();
+    return connect(loop, SocketChannel.open(), address);
+  }
+
+  private static Connection connect(EventLoop loop, SocketChannel ch, SocketAddress address)
+      throws IOException {
     boolean ok = false;
     try {
       configure(ch);
       boolean connected = ch.connect(address);
-      Connection c = new Connection(loop, ch, address, connected);
+      Connection c = overSocket(loop, ch, address, connected);
       if (!connected) {
-        c.connecting = new Future<>(loop);
-        awaitIo(c.connecting);
+        SocketTransport t = (SocketTransport) c.transport;
+        t.connecting = new Future<>(loop);
+        awaitIo(t.connecting);
       }
       ok = true;
       return c;
@@ -133,9 +150,118 @@ public final class Connection {
     }
   }
 
+  /**
+   * Connects to {@code host}:{@code port} over TLS (asyncio's {@code open_connection(...,
+   * ssl=context)}): connects, then runs the handshake, suspending the current task until both are
+   * done. The server's certificate is checked against {@code tls}'s server name, or {@code host}
+   * when it names none; the handshake runs under {@link TlsOptions#handshakeTimeout()}.
+   *
+   * @param host a host name or an IP literal
+   * @param port the port, 1 to 65535
+   * @param tls the client's TLS settings ({@link TlsOptions#client})
+   * @return the connection, its handshake done
+   * @throws javax.net.ssl.SSLHandshakeException if the handshake fails (a certificate that is not
+   *     trusted, expired or for another name; no common protocol) or times out
+   * @throws IOException if the connection is refused or fails
+   */
+  public static Connection openTls(String host, int port, TlsOptions tls) throws IOException {
+    Objects.requireNonNull(tls, "tls");
+    if (!tls.clientMode()) {
+      throw new IllegalArgumentException(
+          "Connection.open needs client TLS options (TlsOptions.client), got " + tls);
+    }
+    Connection c = open(host, port, tls.handshakeTimeout());
+    boolean ok = false;
+    try {
+      c.startTls(tls.serverName() == null ? tls.withServerName(host) : tls);
+      ok = true;
+      return c;
+    } finally {
+      if (!ok) {
+        c.closeNow(null);
+      }
+    }
+  }
+
+  /**
+   * Connects to the Unix domain socket at {@code path} (asyncio's {@code open_unix_connection});
+   * suspends the current task until connected.
+   *
+   * @param path the socket file
+   * @return the connection
+   * @throws IOException if nothing listens there
+   * @throws BatonMisuseException outside a task
+   */
+  public static Connection openUnix(java.nio.file.Path path) throws IOException {
+    Objects.requireNonNull(path, "path");
+    Task<?> task = Tasks.current("Connection.openUnix");
+    return connect(
+        task.loop,
+        SocketChannel.open(java.net.StandardProtocolFamily.UNIX),
+        java.net.UnixDomainSocketAddress.of(path));
+  }
+
+  /**
+   * Upgrades this connection to TLS (asyncio's {@code start_tls}): from now on the streams carry
+   * plaintext over an {@code SSLEngine}. Bytes already read from the peer but not yet taken from
+   * the reader go to the handshake. Suspends the current task until the handshake is done.
+   * Loop-only, from a task; call it when nothing written waits in the writer.
+   *
+   * @param tls client or server settings
+   * @throws javax.net.ssl.SSLHandshakeException if the handshake fails or does not end within
+   *     {@link TlsOptions#handshakeTimeout()}; the connection is then closed
+   * @throws IOException if the connection fails meanwhile
+   * @throws IllegalStateException if it is TLS already, is not a socket, or has unwritten data
+   */
+  public void startTls(TlsOptions tls) throws IOException {
+    Objects.requireNonNull(tls, "tls");
+    Tasks.current("Connection.startTls");
+    loop.checkLoopThread("Connection.startTls");
+    if (!(transport instanceof SocketTransport socket)) {
+      throw new IllegalStateException(
+          this
+              + " cannot start TLS: it "
+              + (transport instanceof TlsTransport ? "runs TLS already" : "is not a socket"));
+    }
+    if (writer.bufferSize() > 0) {
+      throw new IllegalStateException(
+          this
+              + " cannot start TLS with "
+              + writer.bufferSize()
+              + " bytes still to write; drain() the writer first");
+    }
+    if (closed) {
+      throw new IOException("connection " + this + " is closed");
+    }
+    TlsTransport tlsTransport = new TlsTransport(this, socket, tls, reader.takeBuffered());
+    transport = tlsTransport;
+    try {
+      awaitIo(Tasks.shield(tlsTransport.begin()));
+    } catch (java.util.concurrent.CancellationException e) {
+      closeNow(null);
+      throw e;
+    }
+  }
+
+  /**
+   * @return the TLS session once {@link #startTls} or a TLS open or server made one, else null
+   */
+  public javax.net.ssl.SSLSession tlsSession() {
+    return transport instanceof TlsTransport t ? t.session() : null;
+  }
+
+  /**
+   * @return the protocol ALPN chose (e.g. "h2"), or null when not TLS or none was chosen
+   */
+  public String applicationProtocol() {
+    return transport instanceof TlsTransport t ? t.applicationProtocol() : null;
+  }
+
   private static void configure(SocketChannel ch) throws IOException {
     ch.configureBlocking(false);
-    ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+    if (ch.supportedOptions().contains(StandardSocketOptions.TCP_NODELAY)) {
+      ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // not on a Unix domain socket
+    }
   }
 
   private static boolean isIpLiteral(String host) {
@@ -181,6 +307,9 @@ public final class Connection {
   /** Closes the connection at once, dropping unwritten data. Loop-only. Idempotent. */
   public void abort() {
     loop.checkLoopThread("Connection.abort");
+    if (!closed && transport instanceof TlsTransport tls) {
+      tls.skipCloseNotify(); // at once: no close_notify, no flush of what was wrapped
+    }
     closeNow(null);
   }
 
@@ -193,51 +322,43 @@ public final class Connection {
     return loop;
   }
 
-  void interest(int op, boolean on) {
-    if (!key.isValid()) {
-      return;
+  Transport transport() {
+    return transport;
+  }
+
+  /** The socket under this connection (TLS or not), or null for a pipe. */
+  SocketChannel socketChannel() {
+    if (transport instanceof SocketTransport s) {
+      return s.channel;
     }
-    int ops = key.interestOps();
-    int next = on ? ops | op : ops & ~op;
-    if (next != ops) {
-      key.interestOps(next);
+    return transport instanceof TlsTransport t ? t.channel() : null;
+  }
+
+  /** The transport has data: the reader takes it. */
+  void readable() {
+    reader.readable();
+  }
+
+  /** The transport takes more: the writer hands it what it buffered. */
+  void writable() {
+    if (!closed) {
+      writer.writable();
     }
   }
 
-  /** Closes the channel; wakes both sides, with {@code cause} when it is a failure. */
+  /** Closes the transport; wakes both sides, with {@code cause} when it is a failure. */
   void closeNow(IOException cause) {
     if (closed) {
       return;
     }
-    closed = true; // not channel.isOpen(): a failed finishConnect closes the channel itself
-    key.cancel();
-    closeQuietly(channel);
-    if (connecting != null && connecting.pendingPlain()) {
-      connecting.setException(cause != null ? cause : new IOException("connection closed"));
-    }
+    closed = true;
+    transport.close(cause);
     reader.connectionLost(cause);
     writer.connectionLost(cause);
   }
 
-  private void ready(int ops) {
-    if ((ops & SelectionKey.OP_CONNECT) != 0) {
-      try {
-        channel.finishConnect();
-        interest(SelectionKey.OP_CONNECT, false);
-        if (connecting.pendingPlain()) {
-          connecting.setResult(null);
-        }
-      } catch (IOException e) {
-        closeNow(e);
-        return;
-      }
-    }
-    if ((ops & SelectionKey.OP_READ) != 0) {
-      reader.readable();
-    }
-    if ((ops & SelectionKey.OP_WRITE) != 0 && channel.isOpen()) {
-      writer.writable();
-    }
+  boolean isClosed() {
+    return closed;
   }
 
   static void closeQuietly(java.io.Closeable c) {
@@ -248,21 +369,8 @@ public final class Connection {
     }
   }
 
-  /** The selector's side: not part of the public face. */
-  private final class Ready implements ReadinessHandler {
-    @Override
-    public void ready(int readyOps) {
-      Connection.this.ready(readyOps);
-    }
-
-    @Override
-    public String toString() {
-      return Connection.this.toString();
-    }
-  }
-
   @Override
   public String toString() {
-    return "Connection[" + peer + (closed ? ", closed" : "") + "]";
+    return "Connection[" + label + (closed ? ", closed" : "") + "]";
   }
 }

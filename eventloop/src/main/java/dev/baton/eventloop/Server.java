@@ -15,8 +15,9 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 
 /**
- * A TCP server on the loop's selector (asyncio's {@code start_server}): each accepted connection
- * runs the handler in a task of its own; the connection is closed when the handler returns.
+ * A TCP, TLS or Unix domain socket server on the loop's selector (asyncio's {@code start_server},
+ * {@code start_unix_server}): each accepted connection runs the handler in a task of its own; the
+ * connection is closed when the handler returns.
  *
  * <p>A failing accept (out of file descriptors, EMFILE/ENFILE, or out of socket buffers) is not
  * retried at once, which would spin the loop on a listening socket that stays ready: accepting is
@@ -52,7 +53,12 @@ public final class Server {
   private final ServerSocketChannel channel;
   private final SelectionKey key;
   private final Handler handler;
-  private final InetSocketAddress address;
+  private final java.net.SocketAddress address;
+
+  /** The socket file of a Unix domain server and its file key when bound, else null. */
+  private final java.nio.file.Path socketFile;
+
+  private final Object socketFileKey;
 
   /** Handler tasks still running. Loop thread only. */
   private final Set<Task<Void>> active = new LinkedHashSet<>();
@@ -81,7 +87,14 @@ public final class Server {
     this.loop = loop;
     this.channel = channel;
     this.handler = handler;
-    this.address = (InetSocketAddress) channel.getLocalAddress();
+    this.address = channel.getLocalAddress();
+    if (address instanceof java.net.UnixDomainSocketAddress unix) {
+      socketFile = unix.getPath();
+      socketFileKey = UnixSockets.fileKey(socketFile);
+    } else {
+      socketFile = null;
+      socketFileKey = null;
+    }
     this.key = loop.register(channel, SelectionKey.OP_ACCEPT, new Ready());
   }
 
@@ -121,16 +134,96 @@ public final class Server {
   }
 
   /**
-   * @return the bound port
+   * Binds {@code host}:{@code port} and serves TLS (asyncio's {@code start_server(...,
+   * ssl=context)}): each connection's handshake runs first, in the connection's task; the handler
+   * sees plaintext streams. A connection whose handshake fails (an untrusted client certificate, no
+   * common protocol, a peer that stalls past {@link TlsOptions#handshakeTimeout()}) is closed and
+   * logged at INFO; the server serves on. Loop-only.
+   *
+   * @param handler serves each connection once its handshake is done
+   * @param host the address to bind
+   * @param port the port, or 0 for any free one
+   * @param tls the server's settings ({@link TlsOptions#server})
+   * @return the running server
+   * @throws IOException if binding fails
    */
-  public int port() {
-    return address.getPort();
+  public static Server start(Handler handler, String host, int port, TlsOptions tls)
+      throws IOException {
+    Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(tls, "tls");
+    if (tls.clientMode()) {
+      throw new IllegalArgumentException(
+          "Server.start needs server TLS options (TlsOptions.server), got " + tls);
+    }
+    return start(tlsFirst(handler, tls), host, port);
   }
 
   /**
-   * @return the bound address
+   * Binds the Unix domain socket {@code path} and starts accepting (asyncio's {@code
+   * start_unix_server}). A socket file left by a server that is gone (nothing accepts on it) is
+   * replaced; one that a live server holds is not ({@link java.net.BindException}). {@link #close}
+   * removes the file, if it is still the one this server made. Loop-only.
+   *
+   * @param handler serves each connection, in a task of its own
+   * @param path the socket file to create
+   * @return the running server
+   * @throws IOException if binding fails
+   */
+  public static Server startUnix(Handler handler, java.nio.file.Path path) throws IOException {
+    Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(path, "path");
+    EventLoop loop = EventLoop.currentOrNull();
+    if (loop == null) {
+      throw new BatonMisuseException(
+          "thread \""
+              + Thread.currentThread().getName()
+              + "\" started a server outside any loop; start it from a task or callback");
+    }
+    loop.checkLoopThread("Server.startUnix");
+    UnixSockets.removeIfStale(path);
+    ServerSocketChannel ch = ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX);
+    try {
+      ch.bind(java.net.UnixDomainSocketAddress.of(path), 128);
+      ch.configureBlocking(false);
+      return new Server(loop, ch, handler);
+    } catch (IOException | RuntimeException e) {
+      Connection.closeQuietly(ch);
+      throw e;
+    }
+  }
+
+  private static Handler tlsFirst(Handler handler, TlsOptions tls) {
+    return (reader, writer) -> {
+      Connection c = writer.connection();
+      try {
+        c.startTls(tls);
+      } catch (javax.net.ssl.SSLException e) {
+        EventLoop.LOG.info("TLS handshake with {} failed: {}", c.remoteAddress(), e.toString());
+        return;
+      }
+      handler.handle(reader, writer);
+    };
+  }
+
+  /**
+   * @return the bound port
+   */
+  public int port() {
+    return address instanceof InetSocketAddress inet ? inet.getPort() : -1;
+  }
+
+  /**
+   * @return the bound address, or null for a Unix domain server (see {@link #localAddress()})
    */
   public InetSocketAddress address() {
+    return address instanceof InetSocketAddress inet ? inet : null;
+  }
+
+  /**
+   * @return the bound address: an {@link InetSocketAddress} or a {@link
+   *     java.net.UnixDomainSocketAddress}
+   */
+  public java.net.SocketAddress localAddress() {
     return address;
   }
 
@@ -149,7 +242,11 @@ public final class Server {
       resume = null;
     }
     key.cancel();
+    boolean wasOpen = channel.isOpen();
     Connection.closeQuietly(channel);
+    if (wasOpen && socketFile != null) {
+      UnixSockets.removeIfOurs(socketFile, socketFileKey);
+    }
     signalIfIdle();
   }
 

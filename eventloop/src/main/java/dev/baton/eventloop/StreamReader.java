@@ -3,13 +3,12 @@ package dev.baton.eventloop;
 import dev.baton.core.BatonMisuseException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
  * The reading side of a {@link Connection} (asyncio's {@code StreamReader}). Bytes arrive in a
- * buffer; reading stops (the channel's read interest is dropped) while more than twice the {@link
+ * buffer; reading stops (the transport's read interest is dropped) while more than twice the {@link
  * #limit()} waits unread, and resumes when a read brings it back under the limit.
  *
  * <p>Threading: loop-only; every reading method must be called from a task. One task reads at a
@@ -35,7 +34,7 @@ public final class StreamReader {
 
   StreamReader(Connection connection) {
     this.connection = connection;
-    connection.interest(SelectionKey.OP_READ, true);
+    connection.transport().readInterest(true);
   }
 
   /**
@@ -177,7 +176,7 @@ public final class StreamReader {
     }
     if (paused) {
       paused = false;
-      connection.interest(SelectionKey.OP_READ, true);
+      connection.transport().readInterest(true);
     }
     waiter = new Future<>(connection.loop());
     try {
@@ -196,7 +195,7 @@ public final class StreamReader {
     }
     if (paused && end - start <= limit) {
       paused = false;
-      connection.interest(SelectionKey.OP_READ, true);
+      connection.transport().readInterest(true);
     }
     return out;
   }
@@ -219,22 +218,39 @@ public final class StreamReader {
     int n;
     try {
       socketBuffer.clear();
-      n = connection.channel.read(socketBuffer);
+      n = connection.transport().read(socketBuffer);
     } catch (IOException e) {
       connection.closeNow(e);
       return;
     }
     if (n < 0) {
       eof = true;
-      connection.interest(SelectionKey.OP_READ, false);
+      connection.transport().readInterest(false);
     } else if (n > 0) {
       append(socketBuffer.array(), n);
       if (end - start > 2 * limit) {
         paused = true;
-        connection.interest(SelectionKey.OP_READ, false);
+        connection.transport().readInterest(false);
       }
+    } else {
+      return; // nothing yet (a TLS record that carried no data): a wake-up would look like the end
     }
     wake(null);
+  }
+
+  /**
+   * Takes the unread bytes out, for a transport that takes over the connection (a TLS handshake
+   * that the peer began right after the plaintext it sent).
+   */
+  byte[] takeBuffered() {
+    byte[] out = Arrays.copyOfRange(buf, start, end);
+    start = 0;
+    end = 0;
+    if (paused) {
+      paused = false;
+      connection.transport().readInterest(true);
+    }
+    return out;
   }
 
   private void append(byte[] src, int n) {

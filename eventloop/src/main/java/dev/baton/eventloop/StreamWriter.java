@@ -3,7 +3,6 @@ package dev.baton.eventloop;
 import dev.baton.core.BatonMisuseException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.util.ArrayDeque;
 import java.util.Objects;
 
@@ -92,7 +91,7 @@ public final class StreamWriter {
     ByteBuffer b = ByteBuffer.wrap(data);
     if (pending.isEmpty()) {
       try {
-        connection.channel.write(b);
+        connection.transport().write(b);
       } catch (IOException e) {
         connection.closeNow(e);
         throw e;
@@ -101,7 +100,7 @@ public final class StreamWriter {
         return;
       }
       b = ByteBuffer.wrap(data.clone(), b.position(), b.remaining());
-      connection.interest(SelectionKey.OP_WRITE, true);
+      connection.transport().writeInterest(true);
     } else {
       b = ByteBuffer.wrap(data.clone());
     }
@@ -156,7 +155,7 @@ public final class StreamWriter {
    * @return whether {@link #close()} was called or the connection is gone
    */
   public boolean isClosing() {
-    return closing || !connection.channel.isOpen();
+    return closing || connection.isClosed();
   }
 
   /** Suspends the current task until the connection is closed. */
@@ -175,7 +174,7 @@ public final class StreamWriter {
     try {
       while (!pending.isEmpty()) {
         ByteBuffer b = pending.peek();
-        int n = connection.channel.write(b);
+        int n = connection.transport().write(b);
         buffered -= n;
         if (b.hasRemaining()) {
           break;
@@ -190,7 +189,7 @@ public final class StreamWriter {
       drainWaiter.setResult(null);
     }
     if (pending.isEmpty()) {
-      connection.interest(SelectionKey.OP_WRITE, false);
+      connection.transport().writeInterest(false);
       if (closing) {
         connection.closeNow(null);
       } else if (eofRequested) {
@@ -200,12 +199,12 @@ public final class StreamWriter {
   }
 
   private void sendEof() {
-    if (eofSent || !connection.channel.isOpen()) {
+    if (eofSent || connection.isClosed()) {
       return;
     }
     eofSent = true;
     try {
-      connection.channel.shutdownOutput();
+      connection.transport().shutdownOutput();
     } catch (IOException e) {
       connection.closeNow(e);
     }

@@ -49,6 +49,13 @@
  *       or writes, never on the loop thread; a connection keeps naming its peer afterwards. A line
  *       or separator past the reader's limit: {@link dev.baton.eventloop.LimitOverrunException};
  *       unread input beyond twice the limit pauses reading from the socket.
+ *   <li>A TLS peer that fails the handshake (untrusted or expired certificate, a stall past the
+ *       limit), stops inside a record or asks to renegotiate: a {@link javax.net.ssl.SSLException}
+ *       on that connection only ({@link dev.baton.eventloop.TlsOptions}). A UDP datagram the kernel
+ *       refuses or an ICMP port unreachable: an {@link java.io.IOException} at the one send or
+ *       receive it belongs to ({@link dev.baton.eventloop.DatagramEndpoint}). A child process that
+ *       floods a pipe nobody reads blocks on it; one that never exits is killed by {@code
+ *       communicate}'s timeout ({@link dev.baton.eventloop.Subprocess}).
  *   <li>A server out of file descriptors (or socket buffers): accepting pauses with a back-off and
  *       resumes by itself, one WARN per period ({@link dev.baton.eventloop.Server}).
  *   <li>Misuse (a loop-only call from another thread, an await outside a task, a future completed

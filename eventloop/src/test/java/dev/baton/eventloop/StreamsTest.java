@@ -107,7 +107,7 @@ class StreamsTest {
               Server.start(
                   (r, w) -> {
                     r.readExactly(1);
-                    w.connection().channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                    w.connection().socketChannel().setOption(StandardSocketOptions.SO_LINGER, 0);
                     w.connection().abort(); // RST
                   },
                   HOST,
@@ -147,7 +147,7 @@ class StreamsTest {
                   (r, w) -> {
                     serverSide.add(w.connection().toString());
                     r.readExactly(1);
-                    w.connection().channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                    w.connection().socketChannel().setOption(StandardSocketOptions.SO_LINGER, 0);
                     w.connection().abort(); // RST
                     serverSide.add(w.connection().toString());
                   },
@@ -282,7 +282,7 @@ class StreamsTest {
           Server server =
               Server.start(
                   (r, w) -> {
-                    w.connection().channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+                    w.connection().socketChannel().setOption(StandardSocketOptions.SO_LINGER, 0);
                     w.connection().abort();
                   },
                   HOST,

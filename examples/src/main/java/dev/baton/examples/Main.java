@@ -32,6 +32,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
       JsCommand.class,
       AgentCommand.class,
       ClusterCommand.class,
+      StreamsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -20,6 +20,8 @@ public final class Scenarios {
         new LoopLatencyScenario(),
         new TimerLatenessScenario(),
         new TcpEchoScenario(),
+        new TlsEchoScenario(),
+        new TransportsScenario(),
         new PoolStartupScenario(),
         new PoolCpuScenario(),
         new PoolSharedMemoryScenario(),
