@@ -3,16 +3,18 @@ package dev.baton.cluster.internal;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.baton.cluster.MemberLostException;
+import dev.baton.process.Codec;
 import dev.baton.process.ProcessPoolException;
 import dev.baton.process.internal.Answers;
+import dev.baton.process.internal.PoolCalls;
 import dev.baton.process.internal.ValueCodec;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,11 +26,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -58,6 +63,17 @@ public final class Dispatcher implements MembershipListener {
    * it, so that a retry does not go back to it; it comes back after the failure-detection timeout
    * if it is still a member by then.
    *
+   * Trust (a cluster with a secret): a member takes part only once it has answered a random
+   * challenge with the proof ClusterKeys.prove gives for its own UUID; until then it is in
+   * `proving`, and one that fails is in `refused` until it leaves. Every answer must carry the tag
+   * ClusterKeys.signAnswer gives for the member it was sent to and the task it answers; an answer
+   * that does not is never decoded, and its member is treated as lost (its tasks fail or run again
+   * elsewhere) and refused.
+   *
+   * Cancellation: cancel(true), a caller's deadline and shutdownNow withdraw a running task: its
+   * slot is free at once, and Hazelcast's future for it is cancelled, which reaches the member and
+   * interrupts the thread running it; its late answer is ignored (its attempt is stale).
+   *
    * Concurrency: all state below is guarded by `lock`. Invocations are made, and futures
    * completed, outside it: Hazelcast may answer on the calling thread, and a user's dependent
    * stage must not run under the pool's lock. A task's `attempt` tells a stale answer (from a
@@ -71,6 +87,10 @@ public final class Dispatcher implements MembershipListener {
   private final HazelcastInstance hazelcast;
   private final IExecutorService executor;
   private final ValueCodec codec;
+  private final Codec codecKind;
+  private final ClusterKeys keys;
+  private final UUID poolId;
+  private final SecureRandom random = new SecureRandom();
   private final Duration suspicion;
   private final Duration noMemberTimeout;
   private final ScheduledExecutorService timer;
@@ -83,6 +103,8 @@ public final class Dispatcher implements MembershipListener {
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final Map<UUID, Slot> members = new LinkedHashMap<>();
   private final Map<UUID, Long> suspects = new LinkedHashMap<>();
+  private final Set<UUID> proving = new LinkedHashSet<>();
+  private final Set<UUID> refused = new LinkedHashSet<>();
   private long noMemberSince;
   private int rotation;
   private boolean shutdown;
@@ -94,6 +116,8 @@ public final class Dispatcher implements MembershipListener {
    * @param clusterName the cluster's name, for messages
    * @param hazelcast the member or client the pool runs through
    * @param codec the caller's codec, for results and exceptions
+   * @param codecKind its kind, which tasks name
+   * @param keys the cluster's keys, or null without a secret
    * @param suspicion how long a member whose invocation failed stays out of the rotation
    * @param noMemberTimeout how long queued tasks wait when no member can run them before they fail
    * @param onTerminate runs once, on the pool's timer thread, when the pool has terminated
@@ -103,6 +127,8 @@ public final class Dispatcher implements MembershipListener {
       String clusterName,
       HazelcastInstance hazelcast,
       ValueCodec codec,
+      Codec codecKind,
+      ClusterKeys keys,
       Duration suspicion,
       Duration noMemberTimeout,
       Runnable onTerminate) {
@@ -111,6 +137,9 @@ public final class Dispatcher implements MembershipListener {
     this.hazelcast = hazelcast;
     this.executor = hazelcast.getExecutorService(Settings.EXECUTOR);
     this.codec = codec;
+    this.codecKind = codecKind;
+    this.keys = keys;
+    this.poolId = UUID.randomUUID();
     this.suspicion = suspicion;
     this.noMemberTimeout = noMemberTimeout;
     this.onTerminate = onTerminate;
@@ -134,17 +163,28 @@ public final class Dispatcher implements MembershipListener {
             });
   }
 
+  /**
+   * @param kind the task kind
+   * @param functionId the function's id in this pool, or 0
+   * @param code the task or function
+   * @param values the arguments, or null
+   * @return the task, signed when the cluster has a secret
+   */
+  public MemberTask task(byte kind, long functionId, byte[] code, byte[] values) {
+    return new MemberTask(codecKind, kind, poolId, functionId, code, values, keys);
+  }
+
   /** Starts listening to membership and takes in the members present now. */
   public void start() {
     hazelcast.getCluster().addMembershipListener(this);
-    List<Runnable> sends;
+    List<Runnable> sends = new ArrayList<>();
     lock.lock();
     try {
       for (Member m : hazelcast.getCluster().getMembers()) {
-        admitLocked(m);
+        admitLocked(m, sends);
       }
       noMemberSince = System.nanoTime();
-      sends = dispatchLocked();
+      sends.addAll(dispatchLocked());
     } finally {
       lock.unlock();
     }
@@ -264,22 +304,74 @@ public final class Dispatcher implements MembershipListener {
       queue.clear();
       for (Slot s : members.values()) {
         cancelled.addAll(s.running);
-        s.running.clear();
       }
     } finally {
       lock.unlock();
     }
-    cancelled.forEach(j -> j.future.cancel(false));
+    cancelled.forEach(j -> j.future.cancel(true));
     poke();
+  }
+
+  /**
+   * Takes a task back: out of the queue, or from the member running it, whose slot is free at once
+   * and which is asked to interrupt it.
+   */
+  private void withdraw(Job job) {
+    java.util.concurrent.Future<?> remote = null;
+    List<Runnable> sends;
+    lock.lock();
+    try {
+      if (!queue.remove(job) && job.slot != null) {
+        job.slot.running.remove(job);
+        job.slot = null;
+        remote = job.remote;
+      }
+      sends = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    if (remote != null) {
+      try {
+        remote.cancel(true); // reaches the member: Hazelcast interrupts the task's thread there
+      } catch (RuntimeException e) {
+        LOG.debug(
+            "pool {}: cancelling task {} on its member failed: {}", poolName, job.id, e.toString());
+      }
+    }
+    sends.forEach(Runnable::run);
+    if (shutdown) {
+      poke();
+    }
+  }
+
+  /**
+   * Fails a task with a caller's timeout, taking it back from wherever it is.
+   *
+   * @param future a future this dispatcher returned
+   * @param failure what it fails with
+   */
+  public void expire(CompletableFuture<Object> future, TimeoutException failure) {
+    if (future instanceof JobFuture f && f.expire(failure)) {
+      withdraw(f.job);
+    }
+  }
+
+  /**
+   * @param timeout how long the call may take, from now
+   * @param call what the caller called, for messages
+   * @return a caller's deadline over the tasks of one call
+   */
+  public PoolCalls.Deadline deadline(Duration timeout, String call) {
+    return new CallDeadline(timeout, call);
   }
 
   @Override
   public void memberAdded(MembershipEvent event) {
-    List<Runnable> sends;
+    List<Runnable> sends = new ArrayList<>();
     lock.lock();
     try {
-      admitLocked(event.getMember());
-      sends = dispatchLocked();
+      admitLocked(event.getMember(), sends);
+      sends.addAll(dispatchLocked());
     } finally {
       lock.unlock();
     }
@@ -294,6 +386,8 @@ public final class Dispatcher implements MembershipListener {
     lock.lock();
     try {
       suspects.remove(m.getUuid());
+      proving.remove(m.getUuid());
+      refused.remove(m.getUuid());
       Slot slot = members.remove(m.getUuid());
       if (slot != null) {
         loseLocked(slot, new ArrayList<>(slot.running), "left the cluster", null, completions);
@@ -321,8 +415,12 @@ public final class Dispatcher implements MembershipListener {
     }
   }
 
-  private void admitLocked(Member m) {
-    if (members.containsKey(m.getUuid()) || suspects.containsKey(m.getUuid())) {
+  private void admitLocked(Member m, List<Runnable> sends) {
+    UUID id = m.getUuid();
+    if (members.containsKey(id)
+        || suspects.containsKey(id)
+        || proving.contains(id)
+        || refused.contains(id)) {
       return;
     }
     String slots = m.getAttribute(Settings.SLOTS);
@@ -334,7 +432,26 @@ public final class Dispatcher implements MembershipListener {
           m.getAddress());
       return;
     }
-    Slot slot = new Slot(m, Integer.parseInt(slots));
+    if (keys != null) {
+      proving.add(id);
+      sends.add(() -> challenge(m));
+      return;
+    }
+    admitNowLocked(m);
+  }
+
+  private void admitNowLocked(Member m) {
+    Slot slot;
+    try {
+      slot = new Slot(m, Integer.parseInt(m.getAttribute(Settings.SLOTS)));
+    } catch (NumberFormatException e) {
+      LOG.warn(
+          "pool {}: member {} publishes no slot count; no tasks go to it",
+          poolName,
+          m.getAddress());
+      refused.add(m.getUuid());
+      return;
+    }
     members.put(m.getUuid(), slot);
     LOG.info(
         "pool {}: member {} joined ({} slot(s), pid {}); {} member(s)",
@@ -343,6 +460,60 @@ public final class Dispatcher implements MembershipListener {
         slot.slots,
         m.getAttribute(Settings.PID),
         members.size());
+  }
+
+  /** Asks a member to prove that it holds the cluster's secret; admits it if it does. */
+  private void challenge(Member m) {
+    byte[] nonce = new byte[32];
+    random.nextBytes(nonce);
+    MemberTask proof = task(MemberTask.PROVE, 0, new byte[0], nonce);
+    CompletionStage<byte[]> answer;
+    try {
+      answer = stage(executor.submitToMember(proof, m));
+    } catch (RuntimeException e) {
+      proved(m, false, e.toString());
+      return;
+    }
+    answer.whenComplete(
+        (reply, failure) ->
+            proved(
+                m,
+                failure == null && keys.checkProof(nonce, m.getUuid(), reply),
+                failure == null ? "a proof that does not match" : failure.toString()));
+  }
+
+  private void proved(Member m, boolean ok, String why) {
+    List<Runnable> sends;
+    lock.lock();
+    try {
+      if (!proving.remove(m.getUuid())) {
+        return; // it left meanwhile
+      }
+      if (ok) {
+        admitNowLocked(m);
+      } else {
+        refused.add(m.getUuid());
+        LOG.warn(
+            "pool {}: member {} did not prove that it holds the cluster's secret ({}); no task"
+                + " goes to it",
+            poolName,
+            m.getAddress(),
+            why);
+      }
+      sends = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    sends.forEach(Runnable::run);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> CompletionStage<T> stage(java.util.concurrent.Future<T> f) {
+    if (f instanceof CompletionStage<?> s) {
+      return (CompletionStage<T>) s;
+    }
+    throw new IllegalStateException(
+        "Hazelcast's executor returned a " + f.getClass().getName() + ", not a CompletionStage");
   }
 
   /** Assigns queued tasks to free slots; returns the sends, to run outside the lock. */
@@ -377,34 +548,71 @@ public final class Dispatcher implements MembershipListener {
   }
 
   private void send(Job job, Slot slot, int attempt) {
+    java.util.concurrent.Future<byte[]> remote;
     try {
-      executor.submitToMember(
-          job.task,
-          slot.member,
-          new ExecutionCallback<byte[]>() {
-            @Override
-            public void onResponse(byte[] reply) {
-              answered(job, slot, attempt, reply, null);
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
-              answered(job, slot, attempt, null, t);
-            }
-          });
+      remote = executor.submitToMember(job.task, slot.member);
     } catch (RuntimeException e) {
       answered(job, slot, attempt, null, e);
+      return;
     }
+    boolean withdrawn;
+    lock.lock();
+    try {
+      withdrawn = job.attempt != attempt || job.slot != slot;
+      if (!withdrawn) {
+        job.remote = remote;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (withdrawn) {
+      remote.cancel(true); // taken back while it was being sent
+      return;
+    }
+    stage(remote).whenComplete((reply, failure) -> answered(job, slot, attempt, reply, failure));
   }
 
-  private void answered(Job job, Slot slot, int attempt, byte[] reply, Throwable failure) {
+  /**
+   * @return the reply without its tag when the cluster has no secret or the tag is the one the
+   *     member had to give it, else null
+   */
+  private byte[] verified(Job job, Slot slot, byte[] reply) {
+    if (keys == null) {
+      return reply;
+    }
+    if (reply == null || reply.length <= ClusterKeys.TAG) {
+      return null;
+    }
+    byte[] body = Arrays.copyOfRange(reply, ClusterKeys.TAG, reply.length);
+    byte[] expected = keys.signAnswer(slot.member.getUuid(), job.task.tag(), body);
+    return ClusterKeys.same(expected, Arrays.copyOf(reply, ClusterKeys.TAG)) ? body : null;
+  }
+
+  private void answered(Job job, Slot slot, int attempt, byte[] signed, Throwable failure) {
+    byte[] reply = failure == null ? verified(job, slot, signed) : null;
+    boolean forged = failure == null && reply == null;
     List<Runnable> completions = new ArrayList<>();
     List<Runnable> sends;
     boolean mine;
     lock.lock();
     try {
       mine = job.attempt == attempt && job.slot == slot && slot.running.remove(job);
-      if (mine) {
+      if (mine && forged) {
+        mine = false; // never decoded: its member is lost, with every task it held
+        job.slot = null;
+        members.remove(slot.member.getUuid());
+        refused.add(slot.member.getUuid());
+        List<Job> held = new ArrayList<>(slot.running);
+        held.add(0, job);
+        String cause = "sent an answer without this cluster's tag (it does not hold the secret)";
+        loseLocked(slot, held, cause, null, completions);
+        LOG.warn(
+            "pool {}: member {} {}; no more tasks go to it; {} member(s) remain",
+            poolName,
+            slot.name,
+            cause,
+            members.size());
+      } else if (mine) {
         job.slot = null;
         boolean notSent = failure != null && notSent(failure);
         if (notSent || (failure != null && memberLost(failure))) {
@@ -541,6 +749,7 @@ public final class Dispatcher implements MembershipListener {
   /** Every 250 ms and after a shutdown: re-admits suspects, bounds waits, terminates. */
   private void tick() {
     List<Runnable> sends = List.of();
+    List<Runnable> admits = new ArrayList<>();
     List<Job> starved = new ArrayList<>();
     boolean terminate = false;
     lock.lock();
@@ -561,7 +770,7 @@ public final class Dispatcher implements MembershipListener {
         if (!due.isEmpty() && hazelcast.getLifecycleService().isRunning()) {
           for (Member m : hazelcast.getCluster().getMembers()) {
             if (due.contains(m.getUuid())) {
-              admitLocked(m);
+              admitLocked(m, admits);
             }
           }
         }
@@ -596,6 +805,7 @@ public final class Dispatcher implements MembershipListener {
                           + clusterName
                           + "\"")));
     }
+    admits.forEach(Runnable::run);
     sends.forEach(Runnable::run);
     if (terminate) {
       try {
@@ -657,6 +867,9 @@ public final class Dispatcher implements MembershipListener {
     int attempt;
     Slot slot;
 
+    /** Hazelcast's future for the attempt in flight, to cancel it on the member. */
+    java.util.concurrent.Future<byte[]> remote;
+
     Job(long id, MemberTask task, int retries) {
       this.id = id;
       this.task = task;
@@ -665,7 +878,11 @@ public final class Dispatcher implements MembershipListener {
     }
   }
 
-  /** A task's future: cancelling it takes the task out of the queue, if it is still there. */
+  /**
+   * A task's future: {@code cancel(false)} takes the task out of the queue, if it is still there (a
+   * running task runs on and its answer is dropped); {@code cancel(true)} also takes it from its
+   * member, whose slot is free at once and which interrupts it.
+   */
   private final class JobFuture extends CompletableFuture<Object> {
     private final Job job;
 
@@ -677,19 +894,119 @@ public final class Dispatcher implements MembershipListener {
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean cancelled = super.cancel(mayInterruptIfRunning);
       if (cancelled) {
-        lock.lock();
-        try {
-          queue.remove(job);
-        } finally {
-          lock.unlock();
+        if (mayInterruptIfRunning) {
+          withdraw(job);
+        } else {
+          lock.lock();
+          try {
+            queue.remove(job);
+          } finally {
+            lock.unlock();
+          }
         }
       }
       return cancelled;
     }
 
+    boolean expire(TimeoutException failure) {
+      return super.completeExceptionally(failure);
+    }
+
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
       return new CompletableFuture<>();
+    }
+  }
+
+  /**
+   * One caller's deadline over the tasks of one call: when it passes, on the pool's timer thread,
+   * every tracked task not yet done fails with a {@link TimeoutException} and is withdrawn (out of
+   * the queue, or cancelled on its member); a task tracked after that is expired at once.
+   * Threading: {@code track} and {@code close} on the caller's thread, the expiry on the timer; the
+   * list is guarded by {@code this}.
+   */
+  private final class CallDeadline implements PoolCalls.Deadline {
+    private final Duration timeout;
+    private final String call;
+    private final long deadline;
+    private final ScheduledFuture<?> alarm;
+    private final List<CompletableFuture<Object>> tracked = new ArrayList<>();
+    private boolean fired;
+
+    CallDeadline(Duration timeout, String call) {
+      this.timeout = timeout;
+      this.call = call;
+      this.deadline = System.nanoTime() + timeout.toNanos();
+      ScheduledFuture<?> a;
+      try {
+        a = timer.schedule(this::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        a = null; // terminated: every task is refused anyway
+      }
+      this.alarm = a;
+    }
+
+    @Override
+    public void track(CompletableFuture<Object> future) {
+      boolean late;
+      synchronized (this) {
+        late = fired;
+        if (!late) {
+          tracked.add(future);
+        }
+      }
+      if (late) {
+        expireOne(future);
+      }
+    }
+
+    @Override
+    public boolean passed() {
+      return System.nanoTime() - deadline >= 0;
+    }
+
+    @Override
+    public TimeoutException missed(String what) {
+      return new TimeoutException(
+          what + " missed the deadline of " + timeout + " set by " + call + "; it was never sent");
+    }
+
+    private synchronized void fire() {
+      if (fired) {
+        return;
+      }
+      fired = true;
+      tracked.forEach(this::expireOne);
+      tracked.clear();
+    }
+
+    private void expireOne(CompletableFuture<Object> f) {
+      if (f.isDone()) {
+        return;
+      }
+      long id = f instanceof JobFuture j ? j.job.id : -1;
+      expire(
+          f,
+          new TimeoutException(
+              "task "
+                  + id
+                  + " of pool "
+                  + poolName
+                  + " missed the deadline of "
+                  + timeout
+                  + " set by "
+                  + call
+                  + "; it was taken back (a member running it was asked to interrupt it)"));
+    }
+
+    @Override
+    public void close() {
+      if (alarm != null) {
+        alarm.cancel(false);
+      }
+      if (passed()) {
+        fire();
+      }
     }
   }
 }

@@ -1,0 +1,150 @@
+package dev.baton.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.baton.cluster.internal.ClusterKeys;
+import dev.baton.cluster.internal.MemberRules;
+import dev.baton.cluster.internal.Settings;
+import dev.baton.process.Codec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A cluster with a secret: members that know the cluster's name but not its secret, in JVMs of
+ * their own, join it and receive no task; a member that holds the secret does; an answer without
+ * the cluster's tag is never decoded and its member is lost; without a secret a pool refuses to
+ * leave 127.0.0.1.
+ */
+class ClusterSecretTest {
+  private static Path secret;
+  private static Path otherSecret;
+
+  @BeforeAll
+  static void writeSecrets() throws IOException {
+    secret = Files.createTempFile("baton-secret", ".txt");
+    otherSecret = Files.createTempFile("baton-other-secret", ".txt");
+    Files.writeString(secret, "c2VjcmV0IG9mIHRoZSBjbHVzdGVyIHRlc3Qgb25lIQ==\n");
+    Files.writeString(otherSecret, "YW5vdGhlciBzZWNyZXQsIG5vdCB0aGUgY2x1c3RlcidzIQ==\n");
+  }
+
+  @AfterAll
+  static void deleteSecrets() throws IOException {
+    Files.deleteIfExists(secret);
+    Files.deleteIfExists(otherSecret);
+  }
+
+  private static ClusterMember.Builder member(String cluster, int port) {
+    return ClusterMember.builder()
+        .clusterName(cluster)
+        .port(port)
+        .addresses(Clusters.addresses(port))
+        .threads(2)
+        .failureDetection(Clusters.FAILURE_DETECTION)
+        .jvmOptions("-XX:+UseSerialGC", "-Xmx128m");
+  }
+
+  @Test
+  void strangersThatKnowTheNameReceiveNoTaskAndAMemberWithTheSecretDoes() throws Exception {
+    String cluster = Clusters.uniqueName("secret-test");
+    int port = Clusters.randomPort();
+    try (ClusterPool pool =
+            ClusterPool.builder()
+                .name("secret")
+                .clusterName(cluster)
+                .port(port)
+                .addresses(Clusters.addresses(port))
+                .secret(secret)
+                .threadsPerMember(2)
+                .failureDetection(Clusters.FAILURE_DETECTION)
+                .build();
+        ForkedMember noSecret = member(cluster, port).fork();
+        ForkedMember wrongSecret = member(cluster, port).secret(otherSecret).fork()) {
+      List<Long> pids =
+          pool.map(x -> ProcessHandle.current().pid(), IntStream.range(0, 40).boxed().toList(), 1);
+      assertThat(pids)
+          .as("no task reached pid %d or %d", noSecret.pid(), wrongSecret.pid())
+          .containsOnly(ProcessHandle.current().pid());
+      assertThat(pool.memberCount()).isEqualTo(1);
+
+      try (ForkedMember trusted = member(cluster, port).secret(secret).fork()) {
+        Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 2);
+        List<Long> ran =
+            pool.map(ClusterSecretTest::slowPid, IntStream.range(0, 40).boxed().toList(), 1);
+        assertThat(ran).contains(trusted.pid()).doesNotContain(noSecret.pid(), wrongSecret.pid());
+      }
+    }
+  }
+
+  static long slowPid(Integer x) throws InterruptedException {
+    Thread.sleep(20);
+    return ProcessHandle.current().pid();
+  }
+
+  @Test
+  void anAnswerWithoutTheClustersTagIsRefusedAndItsMemberLost() throws Exception {
+    String cluster = Clusters.uniqueName("forged-test");
+    int port = Clusters.randomPort();
+    Settings settings = new Settings();
+    settings.clusterName(cluster);
+    settings.port(port);
+    settings.addresses(Clusters.addresses(port));
+    settings.failureDetection(Clusters.FAILURE_DETECTION);
+    settings.secretFile(secret);
+    // proves it holds the secret and checks tasks with it, but signs its answers with another key
+    ClusterKeys forgedAnswers =
+        ClusterKeys.answeringWith(
+            settings.keys(),
+            new ClusterKeys(
+                Files.readString(otherSecret).getBytes(StandardCharsets.UTF_8), cluster));
+    HazelcastInstance forger =
+        Hazelcast.newHazelcastInstance(
+            settings.memberConfig(
+                "forger",
+                new MemberRules(
+                    Codec.COMPACT, settings.valueCodec(ClusterSecretTest.class), forgedAnswers)));
+    try (ClusterPool pool =
+        ClusterPool.builder()
+            .name("forged")
+            .clusterName(cluster)
+            .addresses(Clusters.addresses(port))
+            .secret(secret)
+            .client()
+            .build()) {
+      assertThat(pool.memberCount()).isEqualTo(1);
+      assertThatThrownBy(
+              () -> pool.submit(() -> 42).get(Clusters.WAIT.toSeconds(), TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .cause()
+          .isInstanceOf(MemberLostException.class)
+          .hasMessageContaining("without this cluster's tag");
+      assertThat(pool.memberCount()).isZero();
+    } finally {
+      forger.shutdown();
+    }
+  }
+
+  @Test
+  void withoutASecretAPoolRefusesAddressesBeyondTheLoopbackAndSaysHowToSetOne() {
+    assertThatThrownBy(() -> ClusterPool.builder().addresses("10.1.2.3:5701").client().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("10.1.2.3:5701")
+        .hasMessageContaining("no cluster secret")
+        .hasMessageContaining("secret(Path.of(");
+    assertThatThrownBy(() -> ClusterMember.builder().addresses("10.1.2.3:5701").start())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("--secret-file=");
+  }
+}
