@@ -90,8 +90,10 @@ import org.slf4j.LoggerFactory;
  * every task's future is complete.
  *
  * <p>Logging: progress and membership (a member joined or was lost, a task sent again) go to SLF4J
- * at INFO; Hazelcast logs through SLF4J too (the pool sets the system property {@code
- * hazelcast.logging.type} to {@code slf4j} unless this JVM set it otherwise).
+ * at INFO; Hazelcast logs through SLF4J too, one level down: its start-up and membership chatter at
+ * DEBUG, its warnings and errors as they are (the pool sets the system property {@code
+ * hazelcast.logging.class} unless this JVM set it or {@code hazelcast.logging.type}; see {@code
+ * dev.baton.cluster.internal.HazelcastLogging}).
  *
  * <p>Threading: every method may be called from any thread; every wait runs inside {@link
  * Blocking#call}. The scheduler's design is in {@code dev.baton.cluster.internal.Dispatcher}.

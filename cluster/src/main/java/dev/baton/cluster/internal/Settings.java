@@ -510,17 +510,24 @@ public final class Settings {
   }
 
   /**
-   * Makes Hazelcast log through SLF4J from its first line on, unless this JVM chose otherwise: the
-   * instance's own property covers its logs, but Hazelcast logs before it reads its configuration
-   * only by the system property.
+   * Makes Hazelcast log through SLF4J, one level down ({@link HazelcastLogging}), from its first
+   * line on, unless this JVM chose its logging: Hazelcast logs before it reads its configuration,
+   * by the system properties only.
    */
   public static void logThroughSlf4j() {
-    System.getProperties().putIfAbsent("hazelcast.logging.type", "slf4j");
+    if (System.getProperty(LOGGING_TYPE) == null) {
+      System.getProperties().putIfAbsent(LOGGING_CLASS, HazelcastLogging.class.getName());
+    }
   }
+
+  private static final String LOGGING_TYPE = "hazelcast.logging.type";
+  private static final String LOGGING_CLASS = "hazelcast.logging.class";
 
   private static void common(java.util.Properties properties) {
     logThroughSlf4j();
-    properties.setProperty(ClusterProperty.LOGGING_TYPE.getName(), "slf4j");
+    if (System.getProperty(LOGGING_CLASS) == null) {
+      properties.setProperty(ClusterProperty.LOGGING_TYPE.getName(), "slf4j");
+    }
     properties.setProperty(ClusterProperty.PHONE_HOME_ENABLED.getName(), "false");
   }
 }
