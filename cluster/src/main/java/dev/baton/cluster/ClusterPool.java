@@ -56,10 +56,12 @@ import org.slf4j.LoggerFactory;
  * and decode a stateless task or a map's function once per pool, not once per task.
  *
  * <p>Scheduling: tasks wait in a queue in this JVM and go to members with a free slot (a member has
- * as many as it has task threads), so each member holds only tasks it is running, a member that
- * joins during a map gets the next chunks at once, and a faster member gets more. The chunk size of
- * {@code map} is CPython's {@code len / (slots * 4)} rounded up, over the slots of the members
- * present when the map starts; {@code imap} keeps {@code 2 * slots} chunks in flight.
+ * as many as it has task threads, times {@link Builder#tasksInFlightPerThread}, 2 by default, so
+ * that a thread's next task is already there when it finishes one), so a member holds only tasks it
+ * runs or is about to, a member that joins during a map gets the next chunks at once, and a faster
+ * member gets more. The chunk size of {@code map} is CPython's {@code len / (slots * 4)} rounded
+ * up, over the slots of the members present when the map starts; {@code imap} keeps {@code 2 *
+ * slots} chunks in flight.
  *
  * <p>Failures: a member that leaves the cluster or can no longer be reached (killed, crashed,
  * partitioned) while it holds tasks fails those tasks only, with {@link MemberLostException} naming
@@ -129,7 +131,8 @@ public final class ClusterPool implements Pool {
                   Payloads.TaskBody body, int retries, boolean exposed) {
                 return dispatcher.submit(
                     dispatcher.task(body.kind(), body.functionId(), body.function(), body.values()),
-                    retries);
+                    retries,
+                    exposed);
               }
 
               @Override
@@ -433,6 +436,7 @@ public final class ClusterPool implements Pool {
     private Duration startupTimeout = Duration.ofSeconds(60);
     private Duration noMemberTimeout = Duration.ofSeconds(30);
     private Duration closeTimeout = Duration.ofSeconds(60);
+    private int window = 2;
 
     private Builder() {}
 
@@ -534,6 +538,21 @@ public final class ClusterPool implements Pool {
      */
     public Builder noMemberTimeout(Duration timeout) {
       this.noMemberTimeout = CodecOptions.positive(timeout, "noMemberTimeout");
+      return this;
+    }
+
+    /**
+     * @param n tasks sent ahead to a member per task thread it runs, {@code >= 1} (default 2): the
+     *     next task is already on the member when a thread finishes one, so no member idles for a
+     *     round trip; a member that is lost holds this many times more tasks. 1 sends a member only
+     *     tasks it can start at once
+     * @return this
+     */
+    public Builder tasksInFlightPerThread(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("tasksInFlightPerThread must be >= 1, was " + n);
+      }
+      this.window = n;
       return this;
     }
 
@@ -666,6 +685,7 @@ public final class ClusterPool implements Pool {
               keys,
               settings.failureDetection(),
               noMemberTimeout,
+              window,
               () -> {
                 if (hz.getLifecycleService().isRunning()) {
                   hz.getLifecycleService().shutdown();

@@ -206,7 +206,8 @@ class ClusterPoolTest {
   @Test
   void cancellingAQueuedTaskRemovesItFromTheQueue() throws Exception {
     List<CompletableFuture<Integer>> sleepers = new ArrayList<>();
-    for (int i = pool.slots(); i > 0; i--) {
+    // every task thread, and the task sent ahead behind it (2 per thread, the default)
+    for (int i = 2 * pool.slots(); i > 0; i--) {
       sleepers.add(pool.submit(ClusterPoolTest::sleeper));
     }
     int before = RUNS.get();
@@ -232,7 +233,7 @@ class ClusterPoolTest {
             .awaitMembers(2)
             .build();
     List<CompletableFuture<Integer>> running = new ArrayList<>();
-    for (int i = client.slots(); i > 0; i--) {
+    for (int i = 2 * client.slots(); i > 0; i--) { // every thread and the task sent ahead of it
       running.add(client.submit(ClusterPoolTest::sleeper));
     }
     CompletableFuture<Integer> queued = client.submit(() -> 7);

@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements MembershipListener {
   /*
    * Scheduling: tasks wait in `queue`, in the caller. A member takes part when it carries the
-   * SLOTS attribute (a Baton member) and is not a lite member; it is sent at most SLOTS tasks at
-   * once, each with submitToMember, so every task a member holds is one it is running (or one on
-   * its way to a free thread). A member that joins gets the next tasks at once; a member that
+   * SLOTS attribute (a Baton member) and is not a lite member; it is sent at most SLOTS * window
+   * tasks at once, each with submitToMember: a thread's next task is already on the member when it
+   * finishes one, so a member does not idle for a round trip between two tasks (window 1: every
+   * task a member holds is one it is running). A member that joins gets the next tasks at once; a member that
    * finishes a task gets the next one; the queue is never handed to Hazelcast's partition-based
    * placement, which would send work to a member only once partitions have migrated to it.
    *
@@ -93,6 +94,7 @@ public final class Dispatcher implements MembershipListener {
   private final SecureRandom random = new SecureRandom();
   private final Duration suspicion;
   private final Duration noMemberTimeout;
+  private final int window;
   private final ScheduledExecutorService timer;
   private final ExecutorService callbacks;
   private final AtomicLong ids = new AtomicLong();
@@ -120,6 +122,7 @@ public final class Dispatcher implements MembershipListener {
    * @param keys the cluster's keys, or null without a secret
    * @param suspicion how long a member whose invocation failed stays out of the rotation
    * @param noMemberTimeout how long queued tasks wait when no member can run them before they fail
+   * @param window tasks in flight per task thread of a member, {@code >= 1}
    * @param onTerminate runs once, on the pool's timer thread, when the pool has terminated
    */
   public Dispatcher(
@@ -131,7 +134,9 @@ public final class Dispatcher implements MembershipListener {
       ClusterKeys keys,
       Duration suspicion,
       Duration noMemberTimeout,
+      int window,
       Runnable onTerminate) {
+    this.window = window;
     this.poolName = poolName;
     this.clusterName = clusterName;
     this.hazelcast = hazelcast;
@@ -254,10 +259,12 @@ public final class Dispatcher implements MembershipListener {
    *
    * @param task the task
    * @param retries how many losses of its member it survives
+   * @param exposed whether its future goes to the caller; one that does not completes with a {@link
+   *     PoolCalls.Undecoded} answer, decoded by the waiting thread
    * @return its future, or null when the pool is shut down
    */
-  public CompletableFuture<Object> submit(MemberTask task, int retries) {
-    Job job = new Job(ids.incrementAndGet(), task, retries);
+  public CompletableFuture<Object> submit(MemberTask task, int retries, boolean exposed) {
+    Job job = new Job(ids.incrementAndGet(), task, retries, exposed);
     List<Runnable> sends;
     lock.lock();
     try {
@@ -474,12 +481,13 @@ public final class Dispatcher implements MembershipListener {
       proved(m, false, e.toString());
       return;
     }
-    answer.whenComplete(
+    answer.whenCompleteAsync(
         (reply, failure) ->
             proved(
                 m,
                 failure == null && keys.checkProof(nonce, m.getUuid(), reply),
-                failure == null ? "a proof that does not match" : failure.toString()));
+                failure == null ? "a proof that does not match" : failure.toString()),
+        DIRECT);
   }
 
   private void proved(Member m, boolean ok, String why) {
@@ -525,8 +533,8 @@ public final class Dispatcher implements MembershipListener {
       Slot best = null;
       for (int i = 0; i < all.size(); i++) {
         Slot s = all.get((rotation + i) % all.size());
-        int free = s.slots - s.running.size();
-        if (free > 0 && (best == null || free > best.slots - best.running.size())) {
+        int free = s.slots * window - s.running.size();
+        if (free > 0 && (best == null || free > best.slots * window - best.running.size())) {
           best = s;
         }
       }
@@ -569,7 +577,9 @@ public final class Dispatcher implements MembershipListener {
       remote.cancel(true); // taken back while it was being sent
       return;
     }
-    stage(remote).whenComplete((reply, failure) -> answered(job, slot, attempt, reply, failure));
+    stage(remote)
+        .whenCompleteAsync(
+            (reply, failure) -> answered(job, slot, attempt, reply, failure), DIRECT);
   }
 
   /**
@@ -656,8 +666,10 @@ public final class Dispatcher implements MembershipListener {
                     new ProcessPoolException(
                         "task " + job.id + " could not run on member " + slot.name + ": " + failure,
                         failure)));
-      } else {
+      } else if (job.exposed) {
         completeLater(() -> complete(job, slot, reply));
+      } else {
+        job.future.complete(new Reply(job, slot.name, reply)); // the waiting thread decodes it
       }
     }
     if (shutdown) {
@@ -735,6 +747,37 @@ public final class Dispatcher implements MembershipListener {
     byte[] body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
     Answers.complete(
         job.future, codec, ok, body, job.id, new Answers.Where("member", slot.name, "on"));
+  }
+
+  /**
+   * Runs a stage's action on the thread that completes it (Hazelcast's response thread, or the
+   * sender when the answer is in already): {@code answered} only takes the lock briefly and hands
+   * decoding and user stages to the callback threads or to the waiting caller.
+   */
+  private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+
+  /** A verified answer not yet decoded: the waiting caller decodes it in its own thread. */
+  private final class Reply implements PoolCalls.Undecoded {
+    private final Job job;
+    private final String member;
+    private final byte[] reply;
+
+    Reply(Job job, String member, byte[] reply) {
+      this.job = job;
+      this.member = member;
+      this.reply = reply;
+    }
+
+    @Override
+    public Object decode() {
+      boolean ok = reply.length > 0 && reply[0] == MemberTask.OK;
+      byte[] body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
+      Answers.Where where = new Answers.Where("member", member, "on");
+      if (!ok) {
+        throw Answers.failure(codec, body, job.id, where);
+      }
+      return Answers.decodeResult(codec, body, job.id, where);
+    }
   }
 
   /** Runs {@link #tick} soon, unless the pool has terminated (a late answer, a second shutdown). */
@@ -863,6 +906,7 @@ public final class Dispatcher implements MembershipListener {
     final long id;
     final MemberTask task;
     final CompletableFuture<Object> future;
+    final boolean exposed;
     int retriesLeft;
     int attempt;
     Slot slot;
@@ -870,9 +914,10 @@ public final class Dispatcher implements MembershipListener {
     /** Hazelcast's future for the attempt in flight, to cancel it on the member. */
     java.util.concurrent.Future<byte[]> remote;
 
-    Job(long id, MemberTask task, int retries) {
+    Job(long id, MemberTask task, int retries, boolean exposed) {
       this.id = id;
       this.task = task;
+      this.exposed = exposed;
       this.retriesLeft = retries;
       this.future = new JobFuture(this);
     }

@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
  * configuration, partition and membership chatter, some fifty lines per member) is SLF4J DEBUG,
  * since Baton logs what a user needs of membership itself; its advice about the JVM's module
  * options ("modular environment") is DEBUG too, since {@code ClusterMember.jvmOptions()} gives
- * them. Warnings and errors stay what they are. Installed by {@link Settings} as the system
- * property {@code hazelcast.logging.class}, unless this JVM chose another logging.
+ * them; so are the warnings any start-up on a port range gives (a client trying the ports of the
+ * range, a member finding the first ones taken). Other warnings and errors stay what they are.
+ * Installed by {@link Settings} as the system property {@code hazelcast.logging.class}, unless this
+ * JVM chose another logging.
  */
 public final class HazelcastLogging extends LoggerFactorySupport {
   /** For Hazelcast, which instantiates it by name. */
@@ -44,13 +46,23 @@ public final class HazelcastLogging extends LoggerFactorySupport {
       int v = level.intValue();
       if (v >= Level.SEVERE.intValue()) {
         logger.error(message, thrown);
-      } else if (v >= Level.WARNING.intValue() && !advisory) {
+      } else if (v >= Level.WARNING.intValue() && !advisory && !startUpNoise(message)) {
         logger.warn(message, thrown);
       } else if (v >= Level.INFO.intValue()) {
         logger.debug(message, thrown);
       } else {
         logger.trace(message, thrown);
       }
+    }
+
+    /**
+     * Warnings that a start-up on a port range always gives: a client tries every port of the
+     * range, a member finds the first ones taken.
+     */
+    private static boolean startUpNoise(String message) {
+      return message != null
+          && (message.startsWith("Exception during initial connection to")
+              || message.contains("Some of the ports seem occupied"));
     }
 
     @Override
