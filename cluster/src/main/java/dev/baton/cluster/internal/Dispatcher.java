@@ -345,7 +345,7 @@ public final class Dispatcher implements MembershipListener {
             "pool {}: cancelling task {} on its member failed: {}", poolName, job.id, e.toString());
       }
     }
-    sends.forEach(Runnable::run);
+    sendLater(sends);
     if (shutdown) {
       poke();
     }
@@ -512,7 +512,17 @@ public final class Dispatcher implements MembershipListener {
     } finally {
       lock.unlock();
     }
-    sends.forEach(Runnable::run);
+    sendLater(sends);
+  }
+
+  /**
+   * Runs sends on the callback threads: an answer arrives on one of Hazelcast's response threads,
+   * which may not make a remote call.
+   */
+  private void sendLater(List<Runnable> sends) {
+    if (!sends.isEmpty()) {
+      completeLater(() -> sends.forEach(Runnable::run));
+    }
   }
 
   @SuppressWarnings("unchecked")
@@ -657,7 +667,7 @@ public final class Dispatcher implements MembershipListener {
       lock.unlock();
     }
     completions.forEach(this::completeLater);
-    sends.forEach(Runnable::run);
+    sendLater(sends);
     if (mine) {
       if (failure != null) {
         completeLater(
