@@ -1,6 +1,7 @@
 package dev.baton.cluster.internal;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MemberSelector;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
@@ -82,6 +83,14 @@ public final class Dispatcher implements MembershipListener {
    */
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+
+  /**
+   * The members that run a Baton executor: not lite, and publishing their slot count. A member it
+   * selects still proves that it holds the secret before it is sent a task, in a cluster that has
+   * one.
+   */
+  static final MemberSelector BATON_MEMBERS =
+      m -> !m.isLiteMember() && m.getAttribute(Settings.SLOTS) != null;
 
   private final String poolName;
   private final String clusterName;
@@ -430,8 +439,7 @@ public final class Dispatcher implements MembershipListener {
         || refused.contains(id)) {
       return;
     }
-    String slots = m.getAttribute(Settings.SLOTS);
-    if (m.isLiteMember() || slots == null) {
+    if (!BATON_MEMBERS.select(m)) {
       LOG.info(
           "pool {}: member {} runs no Baton executor (lite, or not started by Baton): no tasks"
               + " go to it",

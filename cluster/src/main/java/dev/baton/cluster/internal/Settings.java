@@ -523,8 +523,34 @@ public final class Settings {
   private static final String LOGGING_TYPE = "hazelcast.logging.type";
   private static final String LOGGING_CLASS = "hazelcast.logging.class";
 
+  /** Set once per JVM, on the first configuration made; see {@link #asyncCallbacks()}. */
+  private static final java.util.concurrent.atomic.AtomicBoolean ASYNC_SET =
+      new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Gives Hazelcast's asynchronous callbacks a pool of threads where it would start a thread per
+   * callback: Hazelcast uses the common fork-join pool only when its parallelism is above 1, and
+   * otherwise (a machine of 2 cores or fewer) starts a new thread for every callback, some hundred
+   * microseconds per task. The pool's threads are daemons and end after a minute idle.
+   */
+  private static void asyncCallbacks() {
+    if (java.util.concurrent.ForkJoinPool.getCommonPoolParallelism() > 1
+        || !ASYNC_SET.compareAndSet(false, true)) {
+      return;
+    }
+    java.util.concurrent.atomic.AtomicLong seq = new java.util.concurrent.atomic.AtomicLong();
+    com.hazelcast.internal.util.ConcurrencyUtil.setDefaultAsyncExecutor(
+        java.util.concurrent.Executors.newCachedThreadPool(
+            r -> {
+              Thread t = new Thread(r, "baton-cluster-hazelcast-async-" + seq.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            }));
+  }
+
   private static void common(java.util.Properties properties) {
     logThroughSlf4j();
+    asyncCallbacks();
     if (System.getProperty(LOGGING_CLASS) == null) {
       properties.setProperty(ClusterProperty.LOGGING_TYPE.getName(), "slf4j");
     }
