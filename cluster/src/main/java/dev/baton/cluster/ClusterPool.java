@@ -5,6 +5,7 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.baton.cluster.internal.ClusterKeys;
 import dev.baton.cluster.internal.Dispatcher;
+import dev.baton.cluster.internal.MemberTask;
 import dev.baton.cluster.internal.Settings;
 import dev.baton.core.Blocking;
 import dev.baton.process.Codec;
@@ -133,6 +134,16 @@ public final class ClusterPool implements Pool {
                     dispatcher.task(body.kind(), body.functionId(), body.function(), body.values()),
                     retries,
                     exposed);
+              }
+
+              @Override
+              public List<? extends CompletableFuture<Object>> submitAll(
+                  List<Payloads.TaskBody> bodies) {
+                List<MemberTask> tasks = new java.util.ArrayList<>(bodies.size());
+                for (Payloads.TaskBody b : bodies) {
+                  tasks.add(dispatcher.task(b.kind(), b.functionId(), b.function(), b.values()));
+                }
+                return dispatcher.submitAll(tasks);
               }
 
               @Override

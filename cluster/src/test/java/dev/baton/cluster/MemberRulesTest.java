@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.client.config.ClientConfig;
+import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import dev.baton.cluster.forbidden.CallableGadget;
 import dev.baton.cluster.forbidden.DataGadget;
 import dev.baton.cluster.forbidden.Gadget;
+import dev.baton.cluster.internal.MemberRules;
+import dev.baton.cluster.internal.Settings;
 import dev.baton.process.TaskSerializationException;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -65,6 +68,34 @@ class MemberRulesTest {
           .hasMessageContaining("refused task")
           .hasMessageContaining(Gadget.class.getName());
       assertThat(pool.apply(() -> "serving on")).isEqualTo("serving on");
+    }
+  }
+
+  @Test
+  void aStatelessTaskSentAThousandTimesIsDecodedOncePerMember() throws Exception {
+    String name = Clusters.uniqueName("decode-test");
+    int first = Clusters.randomPort();
+    Settings settings = new Settings();
+    settings.clusterName(name);
+    settings.port(first);
+    settings.addresses(Clusters.addresses(first));
+    MemberRules rules = settings.memberRules(MemberRulesTest.class);
+    HazelcastInstance counted =
+        Hazelcast.newHazelcastInstance(settings.memberConfig("decode-member", rules));
+    try (ClusterPool pool =
+        ClusterPool.builder()
+            .name("decode")
+            .clusterName(name)
+            .addresses(Clusters.addresses(first))
+            .client()
+            .build()) {
+      for (int i = 0; i < 1_000; i++) {
+        assertThat(pool.apply(() -> 6 * 7)).isEqualTo(42);
+      }
+      assertThat(pool.map(x -> x + 1, List.of(1, 2, 3, 4), 1)).containsExactly(2, 3, 4, 5);
+      assertThat(rules.decodes()).as("the task once, the map's function once").isEqualTo(2);
+    } finally {
+      counted.shutdown();
     }
   }
 

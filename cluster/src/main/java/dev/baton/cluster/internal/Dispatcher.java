@@ -50,7 +50,12 @@ public final class Dispatcher implements MembershipListener {
    * SLOTS attribute (a Baton member) and is not a lite member; it is sent at most SLOTS * window
    * tasks at once, each with submitToMember: a thread's next task is already on the member when it
    * finishes one, so a member does not idle for a round trip between two tasks (window 1: every
-   * task a member holds is one it is running). A member that joins gets the next tasks at once; a member that
+   * task a member holds is one it is running). The chunks of one map (a `group`) that wait in the
+   * queue beyond what the members can take go in batches: one invocation carries up to
+   * queue / free capacity of them (at most BATCH_MAX) and runs them one after the other on one
+   * member thread, so Hazelcast's cost per invocation is paid once per batch. A batch takes one
+   * place of its member's window (`Slot.inFlight` counts invocations); a task submitted alone
+   * (submit, apply, an imap chunk) always travels alone, so cancel(true) interrupts it only. A member that joins gets the next tasks at once; a member that
    * finishes a task gets the next one; the queue is never handed to Hazelcast's partition-based
    * placement, which would send work to a member only once partitions have migrated to it.
    *
@@ -273,7 +278,7 @@ public final class Dispatcher implements MembershipListener {
    * @return its future, or null when the pool is shut down
    */
   public CompletableFuture<Object> submit(MemberTask task, int retries, boolean exposed) {
-    Job job = new Job(ids.incrementAndGet(), task, retries, exposed);
+    Job job = new Job(ids.incrementAndGet(), task, retries, exposed, null);
     List<Runnable> sends;
     lock.lock();
     try {
@@ -287,6 +292,35 @@ public final class Dispatcher implements MembershipListener {
     }
     sends.forEach(Runnable::run);
     return job.future;
+  }
+
+  /**
+   * Queues the chunks of one call, which may travel in batches; their futures are the pool's.
+   *
+   * @param tasks the tasks
+   * @return their futures, or null when the pool is shut down
+   */
+  public List<CompletableFuture<Object>> submitAll(List<MemberTask> tasks) {
+    Object group = new Object();
+    List<Job> jobs = new ArrayList<>(tasks.size());
+    for (MemberTask t : tasks) {
+      jobs.add(new Job(ids.incrementAndGet(), t, 0, false, group));
+    }
+    List<Runnable> sends;
+    lock.lock();
+    try {
+      if (shutdown) {
+        return null;
+      }
+      queue.addAll(jobs);
+      sends = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    sends.forEach(Runnable::run);
+    List<CompletableFuture<Object>> futures = new ArrayList<>(jobs.size());
+    jobs.forEach(j -> futures.add(j.future));
+    return futures;
   }
 
   /**
@@ -339,6 +373,7 @@ public final class Dispatcher implements MembershipListener {
     try {
       if (!queue.remove(job) && job.slot != null) {
         job.slot.running.remove(job);
+        releaseLocked(job);
         job.slot = null;
         remote = job.remote;
       }
@@ -546,13 +581,17 @@ public final class Dispatcher implements MembershipListener {
   private List<Runnable> dispatchLocked() {
     List<Runnable> sends = new ArrayList<>();
     List<Slot> all = new ArrayList<>(members.values());
+    int totalFree = 0;
+    for (Slot s : all) {
+      totalFree += Math.max(0, s.slots * window - s.inFlight);
+    }
     while (!queue.isEmpty()) {
-      // the member with the most free slots; ties go round the members in turn
+      // the member with the most free places; ties go round the members in turn
       Slot best = null;
       for (int i = 0; i < all.size(); i++) {
         Slot s = all.get((rotation + i) % all.size());
-        int free = s.slots * window - s.running.size();
-        if (free > 0 && (best == null || free > best.slots * window - best.running.size())) {
+        int free = s.slots * window - s.inFlight;
+        if (free > 0 && (best == null || free > best.slots * window - best.inFlight)) {
           best = s;
         }
       }
@@ -560,17 +599,99 @@ public final class Dispatcher implements MembershipListener {
         break;
       }
       rotation = (all.indexOf(best) + 1) % all.size();
-      Job job = queue.pollFirst();
-      job.slot = best;
-      int attempt = ++job.attempt;
-      best.running.add(job);
+      Job head = queue.peekFirst();
+      int size =
+          head.group == null
+              ? 1
+              : Math.min(BATCH_MAX, Math.max(1, queue.size() / Math.max(1, totalFree)));
+      List<Job> batch = new ArrayList<>(size);
+      while (batch.size() < size && !queue.isEmpty() && queue.peekFirst().group == head.group) {
+        batch.add(queue.pollFirst());
+      }
+      Send send = new Send(batch);
+      int[] attempts = new int[batch.size()];
+      for (int k = 0; k < batch.size(); k++) {
+        Job job = batch.get(k);
+        job.slot = best;
+        job.send = send;
+        attempts[k] = ++job.attempt;
+        best.running.add(job);
+      }
+      best.inFlight++;
       Slot target = best;
-      sends.add(() -> send(job, target, attempt));
+      if (batch.size() == 1) {
+        Job job = batch.getFirst();
+        int attempt = attempts[0];
+        sends.add(() -> send(job, target, attempt));
+      } else {
+        sends.add(() -> sendBatch(batch, target, attempts));
+      }
     }
     if (!members.isEmpty()) {
       noMemberSince = System.nanoTime();
     }
     return sends;
+  }
+
+  /** A job leaves its slot: the slot's invocation ends with the last job of its batch. */
+  private void releaseLocked(Job job) {
+    Send send = job.send;
+    if (send != null && job.slot != null) {
+      job.send = null;
+      if (--send.open == 0) {
+        job.slot.inFlight--;
+      }
+    }
+  }
+
+  private void sendBatch(List<Job> jobs, Slot slot, int[] attempts) {
+    java.util.concurrent.Future<byte[]> remote;
+    try {
+      List<MemberTask> tasks = new ArrayList<>(jobs.size());
+      jobs.forEach(j -> tasks.add(j.task));
+      remote = executor.submitToMember(new MemberBatch(tasks), slot.member);
+    } catch (RuntimeException e) {
+      for (int k = 0; k < jobs.size(); k++) {
+        answered(jobs.get(k), slot, attempts[k], null, e);
+      }
+      return;
+    }
+    boolean withdrawn = false;
+    lock.lock();
+    try {
+      for (int k = 0; k < jobs.size(); k++) {
+        Job job = jobs.get(k);
+        if (job.attempt != attempts[k] || job.slot != slot) {
+          withdrawn = true;
+        } else {
+          job.remote = remote;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (withdrawn) {
+      remote.cancel(true); // one of the batch's tasks was taken back while it was being sent
+    }
+    stage(remote)
+        .whenCompleteAsync(
+            (reply, failure) -> {
+              byte[][] replies = null;
+              Throwable error = failure;
+              if (error == null) {
+                try {
+                  replies = MemberBatch.split(reply, jobs.size());
+                } catch (IllegalArgumentException e) {
+                  replies = new byte[jobs.size()][]; // no answer verifies: its member is lost
+                  java.util.Arrays.fill(replies, new byte[0]);
+                }
+              }
+              for (int k = 0; k < jobs.size(); k++) {
+                answered(
+                    jobs.get(k), slot, attempts[k], replies == null ? null : replies[k], error);
+              }
+            },
+            DIRECT);
   }
 
   private void send(Job job, Slot slot, int attempt) {
@@ -625,6 +746,9 @@ public final class Dispatcher implements MembershipListener {
     lock.lock();
     try {
       mine = job.attempt == attempt && job.slot == slot && slot.running.remove(job);
+      if (mine) {
+        releaseLocked(job);
+      }
       if (mine && forged) {
         mine = false; // never decoded: its member is lost, with every task it held
         job.slot = null;
@@ -898,6 +1022,9 @@ public final class Dispatcher implements MembershipListener {
     /** The tasks sent to it and not answered; guarded by the dispatcher's lock. */
     final Set<Job> running = new LinkedHashSet<>();
 
+    /** Its invocations not yet answered (a batch is one); guarded by the dispatcher's lock. */
+    int inFlight;
+
     Slot(Member member, int slots) {
       this.member = member;
       this.name = member.getAddress().getHost() + ":" + member.getAddress().getPort();
@@ -919,12 +1046,31 @@ public final class Dispatcher implements MembershipListener {
     }
   }
 
+  /** The most tasks one invocation carries. */
+  private static final int BATCH_MAX = 64;
+
+  /** One invocation: its jobs, and how many of them a member still holds; guarded by the lock. */
+  private static final class Send {
+    int open;
+
+    Send(List<Job> jobs) {
+      this.open = jobs.size();
+    }
+  }
+
   /** A task and where it is; its fields are guarded by the dispatcher's lock. */
   private final class Job {
     final long id;
     final MemberTask task;
     final CompletableFuture<Object> future;
     final boolean exposed;
+
+    /** The call whose chunks may travel together, or null for a task that travels alone. */
+    final Object group;
+
+    /** The invocation it travels in while a member holds it. */
+    Send send;
+
     int retriesLeft;
     int attempt;
     Slot slot;
@@ -932,10 +1078,11 @@ public final class Dispatcher implements MembershipListener {
     /** Hazelcast's future for the attempt in flight, to cancel it on the member. */
     java.util.concurrent.Future<byte[]> remote;
 
-    Job(long id, MemberTask task, int retries, boolean exposed) {
+    Job(long id, MemberTask task, int retries, boolean exposed, Object group) {
       this.id = id;
       this.task = task;
       this.exposed = exposed;
+      this.group = group;
       this.retriesLeft = retries;
       this.future = new JobFuture(this);
     }

@@ -48,7 +48,12 @@ public final class MemberTask
 
   /** Creates tasks for Hazelcast; it knows no other class id. */
   public static final DataSerializableFactory FACTORY =
-      id -> id == CLASS_ID ? new MemberTask() : null;
+      id ->
+          switch (id) {
+            case CLASS_ID -> new MemberTask();
+            case MemberBatch.CLASS_ID -> new MemberBatch();
+            default -> null;
+          };
 
   private byte codec;
   private byte kind;
@@ -63,6 +68,10 @@ public final class MemberTask
   private transient HazelcastInstance member;
 
   private MemberTask() {}
+
+  static MemberTask empty() {
+    return new MemberTask();
+  }
 
   /**
    * @param codec the codec the arguments are written in
