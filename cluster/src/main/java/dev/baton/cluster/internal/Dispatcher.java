@@ -51,11 +51,13 @@ public final class Dispatcher implements MembershipListener {
    * tasks at once, each with submitToMember: a thread's next task is already on the member when it
    * finishes one, so a member does not idle for a round trip between two tasks (window 1: every
    * task a member holds is one it is running). The chunks of one map (a `group`) that wait in the
-   * queue beyond what the members can take go in batches: one invocation carries up to
-   * queue / free capacity of them (at most BATCH_MAX) and runs them one after the other on one
+   * queue, BATCH_FROM or more per free place of the members, go in batches: one invocation carries
+   * queue / free places of them (at most BATCH_MAX) and runs them one after the other on one
    * member thread, so Hazelcast's cost per invocation is paid once per batch. A batch takes one
    * place of its member's window (`Slot.inFlight` counts invocations); a task submitted alone
-   * (submit, apply, an imap chunk) always travels alone, so cancel(true) interrupts it only. A member that joins gets the next tasks at once; a member that
+   * (submit, apply, an imap chunk) always travels alone, so cancel(true) interrupts it only.
+   *
+   * A member that joins gets the next tasks at once; a member that
    * finishes a task gets the next one; the queue is never handed to Hazelcast's partition-based
    * placement, which would send work to a member only once partitions have migrated to it.
    *
@@ -600,10 +602,9 @@ public final class Dispatcher implements MembershipListener {
       }
       rotation = (all.indexOf(best) + 1) % all.size();
       Job head = queue.peekFirst();
-      int size =
-          head.group == null
-              ? 1
-              : Math.min(BATCH_MAX, Math.max(1, queue.size() / Math.max(1, totalFree)));
+      // batches only when many chunks wait per free place: chunks that are few are large
+      int perPlace = queue.size() / Math.max(1, totalFree);
+      int size = head.group == null || perPlace < BATCH_FROM ? 1 : Math.min(BATCH_MAX, perPlace);
       List<Job> batch = new ArrayList<>(size);
       while (batch.size() < size && !queue.isEmpty() && queue.peekFirst().group == head.group) {
         batch.add(queue.pollFirst());
@@ -1048,6 +1049,9 @@ public final class Dispatcher implements MembershipListener {
 
   /** The most tasks one invocation carries. */
   private static final int BATCH_MAX = 64;
+
+  /** Chunks waiting per free place from which they travel in batches. */
+  private static final int BATCH_FROM = 4;
 
   /** One invocation: its jobs, and how many of them a member still holds; guarded by the lock. */
   private static final class Send {
