@@ -62,7 +62,9 @@ import org.slf4j.LoggerFactory;
  * runs or is about to, a member that joins during a map gets the next chunks at once, and a faster
  * member gets more. The chunk size of {@code map} is CPython's {@code len / (slots * 4)} rounded
  * up, over the slots of the members present when the map starts; {@code imap} keeps {@code 2 *
- * slots} chunks in flight.
+ * slots} chunks in flight. When a map's chunks far outnumber the members' free places (small
+ * chunks), they travel in batches, one Hazelcast invocation each, run one after the other on a
+ * member thread.
  *
  * <p>Failures: a member that leaves the cluster or can no longer be reached (killed, crashed,
  * partitioned) while it holds tasks fails those tasks only, with {@link MemberLostException} naming
