@@ -3,17 +3,23 @@ package dev.baton.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.client.config.ClientConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.baton.cluster.internal.ClusterKeys;
 import dev.baton.cluster.internal.MemberRules;
+import dev.baton.cluster.internal.MemberTask;
 import dev.baton.cluster.internal.Settings;
 import dev.baton.process.Codec;
+import dev.baton.process.internal.Payloads;
+import dev.baton.process.internal.TaskBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -133,6 +139,46 @@ class ClusterSecretTest {
       assertThat(pool.memberCount()).isZero();
     } finally {
       forger.shutdown();
+    }
+  }
+
+  @Test
+  void aMemberRefusesAnUnsignedOrWronglySignedTaskBeforeDecodingAnything() throws Exception {
+    String cluster = Clusters.uniqueName("unsigned-test");
+    int port = Clusters.randomPort();
+    Settings settings = new Settings();
+    settings.clusterName(cluster);
+    settings.port(port);
+    settings.addresses(Clusters.addresses(port));
+    settings.secretFile(secret);
+    MemberRules rules = settings.memberRules(ClusterSecretTest.class);
+    HazelcastInstance member =
+        Hazelcast.newHazelcastInstance(settings.memberConfig("signed-member", rules));
+    ClientConfig config = new ClientConfig();
+    config.setClusterName(cluster);
+    config.getNetworkConfig().addAddress(Clusters.addresses(port).replace("-" + (port + 9), ""));
+    config
+        .getSerializationConfig()
+        .addDataSerializableFactory(MemberTask.FACTORY_ID, MemberTask.FACTORY);
+    HazelcastInstance raw = HazelcastClient.newHazelcastClient(config);
+    try {
+      byte[] code = TaskBytes.code((dev.baton.process.PoolTask<Integer>) () -> 42);
+      ClusterKeys wrong =
+          new ClusterKeys(Files.readString(otherSecret).getBytes(StandardCharsets.UTF_8), cluster);
+      for (ClusterKeys keys : java.util.Arrays.asList(null, wrong)) {
+        MemberTask task =
+            new MemberTask(Codec.COMPACT, Payloads.CALL, UUID.randomUUID(), 0, code, null, keys);
+        byte[] reply =
+            raw.getExecutorService(Settings.EXECUTOR)
+                .submitToMember(task, raw.getCluster().getMembers().iterator().next())
+                .get(Clusters.WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(reply[0]).isEqualTo(MemberTask.FAILED);
+        assertThat(new String(reply, StandardCharsets.UTF_8)).contains("refused before anything");
+      }
+      assertThat(rules.decodes()).as("nothing was decoded").isZero();
+    } finally {
+      raw.shutdown();
+      member.shutdown();
     }
   }
 
