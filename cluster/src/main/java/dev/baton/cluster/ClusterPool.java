@@ -78,7 +78,8 @@ import org.slf4j.LoggerFactory;
  * free its slot at once. {@link #close()} waits for running tasks at most {@link
  * Builder#closeTimeout}, then does what {@link #shutdownNow()} does; after termination no thread of
  * the pool or of its Hazelcast instance is left (a task that ignores interrupts keeps its member's
- * thread, as any Java thread would).
+ * thread, as any Java thread would; on a machine of 2 cores or fewer, the daemon threads that run
+ * Hazelcast's asynchronous callbacks for the whole JVM end after a minute idle).
  *
  * <p>Trust: a cluster's name is not a password. With a secret ({@link Builder#secret(Path)}, the
  * same on every member), a member takes part only after proving that it holds it, every task and
