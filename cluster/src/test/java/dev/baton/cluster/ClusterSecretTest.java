@@ -76,8 +76,10 @@ class ClusterSecretTest {
                 .threadsPerMember(2)
                 .failureDetection(Clusters.FAILURE_DETECTION)
                 .build();
-        ForkedMember noSecret = member(cluster, port).fork();
-        ForkedMember wrongSecret = member(cluster, port).secret(otherSecret).fork()) {
+        Forked strangers =
+            new Forked(member(cluster, port), member(cluster, port).secret(otherSecret))) {
+      ForkedMember noSecret = strangers.first();
+      ForkedMember wrongSecret = strangers.second();
       List<Long> pids =
           pool.map(x -> ProcessHandle.current().pid(), IntStream.range(0, 40).boxed().toList(), 1);
       assertThat(pids)
@@ -90,6 +92,49 @@ class ClusterSecretTest {
         List<Long> ran =
             pool.map(ClusterSecretTest::slowPid, IntStream.range(0, 40).boxed().toList(), 1);
         assertThat(ran).contains(trusted.pid()).doesNotContain(noSecret.pid(), wrongSecret.pid());
+      }
+    }
+  }
+
+  /** Two member JVMs forked at once (a JVM's start is most of this test's time). */
+  private static final class Forked implements AutoCloseable {
+    private final java.util.concurrent.CompletableFuture<ForkedMember> first;
+    private final java.util.concurrent.CompletableFuture<ForkedMember> second;
+
+    Forked(ClusterMember.Builder a, ClusterMember.Builder b) {
+      first = java.util.concurrent.CompletableFuture.supplyAsync(() -> fork(a), Forked::start);
+      second = java.util.concurrent.CompletableFuture.supplyAsync(() -> fork(b), Forked::start);
+    }
+
+    private static void start(Runnable r) {
+      new Thread(r, "fork-stranger").start();
+    }
+
+    private static ForkedMember fork(ClusterMember.Builder b) {
+      try {
+        return b.fork();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    ForkedMember first() throws Exception {
+      return first.get(Clusters.WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    ForkedMember second() throws Exception {
+      return second.get(Clusters.WAIT.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+      for (java.util.concurrent.CompletableFuture<ForkedMember> f : List.of(first, second)) {
+        try {
+          f.get(Clusters.WAIT.toSeconds(), TimeUnit.SECONDS).close();
+        } catch (Exception e) {
+          // not started: nothing to close
+        }
       }
     }
   }
