@@ -523,19 +523,21 @@ public final class Dispatcher implements MembershipListener {
     try {
       answer = stage(executor.submitToMember(proof, m));
     } catch (RuntimeException e) {
-      proved(m, false, e.toString());
+      proved(m, false, e);
       return;
     }
     answer.whenCompleteAsync(
         (reply, failure) ->
-            proved(
-                m,
-                failure == null && keys.checkProof(nonce, m.getUuid(), reply),
-                failure == null ? "a proof that does not match" : failure.toString()),
+            proved(m, failure == null && keys.checkProof(nonce, m.getUuid(), reply), failure),
         DIRECT);
   }
 
-  private void proved(Member m, boolean ok, String why) {
+  /**
+   * Admits a member that proved it holds the secret; refuses one that answered something else until
+   * it leaves; a challenge that could not be answered (the member unreachable for a moment) is
+   * asked again after the suspicion time, as a suspect's.
+   */
+  private void proved(Member m, boolean ok, Throwable failure) {
     List<Runnable> sends;
     lock.lock();
     try {
@@ -544,14 +546,22 @@ public final class Dispatcher implements MembershipListener {
       }
       if (ok) {
         admitNowLocked(m);
+      } else if (failure != null) {
+        suspects.put(m.getUuid(), System.nanoTime() + suspicion.toNanos());
+        LOG.info(
+            "pool {}: member {} could not be asked to prove that it holds the cluster's secret"
+                + " ({}); asking again in {}",
+            poolName,
+            m.getAddress(),
+            failure.toString(),
+            suspicion);
       } else {
         refused.add(m.getUuid());
         LOG.warn(
-            "pool {}: member {} did not prove that it holds the cluster's secret ({}); no task"
-                + " goes to it",
+            "pool {}: member {} did not prove that it holds the cluster's secret; no task goes to"
+                + " it",
             poolName,
-            m.getAddress(),
-            why);
+            m.getAddress());
       }
       sends = dispatchLocked();
     } finally {
