@@ -7,6 +7,7 @@ module dev.baton.cluster {
   requires transitive dev.baton.process;
   requires com.hazelcast.core;
   requires org.slf4j;
+  requires java.logging; // Hazelcast's logger interface speaks java.util.logging levels
 
   exports dev.baton.cluster;
   exports dev.baton.cluster.internal to

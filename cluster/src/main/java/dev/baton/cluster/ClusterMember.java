@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.baton.cluster.internal.Settings;
+import dev.baton.process.Codec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +22,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ... dev.baton.cluster.ClusterMember --cluster-name=NAME --address=HOST:PORT ...} on another
  * machine). A member runs {@link Builder#threads(int)} tasks at once and publishes that number and
  * its process id as member attributes; its class path must hold baton-cluster and every task's
- * classes. Membership: TCP-IP join on the given addresses (default: {@code 127.0.0.1} from the
- * member's port upward), multicast off, the port taken from the given one upward (auto-increment).
+ * classes. It decodes tasks with its own codec, allow-list and limits ({@link
+ * Builder#allowClasses}; in a member JVM, the system properties {@code baton.cluster.codec}, {@code
+ * baton.cluster.allowClasses} (patterns separated by {@code ;}) and {@code
+ * baton.cluster.deserializationLimits} ({@code depth,references,bytes})), never with a caller's.
+ * With a secret ({@link Builder#secret}; {@code --secret-file=PATH} or {@code --secret-env=NAME} in
+ * a member JVM) it runs only tasks signed with it; without one it stays on 127.0.0.1. Membership:
+ * TCP-IP join on the given addresses (default: {@code 127.0.0.1} from the member's port upward),
+ * multicast off, the port taken from the given one upward (auto-increment).
  *
  * <p>Threading: {@link #close()} may be called from any thread.
  */
@@ -108,8 +115,10 @@ public final class ClusterMember implements AutoCloseable {
   /**
    * A member JVM's main: starts a member with the settings in {@code args} ({@code
    * --cluster-name=}, {@code --address=} (repeatable), {@code --port=}, {@code --threads=}, {@code
-   * --failure-detection-ms=}), writes {@code ready HOST:PORT UUID} as the one line of its standard
-   * output, and runs until its standard input ends (the JVM that forked it exited) or it is killed.
+   * --failure-detection-ms=}, {@code --secret-file=}, {@code --secret-env=}) and the system
+   * properties of its rules (see the class comment), writes {@code ready HOST:PORT UUID} as the one
+   * line of its standard output, and runs until its standard input ends (the JVM that forked it
+   * exited) or it is killed.
    *
    * @param args the settings
    * @throws IOException when standard input fails
@@ -118,9 +127,13 @@ public final class ClusterMember implements AutoCloseable {
     PrintStream protocol = new PrintStream(System.out, true, StandardCharsets.UTF_8);
     System.setOut(System.err); // standard output carries the ready line only
     Settings settings = Settings.parse(args);
+    settings.readSystemProperties();
+    settings.checkExposure("member");
     HazelcastInstance hz =
         Hazelcast.newHazelcastInstance(
-            settings.memberConfig("baton-member-" + ProcessHandle.current().pid()));
+            settings.memberConfig(
+                "baton-member-" + ProcessHandle.current().pid(),
+                settings.memberRules(ClusterMember.class)));
     Member local = hz.getCluster().getLocalMember();
     protocol.println("ready " + address(local) + " " + local.getUuid());
     while (System.in.read() >= 0) {
@@ -195,6 +208,63 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     /**
+     * Reads the cluster's secret from a file now, as {@link ClusterPool.Builder#secret(Path)} does;
+     * a forked member is given the file's path.
+     *
+     * @param file the file
+     * @return this
+     */
+    public Builder secret(Path file) {
+      settings.secretFile(file);
+      return this;
+    }
+
+    /**
+     * Reads the cluster's secret from an environment variable now; a forked member is given the
+     * variable's name and inherits the environment.
+     *
+     * @param variable the variable's name
+     * @return this
+     */
+    public Builder secretFromEnv(String variable) {
+      settings.secretEnv(variable);
+      return this;
+    }
+
+    /**
+     * @param codec the codec this member reads and writes values in (the pools that use it must
+     *     write the same)
+     * @return this
+     */
+    public Builder codec(Codec codec) {
+      settings.codec(codec);
+      return this;
+    }
+
+    /**
+     * Adds classes this member may deserialize in tasks and their arguments, in the JDK's filter
+     * pattern syntax; a caller's list never widens it.
+     *
+     * @param patterns the patterns; a {@code !} pattern rejects
+     * @return this
+     */
+    public Builder allowClasses(String... patterns) {
+      settings.allowClasses(patterns);
+      return this;
+    }
+
+    /**
+     * @param depth the deepest object graph this member accepts, {@code >= 1} (default 100)
+     * @param references the most references in one stream (default 1 000 000)
+     * @param bytes the largest stream, {@code >= 1024} (default 256 MiB)
+     * @return this
+     */
+    public Builder deserializationLimits(int depth, long references, long bytes) {
+      settings.deserializationLimits(depth, references, bytes);
+      return this;
+    }
+
+    /**
      * @param path a forked member's class path (default: this JVM's)
      * @return this
      */
@@ -233,9 +303,12 @@ public final class ClusterMember implements AutoCloseable {
      * @return the member
      */
     public ClusterMember start() {
+      settings.checkExposure("member");
       return new ClusterMember(
           Hazelcast.newHazelcastInstance(
-              settings.memberConfig("baton-member-" + SEQ.incrementAndGet())));
+              settings.memberConfig(
+                  "baton-member-" + SEQ.incrementAndGet(),
+                  settings.memberRules(ClusterMember.class))));
     }
 
     /**
@@ -249,6 +322,7 @@ public final class ClusterMember implements AutoCloseable {
      * @throws InterruptedException when interrupted while waiting (the member is killed)
      */
     public ForkedMember fork() throws InterruptedException {
+      settings.checkExposure("member");
       List<String> command = new ArrayList<>();
       command.add(
           ProcessHandle.current()
@@ -264,6 +338,7 @@ public final class ClusterMember implements AutoCloseable {
                   command.add("-D" + key + "=" + System.getProperty(key));
                 }
               });
+      command.addAll(settings.systemProperties());
       command.addAll(jvmOptions);
       command.add("-cp");
       command.add(classPath);

@@ -3,6 +3,7 @@ package dev.baton.cluster;
 import com.hazelcast.client.HazelcastClient;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import dev.baton.cluster.internal.ClusterKeys;
 import dev.baton.cluster.internal.Dispatcher;
 import dev.baton.cluster.internal.MemberTask;
 import dev.baton.cluster.internal.Settings;
@@ -17,6 +18,7 @@ import dev.baton.process.internal.CodecOptions;
 import dev.baton.process.internal.Payloads;
 import dev.baton.process.internal.PoolCalls;
 import dev.baton.process.internal.ValueCodec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,16 +45,26 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Tasks travel as the process pool's bytes: serialized in the caller's thread ({@link
  * dev.baton.process.TaskSerializationException} at submission, with the process pool's message),
- * arguments and results in the pool's {@link Codec}, both decoded under the pool's allow-list, on
- * the member for the task and its arguments and in the caller for results and exceptions. Hazelcast
- * carries only bytes and never deserializes a task or an exception itself. Members must have the
- * tasks' classes on their class path.
+ * arguments and results in the pool's {@link Codec}. Whoever decodes applies its own rules: a
+ * member decodes a task and its arguments under the member's own codec, allow-list and limits (its
+ * builder's, or a forked member's system properties; nothing of them travels with a task), and
+ * refuses what they refuse with a {@link dev.baton.process.TaskSerializationException} naming the
+ * class, serving on; this pool decodes results and exceptions under its own. The pool's own member
+ * applies this builder's settings. Hazelcast carries only bytes (Baton's task type is an {@code
+ * IdentifiedDataSerializable}) and never deserializes a task or an exception itself; a member's
+ * Java deserialization resolves only Hazelcast's and the JDK's classes, and its executors run no
+ * task but Baton's, whatever their name. Members must have the tasks' classes on their class path,
+ * and decode a stateless task or a map's function once per pool, not once per task.
  *
  * <p>Scheduling: tasks wait in a queue in this JVM and go to members with a free slot (a member has
- * as many as it has task threads), so each member holds only tasks it is running, a member that
- * joins during a map gets the next chunks at once, and a faster member gets more. The chunk size of
- * {@code map} is CPython's {@code len / (slots * 4)} rounded up, over the slots of the members
- * present when the map starts; {@code imap} keeps {@code 2 * slots} chunks in flight.
+ * as many as it has task threads, times {@link Builder#tasksInFlightPerThread}, 2 by default, so
+ * that a thread's next task is already there when it finishes one), so a member holds only tasks it
+ * runs or is about to, a member that joins during a map gets the next chunks at once, and a faster
+ * member gets more. The chunk size of {@code map} is CPython's {@code len / (slots * 4)} rounded
+ * up, over the slots of the members present when the map starts; {@code imap} keeps {@code 2 *
+ * slots} chunks in flight. When a map's chunks far outnumber the members' free places (small
+ * chunks), they travel in batches, one Hazelcast invocation each, run one after the other on a
+ * member thread.
  *
  * <p>Failures: a member that leaves the cluster or can no longer be reached (killed, crashed,
  * partitioned) while it holds tasks fails those tasks only, with {@link MemberLostException} naming
@@ -59,12 +72,23 @@ import org.slf4j.LoggerFactory;
  * have run); a task submitted with {@link #submitRetryable} is sent again to another member instead
  * (at least once); the other tasks go on. When no member is left to run queued tasks (a client
  * whose members are all gone), they fail after the no-member timeout. A task that throws fails with
- * {@link dev.baton.process.RemoteTaskException}. Cancelling a queued task removes it; cancelling a
- * running one drops its result (the member runs it to the end).
+ * {@link dev.baton.process.RemoteTaskException}. {@code cancel(false)} removes a queued task and
+ * drops a running one's result (the member runs it to the end); {@code cancel(true)} and a missed
+ * deadline (the {@code Duration} overloads) also reach the member, which interrupts the task, and
+ * free its slot at once. {@link #close()} waits for running tasks at most {@link
+ * Builder#closeTimeout}, then does what {@link #shutdownNow()} does; after termination no thread of
+ * the pool or of its Hazelcast instance is left (a task that ignores interrupts keeps its member's
+ * thread, as any Java thread would; on a machine of 2 cores or fewer, the daemon threads that run
+ * Hazelcast's asynchronous callbacks for the whole JVM end after a minute idle).
  *
- * <p>Trust: anyone who can join the cluster (its name is not a password) can run code on its
- * members, as with any distributed executor; keep members on 127.0.0.1 or a private network. The
- * allow-list protects the data each side reads, as in the process pool.
+ * <p>Trust: a cluster's name is not a password. With a secret ({@link Builder#secret(Path)}, the
+ * same on every member), a member takes part only after proving that it holds it, every task and
+ * every answer carries an HMAC-SHA256 tag over its bytes and the cluster's identity, a member
+ * refuses a task whose tag is wrong before it decodes anything, and this pool refuses an answer
+ * whose tag is wrong and treats its member as lost. Without a secret the pool and its members stay
+ * on 127.0.0.1; addresses beyond it without a secret are refused. What a secret does not give
+ * (encryption, protection of Hazelcast's own protocol from a peer on the network) is in the module
+ * README.
  *
  * <p>Futures: the futures this pool returns complete on its callback threads, named {@code
  * baton-cluster-<pool>-callbacks-N}, never on a Hazelcast thread; their dependent actions run there
@@ -72,8 +96,10 @@ import org.slf4j.LoggerFactory;
  * every task's future is complete.
  *
  * <p>Logging: progress and membership (a member joined or was lost, a task sent again) go to SLF4J
- * at INFO; Hazelcast logs through SLF4J too (the pool sets the system property {@code
- * hazelcast.logging.type} to {@code slf4j} unless this JVM set it otherwise).
+ * at INFO; Hazelcast logs through SLF4J too, one level down: its start-up and membership chatter at
+ * DEBUG, its warnings and errors as they are (the pool sets the system property {@code
+ * hazelcast.logging.class} unless this JVM set it or {@code hazelcast.logging.type}; see {@code
+ * dev.baton.cluster.internal.HazelcastLogging}).
  *
  * <p>Threading: every method may be called from any thread; every wait runs inside {@link
  * Blocking#call}. The scheduler's design is in {@code dev.baton.cluster.internal.Dispatcher}.
@@ -87,16 +113,18 @@ public final class ClusterPool implements Pool {
   private final Dispatcher dispatcher;
   private final PoolCalls calls;
 
+  private final Duration closeTimeout;
+
   private ClusterPool(
       String name,
-      Codec codecKind,
       ValueCodec codec,
       HazelcastInstance hazelcast,
-      Dispatcher dispatcher) {
+      Dispatcher dispatcher,
+      Duration closeTimeout) {
     this.name = name;
     this.hazelcast = hazelcast;
     this.dispatcher = dispatcher;
-    byte[] policy = MemberTask.policyBytes(codec.policy());
+    this.closeTimeout = closeTimeout;
     this.calls =
         new PoolCalls(
             "cluster pool \"" + name + "\"",
@@ -106,8 +134,19 @@ public final class ClusterPool implements Pool {
               public CompletableFuture<Object> submit(
                   Payloads.TaskBody body, int retries, boolean exposed) {
                 return dispatcher.submit(
-                    new MemberTask(policy, codecKind, body.kind(), body.function(), body.values()),
-                    retries);
+                    dispatcher.task(body.kind(), body.functionId(), body.function(), body.values()),
+                    retries,
+                    exposed);
+              }
+
+              @Override
+              public List<? extends CompletableFuture<Object>> submitAll(
+                  List<Payloads.TaskBody> bodies) {
+                List<MemberTask> tasks = new java.util.ArrayList<>(bodies.size());
+                for (Payloads.TaskBody b : bodies) {
+                  tasks.add(dispatcher.task(b.kind(), b.functionId(), b.function(), b.values()));
+                }
+                return dispatcher.submitAll(tasks);
               }
 
               @Override
@@ -197,6 +236,119 @@ public final class ClusterPool implements Pool {
     return calls.apply(task);
   }
 
+  /**
+   * Submits a task with a deadline: if it has not finished {@code timeout} after this call (time in
+   * the queue counts), its future fails with a {@link TimeoutException}; a queued task is removed,
+   * and a running one is cancelled on its member (its thread there is interrupted) and its slot
+   * freed. Other tasks and callers are unaffected.
+   *
+   * @param task the task, serialized now, in the caller's thread
+   * @param timeout how long it may take, positive
+   * @param <T> its result type
+   * @return its future
+   * @throws IllegalArgumentException when {@code timeout} is not positive
+   */
+  public <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
+    PoolCalls.positiveTimeout(timeout);
+    CompletableFuture<T> future = submit(task);
+    PoolCalls.Deadline deadline = dispatcher.deadline(timeout, "submit(task, " + timeout + ")");
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Object> tracked = (CompletableFuture<Object>) (CompletableFuture<?>) future;
+    deadline.track(tracked);
+    future.whenComplete((r, t) -> deadline.close());
+    return future;
+  }
+
+  /**
+   * Runs a task with a deadline (see {@link #submit(PoolTask, Duration)}) and waits for it.
+   *
+   * @param task the task
+   * @param timeout how long it may take, positive
+   * @param <T> its result type
+   * @return its result
+   * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
+   * @throws TimeoutException when it missed the deadline
+   */
+  public <T> T apply(PoolTask<T> task, Duration timeout)
+      throws InterruptedException, TimeoutException {
+    PoolCalls.positiveTimeout(timeout);
+    return calls.apply(task, dispatcher.deadline(timeout, "apply(task, " + timeout + ")"));
+  }
+
+  /**
+   * Like {@link #map(PoolFunction, Collection, int)} with a deadline for the whole map: once it
+   * passes, every chunk not yet done fails with a {@link TimeoutException} (queued chunks are
+   * removed, running ones cancelled on their members) and this call throws it.
+   *
+   * @param fn the function
+   * @param items the items
+   * @param chunkSize items per task, {@code >= 1}, or 0 for the default
+   * @param timeout how long the map may take, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the results, in the items' order
+   * @throws InterruptedException when the waiting thread is interrupted
+   * @throws TimeoutException when the deadline passed first
+   */
+  public <A, R> List<R> map(
+      PoolFunction<? super A, ? extends R> fn,
+      Collection<? extends A> items,
+      int chunkSize,
+      Duration timeout)
+      throws InterruptedException, TimeoutException {
+    PoolCalls.positiveTimeout(timeout);
+    PoolCalls.Deadline deadline =
+        dispatcher.deadline(timeout, "map(fn, items, " + chunkSize + ", " + timeout + ")");
+    return PoolCalls.timed(() -> calls.map(fn, items, chunkSize, deadline));
+  }
+
+  /**
+   * Like {@link #imap(PoolFunction, Iterable, int)} with a deadline for the whole iteration, from
+   * this call: once it passes, the chunks in flight fail with a {@link TimeoutException}, no more
+   * items are sent, and {@code next()} throws it in a {@link
+   * java.util.concurrent.CompletionException}.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param timeout how long the iteration may take, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return an iterator over the results in order
+   */
+  public <A, R> Iterator<R> imap(
+      PoolFunction<? super A, ? extends R> fn,
+      Iterable<? extends A> items,
+      int chunkSize,
+      Duration timeout) {
+    return calls.imap(fn, items, chunkSize, true, deadline("imap", chunkSize, timeout));
+  }
+
+  /**
+   * Like {@link #imapUnordered(PoolFunction, Iterable, int)} with a deadline for the whole
+   * iteration, as {@link #imap(PoolFunction, Iterable, int, Duration)} has.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param timeout how long the iteration may take, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return an iterator over the results in completion order
+   */
+  public <A, R> Iterator<R> imapUnordered(
+      PoolFunction<? super A, ? extends R> fn,
+      Iterable<? extends A> items,
+      int chunkSize,
+      Duration timeout) {
+    return calls.imap(fn, items, chunkSize, false, deadline("imapUnordered", chunkSize, timeout));
+  }
+
+  private PoolCalls.Deadline deadline(String call, int chunkSize, Duration timeout) {
+    PoolCalls.positiveTimeout(timeout);
+    return dispatcher.deadline(timeout, call + "(fn, items, " + chunkSize + ", " + timeout + ")");
+  }
+
   @Override
   public <A, R> List<R> map(PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items)
       throws InterruptedException {
@@ -259,11 +411,27 @@ public final class ClusterPool implements Pool {
     return dispatcher.terminationFuture().isDone();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here: waits for running tasks at most {@link Builder#closeTimeout} (default 60 s), then
+   * cancels what is left as {@link #shutdownNow()} does; returns once the pool has terminated, or
+   * after 30 s more at most.
+   */
   @Override
   public void close() {
     shutdown();
     try {
-      awaitTermination(null);
+      if (!awaitTermination(closeTimeout)) {
+        LOG.warn(
+            "pool {}: tasks still running {} after close(); cancelling them on their members",
+            name,
+            closeTimeout);
+        shutdownNow();
+        if (!awaitTermination(Duration.ofSeconds(30))) {
+          LOG.warn("pool {}: not terminated 30 s after shutdownNow()", name);
+        }
+      }
     } catch (InterruptedException e) {
       shutdownNow();
       Thread.currentThread().interrupt();
@@ -281,7 +449,8 @@ public final class ClusterPool implements Pool {
     private int awaitMembers = 1;
     private Duration startupTimeout = Duration.ofSeconds(60);
     private Duration noMemberTimeout = Duration.ofSeconds(30);
-    private final CodecOptions values = new CodecOptions();
+    private Duration closeTimeout = Duration.ofSeconds(60);
+    private int window = 2;
 
     private Builder() {}
 
@@ -387,23 +556,77 @@ public final class ClusterPool implements Pool {
     }
 
     /**
-     * @param codec how arguments and results are written
+     * @param n tasks sent ahead to a member per task thread it runs, {@code >= 1} (default 2): the
+     *     next task is already on the member when a thread finishes one, so no member idles for a
+     *     round trip; a member that is lost holds this many times more tasks. 1 sends a member only
+     *     tasks it can start at once
      * @return this
      */
-    public Builder codec(Codec codec) {
-      values.codec(codec);
+    public Builder tasksInFlightPerThread(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("tasksInFlightPerThread must be >= 1, was " + n);
+      }
+      this.window = n;
       return this;
     }
 
     /**
-     * Adds classes that may be deserialized, on the members and in the caller, in the JDK's filter
-     * pattern syntax, as {@link dev.baton.process.ProcessPool.Builder#allowClasses} does.
+     * @param timeout how long {@link ClusterPool#close()} waits for running tasks before it cancels
+     *     them on their members (default 60 s)
+     * @return this
+     */
+    public Builder closeTimeout(Duration timeout) {
+      this.closeTimeout = CodecOptions.positive(timeout, "closeTimeout");
+      return this;
+    }
+
+    /**
+     * Reads the cluster's secret from a file now: its content, white space around it stripped, at
+     * least 16 bytes. Every member must hold the same. The secret is never logged, and a member
+     * this pool starts in its own JVM gets the file's path, never the secret, on its command line.
+     *
+     * @param file the file (make one with {@code head -c 32 /dev/urandom | base64 > secret})
+     * @return this
+     * @throws IllegalArgumentException when it cannot be read or is too short
+     */
+    public Builder secret(Path file) {
+      settings.secretFile(file);
+      return this;
+    }
+
+    /**
+     * Reads the cluster's secret from an environment variable now, as {@link #secret(Path)} does.
+     *
+     * @param variable the variable's name, e.g. {@code BATON_CLUSTER_SECRET}
+     * @return this
+     * @throws IllegalArgumentException when it is not set or too short
+     */
+    public Builder secretFromEnv(String variable) {
+      settings.secretEnv(variable);
+      return this;
+    }
+
+    /**
+     * @param codec how arguments and results are written (the pool's own member reads this one;
+     *     other members must be given the same)
+     * @return this
+     */
+    public Builder codec(Codec codec) {
+      settings.codec(codec);
+      return this;
+    }
+
+    /**
+     * Adds classes that may be deserialized in this JVM: results in the caller, and tasks on the
+     * pool's own member, in the JDK's filter pattern syntax, as {@link
+     * dev.baton.process.ProcessPool.Builder#allowClasses} does. Other members decode with their own
+     * lists ({@link ClusterMember.Builder#allowClasses}); this one does not travel.
      *
      * @param patterns the patterns; a {@code !} pattern rejects
      * @return this
      */
     public Builder allowClasses(String... patterns) {
-      values.allowClasses(patterns);
+      settings.allowClasses(patterns);
       return this;
     }
 
@@ -414,7 +637,7 @@ public final class ClusterPool implements Pool {
      * @return this
      */
     public Builder deserializationLimits(int depth, long references, long bytes) {
-      values.deserializationLimits(depth, references, bytes);
+      settings.deserializationLimits(depth, references, bytes);
       return this;
     }
 
@@ -426,9 +649,19 @@ public final class ClusterPool implements Pool {
      * @throws WorkerStartException when the cluster cannot be reached or the members do not come
      *     within the start-up timeout
      * @throws InterruptedException when interrupted while waiting (the pool is shut down)
+     * @throws IllegalStateException when addresses beyond 127.0.0.1 were given without a secret
      */
     public ClusterPool build() throws InterruptedException {
-      ValueCodec valueCodec = values.valueCodec(values.policy(), ClusterPool.class);
+      settings.checkExposure("pool " + name);
+      ValueCodec valueCodec = settings.valueCodec(ClusterPool.class);
+      ClusterKeys keys = settings.keys();
+      if (keys == null) {
+        LOG.info(
+            "pool {}: cluster \"{}\" has no secret, so it stays on 127.0.0.1; set one with"
+                + " secret(Path) or secretFromEnv(String) to reach other machines",
+            name,
+            settings.clusterName());
+      }
       String instance =
           name + "-" + ProcessHandle.current().pid() + "-" + POOL_SEQ.incrementAndGet();
       long deadline = System.nanoTime() + startupTimeout.toNanos();
@@ -440,7 +673,9 @@ public final class ClusterPool implements Pool {
                     client
                         ? HazelcastClient.newHazelcastClient(
                             settings.clientConfig(instance, startupTimeout))
-                        : Hazelcast.newHazelcastInstance(settings.memberConfig(instance)));
+                        : Hazelcast.newHazelcastInstance(
+                            settings.memberConfig(
+                                instance, settings.memberRules(ClusterPool.class))));
       } catch (RuntimeException e) {
         throw new WorkerStartException(
             "pool "
@@ -460,14 +695,17 @@ public final class ClusterPool implements Pool {
               settings.clusterName(),
               hz,
               valueCodec,
+              settings.values().codec(),
+              keys,
               settings.failureDetection(),
               noMemberTimeout,
+              window,
               () -> {
                 if (hz.getLifecycleService().isRunning()) {
                   hz.getLifecycleService().shutdown();
                 }
               });
-      ClusterPool pool = new ClusterPool(name, values.codec(), valueCodec, hz, dispatcher);
+      ClusterPool pool = new ClusterPool(name, valueCodec, hz, dispatcher, closeTimeout);
       try {
         dispatcher.start();
         while (dispatcher.memberCount() < awaitMembers) {

@@ -14,9 +14,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -79,10 +81,11 @@ class ClusterPoolTest {
   void everyCallOfThePoolApiReturnsWhatTheProcessPoolWould() throws Exception {
     assertThat(pool.apply(() -> 6 * 7)).isEqualTo(42);
     assertThat(pool.submit(() -> "hi").get(60, TimeUnit.SECONDS)).isEqualTo("hi");
-    assertThat(
-            pool.submit(() -> 1)
-                .thenApply(x -> Thread.currentThread().getName())
-                .get(60, TimeUnit.SECONDS))
+    GATE.set(new CountDownLatch(1));
+    CompletableFuture<String> stage =
+        pool.submit(ClusterPoolTest::gated).thenApply(x -> Thread.currentThread().getName());
+    GATE.get().countDown(); // the future completes only after its dependent stage is attached
+    assertThat(stage.get(60, TimeUnit.SECONDS))
         .as("futures complete on the pool's callback threads, not Hazelcast's")
         .startsWith("baton-cluster-test-callbacks-");
     List<Integer> items = IntStream.range(0, 40).boxed().toList();
@@ -98,6 +101,14 @@ class ClusterPoolTest {
     List<Integer> unordered = new ArrayList<>();
     pool.imapUnordered((Integer x) -> x * 2, items, 4).forEachRemaining(unordered::add);
     assertThat(unordered).containsExactlyInAnyOrderElementsOf(ordered);
+  }
+
+  /** Holds a task until the test opens it; both members are in this JVM. */
+  static final AtomicReference<CountDownLatch> GATE = new AtomicReference<>();
+
+  static int gated() throws InterruptedException {
+    GATE.get().await();
+    return 1;
   }
 
   @Test
@@ -206,7 +217,8 @@ class ClusterPoolTest {
   @Test
   void cancellingAQueuedTaskRemovesItFromTheQueue() throws Exception {
     List<CompletableFuture<Integer>> sleepers = new ArrayList<>();
-    for (int i = pool.slots(); i > 0; i--) {
+    // every task thread, and the task sent ahead behind it (2 per thread, the default)
+    for (int i = 2 * pool.slots(); i > 0; i--) {
       sleepers.add(pool.submit(ClusterPoolTest::sleeper));
     }
     int before = RUNS.get();
@@ -232,7 +244,7 @@ class ClusterPoolTest {
             .awaitMembers(2)
             .build();
     List<CompletableFuture<Integer>> running = new ArrayList<>();
-    for (int i = client.slots(); i > 0; i--) {
+    for (int i = 2 * client.slots(); i > 0; i--) { // every thread and the task sent ahead of it
       running.add(client.submit(ClusterPoolTest::sleeper));
     }
     CompletableFuture<Integer> queued = client.submit(() -> 7);

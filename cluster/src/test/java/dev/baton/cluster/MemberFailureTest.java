@@ -43,6 +43,7 @@ class MemberFailureTest {
             .port(port)
             .addresses(Clusters.addresses(port))
             .threadsPerMember(SLOTS)
+            .tasksInFlightPerThread(1) // a member holds only what it runs: the counts below
             .failureDetection(Clusters.FAILURE_DETECTION)
             .build();
   }

@@ -19,8 +19,9 @@ class ClusterCommandTest {
     assertThat(node.get("members").asInt()).isEqualTo(2);
     assertThat(tasks).isEqualTo(Workloads.NUMBERS);
     assertThat(node.get("hung").asBoolean()).isFalse();
-    // the victim runs two tasks at once and is killed while the queue is still full
-    assertThat(failed + retried).as(run.err()).isBetween(1, 2);
+    // the victim runs two tasks at once, holds one more behind each (the pool's window of 2 per
+    // thread), and is killed while the queue is still full
+    assertThat(failed + retried).as(run.err()).isBetween(1, 4);
     assertThat(node.get("failed_member_lost").asInt()).isEqualTo(failed);
     assertThat(node.get("succeeded").asInt()).isEqualTo(tasks - failed);
     assertThat(node.get("results_correct").asBoolean()).isTrue();

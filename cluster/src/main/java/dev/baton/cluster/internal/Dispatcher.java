@@ -1,18 +1,21 @@
 package dev.baton.cluster.internal;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MemberSelector;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.baton.cluster.MemberLostException;
+import dev.baton.process.Codec;
 import dev.baton.process.ProcessPoolException;
 import dev.baton.process.internal.Answers;
+import dev.baton.process.internal.PoolCalls;
 import dev.baton.process.internal.ValueCodec;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -24,11 +27,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -41,9 +47,17 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements MembershipListener {
   /*
    * Scheduling: tasks wait in `queue`, in the caller. A member takes part when it carries the
-   * SLOTS attribute (a Baton member) and is not a lite member; it is sent at most SLOTS tasks at
-   * once, each with submitToMember, so every task a member holds is one it is running (or one on
-   * its way to a free thread). A member that joins gets the next tasks at once; a member that
+   * SLOTS attribute (a Baton member) and is not a lite member; it is sent at most SLOTS * window
+   * tasks at once, each with submitToMember: a thread's next task is already on the member when it
+   * finishes one, so a member does not idle for a round trip between two tasks (window 1: every
+   * task a member holds is one it is running). The chunks of one map (a `group`) that wait in the
+   * queue, BATCH_FROM or more per free place of the members, go in batches: one invocation carries
+   * queue / free places of them (at most BATCH_MAX) and runs them one after the other on one
+   * member thread, so Hazelcast's cost per invocation is paid once per batch. A batch takes one
+   * place of its member's window (`Slot.inFlight` counts invocations); a task submitted alone
+   * (submit, apply, an imap chunk) always travels alone, so cancel(true) interrupts it only.
+   *
+   * A member that joins gets the next tasks at once; a member that
    * finishes a task gets the next one; the queue is never handed to Hazelcast's partition-based
    * placement, which would send work to a member only once partitions have migrated to it.
    *
@@ -58,6 +72,17 @@ public final class Dispatcher implements MembershipListener {
    * it, so that a retry does not go back to it; it comes back after the failure-detection timeout
    * if it is still a member by then.
    *
+   * Trust (a cluster with a secret): a member takes part only once it has answered a random
+   * challenge with the proof ClusterKeys.prove gives for its own UUID; until then it is in
+   * `proving`, and one that fails is in `refused` until it leaves. Every answer must carry the tag
+   * ClusterKeys.signAnswer gives for the member it was sent to and the task it answers; an answer
+   * that does not is never decoded, and its member is treated as lost (its tasks fail or run again
+   * elsewhere) and refused.
+   *
+   * Cancellation: cancel(true), a caller's deadline and shutdownNow withdraw a running task: its
+   * slot is free at once, and Hazelcast's future for it is cancelled, which reaches the member and
+   * interrupts the thread running it; its late answer is ignored (its attempt is stale).
+   *
    * Concurrency: all state below is guarded by `lock`. Invocations are made, and futures
    * completed, outside it: Hazelcast may answer on the calling thread, and a user's dependent
    * stage must not run under the pool's lock. A task's `attempt` tells a stale answer (from a
@@ -66,13 +91,26 @@ public final class Dispatcher implements MembershipListener {
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
+  /**
+   * The members that run a Baton executor: not lite, and publishing their slot count. A member it
+   * selects still proves that it holds the secret before it is sent a task, in a cluster that has
+   * one.
+   */
+  static final MemberSelector BATON_MEMBERS =
+      m -> !m.isLiteMember() && m.getAttribute(Settings.SLOTS) != null;
+
   private final String poolName;
   private final String clusterName;
   private final HazelcastInstance hazelcast;
   private final IExecutorService executor;
   private final ValueCodec codec;
+  private final Codec codecKind;
+  private final ClusterKeys keys;
+  private final UUID poolId;
+  private final SecureRandom random = new SecureRandom();
   private final Duration suspicion;
   private final Duration noMemberTimeout;
+  private final int window;
   private final ScheduledExecutorService timer;
   private final ExecutorService callbacks;
   private final AtomicLong ids = new AtomicLong();
@@ -83,6 +121,8 @@ public final class Dispatcher implements MembershipListener {
   private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final Map<UUID, Slot> members = new LinkedHashMap<>();
   private final Map<UUID, Long> suspects = new LinkedHashMap<>();
+  private final Set<UUID> proving = new LinkedHashSet<>();
+  private final Set<UUID> refused = new LinkedHashSet<>();
   private long noMemberSince;
   private int rotation;
   private boolean shutdown;
@@ -94,8 +134,11 @@ public final class Dispatcher implements MembershipListener {
    * @param clusterName the cluster's name, for messages
    * @param hazelcast the member or client the pool runs through
    * @param codec the caller's codec, for results and exceptions
+   * @param codecKind its kind, which tasks name
+   * @param keys the cluster's keys, or null without a secret
    * @param suspicion how long a member whose invocation failed stays out of the rotation
    * @param noMemberTimeout how long queued tasks wait when no member can run them before they fail
+   * @param window tasks in flight per task thread of a member, {@code >= 1}
    * @param onTerminate runs once, on the pool's timer thread, when the pool has terminated
    */
   public Dispatcher(
@@ -103,14 +146,21 @@ public final class Dispatcher implements MembershipListener {
       String clusterName,
       HazelcastInstance hazelcast,
       ValueCodec codec,
+      Codec codecKind,
+      ClusterKeys keys,
       Duration suspicion,
       Duration noMemberTimeout,
+      int window,
       Runnable onTerminate) {
+    this.window = window;
     this.poolName = poolName;
     this.clusterName = clusterName;
     this.hazelcast = hazelcast;
     this.executor = hazelcast.getExecutorService(Settings.EXECUTOR);
     this.codec = codec;
+    this.codecKind = codecKind;
+    this.keys = keys;
+    this.poolId = UUID.randomUUID();
     this.suspicion = suspicion;
     this.noMemberTimeout = noMemberTimeout;
     this.onTerminate = onTerminate;
@@ -134,17 +184,28 @@ public final class Dispatcher implements MembershipListener {
             });
   }
 
+  /**
+   * @param kind the task kind
+   * @param functionId the function's id in this pool, or 0
+   * @param code the task or function
+   * @param values the arguments, or null
+   * @return the task, signed when the cluster has a secret
+   */
+  public MemberTask task(byte kind, long functionId, byte[] code, byte[] values) {
+    return new MemberTask(codecKind, kind, poolId, functionId, code, values, keys);
+  }
+
   /** Starts listening to membership and takes in the members present now. */
   public void start() {
     hazelcast.getCluster().addMembershipListener(this);
-    List<Runnable> sends;
+    List<Runnable> sends = new ArrayList<>();
     lock.lock();
     try {
       for (Member m : hazelcast.getCluster().getMembers()) {
-        admitLocked(m);
+        admitLocked(m, sends);
       }
       noMemberSince = System.nanoTime();
-      sends = dispatchLocked();
+      sends.addAll(dispatchLocked());
     } finally {
       lock.unlock();
     }
@@ -214,10 +275,12 @@ public final class Dispatcher implements MembershipListener {
    *
    * @param task the task
    * @param retries how many losses of its member it survives
+   * @param exposed whether its future goes to the caller; one that does not completes with a {@link
+   *     PoolCalls.Undecoded} answer, decoded by the waiting thread
    * @return its future, or null when the pool is shut down
    */
-  public CompletableFuture<Object> submit(MemberTask task, int retries) {
-    Job job = new Job(ids.incrementAndGet(), task, retries);
+  public CompletableFuture<Object> submit(MemberTask task, int retries, boolean exposed) {
+    Job job = new Job(ids.incrementAndGet(), task, retries, exposed, null);
     List<Runnable> sends;
     lock.lock();
     try {
@@ -231,6 +294,35 @@ public final class Dispatcher implements MembershipListener {
     }
     sends.forEach(Runnable::run);
     return job.future;
+  }
+
+  /**
+   * Queues the chunks of one call, which may travel in batches; their futures are the pool's.
+   *
+   * @param tasks the tasks
+   * @return their futures, or null when the pool is shut down
+   */
+  public List<CompletableFuture<Object>> submitAll(List<MemberTask> tasks) {
+    Object group = new Object();
+    List<Job> jobs = new ArrayList<>(tasks.size());
+    for (MemberTask t : tasks) {
+      jobs.add(new Job(ids.incrementAndGet(), t, 0, false, group));
+    }
+    List<Runnable> sends;
+    lock.lock();
+    try {
+      if (shutdown) {
+        return null;
+      }
+      queue.addAll(jobs);
+      sends = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    sends.forEach(Runnable::run);
+    List<CompletableFuture<Object>> futures = new ArrayList<>(jobs.size());
+    jobs.forEach(j -> futures.add(j.future));
+    return futures;
   }
 
   /**
@@ -264,22 +356,75 @@ public final class Dispatcher implements MembershipListener {
       queue.clear();
       for (Slot s : members.values()) {
         cancelled.addAll(s.running);
-        s.running.clear();
       }
     } finally {
       lock.unlock();
     }
-    cancelled.forEach(j -> j.future.cancel(false));
+    cancelled.forEach(j -> j.future.cancel(true));
     poke();
+  }
+
+  /**
+   * Takes a task back: out of the queue, or from the member running it, whose slot is free at once
+   * and which is asked to interrupt it.
+   */
+  private void withdraw(Job job) {
+    java.util.concurrent.Future<?> remote = null;
+    List<Runnable> sends;
+    lock.lock();
+    try {
+      if (!queue.remove(job) && job.slot != null) {
+        job.slot.running.remove(job);
+        releaseLocked(job);
+        job.slot = null;
+        remote = job.remote;
+      }
+      sends = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    if (remote != null) {
+      try {
+        remote.cancel(true); // reaches the member: Hazelcast interrupts the task's thread there
+      } catch (RuntimeException e) {
+        LOG.debug(
+            "pool {}: cancelling task {} on its member failed: {}", poolName, job.id, e.toString());
+      }
+    }
+    sendLater(sends);
+    if (shutdown) {
+      poke();
+    }
+  }
+
+  /**
+   * Fails a task with a caller's timeout, taking it back from wherever it is.
+   *
+   * @param future a future this dispatcher returned
+   * @param failure what it fails with
+   */
+  public void expire(CompletableFuture<Object> future, TimeoutException failure) {
+    if (future instanceof JobFuture f && f.expire(failure)) {
+      withdraw(f.job);
+    }
+  }
+
+  /**
+   * @param timeout how long the call may take, from now
+   * @param call what the caller called, for messages
+   * @return a caller's deadline over the tasks of one call
+   */
+  public PoolCalls.Deadline deadline(Duration timeout, String call) {
+    return new CallDeadline(timeout, call);
   }
 
   @Override
   public void memberAdded(MembershipEvent event) {
-    List<Runnable> sends;
+    List<Runnable> sends = new ArrayList<>();
     lock.lock();
     try {
-      admitLocked(event.getMember());
-      sends = dispatchLocked();
+      admitLocked(event.getMember(), sends);
+      sends.addAll(dispatchLocked());
     } finally {
       lock.unlock();
     }
@@ -294,6 +439,8 @@ public final class Dispatcher implements MembershipListener {
     lock.lock();
     try {
       suspects.remove(m.getUuid());
+      proving.remove(m.getUuid());
+      refused.remove(m.getUuid());
       Slot slot = members.remove(m.getUuid());
       if (slot != null) {
         loseLocked(slot, new ArrayList<>(slot.running), "left the cluster", null, completions);
@@ -321,12 +468,15 @@ public final class Dispatcher implements MembershipListener {
     }
   }
 
-  private void admitLocked(Member m) {
-    if (members.containsKey(m.getUuid()) || suspects.containsKey(m.getUuid())) {
+  private void admitLocked(Member m, List<Runnable> sends) {
+    UUID id = m.getUuid();
+    if (members.containsKey(id)
+        || suspects.containsKey(id)
+        || proving.contains(id)
+        || refused.contains(id)) {
       return;
     }
-    String slots = m.getAttribute(Settings.SLOTS);
-    if (m.isLiteMember() || slots == null) {
+    if (!BATON_MEMBERS.select(m)) {
       LOG.info(
           "pool {}: member {} runs no Baton executor (lite, or not started by Baton): no tasks"
               + " go to it",
@@ -334,7 +484,26 @@ public final class Dispatcher implements MembershipListener {
           m.getAddress());
       return;
     }
-    Slot slot = new Slot(m, Integer.parseInt(slots));
+    if (keys != null) {
+      proving.add(id);
+      sends.add(() -> challenge(m));
+      return;
+    }
+    admitNowLocked(m);
+  }
+
+  private void admitNowLocked(Member m) {
+    Slot slot;
+    try {
+      slot = new Slot(m, Integer.parseInt(m.getAttribute(Settings.SLOTS)));
+    } catch (NumberFormatException e) {
+      LOG.warn(
+          "pool {}: member {} publishes no slot count; no tasks go to it",
+          poolName,
+          m.getAddress());
+      refused.add(m.getUuid());
+      return;
+    }
     members.put(m.getUuid(), slot);
     LOG.info(
         "pool {}: member {} joined ({} slot(s), pid {}); {} member(s)",
@@ -345,17 +514,96 @@ public final class Dispatcher implements MembershipListener {
         members.size());
   }
 
+  /** Asks a member to prove that it holds the cluster's secret; admits it if it does. */
+  private void challenge(Member m) {
+    byte[] nonce = new byte[32];
+    random.nextBytes(nonce);
+    MemberTask proof = task(MemberTask.PROVE, 0, new byte[0], nonce);
+    CompletionStage<byte[]> answer;
+    try {
+      answer = stage(executor.submitToMember(proof, m));
+    } catch (RuntimeException e) {
+      proved(m, false, e);
+      return;
+    }
+    answer.whenCompleteAsync(
+        (reply, failure) ->
+            proved(m, failure == null && keys.checkProof(nonce, m.getUuid(), reply), failure),
+        DIRECT);
+  }
+
+  /**
+   * Admits a member that proved it holds the secret; refuses one that answered something else until
+   * it leaves; a challenge that could not be answered (the member unreachable for a moment) is
+   * asked again after the suspicion time, as a suspect's.
+   */
+  private void proved(Member m, boolean ok, Throwable failure) {
+    List<Runnable> sends;
+    lock.lock();
+    try {
+      if (!proving.remove(m.getUuid())) {
+        return; // it left meanwhile
+      }
+      if (ok) {
+        admitNowLocked(m);
+      } else if (failure != null) {
+        suspects.put(m.getUuid(), System.nanoTime() + suspicion.toNanos());
+        LOG.info(
+            "pool {}: member {} could not be asked to prove that it holds the cluster's secret"
+                + " ({}); asking again in {}",
+            poolName,
+            m.getAddress(),
+            failure.toString(),
+            suspicion);
+      } else {
+        refused.add(m.getUuid());
+        LOG.warn(
+            "pool {}: member {} did not prove that it holds the cluster's secret; no task goes to"
+                + " it",
+            poolName,
+            m.getAddress());
+      }
+      sends = dispatchLocked();
+    } finally {
+      lock.unlock();
+    }
+    sendLater(sends);
+  }
+
+  /**
+   * Runs sends on the callback threads: an answer arrives on one of Hazelcast's response threads,
+   * which may not make a remote call.
+   */
+  private void sendLater(List<Runnable> sends) {
+    if (!sends.isEmpty()) {
+      completeLater(() -> sends.forEach(Runnable::run));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> CompletionStage<T> stage(java.util.concurrent.Future<T> f) {
+    if (f instanceof CompletionStage<?> s) {
+      return (CompletionStage<T>) s;
+    }
+    throw new IllegalStateException(
+        "Hazelcast's executor returned a " + f.getClass().getName() + ", not a CompletionStage");
+  }
+
   /** Assigns queued tasks to free slots; returns the sends, to run outside the lock. */
   private List<Runnable> dispatchLocked() {
     List<Runnable> sends = new ArrayList<>();
     List<Slot> all = new ArrayList<>(members.values());
+    int totalFree = 0;
+    for (Slot s : all) {
+      totalFree += Math.max(0, s.slots * window - s.inFlight);
+    }
     while (!queue.isEmpty()) {
-      // the member with the most free slots; ties go round the members in turn
+      // the member with the most free places; ties go round the members in turn
       Slot best = null;
       for (int i = 0; i < all.size(); i++) {
         Slot s = all.get((rotation + i) % all.size());
-        int free = s.slots - s.running.size();
-        if (free > 0 && (best == null || free > best.slots - best.running.size())) {
+        int free = s.slots * window - s.inFlight;
+        if (free > 0 && (best == null || free > best.slots * window - best.inFlight)) {
           best = s;
         }
       }
@@ -363,12 +611,32 @@ public final class Dispatcher implements MembershipListener {
         break;
       }
       rotation = (all.indexOf(best) + 1) % all.size();
-      Job job = queue.pollFirst();
-      job.slot = best;
-      int attempt = ++job.attempt;
-      best.running.add(job);
+      Job head = queue.peekFirst();
+      // batches only when many chunks wait per free place: chunks that are few are large
+      int perPlace = queue.size() / Math.max(1, totalFree);
+      int size = head.group == null || perPlace < BATCH_FROM ? 1 : Math.min(BATCH_MAX, perPlace);
+      List<Job> batch = new ArrayList<>(size);
+      while (batch.size() < size && !queue.isEmpty() && queue.peekFirst().group == head.group) {
+        batch.add(queue.pollFirst());
+      }
+      Send send = new Send(batch);
+      int[] attempts = new int[batch.size()];
+      for (int k = 0; k < batch.size(); k++) {
+        Job job = batch.get(k);
+        job.slot = best;
+        job.send = send;
+        attempts[k] = ++job.attempt;
+        best.running.add(job);
+      }
+      best.inFlight++;
       Slot target = best;
-      sends.add(() -> send(job, target, attempt));
+      if (batch.size() == 1) {
+        Job job = batch.getFirst();
+        int attempt = attempts[0];
+        sends.add(() -> send(job, target, attempt));
+      } else {
+        sends.add(() -> sendBatch(batch, target, attempts));
+      }
     }
     if (!members.isEmpty()) {
       noMemberSince = System.nanoTime();
@@ -376,28 +644,113 @@ public final class Dispatcher implements MembershipListener {
     return sends;
   }
 
-  private void send(Job job, Slot slot, int attempt) {
-    try {
-      executor.submitToMember(
-          job.task,
-          slot.member,
-          new ExecutionCallback<byte[]>() {
-            @Override
-            public void onResponse(byte[] reply) {
-              answered(job, slot, attempt, reply, null);
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
-              answered(job, slot, attempt, null, t);
-            }
-          });
-    } catch (RuntimeException e) {
-      answered(job, slot, attempt, null, e);
+  /** A job leaves its slot: the slot's invocation ends with the last job of its batch. */
+  private void releaseLocked(Job job) {
+    Send send = job.send;
+    if (send != null && job.slot != null) {
+      job.send = null;
+      if (--send.open == 0) {
+        job.slot.inFlight--;
+      }
     }
   }
 
-  private void answered(Job job, Slot slot, int attempt, byte[] reply, Throwable failure) {
+  private void sendBatch(List<Job> jobs, Slot slot, int[] attempts) {
+    java.util.concurrent.Future<byte[]> remote;
+    try {
+      List<MemberTask> tasks = new ArrayList<>(jobs.size());
+      jobs.forEach(j -> tasks.add(j.task));
+      remote = executor.submitToMember(new MemberBatch(tasks), slot.member);
+    } catch (RuntimeException e) {
+      for (int k = 0; k < jobs.size(); k++) {
+        answered(jobs.get(k), slot, attempts[k], null, e);
+      }
+      return;
+    }
+    boolean withdrawn = false;
+    lock.lock();
+    try {
+      for (int k = 0; k < jobs.size(); k++) {
+        Job job = jobs.get(k);
+        if (job.attempt != attempts[k] || job.slot != slot) {
+          withdrawn = true;
+        } else {
+          job.remote = remote;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (withdrawn) {
+      remote.cancel(true); // one of the batch's tasks was taken back while it was being sent
+    }
+    stage(remote)
+        .whenCompleteAsync(
+            (reply, failure) -> {
+              byte[][] replies = null;
+              Throwable error = failure;
+              if (error == null) {
+                try {
+                  replies = MemberBatch.split(reply, jobs.size());
+                } catch (IllegalArgumentException e) {
+                  replies = new byte[jobs.size()][]; // no answer verifies: its member is lost
+                  java.util.Arrays.fill(replies, new byte[0]);
+                }
+              }
+              for (int k = 0; k < jobs.size(); k++) {
+                answered(
+                    jobs.get(k), slot, attempts[k], replies == null ? null : replies[k], error);
+              }
+            },
+            DIRECT);
+  }
+
+  private void send(Job job, Slot slot, int attempt) {
+    java.util.concurrent.Future<byte[]> remote;
+    try {
+      remote = executor.submitToMember(job.task, slot.member);
+    } catch (RuntimeException e) {
+      answered(job, slot, attempt, null, e);
+      return;
+    }
+    boolean withdrawn;
+    lock.lock();
+    try {
+      withdrawn = job.attempt != attempt || job.slot != slot;
+      if (!withdrawn) {
+        job.remote = remote;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (withdrawn) {
+      remote.cancel(true); // taken back while it was being sent
+      return;
+    }
+    stage(remote)
+        .whenCompleteAsync(
+            (reply, failure) -> answered(job, slot, attempt, reply, failure), DIRECT);
+  }
+
+  /**
+   * @return the reply without its tag when the cluster has no secret or the tag is the one the
+   *     member had to give it, else null
+   */
+  private byte[] verified(Job job, Slot slot, byte[] reply) {
+    if (keys == null) {
+      return reply;
+    }
+    if (reply == null || reply.length <= ClusterKeys.TAG) {
+      return null;
+    }
+    byte[] body = Arrays.copyOfRange(reply, ClusterKeys.TAG, reply.length);
+    byte[] expected = keys.signAnswer(slot.member.getUuid(), job.task.tag(), body);
+    return ClusterKeys.same(expected, Arrays.copyOf(reply, ClusterKeys.TAG)) ? body : null;
+  }
+
+  private void answered(Job job, Slot slot, int attempt, byte[] signed, Throwable failure) {
+    byte[] reply = failure == null ? verified(job, slot, signed) : null;
+    boolean forged = failure == null && reply == null;
     List<Runnable> completions = new ArrayList<>();
     List<Runnable> sends;
     boolean mine;
@@ -405,6 +758,24 @@ public final class Dispatcher implements MembershipListener {
     try {
       mine = job.attempt == attempt && job.slot == slot && slot.running.remove(job);
       if (mine) {
+        releaseLocked(job);
+      }
+      if (mine && forged) {
+        mine = false; // never decoded: its member is lost, with every task it held
+        job.slot = null;
+        members.remove(slot.member.getUuid());
+        refused.add(slot.member.getUuid());
+        List<Job> held = new ArrayList<>(slot.running);
+        held.add(0, job);
+        String cause = "sent an answer without this cluster's tag (it does not hold the secret)";
+        loseLocked(slot, held, cause, null, completions);
+        LOG.warn(
+            "pool {}: member {} {}; no more tasks go to it; {} member(s) remain",
+            poolName,
+            slot.name,
+            cause,
+            members.size());
+      } else if (mine) {
         job.slot = null;
         boolean notSent = failure != null && notSent(failure);
         if (notSent || (failure != null && memberLost(failure))) {
@@ -439,7 +810,7 @@ public final class Dispatcher implements MembershipListener {
       lock.unlock();
     }
     completions.forEach(this::completeLater);
-    sends.forEach(Runnable::run);
+    sendLater(sends);
     if (mine) {
       if (failure != null) {
         completeLater(
@@ -448,8 +819,10 @@ public final class Dispatcher implements MembershipListener {
                     new ProcessPoolException(
                         "task " + job.id + " could not run on member " + slot.name + ": " + failure,
                         failure)));
-      } else {
+      } else if (job.exposed) {
         completeLater(() -> complete(job, slot, reply));
+      } else {
+        job.future.complete(new Reply(job, slot.name, reply)); // the waiting thread decodes it
       }
     }
     if (shutdown) {
@@ -529,6 +902,37 @@ public final class Dispatcher implements MembershipListener {
         job.future, codec, ok, body, job.id, new Answers.Where("member", slot.name, "on"));
   }
 
+  /**
+   * Runs a stage's action on the thread that completes it (Hazelcast's response thread, or the
+   * sender when the answer is in already): {@code answered} only takes the lock briefly and hands
+   * decoding and user stages to the callback threads or to the waiting caller.
+   */
+  private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+
+  /** A verified answer not yet decoded: the waiting caller decodes it in its own thread. */
+  private final class Reply implements PoolCalls.Undecoded {
+    private final Job job;
+    private final String member;
+    private final byte[] reply;
+
+    Reply(Job job, String member, byte[] reply) {
+      this.job = job;
+      this.member = member;
+      this.reply = reply;
+    }
+
+    @Override
+    public Object decode() {
+      boolean ok = reply.length > 0 && reply[0] == MemberTask.OK;
+      byte[] body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
+      Answers.Where where = new Answers.Where("member", member, "on");
+      if (!ok) {
+        throw Answers.failure(codec, body, job.id, where);
+      }
+      return Answers.decodeResult(codec, body, job.id, where);
+    }
+  }
+
   /** Runs {@link #tick} soon, unless the pool has terminated (a late answer, a second shutdown). */
   private void poke() {
     try {
@@ -541,6 +945,7 @@ public final class Dispatcher implements MembershipListener {
   /** Every 250 ms and after a shutdown: re-admits suspects, bounds waits, terminates. */
   private void tick() {
     List<Runnable> sends = List.of();
+    List<Runnable> admits = new ArrayList<>();
     List<Job> starved = new ArrayList<>();
     boolean terminate = false;
     lock.lock();
@@ -561,7 +966,7 @@ public final class Dispatcher implements MembershipListener {
         if (!due.isEmpty() && hazelcast.getLifecycleService().isRunning()) {
           for (Member m : hazelcast.getCluster().getMembers()) {
             if (due.contains(m.getUuid())) {
-              admitLocked(m);
+              admitLocked(m, admits);
             }
           }
         }
@@ -596,6 +1001,7 @@ public final class Dispatcher implements MembershipListener {
                           + clusterName
                           + "\"")));
     }
+    admits.forEach(Runnable::run);
     sends.forEach(Runnable::run);
     if (terminate) {
       try {
@@ -627,6 +1033,9 @@ public final class Dispatcher implements MembershipListener {
     /** The tasks sent to it and not answered; guarded by the dispatcher's lock. */
     final Set<Job> running = new LinkedHashSet<>();
 
+    /** Its invocations not yet answered (a batch is one); guarded by the dispatcher's lock. */
+    int inFlight;
+
     Slot(Member member, int slots) {
       this.member = member;
       this.name = member.getAddress().getHost() + ":" + member.getAddress().getPort();
@@ -648,24 +1057,56 @@ public final class Dispatcher implements MembershipListener {
     }
   }
 
+  /** The most tasks one invocation carries. */
+  private static final int BATCH_MAX = 64;
+
+  /** Chunks waiting per free place from which they travel in batches. */
+  private static final int BATCH_FROM = 4;
+
+  /** One invocation: its jobs, and how many of them a member still holds; guarded by the lock. */
+  private static final class Send {
+    int open;
+
+    Send(List<Job> jobs) {
+      this.open = jobs.size();
+    }
+  }
+
   /** A task and where it is; its fields are guarded by the dispatcher's lock. */
   private final class Job {
     final long id;
     final MemberTask task;
     final CompletableFuture<Object> future;
+    final boolean exposed;
+
+    /** The call whose chunks may travel together, or null for a task that travels alone. */
+    final Object group;
+
+    /** The invocation it travels in while a member holds it. */
+    Send send;
+
     int retriesLeft;
     int attempt;
     Slot slot;
 
-    Job(long id, MemberTask task, int retries) {
+    /** Hazelcast's future for the attempt in flight, to cancel it on the member. */
+    java.util.concurrent.Future<byte[]> remote;
+
+    Job(long id, MemberTask task, int retries, boolean exposed, Object group) {
       this.id = id;
       this.task = task;
+      this.exposed = exposed;
+      this.group = group;
       this.retriesLeft = retries;
       this.future = new JobFuture(this);
     }
   }
 
-  /** A task's future: cancelling it takes the task out of the queue, if it is still there. */
+  /**
+   * A task's future: {@code cancel(false)} takes the task out of the queue, if it is still there (a
+   * running task runs on and its answer is dropped); {@code cancel(true)} also takes it from its
+   * member, whose slot is free at once and which interrupts it.
+   */
   private final class JobFuture extends CompletableFuture<Object> {
     private final Job job;
 
@@ -677,19 +1118,119 @@ public final class Dispatcher implements MembershipListener {
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean cancelled = super.cancel(mayInterruptIfRunning);
       if (cancelled) {
-        lock.lock();
-        try {
-          queue.remove(job);
-        } finally {
-          lock.unlock();
+        if (mayInterruptIfRunning) {
+          withdraw(job);
+        } else {
+          lock.lock();
+          try {
+            queue.remove(job);
+          } finally {
+            lock.unlock();
+          }
         }
       }
       return cancelled;
     }
 
+    boolean expire(TimeoutException failure) {
+      return super.completeExceptionally(failure);
+    }
+
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
       return new CompletableFuture<>();
+    }
+  }
+
+  /**
+   * One caller's deadline over the tasks of one call: when it passes, on the pool's timer thread,
+   * every tracked task not yet done fails with a {@link TimeoutException} and is withdrawn (out of
+   * the queue, or cancelled on its member); a task tracked after that is expired at once.
+   * Threading: {@code track} and {@code close} on the caller's thread, the expiry on the timer; the
+   * list is guarded by {@code this}.
+   */
+  private final class CallDeadline implements PoolCalls.Deadline {
+    private final Duration timeout;
+    private final String call;
+    private final long deadline;
+    private final ScheduledFuture<?> alarm;
+    private final List<CompletableFuture<Object>> tracked = new ArrayList<>();
+    private boolean fired;
+
+    CallDeadline(Duration timeout, String call) {
+      this.timeout = timeout;
+      this.call = call;
+      this.deadline = System.nanoTime() + timeout.toNanos();
+      ScheduledFuture<?> a;
+      try {
+        a = timer.schedule(this::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        a = null; // terminated: every task is refused anyway
+      }
+      this.alarm = a;
+    }
+
+    @Override
+    public void track(CompletableFuture<Object> future) {
+      boolean late;
+      synchronized (this) {
+        late = fired;
+        if (!late) {
+          tracked.add(future);
+        }
+      }
+      if (late) {
+        expireOne(future);
+      }
+    }
+
+    @Override
+    public boolean passed() {
+      return System.nanoTime() - deadline >= 0;
+    }
+
+    @Override
+    public TimeoutException missed(String what) {
+      return new TimeoutException(
+          what + " missed the deadline of " + timeout + " set by " + call + "; it was never sent");
+    }
+
+    private synchronized void fire() {
+      if (fired) {
+        return;
+      }
+      fired = true;
+      tracked.forEach(this::expireOne);
+      tracked.clear();
+    }
+
+    private void expireOne(CompletableFuture<Object> f) {
+      if (f.isDone()) {
+        return;
+      }
+      long id = f instanceof JobFuture j ? j.job.id : -1;
+      expire(
+          f,
+          new TimeoutException(
+              "task "
+                  + id
+                  + " of pool "
+                  + poolName
+                  + " missed the deadline of "
+                  + timeout
+                  + " set by "
+                  + call
+                  + "; it was taken back (a member running it was asked to interrupt it)"));
+    }
+
+    @Override
+    public void close() {
+      if (alarm != null) {
+        alarm.cancel(false);
+      }
+      if (passed()) {
+        fire();
+      }
     }
   }
 }
