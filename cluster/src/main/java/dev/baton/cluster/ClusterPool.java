@@ -248,6 +248,7 @@ public final class ClusterPool implements Pool {
    * @return its future
    * @throws IllegalArgumentException when {@code timeout} is not positive
    */
+  @Override
   public <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
     PoolCalls.positiveTimeout(timeout);
     CompletableFuture<T> future = submit(task);
@@ -269,6 +270,7 @@ public final class ClusterPool implements Pool {
    * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
    * @throws TimeoutException when it missed the deadline
    */
+  @Override
   public <T> T apply(PoolTask<T> task, Duration timeout)
       throws InterruptedException, TimeoutException {
     PoolCalls.positiveTimeout(timeout);
@@ -290,6 +292,7 @@ public final class ClusterPool implements Pool {
    * @throws InterruptedException when the waiting thread is interrupted
    * @throws TimeoutException when the deadline passed first
    */
+  @Override
   public <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn,
       Collection<? extends A> items,
@@ -316,6 +319,7 @@ public final class ClusterPool implements Pool {
    * @param <R> the result type
    * @return an iterator over the results in order
    */
+  @Override
   public <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn,
       Iterable<? extends A> items,
@@ -336,6 +340,7 @@ public final class ClusterPool implements Pool {
    * @param <R> the result type
    * @return an iterator over the results in completion order
    */
+  @Override
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn,
       Iterable<? extends A> items,

@@ -47,12 +47,11 @@ import java.util.concurrent.TimeoutException;
  * Duration)}, {@link #imap(PoolFunction, Iterable, int, Duration)}, {@link
  * #imapUnordered(PoolFunction, Iterable, int, Duration)}) count it from the call, time in the queue
  * included; past it, each of the call's tasks not yet done fails with it, and the pool stops what
- * runs them as it can (a process pool kills and replaces the worker). A pool that cannot keep
- * deadlines throws {@link UnsupportedOperationException} from them, saying so. A blocking method
- * that takes a timeout declares {@link TimeoutException} and throws it as itself; a blocking method
- * or iterator that takes none ({@link #apply(PoolTask)}, {@link #map}, {@code next()} of {@link
- * #imap}) throws it wrapped in a {@link CompletionException}, as {@link CompletableFuture#join()}
- * does with a checked failure. Every other failure is thrown as it is.
+ * runs them as it can (a process pool kills and replaces the worker). Both pools keep them. A
+ * blocking method that takes a timeout declares {@link TimeoutException} and throws it as itself; a
+ * blocking method or iterator that takes none ({@link #apply(PoolTask)}, {@link #map}, {@code
+ * next()} of {@link #imap}) throws it wrapped in a {@link CompletionException}, as {@link
+ * CompletableFuture#join()} does with a checked failure. Every other failure is thrown as it is.
  *
  * <p>Lifecycle, as an {@code ExecutorService}'s: {@link #shutdown()} stops new work and lets what
  * is queued and running finish; {@link #shutdown(QueuedTasks) shutdown(QueuedTasks.CANCEL)} also
@@ -112,11 +111,8 @@ public interface Pool extends AutoCloseable {
    * @throws IllegalArgumentException when {@code timeout} is not positive
    * @throws TaskSerializationException when the task cannot be serialized
    * @throws RejectedExecutionException when the pool is shut down
-   * @throws UnsupportedOperationException when this pool does not keep deadlines
    */
-  default <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
-    throw noDeadlines(this, "submit(task, " + timeout + ")");
-  }
+  <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout);
 
   /**
    * Runs a task with a deadline (see {@link #submit(PoolTask, Duration)}) and waits for it.
@@ -127,12 +123,8 @@ public interface Pool extends AutoCloseable {
    * @return its result
    * @throws InterruptedException when the waiting thread is interrupted (the task goes on)
    * @throws TimeoutException when it missed the deadline, or the pool's task timeout
-   * @throws UnsupportedOperationException when this pool does not keep deadlines
    */
-  default <T> T apply(PoolTask<T> task, Duration timeout)
-      throws InterruptedException, TimeoutException {
-    throw noDeadlines(this, "apply(task, " + timeout + ")");
-  }
+  <T> T apply(PoolTask<T> task, Duration timeout) throws InterruptedException, TimeoutException;
 
   /**
    * Runs a task and waits for its result.
@@ -190,16 +182,13 @@ public interface Pool extends AutoCloseable {
    * @return the results, in the items' order
    * @throws InterruptedException when the waiting thread is interrupted
    * @throws TimeoutException when the deadline passed first
-   * @throws UnsupportedOperationException when this pool does not keep deadlines
    */
-  default <A, R> List<R> map(
+  <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn,
       Collection<? extends A> items,
       int chunkSize,
       Duration timeout)
-      throws InterruptedException, TimeoutException {
-    throw noDeadlines(this, "map(fn, items, " + chunkSize + ", " + timeout + ")");
-  }
+      throws InterruptedException, TimeoutException;
 
   /**
    * Applies a two-argument function to every pair, like {@code Pool.starmap}.
@@ -259,15 +248,12 @@ public interface Pool extends AutoCloseable {
    * @param <A> the item type
    * @param <R> the result type
    * @return an iterator over the results in order
-   * @throws UnsupportedOperationException when this pool does not keep deadlines
    */
-  default <A, R> Iterator<R> imap(
+  <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn,
       Iterable<? extends A> items,
       int chunkSize,
-      Duration timeout) {
-    throw noDeadlines(this, "imap(fn, items, " + chunkSize + ", " + timeout + ")");
-  }
+      Duration timeout);
 
   /**
    * Like {@link #imapUnordered(PoolFunction, Iterable, int)} with a deadline for the whole
@@ -280,28 +266,12 @@ public interface Pool extends AutoCloseable {
    * @param <A> the item type
    * @param <R> the result type
    * @return an iterator over the results in completion order
-   * @throws UnsupportedOperationException when this pool does not keep deadlines
    */
-  default <A, R> Iterator<R> imapUnordered(
+  <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn,
       Iterable<? extends A> items,
       int chunkSize,
-      Duration timeout) {
-    throw noDeadlines(this, "imapUnordered(fn, items, " + chunkSize + ", " + timeout + ")");
-  }
-
-  private static UnsupportedOperationException noDeadlines(Pool pool, String call) {
-    return new UnsupportedOperationException(
-        "pool \""
-            + pool.name()
-            + "\" ("
-            + pool.getClass().getName()
-            + ") does not keep deadlines; thread \""
-            + Thread.currentThread().getName()
-            + "\" called "
-            + call
-            + ": call it without the timeout, and bound the wait with the future's get(timeout)");
-  }
+      Duration timeout);
 
   /**
    * Stops accepting tasks; the tasks queued and running finish, then the workers are released.
