@@ -111,6 +111,12 @@ abstract class ExampleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Output out = new Output(common.json, spec.commandLine().getOut(), spec.commandLine().getErr());
     Map<String, Object> figures = execute(out);
+    traces.writeIndex(
+        "Baton: ./baton " + spec.name(),
+        "Each diagram is a real run of ./baton "
+            + spec.name()
+            + ": blue where a thread, task or worker works, red where it waits for I/O, amber where"
+            + " it waits for the GIL.");
     if (common.json) {
       spec.commandLine().getOut().println(Json.write(figures));
       spec.commandLine().getOut().flush();

@@ -161,9 +161,7 @@ final class TourCommand extends ExampleCommand {
       double seconds = (System.nanoTime() - stepStart) / 1e9;
       figures.put(step.command(), stepFigures);
       report.paragraph(number + ". " + step.section() + ": \"" + step.talk() + "\"");
-      for (Traces.Written diagram : command.traces.written()) {
-        report.figure(diagram.svg().getFileName().toString(), diagram.title());
-      }
+      Traces.addFigures(report, command.traces.written());
       summary.row(number, step.section(), step.command(), seconds, command.summary(stepFigures));
     }
     double total = (System.nanoTime() - start) / 1e9;

@@ -1,6 +1,7 @@
 package dev.baton.examples;
 
 import dev.baton.core.trace.ChromeTraceExporter;
+import dev.baton.core.trace.HtmlReport;
 import dev.baton.core.trace.SvgExporter;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.TraceSnapshot;
@@ -96,13 +97,49 @@ final class Traces {
     ChromeTraceExporter.write(snapshot, json);
     written.add(new Written(name, title, svg, json));
     out.printf(
-        "(diagram: %s, %d lanes, %d spans%s; timeline for Perfetto: %s)%n",
+        "(diagram: %s, %s, %s%s; timeline for Perfetto: %s)%n",
         svg,
-        snapshot.lanes().size(),
-        snapshot.spans().size(),
+        count(snapshot.lanes().size(), "lane"),
+        count(snapshot.spans().size(), "span"),
         snapshot.droppedEvents() > 0 ? ", " + snapshot.droppedEvents() + " oldest dropped" : "",
         json.getFileName());
     return result;
+  }
+
+  /** "1 lane", "2 lanes". */
+  static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  /**
+   * Writes {@code DIR/index.html}, a page of the diagrams written so far, each linked to its
+   * timeline file; nothing when diagrams are off or none was written.
+   *
+   * @param title the page's title
+   * @param intro the paragraph above the diagrams
+   * @return the page written, or null
+   * @throws IOException if the page cannot be written
+   */
+  Path writeIndex(String title, String intro) throws IOException {
+    if (dir == null || written.isEmpty()) {
+      return null;
+    }
+    HtmlReport report = new HtmlReport(title).paragraph(intro);
+    addFigures(report, written);
+    Path index = dir.resolve("index.html");
+    report.write(index);
+    out.printf("All diagrams: %s%n", index);
+    return index;
+  }
+
+  /** Adds each diagram to {@code report}, with a link to its timeline file. */
+  static void addFigures(HtmlReport report, List<Written> diagrams) {
+    for (Written diagram : diagrams) {
+      report.figure(
+          diagram.svg().getFileName().toString(),
+          diagram.title(),
+          diagram.json().getFileName().toString());
+    }
   }
 
   /**
