@@ -158,7 +158,8 @@ final class CpuCommand extends ModeComparison {
     figures.put("base", numbers[0]);
     figures.put("cores", cores);
     putSeconds(figures, seconds);
-    figures.put("processes_startup_s", startupSeconds == null ? null : Timing.round(startupSeconds));
+    figures.put(
+        "processes_startup_s", startupSeconds == null ? null : Timing.round(startupSeconds));
     for (String m : modes) {
       Double c = measured.coresUsed().get(m);
       figures.put(m + "_cores_used", c == null ? null : Math.round(c * 100) / 100.0);

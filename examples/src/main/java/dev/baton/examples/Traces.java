@@ -7,6 +7,7 @@ import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.TraceSnapshot;
 import dev.baton.core.trace.Tracer;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,6 +105,45 @@ final class Traces {
         snapshot.droppedEvents() > 0 ? ", " + snapshot.droppedEvents() + " oldest dropped" : "",
         json.getFileName());
     return result;
+  }
+
+  /**
+   * Draws the timelines a child JVM of the command wrote into the directory ({@code
+   * PREFIX*.trace.json} files modified since {@code sinceMillis}, not written here) and counts them
+   * among this run's diagrams, so that they appear on the index page like the others.
+   *
+   * @param prefix the command's name
+   * @param sinceMillis when the command started, in epoch milliseconds
+   * @throws IOException if a file cannot be read or the diagram written
+   */
+  void adoptTimelines(String prefix, long sinceMillis) throws IOException {
+    if (dir == null || !Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> known = written.stream().map(w -> w.json().toAbsolutePath()).toList();
+    List<Path> found = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*.trace.json")) {
+      files.forEach(found::add);
+    }
+    found.sort(null);
+    for (Path json : found) {
+      if (known.contains(json.toAbsolutePath())
+          || Files.getLastModifiedTime(json).toMillis() < sinceMillis) {
+        continue;
+      }
+      TraceSnapshot snapshot = TimelineFile.read(json);
+      if (snapshot.spans().isEmpty()) {
+        continue;
+      }
+      String file = json.getFileName().toString();
+      String name = file.substring(0, file.length() - ".trace.json".length());
+      Path svg = dir.resolve(name + ".svg");
+      String title = "./baton " + prefix + ": the timeline its child JVM wrote (" + file + ")";
+      SvgExporter.write(snapshot, svg, title);
+      written.add(new Written(name, title, svg, json));
+      out.printf(
+          "(diagram: %s, %s, drawn from %s)%n", svg, count(snapshot.lanes().size(), "lane"), file);
+    }
   }
 
   /** "1 lane", "2 lanes". */
