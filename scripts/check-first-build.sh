@@ -11,7 +11,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/baton-first-build.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 mkdir "$WORK/clone" "$WORK/cwd"
 # the tracked files as they are in the working tree, without any build output
-git -C "$ROOT" ls-files -z | (cd "$ROOT" && xargs -0 tar -cf - --no-recursion) |
+git -C "$ROOT" ls-files -z | (cd "$ROOT" && tar -cf - --no-recursion --null -T -) |
   (cd "$WORK/clone" && tar -xf -)
 START=$(date +%s)
 (cd "$WORK/cwd" && "$WORK/clone/baton" --version 2>&1; echo "exit status $?") |

@@ -9,7 +9,9 @@ import java.lang.reflect.Method;
  * it and say in one line what is wrong instead of failing on a class-file version. On a JDK older
  * than {@link #NEEDED} it prints which JDK the agent needs and how Baton finds one, and ends the
  * JVM with status {@link #STATUS_OLD_JDK}; with wrong options it ends it with status {@link
- * #STATUS_BAD_OPTIONS} after the agent's help, with no stack trace. Otherwise it calls {@code
+ * #STATUS_BAD_OPTIONS} after the agent's help, with no stack trace; given the library jar instead
+ * of the runnable one, it says which to use and ends it with status {@link #STATUS_THIN_JAR}.
+ * Otherwise it calls {@code
  * BatonAgent.premain} reflectively (the agent's classes need the newer JDK to load at all).
  *
  * <p>Ending the JVM from {@code premain} is deliberate: an exception thrown out of it makes the
@@ -22,6 +24,9 @@ public final class AgentLauncher {
 
   /** Exit status when the running JDK is older than {@link #NEEDED}. */
   static final int STATUS_OLD_JDK = 3;
+
+  /** Exit status when the jar is the library jar, without the classes the agent runs on. */
+  static final int STATUS_THIN_JAR = 4;
 
   /** Exit status when the agent's options are wrong. */
   static final int STATUS_BAD_OPTIONS = 2;
@@ -51,13 +56,18 @@ public final class AgentLauncher {
               + STATUS_OLD_JDK);
       System.exit(STATUS_OLD_JDK);
     }
-    Method premain =
-        Class.forName("dev.baton.agent.BatonAgent")
-            .getMethod("premain", String.class, Instrumentation.class);
     try {
+      Method premain =
+          Class.forName("dev.baton.agent.BatonAgent")
+              .getMethod("premain", String.class, Instrumentation.class);
       premain.invoke(null, args, instrumentation);
+    } catch (NoClassDefFoundError e) {
+      thinJar(e);
     } catch (InvocationTargetException e) {
       Throwable cause = e.getCause();
+      if (cause instanceof NoClassDefFoundError) {
+        thinJar((NoClassDefFoundError) cause);
+      }
       if (cause instanceof IllegalArgumentException) {
         // the agent printed what was wrong and its help
         System.err.println(
@@ -73,6 +83,18 @@ public final class AgentLauncher {
       }
       throw e;
     }
+  }
+
+  /** The library jar was given to -javaagent: it lacks the classes the agent runs on. */
+  private static void thinJar(NoClassDefFoundError e) {
+    System.err.println(
+        "baton-agent: this jar lacks "
+            + e.getMessage()
+            + ": it is the library jar; -javaagent needs the runnable one, with Baton inside"
+            + " (classifier runtime: baton-agent-VERSION-runtime.jar, or agent/target/baton-agent.jar"
+            + " of a build) - the JVM stops now with status "
+            + STATUS_THIN_JAR);
+    System.exit(STATUS_THIN_JAR);
   }
 
   /** "1.8" is 8, "17" is 17; an unreadable version counts as new enough. */

@@ -26,6 +26,9 @@ class AgentJarTest {
   /** The status the launcher ends the JVM with on a JDK that is too old. */
   static final int STATUS_OLD_JDK = 3;
 
+  /** The status the launcher ends the JVM with when given the library jar. */
+  static final int STATUS_THIN_JAR = 4;
+
   /** The status the launcher ends the JVM with on wrong options. */
   static final int STATUS_BAD_OPTIONS = 2;
 
@@ -80,6 +83,45 @@ class AgentJarTest {
 
     assertThat(run.exit).as(run.err).isZero();
     assertThat(run.out + run.err).contains("version");
+  }
+
+  @Test
+  void thePublishedRuntimeJarIsTheRunnableAgent() throws Exception {
+    Path runtimeJar = besideTheAgentJar("-runtime.jar");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+
+    Run run = java(java, runtimeJar, "include=com.example.");
+
+    assertThat(run.exit).as(run.err).isZero();
+  }
+
+  @Test
+  void theLibraryJarGivenToJavaagentSaysWhichJarToUseInOneLine() throws Exception {
+    Path thin = besideTheAgentJar("-SNAPSHOT.jar");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+
+    Run run = java(java, thin, "include=com.example.");
+
+    assertThat(run.exit).as(run.err).isEqualTo(STATUS_THIN_JAR);
+    assertThat(run.err.lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("baton-agent: this jar lacks dev/baton/")
+        .contains("classifier runtime");
+  }
+
+  /** agent/target/baton-agent-VERSION{suffix}, built beside agent/target/baton-agent.jar. */
+  private static Path besideTheAgentJar(String suffix) throws IOException {
+    Path target = agentJar().getParent();
+    try (Stream<Path> files = Files.list(target)) {
+      Optional<Path> jar =
+          files
+              .filter(f -> f.getFileName().toString().startsWith("baton-agent-"))
+              .filter(f -> f.getFileName().toString().endsWith(suffix))
+              .findFirst();
+      assumeTrue(jar.isPresent(), "agent/target holds baton-agent-VERSION" + suffix);
+      return jar.get();
+    }
   }
 
   private record Run(int exit, String out, String err) {}
