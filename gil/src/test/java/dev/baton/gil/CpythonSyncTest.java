@@ -62,9 +62,8 @@ class CpythonSyncTest extends GilTestBase {
   }
 
   /**
-   * With a 10 s interval no drop request comes: the holder's release for I/O alone lets the
-   * queued waiter in before the blocking action starts, so that the holder, back from I/O, meets a
-   * holder.
+   * With a 10 s interval no drop request comes: the holder's release for I/O alone lets the queued
+   * waiter in before the blocking action starts, so that the holder, back from I/O, meets a holder.
    */
   @Test
   void aReleaseForIoWithAWaiterQueuedLetsTheWaiterInBeforeTheActionStarts() throws Exception {

@@ -1,7 +1,6 @@
 package dev.baton.gil;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.BufferedReader;
@@ -20,12 +19,11 @@ import org.junit.jupiter.api.Test;
  * SIGINT delivered as {@link KeyboardInterruptException} to a runtime's main thread in a CPU loop,
  * in a JVM of its own (the signal goes to a whole process).
  *
- * <p>A process started with SIGINT ignored (a build run under a shell's {@code &}, {@code nohup
- * sh -c}, some CI runners) passes the ignored disposition on to its children, and a JVM that
- * starts with SIGINT ignored installs no handler for it, as a shell does. So the child is started
- * with SIGINT back at its default disposition ({@code env --default-signal=INT}, GNU coreutils
- * 8.31+) when this JVM has it ignored, and the test is skipped, saying why, where that cannot be
- * done.
+ * <p>A process started with SIGINT ignored (a build run under a shell's {@code &}, {@code nohup sh
+ * -c}, some CI runners) passes the ignored disposition on to its children, and a JVM that starts
+ * with SIGINT ignored installs no handler for it, as a shell does. So the child is started with
+ * SIGINT back at its default disposition ({@code env --default-signal=INT}, GNU coreutils 8.31+)
+ * when this JVM has it ignored, and the test is skipped, saying why, where that cannot be done.
  */
 class KeyboardInterruptTest {
   static final Duration BOUND = Duration.ofSeconds(60);
