@@ -106,7 +106,7 @@ class AgentJarTest {
     assertThat(run.err.lines().toList())
         .singleElement()
         .asString()
-        .startsWith("baton-agent: this jar lacks dev/baton/")
+        .startsWith("baton-agent: this jar lacks ")
         .contains("classifier runtime");
   }
 
