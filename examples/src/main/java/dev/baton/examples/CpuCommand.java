@@ -172,8 +172,7 @@ final class CpuCommand extends ModeComparison {
    * Says why, when a figure of this run does not show the claim it is there for: the machine's
    * other work, not the model, decided it.
    */
-  private static void explainMisses(
-      Output out, Map<String, Double> seconds, Map<String, Double> coresUsed) {
+  void explainMisses(Output out, Map<String, Double> seconds, Map<String, Double> coresUsed) {
     Double sequential = seconds.get("sequential");
     if (sequential == null) {
       return;
@@ -183,14 +182,16 @@ final class CpuCommand extends ModeComparison {
         load < 0
             ? "the machine's other work"
             : String.format(Locale.ROOT, "the machine's other work (load average %.1f)", load);
-    Double threads = seconds.get("threads");
-    if (threads != null && threads < sequential / 1.1) {
+    Double threaded = seconds.get("threads");
+    if (threaded != null && threaded < sequential / 1.1) {
       Double used = coresUsed.get("threads");
       out.printf(
-          "(The GIL threads finished before the single thread: %s changed between the two runs;"
-              + " the GIL's mark is their cores used, %s, about one. Rerun with --repeat 3 for"
-              + " medians of interleaved runs.)%n",
-          busy, used == null ? "unknown" : String.format(Locale.ROOT, "%.2f", used));
+          "(The GIL threads finished before the single thread: with %s, the time a thread gets"
+              + " depends on that work, and %d threads get a larger share of it than one; the GIL"
+              + " still let one of them compute at a time (cores used %s, at most about one)."
+              + " ./baton gil measures the GIL's cost in CPU time, which the load does not change;"
+              + " --repeat 3 gives medians of interleaved runs.)%n",
+          busy, threads, used == null ? "unknown" : String.format(Locale.ROOT, "%.2f", used));
     }
     Double processes = seconds.get("processes");
     if (processes != null && processes >= sequential) {
