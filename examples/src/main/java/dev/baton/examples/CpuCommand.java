@@ -184,14 +184,13 @@ final class CpuCommand extends ModeComparison {
             : String.format(Locale.ROOT, "the machine's other work (load average %.1f)", load);
     Double threaded = seconds.get("threads");
     if (threaded != null && threaded < sequential / 1.1) {
-      Double used = coresUsed.get("threads");
       out.printf(
-          "(The GIL threads finished before the single thread: with %s, the time a thread gets"
-              + " depends on that work, and %d threads get a larger share of it than one; the GIL"
-              + " still let one of them compute at a time (cores used %s, at most about one)."
-              + " ./baton gil measures the GIL's cost in CPU time, which the load does not change;"
-              + " --repeat 3 gives medians of interleaved runs.)%n",
-          busy, threads, used == null ? "unknown" : String.format(Locale.ROOT, "%.2f", used));
+          "(The GIL threads finished before the single thread: %s gave this JVM more of the"
+              + " cores in one run than in the other (cores used: one thread %s, the GIL threads"
+              + " %s), and %d threads get a larger share of a busy machine than one. The GIL let"
+              + " one of them compute at a time; ./baton gil measures its cost in CPU time, which"
+              + " the load does not change, and --repeat 3 gives medians of interleaved runs.)%n",
+          busy, cores(coresUsed.get("sequential")), cores(coresUsed.get("threads")), threads);
     }
     Double processes = seconds.get("processes");
     if (processes != null && processes >= sequential) {
@@ -200,6 +199,10 @@ final class CpuCommand extends ModeComparison {
               + " workers. Rerun with --repeat 3, or on a quieter machine.)%n",
           busy);
     }
+  }
+
+  private static String cores(Double used) {
+    return used == null ? "unknown" : String.format(Locale.ROOT, "%.2f", used);
   }
 
   /** A pool of {@link #workers()} JVMs, started, each of which has computed once. */

@@ -55,11 +55,11 @@ class CpuCommandTest {
     cpu.explainMisses(
         new Output(false, writer, writer),
         Map.of("sequential", 2.0, "threads", 1.0, "processes", 2.5),
-        Map.of("threads", 0.9));
+        Map.of("sequential", 0.4, "threads", 0.9));
     assertThat(text.toString())
         .contains("The GIL threads finished before the single thread")
         .contains("5 threads get a larger share")
-        .contains("cores used 0.90")
+        .contains("cores used: one thread 0.40, the GIL threads 0.90")
         .contains("The processes were no faster than one thread");
   }
 
