@@ -166,6 +166,36 @@ class MainTest {
   }
 
   @Test
+  void theTourShowsTheRaceThroughAScheduleOnlyWhenThePlainThreadsLostNothing() {
+    assertThat(TourCommand.plainThreadsLostNothing(Map.of("no_lock_lost", 0L))).isTrue();
+    assertThat(TourCommand.plainThreadsLostNothing(Map.of("no_lock_lost", 12L))).isFalse();
+    assertThat(TourCommand.plainThreadsLostNothing(Map.of())).isFalse();
+  }
+
+  @Test
+  void theRaceUnderAScheduleLosesAnUpdateAndLeavesNoFileBehind() throws Exception {
+    CommandLine cli = Main.commandLine();
+    cli.parseArgs("race", "--quick", "--no-progress"); // as the tour runs its steps
+    CommandLine race = cli.getSubcommands().get("race");
+    StringWriter text = new StringWriter();
+    PrintWriter writer = new PrintWriter(text, true);
+    Map<String, Object> explored =
+        TourCommand.raceUnderASchedule(
+            race, (ExampleCommand) race.getCommand(), new Output(false, writer, writer));
+    assertThat(((Number) explored.get("lost")).longValue()).as(text.toString()).isPositive();
+    assertThat(text.toString()).contains("deterministic schedule");
+    assertThat(Path.of("race-schedule.json")).doesNotExist();
+  }
+
+  @Test
+  void raceExploreWritesItsLogWhereTold(@TempDir Path dir) {
+    Path log = dir.resolve("schedule.json");
+    Run run = run("race", "--explore", "--no-progress", "--log", log.toString());
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(log).isNotEmptyFile();
+  }
+
+  @Test
   void countsAgreeWithTheirNoun() {
     assertThat(Traces.count(1, "lane")).isEqualTo("1 lane");
     assertThat(Traces.count(2, "lane")).isEqualTo("2 lanes");
