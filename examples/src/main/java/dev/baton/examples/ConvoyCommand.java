@@ -136,6 +136,8 @@ final class ConvoyCommand extends ExampleCommand {
                 .policy(gilPolicy)
                 .switchInterval(interval)
                 .holdTiming(true)
+                // the spinner checkpoints every step: only a machine too busy to run it trips this
+                .watchdogThreshold(CpuCommand.WATCHDOG)
                 .build()) {
       AtomicReference<Throwable> serverFailure = new AtomicReference<>();
       runtime.startDaemonThread("echo-server", () -> serve(listener, serverFailure));

@@ -1,11 +1,13 @@
 package dev.baton.examples;
 
 import dev.baton.core.trace.ChromeTraceExporter;
+import dev.baton.core.trace.HtmlReport;
 import dev.baton.core.trace.SvgExporter;
 import dev.baton.core.trace.TraceSession;
 import dev.baton.core.trace.TraceSnapshot;
 import dev.baton.core.trace.Tracer;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -96,13 +98,88 @@ final class Traces {
     ChromeTraceExporter.write(snapshot, json);
     written.add(new Written(name, title, svg, json));
     out.printf(
-        "(diagram: %s, %d lanes, %d spans%s; timeline for Perfetto: %s)%n",
+        "(diagram: %s, %s, %s%s; timeline for Perfetto: %s)%n",
         svg,
-        snapshot.lanes().size(),
-        snapshot.spans().size(),
+        count(snapshot.lanes().size(), "lane"),
+        count(snapshot.spans().size(), "span"),
         snapshot.droppedEvents() > 0 ? ", " + snapshot.droppedEvents() + " oldest dropped" : "",
         json.getFileName());
     return result;
+  }
+
+  /**
+   * Draws the timelines a child JVM of the command wrote into the directory ({@code
+   * PREFIX*.trace.json} files modified since {@code sinceMillis}, not written here) and counts them
+   * among this run's diagrams, so that they appear on the index page like the others.
+   *
+   * @param prefix the command's name
+   * @param sinceMillis when the command started, in epoch milliseconds
+   * @throws IOException if a file cannot be read or the diagram written
+   */
+  void adoptTimelines(String prefix, long sinceMillis) throws IOException {
+    if (dir == null || !Files.isDirectory(dir)) {
+      return;
+    }
+    List<Path> known = written.stream().map(w -> w.json().toAbsolutePath()).toList();
+    List<Path> found = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*.trace.json")) {
+      files.forEach(found::add);
+    }
+    found.sort(null);
+    for (Path json : found) {
+      if (known.contains(json.toAbsolutePath())
+          || Files.getLastModifiedTime(json).toMillis() < sinceMillis) {
+        continue;
+      }
+      TraceSnapshot snapshot = TimelineFile.read(json);
+      if (snapshot.spans().isEmpty()) {
+        continue;
+      }
+      String file = json.getFileName().toString();
+      String name = file.substring(0, file.length() - ".trace.json".length());
+      Path svg = dir.resolve(name + ".svg");
+      String title = "./baton " + prefix + ": the timeline its child JVM wrote (" + file + ")";
+      SvgExporter.write(snapshot, svg, title);
+      written.add(new Written(name, title, svg, json));
+      out.printf(
+          "(diagram: %s, %s, drawn from %s)%n", svg, count(snapshot.lanes().size(), "lane"), file);
+    }
+  }
+
+  /** "1 lane", "2 lanes". */
+  static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
+  /**
+   * Writes {@code DIR/index.html}, a page of the diagrams written so far, each linked to its
+   * timeline file; nothing when diagrams are off or none was written.
+   *
+   * @param title the page's title
+   * @param intro the paragraph above the diagrams
+   * @return the page written, or null
+   * @throws IOException if the page cannot be written
+   */
+  Path writeIndex(String title, String intro) throws IOException {
+    if (dir == null || written.isEmpty()) {
+      return null;
+    }
+    HtmlReport report = new HtmlReport(title).paragraph(intro);
+    addFigures(report, written);
+    Path index = dir.resolve("index.html");
+    report.write(index);
+    out.printf("All diagrams: %s%n", index);
+    return index;
+  }
+
+  /** Adds each diagram to {@code report}, with a link to its timeline file. */
+  static void addFigures(HtmlReport report, List<Written> diagrams) {
+    for (Written diagram : diagrams) {
+      report.figure(
+          diagram.svg().getFileName().toString(),
+          diagram.title(),
+          diagram.json().getFileName().toString());
+    }
   }
 
   /**

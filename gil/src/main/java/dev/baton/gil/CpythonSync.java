@@ -15,12 +15,24 @@ import java.util.concurrent.locks.Condition;
  * Forced switching [1]. After a requested drop the dropping thread must not take the GIL back
  * before a waiter has it; otherwise a CPU-bound thread re-takes it at once and waiters starve (the
  * problem Beazley measured in the old GIL [2]). The dropper waits on `switched` (switch_cond) until
- * `acquisitions` moves, then competes like any waiter.
+ * `acquisitions` moves, then competes like any waiter. It counts as a waiter from the drop on.
+ *
+ * The switch on release. A holder that releases the GIL while threads wait (for I/O, or by
+ * release()) does not go on before one of them took it; a thread that dropped on request and
+ * waits to compete again counts among them. In CPython the waiter woken by drop_gil
+ * takes the GIL while the releaser is inside its system call, because waking takes a few
+ * microseconds on an idle core and a network round trip takes more; on the JVM, and on a busy
+ * machine, waking takes longer than a loopback round trip, the I/O thread comes back first and
+ * takes the free GIL again, time after time, and the waiter starves until its interval runs out.
+ * Waiting here makes CPython's outcome hold whatever the wake-up costs: the cost moves to the
+ * releaser's I/O, which starts a wake-up later.
  *
  * The convoy effect [3]. A thread coming back from a blocking call is an ordinary waiter: behind a
  * CPU-bound holder it waits a whole interval, then the holder drops, it runs, blocks again, and
  * pays another interval on the next return; an I/O thread beside one CPU thread manages about one
- * I/O operation per interval. This policy keeps it, for teaching and comparison.
+ * I/O operation per interval. The switch on release is what keeps it so: the I/O thread's release
+ * lets the waiting CPU thread in, and the I/O thread comes back to a holder. This policy keeps the
+ * convoy, for teaching and comparison.
  *
  * References.
  *  [1] CPython, Python/ceval_gil.c (3.2+), and Antoine Pitrou's "new GIL" (bpo-7753).
@@ -42,9 +54,30 @@ final class CpythonSync extends GilSync {
 
   @Override
   void releaseToWaiters(Thread me) {
+    long seen = gil.acquisitionsOpaque();
     gil.setGateOpaque(null);
     gil.holder = null;
-    releasedBeforeLateWaiter(me);
+    // the waiter takes the GIL while this thread does its I/O (see the block comment)
+    long waitStart = Tracer.now();
+    boolean interrupted = false;
+    mutex.lock();
+    try {
+      books.released(me, System.nanoTime());
+      released.signal();
+      while (gil.acquisitionsOpaque() == seen && gil.waiters > 0) {
+        try {
+          switched.awaitNanos(gil.intervalNanos());
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      mutex.unlock();
+    }
+    Tracer.span(SpanState.WAITING_FOR_GIL, waitStart); // the switch wait
+    if (interrupted) {
+      me.interrupt();
+    }
   }
 
   @Override
@@ -62,18 +95,25 @@ final class CpythonSync extends GilSync {
   void switchAway(Thread me, boolean requested) {
     long seen = gil.acquisitions;
     gil.ended(me);
-    long waitStart = Tracer.now();
     gil.setGateOpaque(null);
     gil.holder = null;
-    boolean interrupted = false;
+    boolean interrupted;
     mutex.lock();
     try {
-      if (gil.waiters > 0) {
-        books.released(me, System.nanoTime());
-        released.signal();
+      long start = System.nanoTime();
+      // a waiter from here on, so that a holder releasing for I/O lets this thread in
+      waitersInc();
+      if (gil.waiters == 1 && gil.casHolder(null, me)) {
+        // a stale request: nobody else waits
+        waitersDec();
+        gil.began(me);
+        return;
       }
+      books.released(me, start);
+      released.signal();
       // FORCE_SWITCHING: do not compete before someone else had the GIL
-      while (gil.acquisitionsOpaque() == seen && gil.waiters > 0) {
+      interrupted = false;
+      while (gil.acquisitionsOpaque() == seen && gil.waiters > 1) {
         try {
           switched.awaitNanos(gil.intervalNanos());
         } catch (InterruptedException e) {
@@ -83,14 +123,9 @@ final class CpythonSync extends GilSync {
       if (gil.acquisitionsOpaque() != seen) {
         books.forcedSwitch();
       }
+      interrupted |= await(me, false, start);
     } finally {
       mutex.unlock();
-    }
-    Tracer.span(SpanState.WAITING_FOR_GIL, waitStart); // the forced-switch wait
-    if (gil.casHolder(null, me)) {
-      gil.began(me);
-    } else {
-      acquireContended(me, false);
     }
     if (interrupted) {
       me.interrupt();

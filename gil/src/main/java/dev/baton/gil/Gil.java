@@ -273,7 +273,7 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
 
   /**
    * Gives the GIL up: to the longest waiter ({@link GilPolicy#FAIR}) or to whichever waiter the
-   * operating system wakes first ({@link GilPolicy#CPYTHON}).
+   * operating system wakes first ({@link GilPolicy#CPYTHON}, which returns once a waiter has it).
    *
    * @throws BatonMisuseException if the calling thread does not hold this GIL
    */

@@ -9,7 +9,8 @@ public enum GilPolicy {
    * CPython's {@code Python/ceval_gil.c} (3.2 and later): a waiter sleeps on a condition for one
    * switch interval, then sets the drop request; the holder drops at its next checkpoint and waits
    * until some other thread has taken the GIL (forced switching); which waiter takes it is the
-   * operating system's choice. A thread coming back from I/O waits like any other, up to a whole
+   * operating system's choice. A holder that releases the GIL while threads wait (for I/O) goes on
+   * once one of them has it, so a thread coming back from I/O waits like any other, up to a whole
    * interval behind a CPU-bound holder: this policy reproduces the convoy effect, for teaching and
    * comparison.
    */

@@ -58,11 +58,31 @@ public final class HtmlReport {
    * @throws IllegalArgumentException if {@code svgHref} is blank or absolute
    */
   public HtmlReport figure(String svgHref, String caption) {
-    Objects.requireNonNull(svgHref, "svgHref");
+    return figure(svgHref, caption, null);
+  }
+
+  /**
+   * Adds a diagram stored in a file next to the page, with a link to its timeline file.
+   *
+   * @param svgHref the diagram's path relative to the page, e.g. {@code "io-threads.svg"}
+   * @param caption what the diagram shows (plain text)
+   * @param timelineHref the trace-event JSON's path relative to the page (opens in Perfetto), or
+   *     null for none
+   * @return this
+   * @throws IllegalArgumentException if a path is blank or absolute
+   */
+  public HtmlReport figure(String svgHref, String caption, String timelineHref) {
+    relative("svgHref", svgHref);
     Objects.requireNonNull(caption, "caption");
-    if (svgHref.isBlank() || svgHref.startsWith("/") || svgHref.contains("://")) {
-      throw new IllegalArgumentException(
-          "svgHref must be a relative path to a file next to the page, was \"" + svgHref + "\"");
+    String link = "";
+    if (timelineHref != null) {
+      relative("timelineHref", timelineHref);
+      link =
+          " (timeline for Perfetto: <a href=\""
+              + Text.xml(timelineHref)
+              + "\">"
+              + Text.xml(timelineHref)
+              + "</a>)";
     }
     parts.add(
         "<figure><img src=\""
@@ -71,8 +91,17 @@ public final class HtmlReport {
             + Text.xml(caption)
             + "\"><figcaption>"
             + Text.xml(caption)
+            + link
             + "</figcaption></figure>");
     return this;
+  }
+
+  private static void relative(String what, String href) {
+    Objects.requireNonNull(href, what);
+    if (href.isBlank() || href.startsWith("/") || href.contains("://")) {
+      throw new IllegalArgumentException(
+          what + " must be a relative path to a file next to the page, was \"" + href + "\"");
+    }
   }
 
   /**
