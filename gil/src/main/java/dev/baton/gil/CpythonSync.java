@@ -95,6 +95,7 @@ final class CpythonSync extends GilSync {
   void switchAway(Thread me, boolean requested) {
     long seen = gil.acquisitions;
     gil.ended(me);
+    long waitStart = Tracer.now();
     gil.setGateOpaque(null);
     gil.holder = null;
     boolean interrupted;
@@ -106,6 +107,7 @@ final class CpythonSync extends GilSync {
       if (gil.waiters == 1 && gil.casHolder(null, me)) {
         // a stale request: nobody else waits
         waitersDec();
+        Tracer.span(SpanState.WAITING_FOR_GIL, waitStart); // its tenure ended: the timeline says so
         gil.began(me);
         return;
       }
