@@ -47,6 +47,14 @@ class BatonAgentTest {
   }
 
   @Test
+  void instrumentingAClassWhoseBranchesBuildItAndASiblingLoadsNoClass() throws Exception {
+    Run run = java("include=demo.shape.", "demo.shape.ShapeMain");
+    assertThat(run.exit).as(run.err).isZero();
+    assertThat(run.out).as(run.err).contains("circle square");
+    assertThat(run.err).doesNotContain("could not instrument").doesNotContain("LinkageError");
+  }
+
+  @Test
   void badOptionsPrintTheHelpAndStopTheJvm() throws Exception {
     Run run = java("include=com.example.,interval=fast", "demo.race.RaceMain");
     assertThat(run.exit).isNotZero();

@@ -71,7 +71,7 @@ import java.util.Set;
  * it only catches what the program's own handlers do not.
  *
  * The class-file version is kept; stack maps are regenerated, with class hierarchies read as
- * resources from the class's own loader (no class is loaded while instrumenting). Classes older
+ * resources from the class's own loader, never by loading a class (see hierarchy()). Classes older
  * than version 50 (Java 6: no stack maps, maybe jsr/ret) and bridge methods are left alone.
  */
 
@@ -105,13 +105,9 @@ public final class ClassInstrumenter {
    * @return the instrumented class file, or null when nothing was changed
    */
   public static byte[] instrument(byte[] bytes, ClassLoader loader) {
-    ClassLoader resources = loader != null ? loader : ClassLoader.getSystemClassLoader();
+    ClassModel model = ClassFile.of().parse(bytes);
     ClassFile classFile =
-        ClassFile.of(
-            ClassFile.ClassHierarchyResolverOption.of(
-                ClassHierarchyResolver.defaultResolver()
-                    .orElse(ClassHierarchyResolver.ofResourceParsing(resources))));
-    ClassModel model = classFile.parse(bytes);
+        ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(hierarchy(model, loader)));
     if (model.majorVersion() < ClassFile.JAVA_6_VERSION || model.flags().has(AccessFlag.MODULE)) {
       return null;
     }
@@ -138,6 +134,24 @@ public final class ClassInstrumenter {
           }
         };
     return classFile.transformClass(model, transform);
+  }
+
+  /**
+   * Class hierarchies from class files only: the class being rewritten from its own model, every
+   * other class from the bytes its loader (or the system loader) serves as a resource. Never from
+   * loading a class: the JDK's default resolver calls Class.forName, which loads the class being
+   * rewritten a second time when a stack map names it (a LinkageError for a duplicate definition).
+   */
+  private static ClassHierarchyResolver hierarchy(ClassModel model, ClassLoader loader) {
+    ClassDesc self = model.thisClass().asSymbol();
+    ClassHierarchyResolver.ClassHierarchyInfo selfInfo =
+        model.flags().has(AccessFlag.INTERFACE)
+            ? ClassHierarchyResolver.ClassHierarchyInfo.ofInterface()
+            : ClassHierarchyResolver.ClassHierarchyInfo.ofClass(
+                model.superclass().map(c -> c.asSymbol()).orElse(null));
+    ClassHierarchyResolver own = desc -> desc.equals(self) ? selfInfo : null;
+    ClassLoader resources = loader != null ? loader : ClassLoader.getSystemClassLoader();
+    return own.orElse(ClassHierarchyResolver.ofResourceParsing(resources));
   }
 
   private static boolean instrumentable(MethodModel method) {
