@@ -3,6 +3,7 @@ package dev.baton.agent;
 import dev.baton.agent.internal.AgentOptions;
 import dev.baton.agent.internal.ClassFilter;
 import dev.baton.agent.internal.ClassInstrumenter;
+import dev.baton.agent.internal.JdkWaits;
 import dev.baton.agent.runtime.Hooks;
 import dev.baton.core.trace.ChromeTraceExporter;
 import dev.baton.core.trace.TraceSession;
@@ -17,6 +18,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +67,8 @@ public final class BatonAgent {
     ClassFilter filter = new ClassFilter(options.include(), options.exclude());
     Hooks.install(runtime, filter::instrumented);
     instrumentation.addTransformer(new Transformer(filter));
+    List<String> waits = JdkWaits.install(instrumentation);
+    LOG.debug("baton-agent: JDK waits release the GIL through {}", waits);
     LOG.info(
         "baton-agent: classes under {} (except {}) run under the GIL of runtime \"{}\" ({}, {}"
             + " switch interval{}{})",

@@ -64,9 +64,13 @@ class BatonAgentTest {
     assertThat(run.out).doesNotContain("lost");
   }
 
-  private record Run(int exit, String out, String err) {}
+  record Run(int exit, String out, String err) {}
 
   private Run java(String agentOptions, String mainClass) throws Exception {
+    return java(agentOptions, mainClass, "20000000");
+  }
+
+  Run java(String agentOptions, String mainClass, String... args) throws Exception {
     Path jar = agentJar();
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
@@ -76,7 +80,7 @@ class BatonAgentTest {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
-    command.add("20000000");
+    command.addAll(List.of(args));
     Process process =
         new ProcessBuilder(command)
             .redirectOutput(out.toFile())
@@ -98,6 +102,7 @@ class BatonAgentTest {
     Attributes main = manifest.getMainAttributes();
     main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
     main.putValue("Premain-Class", BatonAgent.class.getName());
+    main.putValue("Can-Retransform-Classes", "true");
     StringBuilder classPath = new StringBuilder();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path p = Path.of(entry).toAbsolutePath();
