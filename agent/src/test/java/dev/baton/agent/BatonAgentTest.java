@@ -55,6 +55,18 @@ class BatonAgentTest {
   }
 
   @Test
+  void anIncludeThatMatchesNoClassOrIsWrittenWithSlashesIsReported() throws Exception {
+    Run run = java("include=demo.race.,com.nothing.,adv/agent/", "demo.race.RaceMain", "1000");
+    assertThat(run.exit).as(run.err).isZero();
+    assertThat(run.err)
+        .contains("include=adv/agent/ is written with '/'")
+        .contains("write include=adv.agent.")
+        .contains("include=com.nothing. matched no class")
+        .contains("include=adv/agent/ matched no class")
+        .doesNotContain("include=demo.race. matched no class");
+  }
+
+  @Test
   void badOptionsPrintTheHelpAndStopTheJvm() throws Exception {
     Run run = java("include=com.example.,interval=fast", "demo.race.RaceMain");
     assertThat(run.exit).isNotZero();

@@ -13,6 +13,7 @@ import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
+import java.lang.classfile.attribute.CodeAttribute;
 import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
@@ -29,6 +30,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * What the instrumenter writes into each method of an included class (f is a new int local holding
@@ -71,8 +74,16 @@ import java.util.Set;
  * it only catches what the program's own handlers do not.
  *
  * The class-file version is kept; stack maps are regenerated, with class hierarchies read as
- * resources from the class's own loader, never by loading a class (see hierarchy()). Classes older
- * than version 50 (Java 6: no stack maps, maybe jsr/ret) and bridge methods are left alone.
+ * resources from the class's own loader, never by loading a class (see hierarchy()). Class files
+ * older than version 50 get no stack maps (the JVM verifies them by type inference), so their
+ * jsr/ret subroutines are rewritten as they are, without inlining; a version-50 class with them
+ * gets stack maps where they can be computed and the JVM falls back to type inference where they
+ * cannot. Before version 49 there is no class constant: a static synchronized method finds its
+ * class with Class.forName. Bridge methods are left alone.
+ *
+ * A method whose rewrite does not fit the JVM's 64 KB limit (tried first) loses its back-branch
+ * checkpoints only, or, if that is not enough, is left as it is; each method of LARGE bytes or more
+ * in such a class is then named in one WARN, and the class's other methods are rewritten in full.
  */
 
 /**
@@ -81,6 +92,8 @@ import java.util.Set;
  * <p>Thread-safe: it keeps no state between calls.
  */
 public final class ClassInstrumenter {
+  private static final Logger LOG = LoggerFactory.getLogger(ClassInstrumenter.class);
+
   private static final ClassDesc HOOKS = ClassDesc.of("dev.baton.agent.runtime.Hooks");
   private static final ClassDesc STATE = ClassDesc.of("dev.baton.agent.runtime.ThreadState");
   private static final MethodTypeDesc TO_STATE = MethodTypeDesc.of(STATE);
@@ -108,21 +121,63 @@ public final class ClassInstrumenter {
     ClassModel model = ClassFile.of().parse(bytes);
     ClassFile classFile =
         ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(hierarchy(model, loader)));
-    if (model.majorVersion() < ClassFile.JAVA_6_VERSION || model.flags().has(AccessFlag.MODULE)) {
+    if (model.flags().has(AccessFlag.MODULE)) {
       return null;
     }
+    try {
+      return transform(classFile, model, Mode.FULL);
+    } catch (IllegalArgumentException tooLarge) {
+      // a method grew past 64 KB (or its branches past their offsets): its loops go unpolled
+      byte[] rewritten;
+      Mode mode = Mode.NO_POLLS;
+      try {
+        rewritten = transform(classFile, model, mode);
+      } catch (IllegalArgumentException stillTooLarge) {
+        mode = Mode.UNTOUCHED;
+        rewritten = transform(classFile, model, mode);
+      }
+      for (MethodModel method : model.methods()) {
+        if (instrumentable(method) && codeLength(method) >= LARGE) {
+          warnLarge(model, method, mode);
+        }
+      }
+      return rewritten;
+    }
+  }
+
+  /** How much of a large method is rewritten; small methods are always rewritten in full. */
+  private enum Mode {
+    FULL,
+    /** Large methods keep every hook except their back branches' checkpoints. */
+    NO_POLLS,
+    /** Large methods are left as they are. */
+    UNTOUCHED
+  }
+
+  /** A method's code length from which {@link Mode} applies to it: half the JVM's limit. */
+  private static final int LARGE = 32_768;
+
+  private static byte[] transform(ClassFile classFile, ClassModel model, Mode mode) {
     ClassDesc self = model.thisClass().asSymbol();
     Set<String> polling = pollingCallees(model);
     ClassTransform transform =
         (classBuilder, element) -> {
           if (element instanceof MethodModel method && instrumentable(method)) {
+            boolean large = mode != Mode.FULL && codeLength(method) >= LARGE;
+            if (large && mode == Mode.UNTOUCHED) {
+              classBuilder.with(element);
+              return;
+            }
+            boolean polls = !large;
             boolean sync = method.flags().has(AccessFlag.SYNCHRONIZED);
             classBuilder.transformMethod(
                 method,
                 (methodBuilder, methodElement) -> {
                   if (methodElement instanceof CodeModel code) {
                     methodBuilder.transformCode(
-                        code, new MethodRewrite(self, polling, method, code, sync));
+                        code,
+                        new MethodRewrite(
+                            self, model.majorVersion(), polling, method, code, sync, polls));
                   } else if (sync && methodElement instanceof AccessFlags flags) {
                     methodBuilder.withFlags(flags.flagsMask() & ~ClassFile.ACC_SYNCHRONIZED);
                   } else {
@@ -134,6 +189,33 @@ public final class ClassInstrumenter {
           }
         };
     return classFile.transformClass(model, transform);
+  }
+
+  private static int codeLength(MethodModel method) {
+    return method.code().orElseThrow() instanceof CodeAttribute attribute
+        ? attribute.codeLength()
+        : 0;
+  }
+
+  private static void warnLarge(ClassModel model, MethodModel method, Mode mode) {
+    String name = model.thisClass().asInternalName().replace('/', '.');
+    if (mode == Mode.NO_POLLS) {
+      LOG.warn(
+          "baton-agent: {}.{}{} is too large to add checkpoints to its loops ({} bytes of code):"
+              + " it runs under the GIL, which passes at its entry and in what it calls only",
+          name,
+          method.methodName().stringValue(),
+          method.methodType().stringValue(),
+          codeLength(method));
+    } else {
+      LOG.warn(
+          "baton-agent: {}.{}{} is too large to instrument ({} bytes of code): it runs under the"
+              + " GIL of its caller when one has it, without checkpoints of its own",
+          name,
+          method.methodName().stringValue(),
+          method.methodType().stringValue(),
+          codeLength(method));
+    }
   }
 
   /**
@@ -152,6 +234,11 @@ public final class ClassInstrumenter {
     ClassHierarchyResolver own = desc -> desc.equals(self) ? selfInfo : null;
     ClassLoader resources = loader != null ? loader : ClassLoader.getSystemClassLoader();
     return own.orElse(ClassHierarchyResolver.ofResourceParsing(resources));
+  }
+
+  private static String binaryName(ClassDesc desc) {
+    String descriptor = desc.descriptorString(); // Lcom/example/Main;
+    return descriptor.substring(1, descriptor.length() - 1).replace('/', '.');
   }
 
   private static boolean instrumentable(MethodModel method) {
@@ -191,6 +278,8 @@ public final class ClassInstrumenter {
     }
 
     private final ClassDesc self;
+    private final int version;
+    private final boolean polls;
     private final Set<String> polling;
     private final Kind kind;
     private final boolean sync;
@@ -218,8 +307,16 @@ public final class ClassInstrumenter {
     private Label bodyStart;
 
     MethodRewrite(
-        ClassDesc self, Set<String> polling, MethodModel method, CodeModel code, boolean sync) {
+        ClassDesc self,
+        int version,
+        Set<String> polling,
+        MethodModel method,
+        CodeModel code,
+        boolean sync,
+        boolean polls) {
       this.self = self;
+      this.version = version;
+      this.polls = polls;
       this.polling = polling;
       String name = method.methodName().stringValue();
       this.kind =
@@ -271,8 +368,15 @@ public final class ClassInstrumenter {
       }
       if (sync) {
         lock = b.allocateLocal(TypeKind.REFERENCE);
-        if (isStatic) {
+        if (isStatic && version >= ClassFile.JAVA_5_VERSION) {
           b.ldc(self);
+        } else if (isStatic) {
+          // no class constants before version 49: the class is loaded, forName finds it
+          b.ldc(binaryName(self));
+          b.invokestatic(
+              ConstantDescs.CD_Class,
+              "forName",
+              MethodTypeDesc.of(ConstantDescs.CD_Class, ConstantDescs.CD_String));
         } else {
           b.aload(0);
         }
@@ -364,7 +468,7 @@ public final class ClassInstrumenter {
      * class initialiser or the block calls a method whose entry is a checkpoint.
      */
     private void backBranch(CodeBuilder b, boolean backward) {
-      if (backward && kind != Kind.CLASS_INIT && pollingCallsInBlock == 0) {
+      if (backward && polls && kind != Kind.CLASS_INIT && pollingCallsInBlock == 0) {
         b.invokestatic(HOOKS, "poll", NO_ARGS);
       }
       pollingCallsInBlock = 0;
