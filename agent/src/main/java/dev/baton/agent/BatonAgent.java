@@ -4,6 +4,7 @@ import dev.baton.agent.internal.AgentOptions;
 import dev.baton.agent.internal.ClassFilter;
 import dev.baton.agent.internal.ClassInstrumenter;
 import dev.baton.agent.internal.JdkWaits;
+import dev.baton.agent.internal.SwitchPoints;
 import dev.baton.agent.runtime.Hooks;
 import dev.baton.core.trace.ChromeTraceExporter;
 import dev.baton.core.trace.TraceSession;
@@ -82,21 +83,24 @@ public final class BatonAgent {
             prefix.replace('/', '.'));
       }
     }
-    Transformer transformer = new Transformer(filter);
+    Transformer transformer = new Transformer(filter, options.switchPoints());
     instrumentation.addTransformer(transformer);
     transformer.checkIncludesAfter(UNMATCHED_CHECK);
     List<String> waits = JdkWaits.install(instrumentation);
     LOG.debug("baton-agent: JDK waits release the GIL through {}", waits);
     LOG.info(
         "baton-agent: classes under {} (except {}) run under the GIL of runtime \"{}\" ({}, {}"
-            + " switch interval{}{})",
+            + " switch interval{}{}{})",
         options.include(),
         options.exclude(),
         runtime.name(),
         runtime.gil().policy(),
         runtime.gil().switchInterval(),
         options.detect() == null ? "" : ", blocking detector at " + options.detect(),
-        options.trace() == null ? "" : ", trace to " + options.trace());
+        options.trace() == null ? "" : ", trace to " + options.trace(),
+        options.switchPoints().items().isEmpty()
+            ? ""
+            : ", switch points only at " + options.switchPoints().items());
   }
 
   /**
@@ -177,8 +181,11 @@ public final class BatonAgent {
 
     private final AtomicBoolean reported = new AtomicBoolean();
 
-    Transformer(ClassFilter filter) {
+    private final SwitchPoints switchPoints;
+
+    Transformer(ClassFilter filter, SwitchPoints switchPoints) {
       this.filter = filter;
+      this.switchPoints = switchPoints;
       unmatched.addAll(filter.include());
     }
 
@@ -229,7 +236,7 @@ public final class BatonAgent {
         unmatched.remove(prefix);
       }
       try {
-        return ClassInstrumenter.instrument(classfileBuffer, loader);
+        return ClassInstrumenter.instrument(classfileBuffer, loader, switchPoints);
       } catch (RuntimeException | LinkageError e) {
         // the class loads uninstrumented: its threads run without the GIL's checkpoints
         LOG.warn("baton-agent: could not instrument {}; it runs without checkpoints", className, e);

@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * monitor; the hooks' fast and slow paths are described in Hooks):
  *
  *   entry         f = Hooks.enter()            (attach at the outermost frame, else a checkpoint)
+ *                 outside the switch points: f = Hooks.attach() (attach at the outermost frame)
  *                 constructors: Hooks.poll()   (a checkpoint; they never attach: an object built
  *                 by code that is not included is not a reason to take the GIL)
  *                 <clinit>: Hooks.clinitEnter() (no checkpoint until it ends; see Hooks)
@@ -50,7 +51,7 @@ import org.slf4j.LoggerFactory;
  *   monitorenter  dup; Hooks.monitorEnter(obj, s); monitorenter; Hooks.monitorEntered(s)
  *   monitorexit   monitorexit; Hooks.monitorExit(s)
  *   back branch   Hooks.poll() before every branch or switch to a label already seen (loops),
- *                 except in <clinit>, and except when the basic block that ends with the branch
+ *                 except in <clinit> and outside the switch points (SwitchPoints), and except when the basic block that ends with the branch
  *                 calls a method of this class whose entry is certainly a checkpoint (static,
  *                 private, final or a constructor, or any method of a final class): every path
  *                 to the branch passes that entry, so the loop polls once per iteration, not twice
@@ -118,6 +119,16 @@ public final class ClassInstrumenter {
    * @return the instrumented class file, or null when nothing was changed
    */
   public static byte[] instrument(byte[] bytes, ClassLoader loader) {
+    return instrument(bytes, loader, SwitchPoints.EVERYWHERE);
+  }
+
+  /**
+   * @param bytes a class file
+   * @param loader the loader defining it (for class hierarchies), or null for the system loader
+   * @param switchPoints the methods whose entries and backward branches are checkpoints
+   * @return the instrumented class file, or null when nothing was changed
+   */
+  public static byte[] instrument(byte[] bytes, ClassLoader loader, SwitchPoints switchPoints) {
     ClassModel model = ClassFile.of().parse(bytes);
     ClassFile classFile =
         ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(hierarchy(model, loader)));
@@ -125,16 +136,16 @@ public final class ClassInstrumenter {
       return null;
     }
     try {
-      return transform(classFile, model, Mode.FULL);
+      return transform(classFile, model, Mode.FULL, switchPoints);
     } catch (IllegalArgumentException tooLarge) {
       // a method grew past 64 KB (or its branches past their offsets): its loops go unpolled
       byte[] rewritten;
       Mode mode = Mode.NO_POLLS;
       try {
-        rewritten = transform(classFile, model, mode);
+        rewritten = transform(classFile, model, mode, switchPoints);
       } catch (IllegalArgumentException stillTooLarge) {
         mode = Mode.UNTOUCHED;
-        rewritten = transform(classFile, model, mode);
+        rewritten = transform(classFile, model, mode, switchPoints);
       }
       for (MethodModel method : model.methods()) {
         if (instrumentable(method) && codeLength(method) >= LARGE) {
@@ -157,9 +168,11 @@ public final class ClassInstrumenter {
   /** A method's code length from which {@link Mode} applies to it: half the JVM's limit. */
   private static final int LARGE = 32_768;
 
-  private static byte[] transform(ClassFile classFile, ClassModel model, Mode mode) {
+  private static byte[] transform(
+      ClassFile classFile, ClassModel model, Mode mode, SwitchPoints switchPoints) {
     ClassDesc self = model.thisClass().asSymbol();
-    Set<String> polling = pollingCallees(model);
+    String dotted = model.thisClass().asInternalName().replace('/', '.');
+    Set<String> polling = pollingCallees(model, dotted, switchPoints);
     ClassTransform transform =
         (classBuilder, element) -> {
           if (element instanceof MethodModel method && instrumentable(method)) {
@@ -168,7 +181,8 @@ public final class ClassInstrumenter {
               classBuilder.with(element);
               return;
             }
-            boolean polls = !large;
+            boolean checkpoints = switchPoints.at(dotted, method.methodName().stringValue());
+            boolean polls = !large && checkpoints;
             boolean sync = method.flags().has(AccessFlag.SYNCHRONIZED);
             classBuilder.transformMethod(
                 method,
@@ -177,7 +191,14 @@ public final class ClassInstrumenter {
                     methodBuilder.transformCode(
                         code,
                         new MethodRewrite(
-                            self, model.majorVersion(), polling, method, code, sync, polls));
+                            self,
+                            model.majorVersion(),
+                            polling,
+                            method,
+                            code,
+                            sync,
+                            polls,
+                            checkpoints));
                   } else if (sync && methodElement instanceof AccessFlags flags) {
                     methodBuilder.withFlags(flags.flagsMask() & ~ClassFile.ACC_SYNCHRONIZED);
                   } else {
@@ -250,12 +271,13 @@ public final class ClassInstrumenter {
    * instrumented here, and not overridable by a class that may not be (static, private, final, a
    * constructor, or any method of a final class). Keyed by name and descriptor.
    */
-  private static Set<String> pollingCallees(ClassModel model) {
+  private static Set<String> pollingCallees(
+      ClassModel model, String dotted, SwitchPoints switchPoints) {
     boolean finalClass = model.flags().has(AccessFlag.FINAL);
     Set<String> polling = new HashSet<>();
     for (MethodModel method : model.methods()) {
       String name = method.methodName().stringValue();
-      if (!instrumentable(method) || name.equals("<clinit>")) {
+      if (!instrumentable(method) || name.equals("<clinit>") || !switchPoints.at(dotted, name)) {
         continue;
       }
       if (finalClass
@@ -280,6 +302,7 @@ public final class ClassInstrumenter {
     private final ClassDesc self;
     private final int version;
     private final boolean polls;
+    private final boolean checkpoints;
     private final Set<String> polling;
     private final Kind kind;
     private final boolean sync;
@@ -313,8 +336,10 @@ public final class ClassInstrumenter {
         MethodModel method,
         CodeModel code,
         boolean sync,
-        boolean polls) {
+        boolean polls,
+        boolean checkpoints) {
       this.self = self;
+      this.checkpoints = checkpoints;
       this.version = version;
       this.polls = polls;
       this.polling = polling;
@@ -355,10 +380,14 @@ public final class ClassInstrumenter {
       switch (kind) {
         case METHOD -> {
           frame = b.allocateLocal(TypeKind.INT);
-          b.invokestatic(HOOKS, "enter", TO_INT);
+          b.invokestatic(HOOKS, checkpoints ? "enter" : "attach", TO_INT);
           b.istore(frame);
         }
-        case CONSTRUCTOR -> b.invokestatic(HOOKS, "poll", NO_ARGS);
+        case CONSTRUCTOR -> {
+          if (checkpoints) {
+            b.invokestatic(HOOKS, "poll", NO_ARGS);
+          }
+        }
         case CLASS_INIT -> b.invokestatic(HOOKS, "clinitEnter", NO_ARGS);
       }
       if (needsState) {

@@ -265,6 +265,24 @@ public final class Hooks {
   }
 
   /**
+   * Entry of an included method that is not a switch point: attaches at the outermost frame, and is
+   * no checkpoint.
+   *
+   * @return 1 to the frame that attached, which hands it to {@link #exit(int)}; 0 to the others
+   */
+  public static int attach() {
+    if (fastThread == Thread.currentThread()) {
+      return 0;
+    }
+    ThreadState s = state();
+    if (s.attached) {
+      return 0;
+    }
+    attach(s);
+    return 1;
+  }
+
+  /**
    * Exit of an included method, normal or exceptional: detaches when the frame attached.
    *
    * @param frame what {@link #enter()} returned to this frame
