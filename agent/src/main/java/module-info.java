@@ -6,6 +6,7 @@
 module dev.baton.agent {
   requires transitive dev.baton.gil;
   requires org.slf4j;
+  requires java.management;
   requires transitive java.instrument;
 
   exports dev.baton.agent;

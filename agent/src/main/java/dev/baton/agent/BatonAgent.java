@@ -3,6 +3,8 @@ package dev.baton.agent;
 import dev.baton.agent.internal.AgentOptions;
 import dev.baton.agent.internal.ClassFilter;
 import dev.baton.agent.internal.ClassInstrumenter;
+import dev.baton.agent.internal.JdkWaits;
+import dev.baton.agent.internal.SwitchPoints;
 import dev.baton.agent.runtime.Hooks;
 import dev.baton.core.trace.ChromeTraceExporter;
 import dev.baton.core.trace.TraceSession;
@@ -14,6 +16,11 @@ import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +46,9 @@ import org.slf4j.LoggerFactory;
 public final class BatonAgent {
   private static final Logger LOG = LoggerFactory.getLogger(BatonAgent.class);
 
+  /** How long after start-up an include that matched no class is reported (and again at exit). */
+  static final Duration UNMATCHED_CHECK = Duration.ofSeconds(5);
+
   private BatonAgent() {}
 
   /**
@@ -61,17 +71,33 @@ public final class BatonAgent {
     GilRuntime runtime = start(options);
     ClassFilter filter = new ClassFilter(options.include(), options.exclude());
     Hooks.install(runtime, filter::instrumented);
-    instrumentation.addTransformer(new Transformer(filter));
+    for (String prefix : options.include()) {
+      if (prefix.indexOf('/') >= 0) {
+        LOG.warn(
+            "baton-agent: include={} is written with '/', but the agent matches dotted class names:"
+                + " write include={}",
+            prefix,
+            prefix.replace('/', '.'));
+      }
+    }
+    Transformer transformer = new Transformer(filter, options.switchPoints());
+    instrumentation.addTransformer(transformer);
+    transformer.checkIncludesAfter(UNMATCHED_CHECK);
+    List<String> waits = JdkWaits.install(instrumentation);
+    LOG.debug("baton-agent: JDK waits release the GIL through {}", waits);
     LOG.info(
         "baton-agent: classes under {} (except {}) run under the GIL of runtime \"{}\" ({}, {}"
-            + " switch interval{}{})",
+            + " switch interval{}{}{})",
         options.include(),
         options.exclude(),
         runtime.name(),
         runtime.gil().policy(),
         runtime.gil().switchInterval(),
         options.detect() == null ? "" : ", blocking detector at " + options.detect(),
-        options.trace() == null ? "" : ", trace to " + options.trace());
+        options.trace() == null ? "" : ", trace to " + options.trace(),
+        options.switchPoints().items().isEmpty()
+            ? ""
+            : ", switch points only at " + options.switchPoints().items());
   }
 
   /**
@@ -152,8 +178,46 @@ public final class BatonAgent {
   private static final class Transformer implements ClassFileTransformer {
     private final ClassFilter filter;
 
-    Transformer(ClassFilter filter) {
+    /** The include prefixes no class has matched yet; emptied as classes match. */
+    private final Set<String> unmatched = ConcurrentHashMap.newKeySet();
+
+    private final AtomicBoolean reported = new AtomicBoolean();
+
+    private final SwitchPoints switchPoints;
+
+    Transformer(ClassFilter filter, SwitchPoints switchPoints) {
       this.filter = filter;
+      this.switchPoints = switchPoints;
+      unmatched.addAll(filter.include());
+    }
+
+    /** Reports the prefixes that matched nothing, once: after {@code delay}, or at exit. */
+    void checkIncludesAfter(Duration delay) {
+      Thread.ofPlatform()
+          .daemon()
+          .name("baton-agent-includes")
+          .start(
+              () -> {
+                try {
+                  Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                  return;
+                }
+                reportUnmatched();
+              });
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(this::reportUnmatched, "baton-agent-includes-at-exit"));
+    }
+
+    private void reportUnmatched() {
+      if (!unmatched.isEmpty() && reported.compareAndSet(false, true)) {
+        for (String prefix : unmatched) {
+          LOG.warn(
+              "baton-agent: include={} matched no class loaded so far: nothing of it runs under"
+                  + " the GIL (a class-name prefix, dotted, like com.example.)",
+              prefix);
+        }
+      }
     }
 
     @Override
@@ -166,11 +230,15 @@ public final class BatonAgent {
       if (loader == null || className == null || classBeingRedefined != null) {
         return null;
       }
-      if (!filter.includes(className.replace('/', '.'))) {
+      String prefix = filter.includedBy(className.replace('/', '.'));
+      if (prefix == null) {
         return null;
       }
+      if (!unmatched.isEmpty()) {
+        unmatched.remove(prefix);
+      }
       try {
-        return ClassInstrumenter.instrument(classfileBuffer, loader);
+        return ClassInstrumenter.instrument(classfileBuffer, loader, switchPoints);
       } catch (RuntimeException | LinkageError e) {
         // the class loads uninstrumented: its threads run without the GIL's checkpoints
         LOG.warn("baton-agent: could not instrument {}; it runs without checkpoints", className, e);

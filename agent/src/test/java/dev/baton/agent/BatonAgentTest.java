@@ -47,6 +47,26 @@ class BatonAgentTest {
   }
 
   @Test
+  void instrumentingAClassWhoseBranchesBuildItAndASiblingLoadsNoClass() throws Exception {
+    Run run = java("include=demo.shape.", "demo.shape.ShapeMain");
+    assertThat(run.exit).as(run.err).isZero();
+    assertThat(run.out).as(run.err).contains("circle square");
+    assertThat(run.err).doesNotContain("could not instrument").doesNotContain("LinkageError");
+  }
+
+  @Test
+  void anIncludeThatMatchesNoClassOrIsWrittenWithSlashesIsReported() throws Exception {
+    Run run = java("include=demo.race.,com.nothing.,adv/agent/", "demo.race.RaceMain", "1000");
+    assertThat(run.exit).as(run.err).isZero();
+    assertThat(run.err)
+        .contains("include=adv/agent/ is written with '/'")
+        .contains("write include=adv.agent.")
+        .contains("include=com.nothing. matched no class")
+        .contains("include=adv/agent/ matched no class")
+        .doesNotContain("include=demo.race. matched no class");
+  }
+
+  @Test
   void badOptionsPrintTheHelpAndStopTheJvm() throws Exception {
     Run run = java("include=com.example.,interval=fast", "demo.race.RaceMain");
     assertThat(run.exit).isNotZero();
@@ -56,9 +76,13 @@ class BatonAgentTest {
     assertThat(run.out).doesNotContain("lost");
   }
 
-  private record Run(int exit, String out, String err) {}
+  record Run(int exit, String out, String err) {}
 
   private Run java(String agentOptions, String mainClass) throws Exception {
+    return java(agentOptions, mainClass, "20000000");
+  }
+
+  Run java(String agentOptions, String mainClass, String... args) throws Exception {
     Path jar = agentJar();
     Path out = dir.resolve("out.txt");
     Path err = dir.resolve("err.txt");
@@ -68,7 +92,7 @@ class BatonAgentTest {
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
-    command.add("20000000");
+    command.addAll(List.of(args));
     Process process =
         new ProcessBuilder(command)
             .redirectOutput(out.toFile())
@@ -90,6 +114,7 @@ class BatonAgentTest {
     Attributes main = manifest.getMainAttributes();
     main.put(Attributes.Name.MANIFEST_VERSION, "1.0");
     main.putValue("Premain-Class", BatonAgent.class.getName());
+    main.putValue("Can-Retransform-Classes", "true");
     StringBuilder classPath = new StringBuilder();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       Path p = Path.of(entry).toAbsolutePath();

@@ -1,6 +1,7 @@
 package dev.baton.agent;
 
 import dev.baton.agent.internal.ClassInstrumenter;
+import dev.baton.agent.internal.SwitchPoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,8 +14,15 @@ import java.io.UncheckedIOException;
 final class InstrumentingLoader extends ClassLoader {
   static final String SAMPLES = "dev.baton.agent.sample.";
 
+  private final SwitchPoints switchPoints;
+
   InstrumentingLoader() {
+    this(SwitchPoints.EVERYWHERE);
+  }
+
+  InstrumentingLoader(SwitchPoints switchPoints) {
     super(InstrumentingLoader.class.getClassLoader());
+    this.switchPoints = switchPoints;
   }
 
   static boolean instrumented(Class<?> type) {
@@ -30,7 +38,7 @@ final class InstrumentingLoader extends ClassLoader {
       Class<?> loaded = findLoadedClass(name);
       if (loaded == null) {
         byte[] bytes = read(name);
-        byte[] rewritten = ClassInstrumenter.instrument(bytes, this);
+        byte[] rewritten = ClassInstrumenter.instrument(bytes, this, switchPoints);
         byte[] code = rewritten != null ? rewritten : bytes;
         loaded = defineClass(name, code, 0, code.length);
       }

@@ -303,6 +303,19 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
   }
 
   /**
+   * Whether the holder's next {@linkplain #checkpoint() checkpoint} would do something (drop the
+   * GIL for a waiter, or deliver a pending call or exception): one opaque load. For a holder that
+   * must decide whether it may let the GIL go before it passes the checkpoint (baton-agent's, while
+   * it may hold a lock of code that is not under the GIL).
+   *
+   * @return true when a checkpoint of the calling thread would not return at once
+   */
+  public boolean checkpointPending() {
+    // racy read, benign: a stale value only delays the drop by one checkpoint
+    return GATE.getOpaque(this) != Thread.currentThread() && enabled;
+  }
+
+  /**
    * The {@link Guard} check, which is also a {@linkplain #checkpoint() checkpoint}.
    *
    * @throws BatonMisuseException if the calling thread does not hold this GIL

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param name the agent runtime's name
  * @param detect the blocking detector's threshold, or null when it is off
  * @param trace where to write a Chrome trace of the run at exit, or null
+ * @param switchPoints the included methods whose entries and loops are checkpoints
  */
 public record AgentOptions(
     List<String> include,
@@ -29,7 +30,8 @@ public record AgentOptions(
     GilPolicy policy,
     String name,
     Duration detect,
-    String trace) {
+    String trace,
+    SwitchPoints switchPoints) {
 
   /** What the agent prints when its options are wrong. */
   public static final String HELP =
@@ -46,6 +48,10 @@ public record AgentOptions(
         name=NAME            the runtime's name in messages and traces (default agent)
         detect=DURATION      report blocking calls made holding the GIL for longer than this
         trace=FILE           write a Chrome trace (Perfetto) of the run to FILE at exit
+        switch=PREFIX[#method],...  the only included methods whose entries and loops are
+                             checkpoints (an interpreter's dispatch loop, a guest's compiled
+                             code); the rest of the included code runs atomically under the
+                             GIL (default: every included method is a switch point)
       Never instrumented: the JDK, Baton, the agent, test and build runners, and <clinit>
       checkpoints. Start-up only: the agent cannot be attached to a running JVM.
       """;
@@ -60,6 +66,7 @@ public record AgentOptions(
   public static AgentOptions parse(String args) {
     List<String> include = new ArrayList<>();
     List<String> exclude = new ArrayList<>();
+    List<String> switchPoints = new ArrayList<>();
     Duration interval = Duration.ofMillis(5);
     GilPolicy policy = GilPolicy.FAIR;
     String name = "agent";
@@ -92,6 +99,10 @@ public record AgentOptions(
           list = exclude;
           addPrefix(exclude, value, key);
         }
+        case "switch" -> {
+          list = switchPoints;
+          addPrefix(switchPoints, value, key);
+        }
         case "interval" -> interval = duration(key, value);
         case "policy" -> policy = policy(value);
         case "name" -> {
@@ -111,8 +122,8 @@ public record AgentOptions(
             throw new IllegalArgumentException(
                 "unknown agent option \""
                     + key
-                    + "\": the options are include, exclude, interval, policy, name, detect,"
-                    + " trace");
+                    + "\": the options are include, exclude, switch, interval, policy, name,"
+                    + " detect, trace");
       }
     }
     for (String prefix : exclude) {
@@ -135,7 +146,14 @@ public record AgentOptions(
               + Gil.MAX_SWITCH_INTERVAL);
     }
     return new AgentOptions(
-        List.copyOf(include), List.copyOf(exclude), interval, policy, name, detect, trace);
+        List.copyOf(include),
+        List.copyOf(exclude),
+        interval,
+        policy,
+        name,
+        detect,
+        trace,
+        new SwitchPoints(switchPoints));
   }
 
   private static void addPrefix(List<String> list, String value, String key) {

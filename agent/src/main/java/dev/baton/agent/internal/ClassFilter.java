@@ -65,6 +65,22 @@ public record ClassFilter(List<String> include, List<String> exclude) {
   }
 
   /**
+   * @param dottedName a binary class name
+   * @return the included prefix that makes the agent instrument the class, or null when it does not
+   */
+  public String includedBy(String dottedName) {
+    if (!includes(dottedName)) {
+      return null;
+    }
+    for (String prefix : include) {
+      if (dottedName.startsWith(prefix)) {
+        return prefix;
+      }
+    }
+    return null;
+  }
+
+  /**
    * @param type a loaded class
    * @return whether its code was instrumented by an agent with this filter
    */

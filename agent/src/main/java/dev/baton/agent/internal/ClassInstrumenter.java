@@ -13,6 +13,7 @@ import java.lang.classfile.Label;
 import java.lang.classfile.MethodModel;
 import java.lang.classfile.Opcode;
 import java.lang.classfile.TypeKind;
+import java.lang.classfile.attribute.CodeAttribute;
 import java.lang.classfile.instruction.BranchInstruction;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.classfile.instruction.LabelTarget;
@@ -29,6 +30,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * What the instrumenter writes into each method of an included class (f is a new int local holding
@@ -37,6 +40,7 @@ import java.util.Set;
  * monitor; the hooks' fast and slow paths are described in Hooks):
  *
  *   entry         f = Hooks.enter()            (attach at the outermost frame, else a checkpoint)
+ *                 outside the switch points: f = Hooks.attach() (attach at the outermost frame)
  *                 constructors: Hooks.poll()   (a checkpoint; they never attach: an object built
  *                 by code that is not included is not a reason to take the GIL)
  *                 <clinit>: Hooks.clinitEnter() (no checkpoint until it ends; see Hooks)
@@ -47,7 +51,7 @@ import java.util.Set;
  *   monitorenter  dup; Hooks.monitorEnter(obj, s); monitorenter; Hooks.monitorEntered(s)
  *   monitorexit   monitorexit; Hooks.monitorExit(s)
  *   back branch   Hooks.poll() before every branch or switch to a label already seen (loops),
- *                 except in <clinit>, and except when the basic block that ends with the branch
+ *                 except in <clinit> and outside the switch points (SwitchPoints), and except when the basic block that ends with the branch
  *                 calls a method of this class whose entry is certainly a checkpoint (static,
  *                 private, final or a constructor, or any method of a final class): every path
  *                 to the branch passes that entry, so the loop polls once per iteration, not twice
@@ -71,8 +75,16 @@ import java.util.Set;
  * it only catches what the program's own handlers do not.
  *
  * The class-file version is kept; stack maps are regenerated, with class hierarchies read as
- * resources from the class's own loader (no class is loaded while instrumenting). Classes older
- * than version 50 (Java 6: no stack maps, maybe jsr/ret) and bridge methods are left alone.
+ * resources from the class's own loader, never by loading a class (see hierarchy()). Class files
+ * older than version 50 get no stack maps (the JVM verifies them by type inference), so their
+ * jsr/ret subroutines are rewritten as they are, without inlining; a version-50 class with them
+ * gets stack maps where they can be computed and the JVM falls back to type inference where they
+ * cannot. Before version 49 there is no class constant: a static synchronized method finds its
+ * class with Class.forName. Bridge methods are left alone.
+ *
+ * A method whose rewrite does not fit the JVM's 64 KB limit (tried first) loses its back-branch
+ * checkpoints only, or, if that is not enough, is left as it is; each method of LARGE bytes or more
+ * in such a class is then named in one WARN, and the class's other methods are rewritten in full.
  */
 
 /**
@@ -81,6 +93,8 @@ import java.util.Set;
  * <p>Thread-safe: it keeps no state between calls.
  */
 public final class ClassInstrumenter {
+  private static final Logger LOG = LoggerFactory.getLogger(ClassInstrumenter.class);
+
   private static final ClassDesc HOOKS = ClassDesc.of("dev.baton.agent.runtime.Hooks");
   private static final ClassDesc STATE = ClassDesc.of("dev.baton.agent.runtime.ThreadState");
   private static final MethodTypeDesc TO_STATE = MethodTypeDesc.of(STATE);
@@ -105,28 +119,86 @@ public final class ClassInstrumenter {
    * @return the instrumented class file, or null when nothing was changed
    */
   public static byte[] instrument(byte[] bytes, ClassLoader loader) {
-    ClassLoader resources = loader != null ? loader : ClassLoader.getSystemClassLoader();
+    return instrument(bytes, loader, SwitchPoints.EVERYWHERE);
+  }
+
+  /**
+   * @param bytes a class file
+   * @param loader the loader defining it (for class hierarchies), or null for the system loader
+   * @param switchPoints the methods whose entries and backward branches are checkpoints
+   * @return the instrumented class file, or null when nothing was changed
+   */
+  public static byte[] instrument(byte[] bytes, ClassLoader loader, SwitchPoints switchPoints) {
+    ClassModel model = ClassFile.of().parse(bytes);
     ClassFile classFile =
-        ClassFile.of(
-            ClassFile.ClassHierarchyResolverOption.of(
-                ClassHierarchyResolver.defaultResolver()
-                    .orElse(ClassHierarchyResolver.ofResourceParsing(resources))));
-    ClassModel model = classFile.parse(bytes);
-    if (model.majorVersion() < ClassFile.JAVA_6_VERSION || model.flags().has(AccessFlag.MODULE)) {
+        ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(hierarchy(model, loader)));
+    if (model.flags().has(AccessFlag.MODULE)) {
       return null;
     }
+    try {
+      return transform(classFile, model, Mode.FULL, switchPoints);
+    } catch (IllegalArgumentException tooLarge) {
+      // a method grew past 64 KB (or its branches past their offsets): its loops go unpolled
+      byte[] rewritten;
+      Mode mode = Mode.NO_POLLS;
+      try {
+        rewritten = transform(classFile, model, mode, switchPoints);
+      } catch (IllegalArgumentException stillTooLarge) {
+        mode = Mode.UNTOUCHED;
+        rewritten = transform(classFile, model, mode, switchPoints);
+      }
+      for (MethodModel method : model.methods()) {
+        if (instrumentable(method) && codeLength(method) >= LARGE) {
+          warnLarge(model, method, mode);
+        }
+      }
+      return rewritten;
+    }
+  }
+
+  /** How much of a large method is rewritten; small methods are always rewritten in full. */
+  private enum Mode {
+    FULL,
+    /** Large methods keep every hook except their back branches' checkpoints. */
+    NO_POLLS,
+    /** Large methods are left as they are. */
+    UNTOUCHED
+  }
+
+  /** A method's code length from which {@link Mode} applies to it: half the JVM's limit. */
+  private static final int LARGE = 32_768;
+
+  private static byte[] transform(
+      ClassFile classFile, ClassModel model, Mode mode, SwitchPoints switchPoints) {
     ClassDesc self = model.thisClass().asSymbol();
-    Set<String> polling = pollingCallees(model);
+    String dotted = model.thisClass().asInternalName().replace('/', '.');
+    Set<String> polling = pollingCallees(model, dotted, switchPoints);
     ClassTransform transform =
         (classBuilder, element) -> {
           if (element instanceof MethodModel method && instrumentable(method)) {
+            boolean large = mode != Mode.FULL && codeLength(method) >= LARGE;
+            if (large && mode == Mode.UNTOUCHED) {
+              classBuilder.with(element);
+              return;
+            }
+            boolean checkpoints = switchPoints.at(dotted, method.methodName().stringValue());
+            boolean polls = !large && checkpoints;
             boolean sync = method.flags().has(AccessFlag.SYNCHRONIZED);
             classBuilder.transformMethod(
                 method,
                 (methodBuilder, methodElement) -> {
                   if (methodElement instanceof CodeModel code) {
                     methodBuilder.transformCode(
-                        code, new MethodRewrite(self, polling, method, code, sync));
+                        code,
+                        new MethodRewrite(
+                            self,
+                            model.majorVersion(),
+                            polling,
+                            method,
+                            code,
+                            sync,
+                            polls,
+                            checkpoints));
                   } else if (sync && methodElement instanceof AccessFlags flags) {
                     methodBuilder.withFlags(flags.flagsMask() & ~ClassFile.ACC_SYNCHRONIZED);
                   } else {
@@ -140,6 +212,56 @@ public final class ClassInstrumenter {
     return classFile.transformClass(model, transform);
   }
 
+  private static int codeLength(MethodModel method) {
+    return method.code().orElseThrow() instanceof CodeAttribute attribute
+        ? attribute.codeLength()
+        : 0;
+  }
+
+  private static void warnLarge(ClassModel model, MethodModel method, Mode mode) {
+    String name = model.thisClass().asInternalName().replace('/', '.');
+    if (mode == Mode.NO_POLLS) {
+      LOG.warn(
+          "baton-agent: {}.{}{} is too large to add checkpoints to its loops ({} bytes of code):"
+              + " it runs under the GIL, which passes at its entry and in what it calls only",
+          name,
+          method.methodName().stringValue(),
+          method.methodType().stringValue(),
+          codeLength(method));
+    } else {
+      LOG.warn(
+          "baton-agent: {}.{}{} is too large to instrument ({} bytes of code): it runs under the"
+              + " GIL of its caller when one has it, without checkpoints of its own",
+          name,
+          method.methodName().stringValue(),
+          method.methodType().stringValue(),
+          codeLength(method));
+    }
+  }
+
+  /**
+   * Class hierarchies from class files only: the class being rewritten from its own model, every
+   * other class from the bytes its loader (or the system loader) serves as a resource. Never from
+   * loading a class: the JDK's default resolver calls Class.forName, which loads the class being
+   * rewritten a second time when a stack map names it (a LinkageError for a duplicate definition).
+   */
+  private static ClassHierarchyResolver hierarchy(ClassModel model, ClassLoader loader) {
+    ClassDesc self = model.thisClass().asSymbol();
+    ClassHierarchyResolver.ClassHierarchyInfo selfInfo =
+        model.flags().has(AccessFlag.INTERFACE)
+            ? ClassHierarchyResolver.ClassHierarchyInfo.ofInterface()
+            : ClassHierarchyResolver.ClassHierarchyInfo.ofClass(
+                model.superclass().map(c -> c.asSymbol()).orElse(null));
+    ClassHierarchyResolver own = desc -> desc.equals(self) ? selfInfo : null;
+    ClassLoader resources = loader != null ? loader : ClassLoader.getSystemClassLoader();
+    return own.orElse(ClassHierarchyResolver.ofResourceParsing(resources));
+  }
+
+  private static String binaryName(ClassDesc desc) {
+    String descriptor = desc.descriptorString(); // Lcom/example/Main;
+    return descriptor.substring(1, descriptor.length() - 1).replace('/', '.');
+  }
+
   private static boolean instrumentable(MethodModel method) {
     return method.code().isPresent() && !method.flags().has(AccessFlag.BRIDGE);
   }
@@ -149,12 +271,13 @@ public final class ClassInstrumenter {
    * instrumented here, and not overridable by a class that may not be (static, private, final, a
    * constructor, or any method of a final class). Keyed by name and descriptor.
    */
-  private static Set<String> pollingCallees(ClassModel model) {
+  private static Set<String> pollingCallees(
+      ClassModel model, String dotted, SwitchPoints switchPoints) {
     boolean finalClass = model.flags().has(AccessFlag.FINAL);
     Set<String> polling = new HashSet<>();
     for (MethodModel method : model.methods()) {
       String name = method.methodName().stringValue();
-      if (!instrumentable(method) || name.equals("<clinit>")) {
+      if (!instrumentable(method) || name.equals("<clinit>") || !switchPoints.at(dotted, name)) {
         continue;
       }
       if (finalClass
@@ -177,6 +300,9 @@ public final class ClassInstrumenter {
     }
 
     private final ClassDesc self;
+    private final int version;
+    private final boolean polls;
+    private final boolean checkpoints;
     private final Set<String> polling;
     private final Kind kind;
     private final boolean sync;
@@ -204,8 +330,18 @@ public final class ClassInstrumenter {
     private Label bodyStart;
 
     MethodRewrite(
-        ClassDesc self, Set<String> polling, MethodModel method, CodeModel code, boolean sync) {
+        ClassDesc self,
+        int version,
+        Set<String> polling,
+        MethodModel method,
+        CodeModel code,
+        boolean sync,
+        boolean polls,
+        boolean checkpoints) {
       this.self = self;
+      this.checkpoints = checkpoints;
+      this.version = version;
+      this.polls = polls;
       this.polling = polling;
       String name = method.methodName().stringValue();
       this.kind =
@@ -244,10 +380,14 @@ public final class ClassInstrumenter {
       switch (kind) {
         case METHOD -> {
           frame = b.allocateLocal(TypeKind.INT);
-          b.invokestatic(HOOKS, "enter", TO_INT);
+          b.invokestatic(HOOKS, checkpoints ? "enter" : "attach", TO_INT);
           b.istore(frame);
         }
-        case CONSTRUCTOR -> b.invokestatic(HOOKS, "poll", NO_ARGS);
+        case CONSTRUCTOR -> {
+          if (checkpoints) {
+            b.invokestatic(HOOKS, "poll", NO_ARGS);
+          }
+        }
         case CLASS_INIT -> b.invokestatic(HOOKS, "clinitEnter", NO_ARGS);
       }
       if (needsState) {
@@ -257,8 +397,15 @@ public final class ClassInstrumenter {
       }
       if (sync) {
         lock = b.allocateLocal(TypeKind.REFERENCE);
-        if (isStatic) {
+        if (isStatic && version >= ClassFile.JAVA_5_VERSION) {
           b.ldc(self);
+        } else if (isStatic) {
+          // no class constants before version 49: the class is loaded, forName finds it
+          b.ldc(binaryName(self));
+          b.invokestatic(
+              ConstantDescs.CD_Class,
+              "forName",
+              MethodTypeDesc.of(ConstantDescs.CD_Class, ConstantDescs.CD_String));
         } else {
           b.aload(0);
         }
@@ -350,7 +497,7 @@ public final class ClassInstrumenter {
      * class initialiser or the block calls a method whose entry is a checkpoint.
      */
     private void backBranch(CodeBuilder b, boolean backward) {
-      if (backward && kind != Kind.CLASS_INIT && pollingCallsInBlock == 0) {
+      if (backward && polls && kind != Kind.CLASS_INIT && pollingCallsInBlock == 0) {
         b.invokestatic(HOOKS, "poll", NO_ARGS);
       }
       pollingCallsInBlock = 0;

@@ -15,6 +15,9 @@ import java.io.StringWriter;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MutableCallSite;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -112,6 +115,38 @@ import java.util.function.Predicate;
  * the GIL is released (SectionHandler.enter) unless the call is already inside a section, or the
  * receiver's class is itself instrumented (its own code will release where it blocks) or an
  * in-memory stream or reader that never blocks.
+ *
+ * Every JDK wait. A list of call sites cannot be complete (ExecutorService.close, invokeAll, a
+ * parallel stream's join, Phaser, Exchanger, StampedLock, a wait through an interface-typed
+ * receiver, Thread.join through reflection all block below calls nobody lists), so the choice is to
+ * catch blocking where every path ends: the agent retransforms the few java.base callers of
+ * Unsafe.park, Object.wait0 and Thread.sleepNanos0 (JdkWaits) so that each such wait runs between
+ * jdkWaitBegin and jdkWaitEnd. jdkWaitBegin opens a section, releasing the GIL, when the thread
+ * holds its GIL outside any section; the section closes, taking the GIL back, before the wait
+ * returns into the JDK code that called it, so included code never runs without the GIL and the
+ * GIL never stays with a parked, waiting or sleeping thread. The GIL's own wait for itself parks
+ * too, and may be granted the GIL between its test and its park: jdkWaitBegin leaves alone a wait
+ * with a dev.baton.gil frame among its nearest GIL_FRAMES frames (a stack walk, paid only by a
+ * holder about to block), and a section's exit counts the thread as still in the section until it
+ * has the GIL back. The rejected alternative, a watcher that releases the GIL on behalf of a holder
+ * it sees blocked, cannot know that the holder has not just woken and run on into included code
+ * without a handshake on every call. What stays out: native I/O reached other than through the
+ * listed calls (a socket read below a library), which keeps the GIL; the blocking detector names
+ * it.
+ *
+ * JDK locks. A JDK monitor that is entered cannot be intercepted (monitorenter in java.base is no
+ * call), and a thread that blocks on one holding the GIL deadlocks if the monitor's holder waits
+ * for the GIL: the holder is a thread that the JDK called back into included code under its own
+ * lock (ConcurrentHashMap's bin lock around a key's equals or a remapping function, a synchronized
+ * map's mutex around computeIfAbsent's function) and that gave the GIL away at a checkpoint of
+ * that code. So a checkpoint that would let the GIL go (Gil.checkpointPending) first asks whether
+ * the thread holds any monitor: included code's are counted (`monitors`, and then no checkpoint
+ * drops), so any monitor the thread's stack reports (ThreadMXBean's locked monitors, paid once per
+ * drop, and once per MONITOR_RECHECK_NANOS while the answer is yes) belongs to other code, and the
+ * thread keeps the GIL until it has left that lock, as a C extension's callback keeps CPython's
+ * GIL. A JDK monitor can then be held without the GIL only by a thread in a section or one that is
+ * not attached; a thread that attaches (calls included code) while holding a JDK lock another
+ * holder of the GIL then blocks on still deadlocks, and the runtime's watchdog names the holder.
  */
 
 /**
@@ -123,7 +158,19 @@ import java.util.function.Predicate;
  * from any thread.
  */
 public final class Hooks {
-  private static final ThreadLocal<ThreadState> STATE = ThreadLocal.withInitial(ThreadState::new);
+  /** Each thread's state; empty for threads that never ran included code (see {@link #peek}). */
+  private static final ThreadLocal<ThreadState> STATE = new ThreadLocal<>();
+
+  /** For the locked monitors of the thread about to let the GIL go; see "JDK locks". */
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  /** How long a thread that was found holding a lock of other code keeps the GIL unchecked. */
+  private static final long MONITOR_RECHECK_NANOS = 1_000_000;
+
+  /** Frames from a park up to the GIL's own wait, at most; see "Every JDK wait". */
+  private static final int GIL_FRAMES = 32;
+
+  private static final StackWalker WALKER = StackWalker.getInstance();
 
   /**
    * The thread that passes its checkpoints through {@link #fastGil} without looking its state up,
@@ -207,11 +254,32 @@ public final class Hooks {
     if (fastThread == Thread.currentThread()) {
       Gil g = watched();
       if (g == null || g.waitingThreads() != 0) {
-        fastGil.checkpoint();
+        Gil fast = fastGil;
+        if (fast.checkpointPending()) {
+          handOver(fast, state());
+        }
       }
       return 0;
     }
     return enterSlow();
+  }
+
+  /**
+   * Entry of an included method that is not a switch point: attaches at the outermost frame, and is
+   * no checkpoint.
+   *
+   * @return 1 to the frame that attached, which hands it to {@link #exit(int)}; 0 to the others
+   */
+  public static int attach() {
+    if (fastThread == Thread.currentThread()) {
+      return 0;
+    }
+    ThreadState s = state();
+    if (s.attached) {
+      return 0;
+    }
+    attach(s);
+    return 1;
   }
 
   /**
@@ -245,9 +313,19 @@ public final class Hooks {
     ThreadState s = last;
     if (s == null || s.thread != Thread.currentThread()) {
       s = STATE.get();
+      if (s == null) {
+        s = new ThreadState();
+        STATE.set(s);
+      }
       last = s;
     }
     return s;
+  }
+
+  /** The calling thread's state if it has one; never creates it. */
+  private static ThreadState peek() {
+    ThreadState s = last;
+    return s != null && s.thread == Thread.currentThread() ? s : STATE.get();
   }
 
   /**
@@ -277,7 +355,10 @@ public final class Hooks {
 
   private static void contended() {
     if (fastThread == Thread.currentThread()) {
-      fastGil.checkpoint();
+      Gil fast = fastGil;
+      if (fast.checkpointPending()) {
+        handOver(fast, state());
+      }
     } else {
       ThreadState s = state();
       if (s.attached) {
@@ -290,11 +371,46 @@ public final class Hooks {
   private static void checkpoint(ThreadState s) {
     Gil gil = s.gil;
     if (gil != null && s.monitors == 0 && s.sections == 0) {
-      gil.checkpoint();
-      // the checkpoint returned holding the GIL: this thread meets the fast path's conditions
+      if (gil.checkpointPending() && !handOver(gil, s)) {
+        return; // keeps the GIL for a lock of other code: not the fast thread until it passes one
+      }
+      // holding the GIL, and no hand-off was refused: this thread meets the fast path's conditions
       fastGil = gil;
       fastThread = s.thread;
     }
+  }
+
+  /**
+   * A checkpoint that would let the GIL go: passes it unless the thread holds a monitor of code
+   * that is not included (see "JDK locks" in the design note).
+   *
+   * @return whether the checkpoint was passed
+   */
+  private static boolean handOver(Gil gil, ThreadState s) {
+    if (holdsOtherMonitor(s)) {
+      leaveFastPath(s);
+      return false;
+    }
+    gil.checkpoint();
+    return true;
+  }
+
+  /**
+   * Whether the thread holds a monitor: included code's are counted in {@link ThreadState#monitors}
+   * and never get here, so any other is one of code that is not under the GIL. A positive answer is
+   * kept for {@link #MONITOR_RECHECK_NANOS}, so that a thread running included code called back
+   * under a JDK lock does not dump its own stack at every checkpoint.
+   */
+  private static boolean holdsOtherMonitor(ThreadState s) {
+    long now = System.nanoTime();
+    if (s.otherMonitor && now - s.otherMonitorCheckedAt < MONITOR_RECHECK_NANOS) {
+      return true;
+    }
+    ThreadInfo[] info = THREADS.getThreadInfo(new long[] {s.thread.threadId()}, true, false);
+    boolean held = info.length == 1 && info[0] != null && info[0].getLockedMonitors().length > 0;
+    s.otherMonitor = held;
+    s.otherMonitorCheckedAt = now;
+    return held;
   }
 
   /** Before the thread stops meeting the fast path's conditions: it must not stay the fast one. */
@@ -471,6 +587,51 @@ public final class Hooks {
       s.section.exit();
       Tracer.span(SpanState.WAITING_FOR_IO, start);
     }
+  }
+
+  // ---------------------------------------------------------------- every JDK wait
+
+  /**
+   * Before one of the JDK's own waits (a park, {@code Object.wait}, a sleep), from wherever it was
+   * reached: releases the GIL if the calling thread holds it, outside any section and outside the
+   * GIL's own wait. Called by the JDK's code as the agent rewrote it; see "Every JDK wait".
+   *
+   * @return the token to hand to {@link #jdkWaitEnd(int)}
+   */
+  public static int jdkWaitBegin() {
+    ThreadState s = peek();
+    if (s == null
+        || s.gil == null
+        || s.sections != 0
+        || s.inJdkWait
+        || !s.gil.isHeldByCurrentThread()) {
+      return 0;
+    }
+    s.inJdkWait = true;
+    try {
+      if (WALKER.walk(f -> f.limit(GIL_FRAMES).anyMatch(Hooks::gilFrame))) {
+        return 0; // the GIL's own wait for itself (a grant may have come): never release there
+      }
+      return beginBlocking(s);
+    } finally {
+      s.inJdkWait = false;
+    }
+  }
+
+  /**
+   * After one of the JDK's own waits, normal or exceptional: takes the GIL back if {@link
+   * #jdkWaitBegin()} released it.
+   *
+   * @param token what {@link #jdkWaitBegin()} returned
+   */
+  public static void jdkWaitEnd(int token) {
+    if (token != 0) {
+      endBlocking(token, state());
+    }
+  }
+
+  private static boolean gilFrame(StackWalker.StackFrame frame) {
+    return frame.getClassName().startsWith("dev.baton.gil.");
   }
 
   private static boolean inMemory(Class<?> type) {

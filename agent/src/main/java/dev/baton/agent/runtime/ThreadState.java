@@ -44,6 +44,15 @@ public final class ThreadState {
   /** Whether a monitor enter in progress released the GIL. */
   boolean monitorReleased;
 
+  /** Whether the last look at the thread's stack found a monitor of code that is not included. */
+  boolean otherMonitor;
+
+  /** When {@link #otherMonitor} was found, in {@link System#nanoTime()}. */
+  long otherMonitorCheckedAt;
+
+  /** Whether a JDK wait's hook is deciding, so that a wait inside that decision passes through. */
+  boolean inJdkWait;
+
   /** Start of the open inline section, for the trace. */
   long sectionStart;
 
@@ -76,15 +85,20 @@ public final class ThreadState {
     @Override
     public void exit() {
       ThreadState s = state;
-      if (--s.sections == 0) {
+      if (s.sections == 1) {
+        // still counted as in a section while it waits for the GIL, so that the JDK waits inside
+        // that wait pass through Hooks.jdkWaitBegin untouched
         try {
           s.inner.exit();
         } finally {
+          s.sections = 0;
           if (s.countedOut) {
             s.countedOut = false;
             Hooks.releasedMonitorHolders.decrementAndGet();
           }
         }
+      } else {
+        s.sections--;
       }
     }
 

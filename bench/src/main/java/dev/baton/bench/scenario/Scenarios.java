@@ -17,6 +17,8 @@ public final class Scenarios {
         new GilFairnessBusyScenario(),
         new ConvoyScenario(),
         new AgentSwitchScenario(),
+        new AgentBlockingScenario(true),
+        new AgentBlockingScenario(false),
         new LoopLatencyScenario(),
         new TimerLatenessScenario(),
         new TcpEchoScenario(),
