@@ -578,6 +578,20 @@ public final class Figures {
             scenario("agent-switch", "call_free_p99_ms", Unit.MS, "under the agent"),
             scenario("agent-switch", "checkpoint_p99_ms", Unit.MS, "checkpoint() by hand"),
             Goal.atMost(10, Unit.MS),
+            null),
+        new Figure(
+            AGENT,
+            "4 threads through a SynchronousQueue, 100 000 items (median of 5 rounds)",
+            scenario("agent-blocking", "sync_queue_ms", Unit.MS, "under the agent"),
+            scenario("agent-blocking-plain", "sync_queue_ms", Unit.MS, "without it"),
+            Goal.none(),
+            null),
+        new Figure(
+            AGENT,
+            "parallel stream, 200 000 elements on the common pool (median of 5 rounds)",
+            scenario("agent-blocking", "parallel_stream_ms", Unit.MS, "under the agent"),
+            scenario("agent-blocking-plain", "parallel_stream_ms", Unit.MS, "without it"),
+            Goal.none(),
             null));
   }
 }

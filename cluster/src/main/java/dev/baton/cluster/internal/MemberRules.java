@@ -82,24 +82,50 @@ public final class MemberRules {
    */
   Object function(long poolHigh, long poolLow, long functionId, byte[] code) throws Exception {
     if (functionId == 0) {
-      decodes.incrementAndGet();
-      return codec.policy().deserializeCode(code, codec.loader());
+      return decode(code);
     }
     FunctionKey key = new FunctionKey(poolHigh, poolLow, functionId);
-    Decoded known = functions.get(key);
-    if (known != null && Arrays.equals(known.code, code)) {
-      return known.function;
+    Decoded entry = functions.get(key);
+    if (entry == null || !Arrays.equals(entry.code, code)) {
+      if (functions.size() >= CACHE_LIMIT) {
+        functions.clear(); // a member serving many pools decodes again
+      }
+      Decoded fresh = new Decoded(code);
+      Decoded raced =
+          entry == null
+              ? functions.putIfAbsent(key, fresh)
+              : functions.replace(key, entry, fresh) ? null : functions.get(key);
+      // the entry another thread put for the same bytes is shared; otherwise ours is
+      entry = raced != null && Arrays.equals(raced.code, code) ? raced : fresh;
     }
+    return entry.function(this);
+  }
+
+  private Object decode(byte[] code) throws Exception {
     decodes.incrementAndGet();
-    Object fn = codec.policy().deserializeCode(code, codec.loader());
-    if (functions.size() >= CACHE_LIMIT) {
-      functions.clear(); // a member serving many pools decodes again
-    }
-    functions.put(key, new Decoded(code, fn));
-    return fn;
+    return codec.policy().deserializeCode(code, codec.loader());
   }
 
   private record FunctionKey(long poolHigh, long poolLow, long functionId) {}
 
-  private record Decoded(byte[] code, Object function) {}
+  /**
+   * One function's bytes and, once a thread decoded them, the function: threads that need it
+   * meanwhile wait for that decode instead of decoding again. A decode that fails is not kept, so
+   * the next task tries again and fails with its own exception.
+   */
+  private static final class Decoded {
+    final byte[] code;
+    private Object function; // guarded by this
+
+    Decoded(byte[] code) {
+      this.code = code;
+    }
+
+    synchronized Object function(MemberRules rules) throws Exception {
+      if (function == null) {
+        function = rules.decode(code);
+      }
+      return function;
+    }
+  }
 }
