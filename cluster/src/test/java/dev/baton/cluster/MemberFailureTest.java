@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,10 @@ class MemberFailureTest {
             .jvmOptions("-XX:+UseSerialGC", "-Xmx128m")
             .fork();
     forked.add(m);
-    Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 2);
+    Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() >= 2);
+    assertThat(pool.memberAddresses())
+        .as("the pool's members once %s (pid %d) has joined", m.address(), m.pid())
+        .hasSize(2);
     return m;
   }
 
@@ -89,10 +93,37 @@ class MemberFailureTest {
     for (int i = 0; i < 3 * SLOTS; i++) {
       futures.add(pool.submitRetryable(stuckAwayFrom(home), retries));
     }
-    Awaitility.await()
-        .atMost(Clusters.WAIT)
-        .until(() -> futures.stream().filter(CompletableFuture::isDone).count() == 2 * SLOTS);
+    try {
+      Awaitility.await()
+          .atMost(Clusters.WAIT)
+          .until(() -> futures.stream().filter(CompletableFuture::isDone).count() >= 2 * SLOTS);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "the pool's member did not answer its share; members "
+              + pool.memberAddresses()
+              + ", "
+              + outcomes(futures),
+          e);
+    }
+    assertThat(futures.stream().filter(CompletableFuture::isDone).count())
+        .as("tasks done once the pool's member has answered its share: %s", outcomes(futures))
+        .isEqualTo(2 * SLOTS);
     return futures;
+  }
+
+  /** Each future's state, for a failure's message: its value, its failure, or "running". */
+  private static String outcomes(List<CompletableFuture<Long>> futures) {
+    List<String> states = new ArrayList<>();
+    for (CompletableFuture<Long> f : futures) {
+      if (!f.isDone()) {
+        states.add("running");
+      } else if (f.isCompletedExceptionally()) {
+        states.add("failed: " + f.exceptionNow());
+      } else {
+        states.add("pid " + f.resultNow());
+      }
+    }
+    return "pool's pid " + ProcessHandle.current().pid() + ", " + states;
   }
 
   private static Throwable failureOf(CompletableFuture<Long> f) throws InterruptedException {
