@@ -7,11 +7,13 @@ import dev.baton.process.WorkerCrashedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,9 +23,14 @@ import org.junit.jupiter.api.Test;
  * were submitted with retries (at least once); the other tasks complete and no wait hangs. The
  * pool's own member (2 threads) is shared by the tests; each test forks the member it kills.
  *
- * <p>Each task returns at once on the pool's member and sleeps for a minute anywhere else, so once
- * the pool's member has answered its tasks, the tasks left are exactly those the forked member
- * holds, sleeping, when it is killed.
+ * <p>Each task sleeps for a minute on the forked member; on the pool's member it waits until the
+ * test has submitted every task, then returns. So while the tasks are submitted no slot frees, and
+ * the pool's placement (the member with the most free places) gives each member exactly its slots'
+ * worth, whatever the timing; the rest waits in the queue and goes to the pool's member once it
+ * answers. Once the pool's member has answered its share, the tasks left are exactly those the
+ * forked member holds, sleeping, when it is killed. (A task that returned at once would free its
+ * slot before the next submit whenever the pool's member is quick, and the next task would go
+ * there: the forked member would hold fewer.)
  */
 class MemberFailureTest {
   private static final int SLOTS = 2;
@@ -32,6 +39,9 @@ class MemberFailureTest {
   private static int port;
   private static ClusterPool pool;
   private static final List<ForkedMember> forked = new ArrayList<>();
+
+  /** Opened once a test has submitted every task; the pool's member waits for it (same JVM). */
+  private static volatile CountDownLatch submitted = new CountDownLatch(0);
 
   @BeforeAll
   static void startPool() throws InterruptedException {
@@ -47,6 +57,13 @@ class MemberFailureTest {
             .tasksInFlightPerThread(1) // a member holds only what it runs: the counts below
             .failureDetection(Clusters.FAILURE_DETECTION)
             .build();
+  }
+
+  /** Each test starts with the pool's member alone, whatever the previous test left. */
+  @AfterEach
+  void killTheForkedMembers() {
+    forked.forEach(ForkedMember::close);
+    Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 1);
   }
 
   @AfterAll
@@ -75,12 +92,17 @@ class MemberFailureTest {
     return m;
   }
 
-  /** Returns this JVM's pid at once on the member of {@code home}, else sleeps for a minute. */
+  /**
+   * Returns this JVM's pid on the member of {@code home} once every task is submitted, else sleeps
+   * for a minute.
+   */
   private static PoolTask<Long> stuckAwayFrom(long home) {
     return () -> {
       long pid = ProcessHandle.current().pid();
       if (pid != home) {
         Thread.sleep(60_000);
+      } else if (!submitted.await(Clusters.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test did not finish submitting its tasks");
       }
       return pid;
     };
@@ -90,8 +112,14 @@ class MemberFailureTest {
   private static List<CompletableFuture<Long>> submitAndWaitForTheLocalShare(int retries) {
     long home = ProcessHandle.current().pid();
     List<CompletableFuture<Long>> futures = new ArrayList<>();
-    for (int i = 0; i < 3 * SLOTS; i++) {
-      futures.add(pool.submitRetryable(stuckAwayFrom(home), retries));
+    CountDownLatch all = new CountDownLatch(1);
+    submitted = all;
+    try {
+      for (int i = 0; i < 3 * SLOTS; i++) {
+        futures.add(pool.submitRetryable(stuckAwayFrom(home), retries));
+      }
+    } finally {
+      all.countDown();
     }
     try {
       Awaitility.await()
