@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Cache: a stateless task or a map's function carries a non-zero id that its pool gives it for
  * the pool's lifetime; the member keeps what it decoded under (pool, id), with the bytes it
  * decoded, and decodes again only when the bytes differ (another pool cannot reuse an entry: its id
- * is another key). A task sent 10 000 times is decoded once per member. Bounded: cleared when full.
+ * is another key). A task sent 10 000 times is decoded once per member, even when its first copies
+ * arrive on several task threads at once: one decodes under the map's lock for that key, the others
+ * wait for it. Bounded: cleared when full.
  *
  * <p>Threading: immutable but for the cache, a concurrent map; the decode counter is for tests and
  * benchmarks.
@@ -90,13 +92,41 @@ public final class MemberRules {
     if (known != null && Arrays.equals(known.code, code)) {
       return known.function;
     }
-    decodes.incrementAndGet();
-    Object fn = codec.policy().deserializeCode(code, codec.loader());
-    if (functions.size() >= CACHE_LIMIT) {
+    if (known == null && functions.size() >= CACHE_LIMIT) {
       functions.clear(); // a member serving many pools decodes again
     }
-    functions.put(key, new Decoded(code, fn));
-    return fn;
+    try {
+      // the chunks of one map arrive on several task threads at once: one decodes, the others wait
+      return functions.compute(
+              key, (k, old) -> old != null && Arrays.equals(old.code, code) ? old : decode(code))
+          .function;
+    } catch (Undecodable e) {
+      throw e.reason;
+    }
+  }
+
+  private Decoded decode(byte[] code) {
+    decodes.incrementAndGet();
+    try {
+      return new Decoded(code, codec.policy().deserializeCode(code, codec.loader()));
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new Undecodable(e);
+    }
+  }
+
+  /** Carries a checked failure of decoding out of the cache's compute. */
+  private static final class Undecodable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    @SuppressWarnings("serial") // never serialized: caught in function()
+    final Exception reason;
+
+    Undecodable(Exception reason) {
+      super(null, null, false, false);
+      this.reason = reason;
+    }
   }
 
   private record FunctionKey(long poolHigh, long poolLow, long functionId) {}
