@@ -7,10 +7,13 @@ import dev.baton.process.WorkerCrashedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,9 +23,14 @@ import org.junit.jupiter.api.Test;
  * were submitted with retries (at least once); the other tasks complete and no wait hangs. The
  * pool's own member (2 threads) is shared by the tests; each test forks the member it kills.
  *
- * <p>Each task returns at once on the pool's member and sleeps for a minute anywhere else, so once
- * the pool's member has answered its tasks, the tasks left are exactly those the forked member
- * holds, sleeping, when it is killed.
+ * <p>Each task sleeps for a minute on the forked member; on the pool's member it waits until the
+ * test has submitted every task, then returns. So while the tasks are submitted no slot frees, and
+ * the pool's placement (the member with the most free places) gives each member exactly its slots'
+ * worth, whatever the timing; the rest waits in the queue and goes to the pool's member once it
+ * answers. Once the pool's member has answered its share, the tasks left are exactly those the
+ * forked member holds, sleeping, when it is killed. (A task that returned at once would free its
+ * slot before the next submit whenever the pool's member is quick, and the next task would go
+ * there: the forked member would hold fewer.)
  */
 class MemberFailureTest {
   private static final int SLOTS = 2;
@@ -31,6 +39,9 @@ class MemberFailureTest {
   private static int port;
   private static ClusterPool pool;
   private static final List<ForkedMember> forked = new ArrayList<>();
+
+  /** Opened once a test has submitted every task; the pool's member waits for it (same JVM). */
+  private static volatile CountDownLatch submitted = new CountDownLatch(0);
 
   @BeforeAll
   static void startPool() throws InterruptedException {
@@ -46,6 +57,13 @@ class MemberFailureTest {
             .tasksInFlightPerThread(1) // a member holds only what it runs: the counts below
             .failureDetection(Clusters.FAILURE_DETECTION)
             .build();
+  }
+
+  /** Each test starts with the pool's member alone, whatever the previous test left. */
+  @AfterEach
+  void killTheForkedMembers() {
+    forked.forEach(ForkedMember::close);
+    Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 1);
   }
 
   @AfterAll
@@ -67,16 +85,24 @@ class MemberFailureTest {
             .jvmOptions("-XX:+UseSerialGC", "-Xmx128m")
             .fork();
     forked.add(m);
-    Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 2);
+    Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() >= 2);
+    assertThat(pool.memberAddresses())
+        .as("the pool's members once %s (pid %d) has joined", m.address(), m.pid())
+        .hasSize(2);
     return m;
   }
 
-  /** Returns this JVM's pid at once on the member of {@code home}, else sleeps for a minute. */
+  /**
+   * Returns this JVM's pid on the member of {@code home} once every task is submitted, else sleeps
+   * for a minute.
+   */
   private static PoolTask<Long> stuckAwayFrom(long home) {
     return () -> {
       long pid = ProcessHandle.current().pid();
       if (pid != home) {
         Thread.sleep(60_000);
+      } else if (!submitted.await(Clusters.WAIT.toSeconds(), TimeUnit.SECONDS)) {
+        throw new IllegalStateException("the test did not finish submitting its tasks");
       }
       return pid;
     };
@@ -86,13 +112,46 @@ class MemberFailureTest {
   private static List<CompletableFuture<Long>> submitAndWaitForTheLocalShare(int retries) {
     long home = ProcessHandle.current().pid();
     List<CompletableFuture<Long>> futures = new ArrayList<>();
-    for (int i = 0; i < 3 * SLOTS; i++) {
-      futures.add(pool.submitRetryable(stuckAwayFrom(home), retries));
+    CountDownLatch all = new CountDownLatch(1);
+    submitted = all;
+    try {
+      for (int i = 0; i < 3 * SLOTS; i++) {
+        futures.add(pool.submitRetryable(stuckAwayFrom(home), retries));
+      }
+    } finally {
+      all.countDown();
     }
-    Awaitility.await()
-        .atMost(Clusters.WAIT)
-        .until(() -> futures.stream().filter(CompletableFuture::isDone).count() == 2 * SLOTS);
+    try {
+      Awaitility.await()
+          .atMost(Clusters.WAIT)
+          .until(() -> futures.stream().filter(CompletableFuture::isDone).count() >= 2 * SLOTS);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "the pool's member did not answer its share; members "
+              + pool.memberAddresses()
+              + ", "
+              + outcomes(futures),
+          e);
+    }
+    assertThat(futures.stream().filter(CompletableFuture::isDone).count())
+        .as("tasks done once the pool's member has answered its share: %s", outcomes(futures))
+        .isEqualTo(2 * SLOTS);
     return futures;
+  }
+
+  /** Each future's state, for a failure's message: its value, its failure, or "running". */
+  private static String outcomes(List<CompletableFuture<Long>> futures) {
+    List<String> states = new ArrayList<>();
+    for (CompletableFuture<Long> f : futures) {
+      if (!f.isDone()) {
+        states.add("running");
+      } else if (f.isCompletedExceptionally()) {
+        states.add("failed: " + f.exceptionNow());
+      } else {
+        states.add("pid " + f.resultNow());
+      }
+    }
+    return "pool's pid " + ProcessHandle.current().pid() + ", " + states;
   }
 
   private static Throwable failureOf(CompletableFuture<Long> f) throws InterruptedException {
