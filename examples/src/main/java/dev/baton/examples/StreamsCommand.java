@@ -12,23 +12,19 @@ import dev.baton.eventloop.TaskMechanism;
 import dev.baton.eventloop.Tasks;
 import dev.baton.eventloop.TlsOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -270,52 +266,8 @@ final class StreamsCommand extends ExampleCommand {
    * context trusting it}.
    */
   static SSLContext[] selfSigned(Path dir) throws Exception {
-    Path store = dir.resolve("server.p12");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process p =
-        new ProcessBuilder(
-                keytool,
-                "-genkeypair",
-                "-keystore",
-                store.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                "changeit",
-                "-alias",
-                "server",
-                "-keyalg",
-                "EC",
-                "-dname",
-                "CN=localhost",
-                "-ext",
-                "san=dns:localhost,ip:127.0.0.1",
-                "-validity",
-                "2")
-            .redirectErrorStream(true)
-            .start();
-    byte[] said = p.getInputStream().readAllBytes();
-    if (p.waitFor() != 0) {
-      throw new IOException("keytool failed: " + new String(said, StandardCharsets.UTF_8));
-    }
-    char[] password = "changeit".toCharArray();
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      ks.load(in, password);
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, password);
-    SSLContext server = SSLContext.getInstance("TLS");
-    server.init(kmf.getKeyManagers(), null, null);
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("server", ks.getCertificate("server"));
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext client = SSLContext.getInstance("TLS");
-    client.init(null, tmf.getTrustManagers(), null);
-    return new SSLContext[] {server, client};
+    SelfSignedTls tls = SelfSignedTls.create(dir);
+    return new SSLContext[] {tls.server(), tls.client()};
   }
 
   private static void deleteTree(Path dir) throws IOException {

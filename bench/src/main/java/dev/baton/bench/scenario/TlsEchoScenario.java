@@ -6,6 +6,7 @@ import dev.baton.eventloop.Server;
 import dev.baton.eventloop.TaskMechanism;
 import dev.baton.eventloop.Tasks;
 import dev.baton.eventloop.TlsOptions;
+import dev.baton.examples.SelfSignedTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,10 +26,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,7 +39,6 @@ import javax.net.SocketFactory;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * TLS echo over 127.0.0.1: 10 concurrent blocking clients (JDK {@code SSLSocket}s, TLS 1.3, a
@@ -71,8 +69,9 @@ final class TlsEchoScenario implements Scenario {
     SSLContext[] contexts;
     KeyManagerFactory keys;
     try {
-      keys = keys(dir);
-      contexts = contexts(keys, dir);
+      SelfSignedTls tls = SelfSignedTls.create(dir);
+      keys = tls.keys();
+      contexts = new SSLContext[] {tls.server(), tls.client()};
     } finally {
       try (var files = Files.list(dir)) {
         for (Path p : files.toList()) {
@@ -246,63 +245,6 @@ final class TlsEchoScenario implements Scenario {
       throw new IllegalStateException("a TLS echo client failed", failures.get(0));
     }
     return merged;
-  }
-
-  private static KeyManagerFactory keys(Path dir) throws Exception {
-    Path store = dir.resolve("server.p12");
-    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-    Process p =
-        new ProcessBuilder(
-                keytool,
-                "-genkeypair",
-                "-keystore",
-                store.toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass",
-                "changeit",
-                "-alias",
-                "server",
-                "-keyalg",
-                "EC",
-                "-dname",
-                "CN=localhost",
-                "-ext",
-                "san=dns:localhost,ip:127.0.0.1",
-                "-validity",
-                "2")
-            .redirectErrorStream(true)
-            .start();
-    byte[] said = p.getInputStream().readAllBytes();
-    if (p.waitFor() != 0) {
-      throw new IOException("keytool failed: " + new String(said, StandardCharsets.UTF_8));
-    }
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(store)) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, "changeit".toCharArray());
-    return kmf;
-  }
-
-  /** {server context, client context trusting the server's certificate}. */
-  private static SSLContext[] contexts(KeyManagerFactory keys, Path dir) throws Exception {
-    SSLContext server = SSLContext.getInstance("TLS");
-    server.init(keys.getKeyManagers(), null, null);
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    try (InputStream in = Files.newInputStream(dir.resolve("server.p12"))) {
-      ks.load(in, "changeit".toCharArray());
-    }
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("server", ks.getCertificate("server"));
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    SSLContext client = SSLContext.getInstance("TLS");
-    client.init(null, tmf.getTrustManagers(), null);
-    return new SSLContext[] {server, client};
   }
 
   /** Writes back what it reads (plaintext, under the SslHandler). */
