@@ -14,6 +14,7 @@ import dev.baton.process.Codec;
 import dev.baton.process.ProcessPoolException;
 import dev.baton.process.internal.Answers;
 import dev.baton.process.internal.PoolCalls;
+import dev.baton.process.internal.TrackedDeadline;
 import dev.baton.process.internal.ValueCodec;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -32,7 +33,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -1143,73 +1143,29 @@ public final class Dispatcher implements MembershipListener {
   }
 
   /**
-   * One caller's deadline over the tasks of one call: when it passes, on the pool's timer thread,
-   * every tracked task not yet done fails with a {@link TimeoutException} and is withdrawn (out of
-   * the queue, or cancelled on its member); a task tracked after that is expired at once.
-   * Threading: {@code track} and {@code close} on the caller's thread, the expiry on the timer; the
-   * list is guarded by {@code this}.
+   * A cluster pool's call deadline ({@link TrackedDeadline}): a task it expires fails with a {@link
+   * TimeoutException} and is withdrawn (out of the queue, or cancelled on its member).
    */
-  private final class CallDeadline implements PoolCalls.Deadline {
-    private final Duration timeout;
-    private final String call;
-    private final long deadline;
-    private final ScheduledFuture<?> alarm;
-    private final List<CompletableFuture<Object>> tracked = new ArrayList<>();
-    private boolean fired;
-
+  private final class CallDeadline extends TrackedDeadline {
     CallDeadline(Duration timeout, String call) {
-      this.timeout = timeout;
-      this.call = call;
-      this.deadline = System.nanoTime() + timeout.toNanos();
-      ScheduledFuture<?> a;
-      try {
-        a = timer.schedule(this::fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (RejectedExecutionException e) {
-        a = null; // terminated: every task is refused anyway
-      }
-      this.alarm = a;
+      super(timeout, call);
+      arm(
+          fire -> {
+            try {
+              return timer.schedule(fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+              return null; // terminated: every task is refused anyway
+            }
+          });
     }
 
     @Override
-    public void track(CompletableFuture<Object> future) {
-      boolean late;
-      synchronized (this) {
-        late = fired;
-        if (!late) {
-          tracked.add(future);
-        }
-      }
-      if (late) {
-        expireOne(future);
-      }
-    }
-
-    @Override
-    public boolean passed() {
-      return System.nanoTime() - deadline >= 0;
-    }
-
-    @Override
-    public TimeoutException missed(String what) {
-      return new TimeoutException(
-          what + " missed the deadline of " + timeout + " set by " + call + "; it was never sent");
-    }
-
-    private synchronized void fire() {
-      if (fired) {
-        return;
-      }
-      fired = true;
-      tracked.forEach(this::expireOne);
-      tracked.clear();
-    }
-
-    private void expireOne(CompletableFuture<Object> f) {
+    protected void expire(CompletableFuture<Object> f) {
       if (f.isDone()) {
         return;
       }
       long id = f instanceof JobFuture j ? j.job.id : -1;
-      expire(
+      Dispatcher.this.expire(
           f,
           new TimeoutException(
               "task "
@@ -1217,20 +1173,10 @@ public final class Dispatcher implements MembershipListener {
                   + " of pool "
                   + poolName
                   + " missed the deadline of "
-                  + timeout
+                  + timeout()
                   + " set by "
-                  + call
+                  + call()
                   + "; it was taken back (a member running it was asked to interrupt it)"));
-    }
-
-    @Override
-    public void close() {
-      if (alarm != null) {
-        alarm.cancel(false);
-      }
-      if (passed()) {
-        fire();
-      }
     }
   }
 }
