@@ -227,7 +227,7 @@ public final class Settings {
    */
   public void threads(int n) {
     if (n < 1) {
-      throw new IllegalArgumentException("threadsPerMember must be >= 1, was " + n);
+      throw new IllegalArgumentException("threads must be >= 1, was " + n);
     }
     this.threads = n;
   }
