@@ -4,12 +4,10 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.baton.cluster.internal.Settings;
-import dev.baton.process.Codec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -148,121 +146,15 @@ public final class ClusterMember implements AutoCloseable {
   }
 
   /**
-   * Configures and starts a {@link ClusterMember} or a {@link ForkedMember}. Not thread-safe; each
-   * {@code start()} or {@code fork()} starts a new member.
+   * Configures and starts a {@link ClusterMember} or a {@link ForkedMember}: the member's settings
+   * are those of {@link AbstractMemberBuilder}, a forked member's JVM is configured here. Not
+   * thread-safe; each {@code start()} or {@code fork()} starts a new member.
    */
-  public static final class Builder {
-    private final Settings settings = new Settings();
+  public static final class Builder extends AbstractMemberBuilder<Builder> {
     private String classPath = System.getProperty("java.class.path");
     private final List<String> jvmOptions = new ArrayList<>();
-    private Duration startupTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
-
-    /**
-     * @param name the cluster's name (default {@code baton}); members of other names stay apart
-     * @return this
-     */
-    public Builder clusterName(String name) {
-      settings.clusterName(name);
-      return this;
-    }
-
-    /**
-     * @param addresses where other members may be ({@code host}, {@code host:port}, {@code
-     *     host:port-port}); default {@code 127.0.0.1} from the member's port upward
-     * @return this
-     */
-    public Builder addresses(String... addresses) {
-      settings.addresses(addresses);
-      return this;
-    }
-
-    /**
-     * @param first the first port tried (default 5701); the member takes the first free one of the
-     *     100 from there
-     * @return this
-     */
-    public Builder port(int first) {
-      settings.port(first);
-      return this;
-    }
-
-    /**
-     * @param n tasks the member runs at once, {@code >= 1} (default: available processors)
-     * @return this
-     */
-    public Builder threads(int n) {
-      settings.threads(n);
-      return this;
-    }
-
-    /**
-     * @param timeout how long a member may go without a heartbeat before the cluster declares it
-     *     dead and its tasks fail or run again (default 10 s; at least 1 s)
-     * @return this
-     */
-    public Builder failureDetection(Duration timeout) {
-      settings.failureDetection(timeout);
-      return this;
-    }
-
-    /**
-     * Reads the cluster's secret from a file now, as {@link ClusterPool.Builder#secret(Path)} does;
-     * a forked member is given the file's path.
-     *
-     * @param file the file
-     * @return this
-     */
-    public Builder secret(Path file) {
-      settings.secretFile(file);
-      return this;
-    }
-
-    /**
-     * Reads the cluster's secret from an environment variable now; a forked member is given the
-     * variable's name and inherits the environment.
-     *
-     * @param variable the variable's name
-     * @return this
-     */
-    public Builder secretFromEnv(String variable) {
-      settings.secretEnv(variable);
-      return this;
-    }
-
-    /**
-     * @param codec the codec this member reads and writes values in (the pools that use it must
-     *     write the same)
-     * @return this
-     */
-    public Builder codec(Codec codec) {
-      settings.codec(codec);
-      return this;
-    }
-
-    /**
-     * Adds classes this member may deserialize in tasks and their arguments, in the JDK's filter
-     * pattern syntax; a caller's list never widens it.
-     *
-     * @param patterns the patterns; a {@code !} pattern rejects
-     * @return this
-     */
-    public Builder allowClasses(String... patterns) {
-      settings.allowClasses(patterns);
-      return this;
-    }
-
-    /**
-     * @param depth the deepest object graph this member accepts, {@code >= 1} (default 100)
-     * @param references the most references in one stream (default 1 000 000)
-     * @param bytes the largest stream, {@code >= 1024} (default 256 MiB)
-     * @return this
-     */
-    public Builder deserializationLimits(int depth, long references, long bytes) {
-      settings.deserializationLimits(depth, references, bytes);
-      return this;
-    }
 
     /**
      * @param path a forked member's class path (default: this JVM's)
@@ -281,19 +173,6 @@ public final class ClusterMember implements AutoCloseable {
       for (String o : options) {
         jvmOptions.add(Objects.requireNonNull(o, "option"));
       }
-      return this;
-    }
-
-    /**
-     * @param timeout the longest a forked member may take to be ready (default 60 s)
-     * @return this
-     */
-    public Builder startupTimeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("startupTimeout must be positive, was " + timeout);
-      }
-      this.startupTimeout = timeout;
       return this;
     }
 

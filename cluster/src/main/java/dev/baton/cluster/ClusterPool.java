@@ -6,7 +6,6 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.baton.cluster.internal.ClusterKeys;
 import dev.baton.cluster.internal.Dispatcher;
 import dev.baton.cluster.internal.MemberTask;
-import dev.baton.cluster.internal.Settings;
 import dev.baton.core.Blocking;
 import dev.baton.process.Codec;
 import dev.baton.process.Pool;
@@ -444,15 +443,14 @@ public final class ClusterPool implements Pool {
   }
 
   /**
-   * Configures and starts a {@link ClusterPool}. Not thread-safe; each {@link #build()} starts a
-   * new pool (and, unless {@link #client()}, a new member).
+   * Configures and starts a {@link ClusterPool}: the settings of the cluster and of the pool's own
+   * member are those of {@link AbstractMemberBuilder}, the pool's own are here. Not thread-safe;
+   * each {@link #build()} starts a new pool (and, unless {@link #client()}, a new member).
    */
-  public static final class Builder {
-    private final Settings settings = new Settings();
+  public static final class Builder extends AbstractMemberBuilder<Builder> {
     private String name = "cluster-" + POOL_SEQ.incrementAndGet();
     private boolean client;
     private int awaitMembers = 1;
-    private Duration startupTimeout = Duration.ofSeconds(60);
     private Duration noMemberTimeout = Duration.ofSeconds(30);
     private Duration closeTimeout = Duration.ofSeconds(60);
     private int window = 2;
@@ -465,56 +463,6 @@ public final class ClusterPool implements Pool {
      */
     public Builder name(String name) {
       this.name = CodecOptions.poolName(name);
-      return this;
-    }
-
-    /**
-     * @param name the cluster's name (default {@code baton}); members and clients of other names
-     *     stay apart
-     * @return this
-     */
-    public Builder clusterName(String name) {
-      settings.clusterName(name);
-      return this;
-    }
-
-    /**
-     * @param addresses the members to join or connect to ({@code host}, {@code host:port} or {@code
-     *     host:port-port}); default {@code 127.0.0.1} from the port upward
-     * @return this
-     */
-    public Builder addresses(String... addresses) {
-      settings.addresses(addresses);
-      return this;
-    }
-
-    /**
-     * @param first the first port the pool's member tries (default 5701); it takes the first free
-     *     one of the 100 from there
-     * @return this
-     */
-    public Builder port(int first) {
-      settings.port(first);
-      return this;
-    }
-
-    /**
-     * @param n tasks the pool's own member runs at once, {@code >= 1} (default: available
-     *     processors); other members run as many as they were started with
-     * @return this
-     */
-    public Builder threadsPerMember(int n) {
-      settings.threads(n);
-      return this;
-    }
-
-    /**
-     * @param timeout how long a member may go without a heartbeat before it is declared dead and
-     *     its tasks fail or run again (default 10 s, at least 1 s)
-     * @return this
-     */
-    public Builder failureDetection(Duration timeout) {
-      settings.failureDetection(timeout);
       return this;
     }
 
@@ -537,16 +485,6 @@ public final class ClusterPool implements Pool {
         throw new IllegalArgumentException("awaitMembers must be >= 1, was " + n);
       }
       this.awaitMembers = n;
-      return this;
-    }
-
-    /**
-     * @param timeout the longest {@link #build()} waits for the cluster and its members (default 60
-     *     s)
-     * @return this
-     */
-    public Builder startupTimeout(Duration timeout) {
-      this.startupTimeout = CodecOptions.positive(timeout, "startupTimeout");
       return this;
     }
 
@@ -582,67 +520,6 @@ public final class ClusterPool implements Pool {
      */
     public Builder closeTimeout(Duration timeout) {
       this.closeTimeout = CodecOptions.positive(timeout, "closeTimeout");
-      return this;
-    }
-
-    /**
-     * Reads the cluster's secret from a file now: its content, white space around it stripped, at
-     * least 16 bytes. Every member must hold the same. The secret is never logged, and a member
-     * this pool starts in its own JVM gets the file's path, never the secret, on its command line.
-     *
-     * @param file the file (make one with {@code head -c 32 /dev/urandom | base64 > secret})
-     * @return this
-     * @throws IllegalArgumentException when it cannot be read or is too short
-     */
-    public Builder secret(Path file) {
-      settings.secretFile(file);
-      return this;
-    }
-
-    /**
-     * Reads the cluster's secret from an environment variable now, as {@link #secret(Path)} does.
-     *
-     * @param variable the variable's name, e.g. {@code BATON_CLUSTER_SECRET}
-     * @return this
-     * @throws IllegalArgumentException when it is not set or too short
-     */
-    public Builder secretFromEnv(String variable) {
-      settings.secretEnv(variable);
-      return this;
-    }
-
-    /**
-     * @param codec how arguments and results are written (the pool's own member reads this one;
-     *     other members must be given the same)
-     * @return this
-     */
-    public Builder codec(Codec codec) {
-      settings.codec(codec);
-      return this;
-    }
-
-    /**
-     * Adds classes that may be deserialized in this JVM: results in the caller, and tasks on the
-     * pool's own member, in the JDK's filter pattern syntax, as {@link
-     * dev.baton.process.ProcessPool.Builder#allowClasses} does. Other members decode with their own
-     * lists ({@link ClusterMember.Builder#allowClasses}); this one does not travel.
-     *
-     * @param patterns the patterns; a {@code !} pattern rejects
-     * @return this
-     */
-    public Builder allowClasses(String... patterns) {
-      settings.allowClasses(patterns);
-      return this;
-    }
-
-    /**
-     * @param depth the deepest object graph accepted, {@code >= 1} (default 100)
-     * @param references the most references in one stream, {@code >= 1} (default 1 000 000)
-     * @param bytes the largest stream, {@code >= 1024} (default 256 MiB)
-     * @return this
-     */
-    public Builder deserializationLimits(int depth, long references, long bytes) {
-      settings.deserializationLimits(depth, references, bytes);
       return this;
     }
 

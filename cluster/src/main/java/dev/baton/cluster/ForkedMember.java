@@ -1,15 +1,14 @@
 package dev.baton.cluster;
 
 import dev.baton.process.WorkerStartException;
+import dev.baton.process.internal.WorkerRegistry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -18,21 +17,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ClusterMember} in a JVM of its own, started by {@link ClusterMember.Builder#fork()}. Its
- * standard error is this JVM's; it exits when this JVM does (its standard input closes), and a
- * shutdown hook kills any forked member left. {@link #kill()} is what a crash looks like to the
- * cluster.
+ * standard error is this JVM's; it exits when this JVM does (its standard input closes), and the
+ * shutdown hook that kills Baton's child processes ({@code WorkerRegistry}) kills any forked member
+ * left. {@link #kill()} is what a crash looks like to the cluster.
  *
  * <p>Threading: every method may be called from any thread.
  */
 public final class ForkedMember implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ForkedMember.class);
-  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
-
-  static {
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "baton-forked-members"));
-  }
 
   private final Process process;
   private final String address;
@@ -52,8 +44,7 @@ public final class ForkedMember implements AutoCloseable {
       throw started(
           new WorkerStartException("cannot start a member JVM with " + command + ": " + e), e);
     }
-    LIVE.add(process);
-    process.onExit().thenRun(() -> LIVE.remove(process));
+    WorkerRegistry.register(process);
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<String> ready = new CompletableFuture<>();

@@ -48,7 +48,7 @@ class BoundedTaskTest {
         .clusterName(cluster)
         .port(port)
         .addresses(Clusters.addresses(port))
-        .threadsPerMember(1)
+        .threads(1)
         .failureDetection(Clusters.FAILURE_DETECTION);
   }
 

@@ -45,7 +45,7 @@ class ClusterPoolTest {
             .clusterName(cluster)
             .port(port)
             .addresses(Clusters.addresses(port))
-            .threadsPerMember(2)
+            .threads(2)
             .failureDetection(Clusters.FAILURE_DETECTION)
             .build();
     other = member().start();

@@ -73,7 +73,7 @@ class ClusterSecretTest {
                 .port(port)
                 .addresses(Clusters.addresses(port))
                 .secret(secret)
-                .threadsPerMember(2)
+                .threads(2)
                 .failureDetection(Clusters.FAILURE_DETECTION)
                 .build();
         Forked strangers =

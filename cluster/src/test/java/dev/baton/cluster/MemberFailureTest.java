@@ -53,7 +53,7 @@ class MemberFailureTest {
             .clusterName(cluster)
             .port(port)
             .addresses(Clusters.addresses(port))
-            .threadsPerMember(SLOTS)
+            .threads(SLOTS)
             .tasksInFlightPerThread(1) // a member holds only what it runs: the counts below
             .failureDetection(Clusters.FAILURE_DETECTION)
             .build();

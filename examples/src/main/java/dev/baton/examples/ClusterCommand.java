@@ -100,7 +100,7 @@ final class ClusterCommand extends ExampleCommand {
             .clusterName(cluster)
             .port(port)
             .addresses(addresses)
-            .threadsPerMember(2)
+            .threads(2)
             .failureDetection(FAILURE_DETECTION)
             .build()) {
       List<Thread> starters = new ArrayList<>();

@@ -174,7 +174,7 @@ final class ClusterScenario implements Scenario {
                 .clusterName(cluster)
                 .port(port)
                 .addresses(addresses)
-                .threadsPerMember(2)
+                .threads(2)
                 .failureDetection(detection)
                 .awaitMembers(stable + 1)
                 .build()) {

@@ -24,11 +24,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How a Baton member or client is configured, shared by the builders of {@code ClusterPool} and
- * {@code ClusterMember}, and turned into Hazelcast's configuration here only: the network, the
- * member's own rules (codec, allow-list, limits: what it decodes, never taken from a task) and the
- * cluster's secret (kept as bytes, never logged, passed to a forked member as the file or variable
- * it came from, never on a command line). Mutable, confined to the builder that owns it.
+ * How a Baton member or client is configured, held by {@code AbstractMemberBuilder} for the
+ * builders of {@code ClusterPool} and {@code ClusterMember}, and turned into Hazelcast's
+ * configuration here only: the network, the member's own rules (codec, allow-list, limits: what it
+ * decodes, never taken from a task) and the cluster's secret (kept as bytes, never logged, passed
+ * to a forked member as the file or variable it came from, never on a command line). Mutable,
+ * confined to the builder that owns it.
  */
 public final class Settings {
   /** The executor every Baton member runs tasks on. */
@@ -227,7 +228,7 @@ public final class Settings {
    */
   public void threads(int n) {
     if (n < 1) {
-      throw new IllegalArgumentException("threadsPerMember must be >= 1, was " + n);
+      throw new IllegalArgumentException("threads must be >= 1, was " + n);
     }
     this.threads = n;
   }

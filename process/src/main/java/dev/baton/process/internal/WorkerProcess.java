@@ -168,7 +168,7 @@ public final class WorkerProcess {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
     Process process = builder.start();
-    WorkerRegistry.add(process);
+    WorkerRegistry.register(process);
     WorkerProcess worker = new WorkerProcess(name, process, listener, maxPayload);
     worker.stderrPump.start();
     Thread reader = new Thread(worker::readLoop, name + "-stdout");
@@ -433,7 +433,6 @@ public final class WorkerProcess {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    WorkerRegistry.remove(process);
     listener.exited(this);
   }
 

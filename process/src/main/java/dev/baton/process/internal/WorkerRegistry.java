@@ -4,11 +4,15 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every live worker process of this JVM, destroyed by one shutdown hook so that no worker outlives
- * its parent (they would also exit on their own when their stdin closes).
+ * Every live child process this JVM started for Baton, worker JVMs of a process pool and forked
+ * cluster members alike, destroyed by one shutdown hook so that none outlives its parent (they
+ * would also exit on their own when their stdin closes). A process is registered when it starts and
+ * leaves the registry when it exits, whoever notices first.
+ *
+ * <p>Threading: {@link #register} may be called from any thread.
  */
-final class WorkerRegistry {
-  /** Live workers; added by starters, removed by readers after exit, read by the hook. */
+public final class WorkerRegistry {
+  /** Live children; added by {@link #register}, removed on exit, read by the hook. */
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
@@ -20,16 +24,18 @@ final class WorkerRegistry {
                     p.destroyForcibly();
                   }
                 },
-                "baton-process-pool-shutdown"));
+                "baton-child-processes"));
   }
 
   private WorkerRegistry() {}
 
-  static void add(Process process) {
+  /**
+   * Keeps a process to be destroyed when this JVM exits, until it exits itself.
+   *
+   * @param process a child process just started
+   */
+  public static void register(Process process) {
     LIVE.add(process);
-  }
-
-  static void remove(Process process) {
-    LIVE.remove(process);
+    process.onExit().thenRun(() -> LIVE.remove(process));
   }
 }
