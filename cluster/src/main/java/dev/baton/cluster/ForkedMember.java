@@ -1,7 +1,7 @@
 package dev.baton.cluster;
 
 import dev.baton.process.WorkerStartException;
-import dev.baton.process.internal.WorkerRegistry;
+import dev.baton.process.internal.ChildProcesses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link ClusterMember} in a JVM of its own, started by {@link ClusterMember.Builder#fork()}. Its
  * standard error is this JVM's; it exits when this JVM does (its standard input closes), and the
- * shutdown hook that kills Baton's child processes ({@code WorkerRegistry}) kills any forked member
+ * shutdown hook that kills Baton's child processes ({@code ChildProcesses}) kills any forked member
  * left. {@link #kill()} is what a crash looks like to the cluster.
  *
  * <p>Threading: every method may be called from any thread.
@@ -44,7 +44,7 @@ public final class ForkedMember implements AutoCloseable {
       throw started(
           new WorkerStartException("cannot start a member JVM with " + command + ": " + e), e);
     }
-    WorkerRegistry.register(process);
+    ChildProcesses.register(process);
     BufferedReader out =
         new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     CompletableFuture<String> ready = new CompletableFuture<>();

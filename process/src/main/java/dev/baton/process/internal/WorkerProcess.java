@@ -168,7 +168,7 @@ public final class WorkerProcess {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(environment);
     Process process = builder.start();
-    WorkerRegistry.register(process);
+    ChildProcesses.register(process);
     WorkerProcess worker = new WorkerProcess(name, process, listener, maxPayload);
     worker.stderrPump.start();
     Thread reader = new Thread(worker::readLoop, name + "-stdout");

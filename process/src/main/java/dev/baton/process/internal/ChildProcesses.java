@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Threading: {@link #register} may be called from any thread.
  */
-public final class WorkerRegistry {
+public final class ChildProcesses {
   /** Live children; added by {@link #register}, removed on exit, read by the hook. */
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -27,7 +27,7 @@ public final class WorkerRegistry {
                 "baton-child-processes"));
   }
 
-  private WorkerRegistry() {}
+  private ChildProcesses() {}
 
   /**
    * Keeps a process to be destroyed when this JVM exits, until it exits itself.

@@ -14,12 +14,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * A child registered with {@link WorkerRegistry} does not outlive its parent's orderly exit, even
+ * A child registered with {@link ChildProcesses} does not outlive its parent's orderly exit, even
  * when it never reads its standard input (a forked cluster member blocked elsewhere): a parent JVM
  * ({@link #main}) starts a child JVM that only sleeps, registers it, prints its pid once the child
  * runs, and exits.
  */
-class WorkerRegistryTest {
+class ChildProcessesTest {
   @Test
   void aRegisteredChildIsDestroyedWhenItsParentExits() throws Exception {
     Process parent = java("parent").redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -53,7 +53,7 @@ class WorkerRegistryTest {
             "-XX:TieredStopAtLevel=1",
             "-cp",
             System.getProperty("java.class.path"),
-            WorkerRegistryTest.class.getName(),
+            ChildProcessesTest.class.getName(),
             role));
   }
 
@@ -82,7 +82,7 @@ class WorkerRegistryTest {
     }
     Process child = java("child").redirectError(ProcessBuilder.Redirect.DISCARD).start();
     if (!(args.length > 1 && args[1].equals("unregistered"))) {
-      WorkerRegistry.register(child);
+      ChildProcesses.register(child);
     }
     String ready =
         new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))
