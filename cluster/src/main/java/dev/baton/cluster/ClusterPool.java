@@ -152,6 +152,11 @@ public final class ClusterPool implements Pool {
               public int slots() {
                 return dispatcher.slots();
               }
+
+              @Override
+              public PoolCalls.Deadline deadline(Duration timeout, String call) {
+                return dispatcher.deadline(timeout, call);
+              }
             });
   }
 
@@ -249,14 +254,7 @@ public final class ClusterPool implements Pool {
    */
   @Override
   public <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
-    PoolCalls.positiveTimeout(timeout);
-    CompletableFuture<T> future = submit(task);
-    PoolCalls.Deadline deadline = dispatcher.deadline(timeout, "submit(task, " + timeout + ")");
-    @SuppressWarnings("unchecked")
-    CompletableFuture<Object> tracked = (CompletableFuture<Object>) (CompletableFuture<?>) future;
-    deadline.track(tracked);
-    future.whenComplete((r, t) -> deadline.close());
-    return future;
+    return calls.submit(task, timeout);
   }
 
   /**
@@ -272,8 +270,7 @@ public final class ClusterPool implements Pool {
   @Override
   public <T> T apply(PoolTask<T> task, Duration timeout)
       throws InterruptedException, TimeoutException {
-    PoolCalls.positiveTimeout(timeout);
-    return calls.apply(task, dispatcher.deadline(timeout, "apply(task, " + timeout + ")"));
+    return calls.apply(task, timeout);
   }
 
   /**
@@ -298,10 +295,7 @@ public final class ClusterPool implements Pool {
       int chunkSize,
       Duration timeout)
       throws InterruptedException, TimeoutException {
-    PoolCalls.positiveTimeout(timeout);
-    PoolCalls.Deadline deadline =
-        dispatcher.deadline(timeout, "map(fn, items, " + chunkSize + ", " + timeout + ")");
-    return PoolCalls.timed(() -> calls.map(fn, items, chunkSize, deadline));
+    return calls.map(fn, items, chunkSize, timeout);
   }
 
   /**
@@ -324,7 +318,7 @@ public final class ClusterPool implements Pool {
       Iterable<? extends A> items,
       int chunkSize,
       Duration timeout) {
-    return calls.imap(fn, items, chunkSize, true, deadline("imap", chunkSize, timeout));
+    return calls.imap(fn, items, chunkSize, true, timeout);
   }
 
   /**
@@ -345,12 +339,7 @@ public final class ClusterPool implements Pool {
       Iterable<? extends A> items,
       int chunkSize,
       Duration timeout) {
-    return calls.imap(fn, items, chunkSize, false, deadline("imapUnordered", chunkSize, timeout));
-  }
-
-  private PoolCalls.Deadline deadline(String call, int chunkSize, Duration timeout) {
-    PoolCalls.positiveTimeout(timeout);
-    return dispatcher.deadline(timeout, call + "(fn, items, " + chunkSize + ", " + timeout + ")");
+    return calls.imap(fn, items, chunkSize, false, timeout);
   }
 
   @Override
@@ -363,7 +352,7 @@ public final class ClusterPool implements Pool {
   public <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items, int chunkSize)
       throws InterruptedException {
-    return calls.map(fn, items, chunkSize, null);
+    return calls.map(fn, items, chunkSize);
   }
 
   @Override
@@ -378,13 +367,13 @@ public final class ClusterPool implements Pool {
   @Override
   public <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
-    return calls.imap(fn, items, chunkSize, true, null);
+    return calls.imap(fn, items, chunkSize, true);
   }
 
   @Override
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
-    return calls.imap(fn, items, chunkSize, false, null);
+    return calls.imap(fn, items, chunkSize, false);
   }
 
   // ---- shutdown ----

@@ -114,6 +114,11 @@ public final class ProcessPool implements Pool {
               public int slots() {
                 return workers;
               }
+
+              @Override
+              public PoolCalls.Deadline deadline(Duration timeout, String call) {
+                return new CallDeadline(engine, timeout, call);
+              }
             });
   }
 
@@ -220,14 +225,7 @@ public final class ProcessPool implements Pool {
    */
   @Override
   public <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
-    PoolCalls.positiveTimeout(timeout);
-    CompletableFuture<T> future = submit(task);
-    CallDeadline deadline = new CallDeadline(engine, timeout, "submit(task, " + timeout + ")");
-    @SuppressWarnings("unchecked")
-    CompletableFuture<Object> tracked = (CompletableFuture<Object>) (CompletableFuture<?>) future;
-    deadline.track(tracked);
-    future.whenComplete((r, t) -> deadline.close());
-    return future;
+    return calls.submit(task, timeout);
   }
 
   /**
@@ -244,8 +242,7 @@ public final class ProcessPool implements Pool {
   @Override
   public <T> T apply(PoolTask<T> task, Duration timeout)
       throws InterruptedException, TimeoutException {
-    PoolCalls.positiveTimeout(timeout);
-    return calls.apply(task, new CallDeadline(engine, timeout, "apply(task, " + timeout + ")"));
+    return calls.apply(task, timeout);
   }
 
   /**
@@ -316,7 +313,7 @@ public final class ProcessPool implements Pool {
   public <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items, int chunkSize)
       throws InterruptedException {
-    return calls.map(fn, items, chunkSize, null);
+    return calls.map(fn, items, chunkSize);
   }
 
   /**
@@ -342,10 +339,7 @@ public final class ProcessPool implements Pool {
       int chunkSize,
       Duration timeout)
       throws InterruptedException, TimeoutException {
-    PoolCalls.positiveTimeout(timeout);
-    CallDeadline deadline =
-        new CallDeadline(engine, timeout, "map(fn, items, " + chunkSize + ", " + timeout + ")");
-    return PoolCalls.timed(() -> calls.map(fn, items, chunkSize, deadline));
+    return calls.map(fn, items, chunkSize, timeout);
   }
 
   /**
@@ -385,7 +379,7 @@ public final class ProcessPool implements Pool {
   @Override
   public <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
-    return calls.imap(fn, items, chunkSize, true, null);
+    return calls.imap(fn, items, chunkSize, true);
   }
 
   /**
@@ -409,7 +403,7 @@ public final class ProcessPool implements Pool {
       Iterable<? extends A> items,
       int chunkSize,
       Duration timeout) {
-    return calls.imap(fn, items, chunkSize, true, deadline("imap", chunkSize, timeout));
+    return calls.imap(fn, items, chunkSize, true, timeout);
   }
 
   /**
@@ -425,7 +419,7 @@ public final class ProcessPool implements Pool {
   @Override
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
-    return calls.imap(fn, items, chunkSize, false, null);
+    return calls.imap(fn, items, chunkSize, false);
   }
 
   /**
@@ -446,13 +440,7 @@ public final class ProcessPool implements Pool {
       Iterable<? extends A> items,
       int chunkSize,
       Duration timeout) {
-    return calls.imap(fn, items, chunkSize, false, deadline("imapUnordered", chunkSize, timeout));
-  }
-
-  private CallDeadline deadline(String call, int chunkSize, Duration timeout) {
-    PoolCalls.positiveTimeout(timeout);
-    return new CallDeadline(
-        engine, timeout, call + "(fn, items, " + chunkSize + ", " + timeout + ")");
+    return calls.imap(fn, items, chunkSize, false, timeout);
   }
 
   // ---- shutdown ----

@@ -78,6 +78,13 @@ public final class PoolCalls {
      * @return how many tasks the workers can run at once now, {@code >= 1}
      */
     int slots();
+
+    /**
+     * @param timeout how long the call may take, from now, positive
+     * @param call what the caller called, for messages (e.g. {@code "apply(task, PT1S)"})
+     * @return a started deadline over the tasks of one call, which expires them the pool's way
+     */
+    Deadline deadline(Duration timeout, String call);
   }
 
   /**
@@ -202,20 +209,45 @@ public final class PoolCalls {
   }
 
   /**
+   * Submits a task under a deadline of its own, closed when its future completes.
+   *
+   * @param task the task
+   * @param timeout how long it may take, from now, positive
+   * @param <T> its result type
+   * @return its future, which fails with a {@link TimeoutException} once the deadline passes
+   */
+  public <T> CompletableFuture<T> submit(PoolTask<T> task, Duration timeout) {
+    Deadline deadline = deadline(timeout, "submit(task, " + timeout + ")");
+    CompletableFuture<T> future;
+    try {
+      future = submit(task, 0);
+    } catch (RuntimeException e) {
+      deadline.close();
+      throw e;
+    }
+    @SuppressWarnings("unchecked")
+    CompletableFuture<Object> tracked = (CompletableFuture<Object>) (CompletableFuture<?>) future;
+    deadline.track(tracked);
+    future.whenComplete((r, t) -> deadline.close());
+    return future;
+  }
+
+  /**
    * Runs a task under a caller's deadline and waits for its result.
    *
    * @param task the task
-   * @param deadline the deadline, closed once the result or failure is in (not on an interrupt: the
-   *     task goes on, still under it)
+   * @param timeout how long it may take, from now, positive; the deadline is closed once the result
+   *     or failure is in (not on an interrupt: the task goes on, still under it)
    * @param <T> its result type
    * @return its result
    * @throws InterruptedException when interrupted
    * @throws TimeoutException when the deadline passed first
    */
   @SuppressWarnings("unchecked")
-  public <T> T apply(PoolTask<T> task, Deadline deadline)
+  public <T> T apply(PoolTask<T> task, Duration timeout)
       throws InterruptedException, TimeoutException {
     Objects.requireNonNull(task, "task");
+    Deadline deadline = deadline(timeout, "apply(task, " + timeout + ")");
     CompletableFuture<Object> future;
     try {
       future = enqueue(body(task), 0, false);
@@ -298,7 +330,7 @@ public final class PoolCalls {
    * @return the results
    * @throws InterruptedException when interrupted (the chunks not done are cancelled)
    */
-  public <A, R> List<R> map(
+  private <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn,
       Collection<? extends A> items,
       int chunkSize,
@@ -312,6 +344,46 @@ public final class PoolCalls {
       Objects.requireNonNull(items, "items");
     }
     return runChunks(Payloads.MAP, fn, new ArrayList<Object>(items), chunkSize, deadline);
+  }
+
+  /**
+   * Runs {@code fn} over {@code items} in chunks and returns the results in order.
+   *
+   * @param fn the function
+   * @param items the items
+   * @param chunkSize items per task, or 0 for the default
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the results
+   * @throws InterruptedException when interrupted (the chunks not done are cancelled)
+   */
+  public <A, R> List<R> map(
+      PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items, int chunkSize)
+      throws InterruptedException {
+    return map(fn, items, chunkSize, (Deadline) null);
+  }
+
+  /**
+   * Like {@link #map(PoolFunction, Collection, int)} under a deadline of its own.
+   *
+   * @param fn the function
+   * @param items the items
+   * @param chunkSize items per task, or 0 for the default
+   * @param timeout how long the whole map may take, from now, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the results
+   * @throws InterruptedException when interrupted
+   * @throws TimeoutException when the deadline passed first
+   */
+  public <A, R> List<R> map(
+      PoolFunction<? super A, ? extends R> fn,
+      Collection<? extends A> items,
+      int chunkSize,
+      Duration timeout)
+      throws InterruptedException, TimeoutException {
+    Deadline deadline = deadline(timeout, "map(fn, items, " + chunkSize + ", " + timeout + ")");
+    return timed(() -> map(fn, items, chunkSize, deadline));
   }
 
   /**
@@ -400,7 +472,7 @@ public final class PoolCalls {
    * @param <R> the result type
    * @return the iterator
    */
-  public <A, R> Iterator<R> imap(
+  private <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn,
       Iterable<? extends A> items,
       int chunkSize,
@@ -419,6 +491,58 @@ public final class PoolCalls {
       }
       throw e;
     }
+  }
+
+  /**
+   * A lazy {@code map} that keeps {@code 2 * slots} chunks in flight.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param ordered whether results come in the items' order (else in completion order)
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the iterator
+   */
+  public <A, R> Iterator<R> imap(
+      PoolFunction<? super A, ? extends R> fn,
+      Iterable<? extends A> items,
+      int chunkSize,
+      boolean ordered) {
+    return imap(fn, items, chunkSize, ordered, (Deadline) null);
+  }
+
+  /**
+   * Like {@link #imap(PoolFunction, Iterable, int, boolean)} under a deadline of its own.
+   *
+   * @param fn the function
+   * @param items the items, read on the consuming thread
+   * @param chunkSize items per task, {@code >= 1}
+   * @param ordered whether results come in the items' order (else in completion order)
+   * @param timeout how long the whole iteration may take, from now, positive
+   * @param <A> the item type
+   * @param <R> the result type
+   * @return the iterator
+   */
+  public <A, R> Iterator<R> imap(
+      PoolFunction<? super A, ? extends R> fn,
+      Iterable<? extends A> items,
+      int chunkSize,
+      boolean ordered,
+      Duration timeout) {
+    String call = ordered ? "imap" : "imapUnordered";
+    return imap(
+        fn,
+        items,
+        chunkSize,
+        ordered,
+        deadline(timeout, call + "(fn, items, " + chunkSize + ", " + timeout + ")"));
+  }
+
+  /** A deadline from the dispatcher, once the timeout is checked. */
+  private Deadline deadline(Duration timeout, String call) {
+    positiveTimeout(timeout);
+    return dispatch.deadline(timeout, call);
   }
 
   // ---- waiting ----
