@@ -104,6 +104,11 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
   static final MemberSelector BATON_MEMBERS =
       m -> !m.isLiteMember() && m.getAttribute(Settings.SLOTS) != null;
 
+  /** The failures of an invocation that mean its member is lost to the pool ({@link #causedBy}). */
+  private static final Class<?>[] MEMBER_LOST = {
+    MemberLeftException.class, TargetDisconnectedException.class, TargetNotMemberException.class
+  };
+
   private final String poolName;
   private final String clusterName;
   private final HazelcastInstance hazelcast;
@@ -260,19 +265,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
    */
   public CompletableFuture<Object> submit(MemberTask task, int retries, boolean exposed) {
     Job job = new Job(nextId(), task, retries, exposed, null);
-    List<Runnable> sends;
-    lock.lock();
-    try {
-      if (!isOpenLocked()) {
-        return null;
-      }
-      queue.addLast(job);
-      sends = dispatchLocked();
-    } finally {
-      lock.unlock();
-    }
-    sends.forEach(Runnable::run);
-    return job.future;
+    return enqueue(List.of(job)) ? job.future : null;
   }
 
   /**
@@ -284,14 +277,21 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
   public List<CompletableFuture<Object>> submitAll(List<MemberTask> tasks) {
     Object group = new Object();
     List<Job> jobs = new ArrayList<>(tasks.size());
+    List<CompletableFuture<Object>> futures = new ArrayList<>(tasks.size());
     for (MemberTask t : tasks) {
-      jobs.add(new Job(nextId(), t, 0, false, group));
+      Job job = new Job(nextId(), t, 0, false, group);
+      jobs.add(job);
+      futures.add(job.future);
     }
+    return enqueue(jobs) ? futures : null;
+  }
+
+  private boolean enqueue(List<Job> jobs) {
     List<Runnable> sends;
     lock.lock();
     try {
       if (!isOpenLocked()) {
-        return null;
+        return false;
       }
       queue.addAll(jobs);
       sends = dispatchLocked();
@@ -299,9 +299,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
       lock.unlock();
     }
     sends.forEach(Runnable::run);
-    List<CompletableFuture<Object>> futures = new ArrayList<>(jobs.size());
-    jobs.forEach(j -> futures.add(j.future));
-    return futures;
+    return true;
   }
 
   /** Stops accepting tasks, cancels every queued and running task, and terminates now. */
@@ -580,13 +578,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
       }
       best.inFlight++;
       Slot target = best;
-      if (batch.size() == 1) {
-        Job job = batch.getFirst();
-        int attempt = attempts[0];
-        sends.add(() -> send(job, target, attempt));
-      } else {
-        sends.add(() -> sendBatch(batch, target, attempts));
-      }
+      sends.add(() -> send(batch, target, attempts));
     }
     if (!members.isEmpty()) {
       noMemberSince = System.nanoTime();
@@ -605,12 +597,21 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     }
   }
 
-  private void sendBatch(List<Job> jobs, Slot slot, int[] attempts) {
+  /**
+   * Sends one invocation: a task alone, or a batch of chunks run one after the other on one member
+   * thread. A task taken back while it was being sent has its invocation cancelled at once; the
+   * answer of a batch is split into its tasks' answers.
+   */
+  private void send(List<Job> jobs, Slot slot, int[] attempts) {
     java.util.concurrent.Future<byte[]> remote;
     try {
-      List<MemberTask> tasks = new ArrayList<>(jobs.size());
-      jobs.forEach(j -> tasks.add(j.task));
-      remote = executor.submitToMember(new MemberBatch(tasks), slot.member);
+      if (jobs.size() == 1) {
+        remote = executor.submitToMember(jobs.getFirst().task, slot.member);
+      } else {
+        List<MemberTask> tasks = new ArrayList<>(jobs.size());
+        jobs.forEach(j -> tasks.add(j.task));
+        remote = executor.submitToMember(new MemberBatch(tasks), slot.member);
+      }
     } catch (RuntimeException e) {
       for (int k = 0; k < jobs.size(); k++) {
         answered(jobs.get(k), slot, attempts[k], null, e);
@@ -632,54 +633,28 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
       lock.unlock();
     }
     if (withdrawn) {
-      remote.cancel(true); // one of the batch's tasks was taken back while it was being sent
+      remote.cancel(true); // one of its tasks was taken back while it was being sent
     }
     stage(remote)
         .whenCompleteAsync(
             (reply, failure) -> {
               byte[][] replies = null;
-              Throwable error = failure;
-              if (error == null) {
+              if (failure == null && jobs.size() == 1) {
+                replies = new byte[][] {reply};
+              } else if (failure == null) {
                 try {
                   replies = MemberBatch.split(reply, jobs.size());
                 } catch (IllegalArgumentException e) {
                   replies = new byte[jobs.size()][]; // no answer verifies: its member is lost
-                  java.util.Arrays.fill(replies, new byte[0]);
+                  Arrays.fill(replies, new byte[0]);
                 }
               }
               for (int k = 0; k < jobs.size(); k++) {
                 answered(
-                    jobs.get(k), slot, attempts[k], replies == null ? null : replies[k], error);
+                    jobs.get(k), slot, attempts[k], replies == null ? null : replies[k], failure);
               }
             },
             DIRECT);
-  }
-
-  private void send(Job job, Slot slot, int attempt) {
-    java.util.concurrent.Future<byte[]> remote;
-    try {
-      remote = executor.submitToMember(job.task, slot.member);
-    } catch (RuntimeException e) {
-      answered(job, slot, attempt, null, e);
-      return;
-    }
-    boolean withdrawn;
-    lock.lock();
-    try {
-      withdrawn = job.attempt != attempt || job.slot != slot;
-      if (!withdrawn) {
-        job.remote = remote;
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (withdrawn) {
-      remote.cancel(true); // taken back while it was being sent
-      return;
-    }
-    stage(remote)
-        .whenCompleteAsync(
-            (reply, failure) -> answered(job, slot, attempt, reply, failure), DIRECT);
   }
 
   /**
@@ -723,9 +698,9 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
             slot.name,
             cause,
             members.size());
-      } else if (mine && failure != null && (notSent(failure) || memberLost(failure))) {
+      } else if (mine && failure != null && causedBy(failure, MEMBER_LOST)) {
         // the member is lost, with every task it held
-        boolean notSent = notSent(failure);
+        boolean notSent = causedBy(failure, TargetNotMemberException.class);
         boolean removed = members.remove(slot.member.getUuid()) != null;
         if (removed) {
           suspects.put(slot.member.getUuid(), System.nanoTime() + suspicion.toNanos());
@@ -756,7 +731,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
                 "task " + job.id + " could not run on member " + slot.name + ": " + failure,
                 failure));
       } else if (mine && job.exposed) {
-        completeLocked(job, () -> complete(job, slot, reply));
+        completeLocked(job, () -> new Reply(job, slot.name, reply).complete());
       } else if (mine) {
         undecoded = true;
       }
@@ -841,34 +816,22 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     return new IllegalStateException("task " + job.id + " of pool " + poolName + " timed out");
   }
 
-  /** The member may have run the task: it left, or the connection to it broke, after the send. */
-  private static boolean memberLost(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof MemberLeftException || c instanceof TargetDisconnectedException) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
-   * The invocation was refused before it left: its target was no longer a member when it was made
-   * (a target invocation is not retried after a member-left answer, so this is never a second try).
+   * @return whether {@code t} or one of its causes is one of {@code types}: a member-left or
+   *     target-disconnected exception says the member may have run the task (it left, or the
+   *     connection to it broke, after the send); a target-not-member exception says the invocation
+   *     was refused before it left (a target invocation is not retried after a member-left answer,
+   *     so this is never a second try)
    */
-  private static boolean notSent(Throwable t) {
+  private static boolean causedBy(Throwable t, Class<?>... types) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof TargetNotMemberException) {
-        return true;
+      for (Class<?> type : types) {
+        if (type.isInstance(c)) {
+          return true;
+        }
       }
     }
     return false;
-  }
-
-  private void complete(Job job, Slot slot, byte[] reply) {
-    boolean ok = reply.length > 0 && reply[0] == MemberTask.OK;
-    byte[] body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
-    Answers.complete(
-        job.future, codec, ok, body, job.id, new Answers.Where("member", slot.name, "on"));
   }
 
   /**
@@ -878,27 +841,33 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
    */
   private static final java.util.concurrent.Executor DIRECT = Runnable::run;
 
-  /** A verified answer not yet decoded: the waiting caller decodes it in its own thread. */
+  /**
+   * A verified answer not yet decoded: the waiting caller decodes it in its own thread, or a
+   * callback thread completes an exposed task's future with it ({@link #complete}).
+   */
   private final class Reply implements PoolCalls.Undecoded {
     private final Job job;
-    private final String member;
-    private final byte[] reply;
+    private final boolean ok;
+    private final byte[] body;
+    private final Answers.Where where;
 
     Reply(Job job, String member, byte[] reply) {
       this.job = job;
-      this.member = member;
-      this.reply = reply;
+      this.ok = reply.length > 0 && reply[0] == MemberTask.OK;
+      this.body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
+      this.where = new Answers.Where("member", member, "on");
     }
 
     @Override
     public Object decode() {
-      boolean ok = reply.length > 0 && reply[0] == MemberTask.OK;
-      byte[] body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
-      Answers.Where where = new Answers.Where("member", member, "on");
       if (!ok) {
         throw Answers.failure(codec, body, job.id, where);
       }
       return Answers.decodeResult(codec, body, job.id, where);
+    }
+
+    void complete() {
+      Answers.complete(job.future, codec, ok, body, job.id, where);
     }
   }
 
