@@ -13,11 +13,11 @@ import dev.baton.cluster.MemberLostException;
 import dev.baton.process.Codec;
 import dev.baton.process.ProcessPoolException;
 import dev.baton.process.internal.Answers;
+import dev.baton.process.internal.CallDeadline;
 import dev.baton.process.internal.PoolCalls;
 import dev.baton.process.internal.PoolScheduler;
 import dev.baton.process.internal.PoolTask;
 import dev.baton.process.internal.TaskFate;
-import dev.baton.process.internal.TrackedDeadline;
 import dev.baton.process.internal.ValueCodec;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -34,6 +34,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -128,6 +129,10 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
   private final Set<UUID> refused = new LinkedHashSet<>();
   private long noMemberSince;
   private int rotation;
+
+  /** Cancels of withdrawn tasks not yet made on their members; termination waits for them. */
+  private int cancelling;
+
   private final Runnable onTerminate;
 
   /**
@@ -319,56 +324,64 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
   }
 
   /**
-   * Fails a task with a caller's timeout, taking it back from wherever it is; its future fails on a
-   * callback thread, never on the timer thread that calls this. Does nothing to a task already done
-   * or being completed.
+   * Fails a task with a caller's timeout, taking it back from wherever it is ({@link
+   * PoolScheduler#expire}): its future fails on a callback thread.
    *
    * @param future a future this dispatcher returned
    * @param failure what it fails with
    */
   public void expire(CompletableFuture<Object> future, TimeoutException failure) {
-    if (future instanceof JobFuture f) {
-      withdraw(f.job, failure);
-    }
+    expire(future, (id, where) -> failure);
+  }
+
+  @Override
+  protected Job taskOf(CompletableFuture<Object> future) {
+    return future instanceof JobFuture f ? f.job : null;
+  }
+
+  @Override
+  protected String takeBackLocked(Job job) {
+    withdrawLocked(job);
+    return "it was taken back from pool "
+        + poolName
+        + " (a member running it was asked to interrupt"
+        + " it)";
   }
 
   /**
    * Takes a task back: out of the queue, or from the member running it, whose slot is free at once
-   * and which is asked to interrupt it.
-   *
-   * @param failure what its future fails with, or null when it is cancelled already
+   * and which is asked, from a callback thread, to interrupt it.
    */
-  private void withdraw(Job job, Throwable failure) {
-    java.util.concurrent.Future<?> remote = null;
-    List<Runnable> sends;
-    lock.lock();
+  private void withdrawLocked(Job job) {
+    if (!queue.remove(job) && job.slot != null) {
+      job.slot.running.remove(job);
+      leaveSendLocked(job);
+      job.slot = null;
+      java.util.concurrent.Future<?> remote = job.remote;
+      if (remote != null) {
+        cancelling++;
+        completions.execute(() -> cancelRemote(job, remote));
+      }
+    }
+    sendLater(dispatchLocked());
+    tryTerminateLocked();
+  }
+
+  private void cancelRemote(Job job, java.util.concurrent.Future<?> remote) {
     try {
-      if (failure != null && !holdLocked(job)) {
-        return; // done, or its answer is being completed on a callback thread
-      }
-      if (!queue.remove(job) && job.slot != null) {
-        job.slot.running.remove(job);
-        leaveSendLocked(job);
-        job.slot = null;
-        remote = job.remote;
-      }
-      sends = dispatchLocked();
-      tryTerminateLocked();
+      remote.cancel(true); // reaches the member: Hazelcast interrupts the task's thread there
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "pool {}: cancelling task {} on its member failed: {}", poolName, job.id, e.toString());
     } finally {
-      lock.unlock();
-    }
-    if (failure != null) {
-      completions.failLater(job.future, failure);
-    }
-    if (remote != null) {
+      lock.lock();
       try {
-        remote.cancel(true); // reaches the member: Hazelcast interrupts the task's thread there
-      } catch (RuntimeException e) {
-        LOG.debug(
-            "pool {}: cancelling task {} on its member failed: {}", poolName, job.id, e.toString());
+        cancelling--;
+        tryTerminateLocked();
+      } finally {
+        lock.unlock();
       }
     }
-    sendLater(sends);
   }
 
   /**
@@ -377,7 +390,16 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
    * @return a caller's deadline over the tasks of one call
    */
   public PoolCalls.Deadline deadline(Duration timeout, String call) {
-    return new CallDeadline(timeout, call);
+    return new CallDeadline(this, timeout, call);
+  }
+
+  @Override
+  protected ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
+    try {
+      return timer.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null; // terminated: every task is refused anyway
+    }
   }
 
   @Override
@@ -928,6 +950,9 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
 
   @Override
   protected boolean idleLocked() {
+    if (cancelling > 0) {
+      return false;
+    }
     for (Slot s : members.values()) {
       if (!s.running.isEmpty()) {
         return false;
@@ -1051,16 +1076,16 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean cancelled = super.cancel(mayInterruptIfRunning);
       if (cancelled) {
-        if (mayInterruptIfRunning) {
-          withdraw(job, null);
-        } else {
-          lock.lock();
-          try {
+        lock.lock();
+        try {
+          if (mayInterruptIfRunning) {
+            withdrawLocked(job);
+          } else {
             queue.remove(job);
             tryTerminateLocked();
-          } finally {
-            lock.unlock();
           }
+        } finally {
+          lock.unlock();
         }
       }
       return cancelled;
@@ -1069,44 +1094,6 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
       return new CompletableFuture<>();
-    }
-  }
-
-  /**
-   * A cluster pool's call deadline ({@link TrackedDeadline}): a task it expires fails with a {@link
-   * TimeoutException} and is withdrawn (out of the queue, or cancelled on its member).
-   */
-  private final class CallDeadline extends TrackedDeadline {
-    CallDeadline(Duration timeout, String call) {
-      super(timeout, call);
-      arm(
-          fire -> {
-            try {
-              return timer.schedule(fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-              return null; // terminated: every task is refused anyway
-            }
-          });
-    }
-
-    @Override
-    protected void expire(CompletableFuture<Object> f) {
-      if (f.isDone()) {
-        return;
-      }
-      long id = f instanceof JobFuture j ? j.job.id : -1;
-      Dispatcher.this.expire(
-          f,
-          new TimeoutException(
-              "task "
-                  + id
-                  + " of pool "
-                  + poolName
-                  + " missed the deadline of "
-                  + timeout()
-                  + " set by "
-                  + call()
-                  + "; it was taken back (a member running it was asked to interrupt it)"));
     }
   }
 }

@@ -153,41 +153,30 @@ public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
     return ready;
   }
 
+  @Override
+  protected Job taskOf(CompletableFuture<Object> future) {
+    return future instanceof TaskFuture f ? f.job() : null;
+  }
+
   /**
-   * Fails a task whose caller's deadline passed, with {@code failure}: a queued task leaves the
-   * queue; a task sent ahead is taken back with a cancel frame (if its worker started it meanwhile,
-   * the worker is killed once it is the one running); a running task's worker is killed and
-   * replaced. Does nothing to a task already done or being completed. Its future fails on a
-   * callback thread, like every other. Any thread.
-   *
-   * @param future the task's future
-   * @param failure what it fails with, given the words this method returns for where it was
+   * A queued task leaves the queue; a task sent ahead is taken back with a cancel frame (if its
+   * worker started it meanwhile, the worker is killed once it is the one running); a running task's
+   * worker is killed and replaced.
    */
-  public void expire(
-      TaskFuture future, java.util.function.Function<String, ? extends Throwable> failure) {
-    Job job = future.job();
-    String where;
-    lock.lock();
-    try {
-      if (job.expired || !holdLocked(job)) {
-        return; // done, or its answer is being completed on a callback thread
-      }
-      job.expired = true;
-      WorkerProcess w = job.worker;
-      if (w == null) {
-        queue.remove(job);
-        where = "it was still queued";
-      } else if (w.inFlight.peekFirst() == job) {
-        killLocked(w, WorkerProcess.Death.TIMEOUT, job);
-        where = "worker " + w + " was running it and was killed and replaced";
-      } else {
-        w.sendCancel(job.id);
-        where = "it had been sent ahead to worker " + w + " and was taken back";
-      }
-    } finally {
-      lock.unlock();
+  @Override
+  protected String takeBackLocked(Job job) {
+    job.expired = true;
+    WorkerProcess w = job.worker;
+    if (w == null) {
+      queue.remove(job);
+      return "it was still queued";
+    } else if (w.inFlight.peekFirst() == job) {
+      killLocked(w, WorkerProcess.Death.TIMEOUT, job);
+      return "worker " + w + " was running it and was killed and replaced";
+    } else {
+      w.sendCancel(job.id);
+      return "it had been sent ahead to worker " + w + " and was taken back";
     }
-    completions.failLater(job.future, failure.apply(where));
   }
 
   /**
@@ -198,6 +187,7 @@ public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
    * @param delayNanos the delay
    * @return its handle, to cancel it
    */
+  @Override
   public ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
     try {
       return timers.schedule(action, delayNanos, TimeUnit.NANOSECONDS);

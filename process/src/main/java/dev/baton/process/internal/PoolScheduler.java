@@ -4,8 +4,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 
 /**
  * The scheduling skeleton both pools share: a queue of tasks in the caller's JVM, the lock that
@@ -32,6 +34,11 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
    * may have run: one retry spent, counted in `retried`), or failed with the timeout or the loss
    * the pool's hooks describe (a loss counted in `lost`). A failure goes to the callback threads
    * with the future held (below).
+   *
+   * Deadlines (`expire`, from a CallDeadline on the timer thread): the task's completion is taken
+   * over (held) under the lock, the pool takes the task back (`takeBackLocked`), and its failure
+   * goes to the callback threads like every other completion: the timer thread runs no caller's
+   * code, so one caller's blocking dependent stage cannot hold up another caller's deadline.
    *
    * Life cycle: OPEN -> SHUTDOWN -> TERMINATED, in that order only. `shutdown` stops intake (and may
    * cancel what is queued); the pool terminates once the queue is empty, the pool says it holds
@@ -110,6 +117,31 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
    * @return what its future fails with
    */
   protected abstract Throwable lostLocked(T task, H holder);
+
+  /**
+   * @param future a future a caller holds
+   * @return its task, or null when it is not one of this pool's futures
+   */
+  protected abstract T taskOf(CompletableFuture<Object> future);
+
+  /**
+   * Takes back a task whose caller's deadline passed, from wherever it is (the queue, a worker, a
+   * member), so that it is never sent or requeued again; its future is held, and fails once this
+   * returns. Under the lock.
+   *
+   * @param task the task, not done
+   * @return where it was, for the failure's message (e.g. {@code "it was still queued"})
+   */
+  protected abstract String takeBackLocked(T task);
+
+  /**
+   * Runs {@code action} on the pool's timer thread after {@code delayNanos}.
+   *
+   * @param action a short action
+   * @param delayNanos the delay
+   * @return its handle, or null when the pool has terminated (and will never run it)
+   */
+  protected abstract ScheduledFuture<?> schedule(Runnable action, long delayNanos);
 
   /**
    * Says, in the log, that a task runs again (it was requeued with one retry less).
@@ -252,20 +284,47 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
   }
 
   /**
-   * Takes over the completion of a task for a failure decided now (a caller's deadline): the caller
-   * hands the failure over with {@link Completions#failLater} once it has taken the task back.
-   * Under the lock.
+   * Takes over the completion of a task for a failure decided now (a caller's deadline). Under the
+   * lock.
    *
    * @param task the task
    * @return false when its future is complete already or its completion is handed over already
    */
-  protected final boolean holdLocked(T task) {
+  private boolean holdLocked(T task) {
     CompletableFuture<Object> f = task.future();
     if (f.isDone() || completions.isHeldLocked(f)) {
       return false;
     }
     completions.holdLocked(f);
     return true;
+  }
+
+  /**
+   * Fails a task whose caller's deadline passed ({@link CallDeadline}): the pool takes it back
+   * ({@link #takeBackLocked}) and its future fails on a callback thread, never on the thread that
+   * calls this (the timer's, whose other deadlines a caller's dependent stage would hold up). Does
+   * nothing to a task already done or being completed. Any thread.
+   *
+   * @param future one of this pool's futures
+   * @param failure what it fails with, given the task's id and where the task was
+   */
+  public final void expire(
+      CompletableFuture<Object> future, BiFunction<Long, String, ? extends Throwable> failure) {
+    T task = taskOf(future);
+    if (task == null) {
+      return;
+    }
+    String where;
+    lock.lock();
+    try {
+      if (!holdLocked(task)) {
+        return; // done, or its answer is being completed on a callback thread
+      }
+      where = takeBackLocked(task);
+    } finally {
+      lock.unlock();
+    }
+    completions.failLater(future, failure.apply(task.id, where));
   }
 
   /**
