@@ -31,10 +31,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -122,7 +119,6 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
   private final Duration suspicion;
   private final Duration noMemberTimeout;
   private final int window;
-  private final ScheduledExecutorService timer;
   private final Map<UUID, Slot> members = new LinkedHashMap<>();
   private final Map<UUID, Long> suspects = new LinkedHashMap<>();
   private final Set<UUID> proving = new LinkedHashSet<>();
@@ -171,13 +167,6 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     this.suspicion = suspicion;
     this.noMemberTimeout = noMemberTimeout;
     this.onTerminate = onTerminate;
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "baton-cluster-" + poolName + "-timer");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /**
@@ -391,15 +380,6 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
    */
   public PoolCalls.Deadline deadline(Duration timeout, String call) {
     return new CallDeadline(this, timeout, call);
-  }
-
-  @Override
-  protected ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
-    try {
-      return timer.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      return null; // terminated: every task is refused anyway
-    }
   }
 
   @Override
@@ -971,7 +951,6 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
           } catch (RuntimeException e) {
             LOG.warn("pool {}: releasing its Hazelcast instance failed", poolName, e);
           } finally {
-            timer.shutdown();
             done.run();
           }
         };

@@ -10,8 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -86,7 +84,6 @@ public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
       ValueCodec codec) {}
 
   private final Config config;
-  private final ScheduledThreadPoolExecutor timers;
   private final Stealing stealing;
 
   /** Workers that may receive tasks (starting or ready). Guarded by {@link #lock}. */
@@ -116,18 +113,7 @@ public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
   public PoolEngine(Config config) {
     super(config.name());
     this.config = config;
-    this.timers =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, config.name() + "-timers");
-              t.setDaemon(true);
-              return t;
-            });
-    this.timers.setRemoveOnCancelPolicy(true);
-    // a start-up timer left from a worker that became ready must not keep the thread after close
-    this.timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.stealing = new Stealing(lock, timers);
+    this.stealing = new Stealing(lock, timer);
   }
 
   /**
@@ -176,23 +162,6 @@ public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
     } else {
       w.sendCancel(job.id);
       return "it had been sent ahead to worker " + w + " and was taken back";
-    }
-  }
-
-  /**
-   * Runs {@code action} on the pool's timer thread after {@code delayNanos}; never, once the pool
-   * has terminated.
-   *
-   * @param action a short action
-   * @param delayNanos the delay
-   * @return its handle, to cancel it
-   */
-  @Override
-  public ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
-    try {
-      return timers.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return null;
     }
   }
 
@@ -423,13 +392,13 @@ public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
   private void armTimerLocked(Job job) {
     if (job.expired) { // taken back too late: its worker started it
       WorkerProcess w = job.worker;
-      job.timer = timers.schedule(() -> timedOut(job, w), 0, TimeUnit.NANOSECONDS);
+      job.timer = timer.schedule(() -> timedOut(job, w), 0, TimeUnit.NANOSECONDS);
       return;
     }
     Duration timeout = config.taskTimeout();
     if (timeout != null) {
       WorkerProcess w = job.worker;
-      job.timer = timers.schedule(() -> timedOut(job, w), timeout.toNanos(), TimeUnit.NANOSECONDS);
+      job.timer = timer.schedule(() -> timedOut(job, w), timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -773,7 +742,7 @@ public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
     workers.add(w);
     live.add(w);
     Tracer.mark(w.lane(), PoolTrace.WORKER_START, name);
-    timers.schedule(
+    timer.schedule(
         () -> {
           if (!w.readyFuture().isDone()) {
             w.kill(WorkerProcess.Death.STARTUP_TIMEOUT, 0, "not ready in time");
@@ -787,7 +756,7 @@ public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
 
   private void closeOutputSoon(WorkerProcess w) {
     try {
-      timers.schedule(w::closeOutput, 2, TimeUnit.SECONDS);
+      timer.schedule(w::closeOutput, 2, TimeUnit.SECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       w.closeOutput();
     }
@@ -807,11 +776,5 @@ public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
   @Override
   protected boolean idleLocked() {
     return live.isEmpty();
-  }
-
-  @Override
-  protected void releaseLocked(Runnable done) {
-    timers.shutdown();
-    done.run();
   }
 }

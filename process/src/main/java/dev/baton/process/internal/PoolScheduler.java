@@ -4,7 +4,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -66,6 +69,12 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
   /** Where futures are completed, and which completions termination waits for. */
   protected final Completions completions;
 
+  /**
+   * The pool's timer thread ({@code <prefix>-timer}): deadlines, timeouts, periodic checks, never a
+   * caller's code. It ends once the pool has terminated; what is still scheduled then never runs.
+   */
+  protected final ScheduledThreadPoolExecutor timer;
+
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
@@ -79,6 +88,17 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
    */
   protected PoolScheduler(String threadPrefix) {
     this.completions = new Completions(threadPrefix, lock, this::tryTerminateLocked);
+    this.timer =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, threadPrefix + "-timer");
+              t.setDaemon(true);
+              return t;
+            });
+    timer.setRemoveOnCancelPolicy(true);
+    // a timeout left from a task that finished must not keep the thread after termination
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
   // ---- what a pool says ----
@@ -91,12 +111,15 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
 
   /**
    * Releases what the pool holds once it has terminated, under the lock, then runs {@code done},
-   * which completes {@link #terminationFuture()}; a pool whose release must not run under the lock
-   * or on the current thread runs it, and then {@code done}, elsewhere.
+   * which stops the timer and completes {@link #terminationFuture()}; a pool whose release must not
+   * run under the lock or on the current thread runs it, and then {@code done}, elsewhere (on the
+   * timer, say). By default there is nothing to release.
    *
-   * @param done completes the termination future
+   * @param done stops the timer and completes the termination future
    */
-  protected abstract void releaseLocked(Runnable done);
+  protected void releaseLocked(Runnable done) {
+    done.run();
+  }
 
   /**
    * Once shut down, at each termination check before it: lets go of what is idle (a process pool
@@ -135,15 +158,6 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
   protected abstract String takeBackLocked(T task);
 
   /**
-   * Runs {@code action} on the pool's timer thread after {@code delayNanos}.
-   *
-   * @param action a short action
-   * @param delayNanos the delay
-   * @return its handle, or null when the pool has terminated (and will never run it)
-   */
-  protected abstract ScheduledFuture<?> schedule(Runnable action, long delayNanos);
-
-  /**
    * Says, in the log, that a task runs again (it was requeued with one retry less).
    *
    * @param task the task
@@ -152,6 +166,21 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
   protected abstract void retryingLocked(T task, H holder);
 
   // ---- the skeleton ----
+
+  /**
+   * Runs {@code action} on the pool's timer thread after {@code delayNanos}. Any thread.
+   *
+   * @param action a short action
+   * @param delayNanos the delay
+   * @return its handle, or null when the pool has terminated (and will never run it)
+   */
+  protected final ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
+    try {
+      return timer.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
+    }
+  }
 
   /**
    * @return the next task id
@@ -339,7 +368,11 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
     if (queue.isEmpty() && idleLocked() && completions.settledLocked()) {
       state = State.TERMINATED;
       completions.shutdown();
-      releaseLocked(() -> terminated.complete(null));
+      releaseLocked(
+          () -> {
+            timer.shutdown();
+            terminated.complete(null);
+          });
     }
   }
 }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -132,6 +131,7 @@ class PoolSchedulerTest {
     release.countDown();
     pool.terminationFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
     assertThat(pool.released).isEqualTo(1);
+    assertThat(pool.timer.awaitTermination(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
     assertThat(queued.future).isCompletedWithValue("done");
   }
 
@@ -279,11 +279,6 @@ class PoolSchedulerTest {
     protected String takeBackLocked(Task task) {
       queue.remove(task);
       return "it was queued";
-    }
-
-    @Override
-    protected ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
-      return null;
     }
   }
 }
