@@ -690,10 +690,8 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
       if (mine && forged) { // never decoded: its member is lost, with every task it held
         members.remove(slot.member.getUuid());
         refused.add(slot.member.getUuid());
-        List<Job> held = new ArrayList<>(slot.running);
-        held.add(0, job);
         String cause = "sent an answer without this cluster's tag (it does not hold the secret)";
-        loseLocked(slot, held, cause, null);
+        loseMemberLocked(slot, job, cause, null);
         LOG.warn(
             "pool {}: member {} {}; no more tasks go to it; {} member(s) remain",
             poolName,
@@ -701,29 +699,21 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
             cause,
             members.size());
       } else if (mine && failure != null && causedBy(failure, MEMBER_LOST)) {
-        // the member is lost, with every task it held
         boolean notSent = causedBy(failure, TargetNotMemberException.class);
-        boolean removed = members.remove(slot.member.getUuid()) != null;
-        if (removed) {
-          suspects.put(slot.member.getUuid(), System.nanoTime() + suspicion.toNanos());
-        }
         if (notSent) { // it never left this JVM: sending it elsewhere costs no retry
           settleLocked(job, fateOf(job, TaskFate.NEVER_STARTED), true, null);
         }
-        if (removed) {
-          List<Job> held = new ArrayList<>(slot.running);
-          if (!notSent) {
-            held.add(0, job);
-          }
+        if (members.remove(slot.member.getUuid()) != null) {
+          suspects.put(slot.member.getUuid(), System.nanoTime() + suspicion.toNanos());
           String cause = "became unreachable (" + failure.getClass().getSimpleName() + ")";
-          loseLocked(slot, held, cause, failure);
+          loseMemberLocked(slot, notSent ? null : job, cause, failure);
           LOG.info(
               "pool {}: member {} {}; {} member(s) remain",
               poolName,
               slot.name,
               cause,
               members.size());
-        } else if (!notSent) {
+        } else if (!notSent) { // its member left already, with the other tasks it held
           loseLocked(slot, List.of(job), "left the cluster", failure);
         }
       } else if (mine && failure != null) {
@@ -746,6 +736,18 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
       job.future.complete(new Reply(job, slot.name, reply)); // the waiting thread decodes it
     }
     sendLater(sends);
+  }
+
+  /**
+   * Settles every task a member held, {@code first} (the task whose answer told, or null) first,
+   * the member being out of the rotation.
+   */
+  private void loseMemberLocked(Slot slot, Job first, String why, Throwable cause) {
+    List<Job> held = new ArrayList<>(slot.running);
+    if (first != null) {
+      held.add(0, first);
+    }
+    loseLocked(slot, held, why, cause);
   }
 
   /**
