@@ -51,13 +51,17 @@ class DeadlineCallbackTest {
   void aDependentThatBlocksOnAMissedDeadlineHoldsUpNoOtherDeadline() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     AtomicReference<String> dependentThread = new AtomicReference<>();
+    Thread test = Thread.currentThread();
     CompletableFuture<Integer> first =
-        pool.submit(DeadlineCallbackTest::sleepLong, Duration.ofMillis(200));
+        pool.submit(DeadlineCallbackTest::sleepLong, Duration.ofSeconds(1));
     CompletableFuture<Integer> second =
-        pool.submit(DeadlineCallbackTest::sleepLong, Duration.ofMillis(400));
+        pool.submit(DeadlineCallbackTest::sleepLong, Duration.ofMillis(1500));
     first.whenComplete(
         (r, t) -> {
           dependentThread.set(Thread.currentThread().getName());
+          if (Thread.currentThread() == test) {
+            return; // the deadline passed before this stage was attached: nothing to hold up
+          }
           try {
             release.await(60, TimeUnit.SECONDS); // a user's stage that blocks
           } catch (InterruptedException e) {
