@@ -39,15 +39,16 @@ class PoolSchedulerTest {
     assertThat(pool.retriedCount()).isEqualTo(1);
 
     pool.take(first);
-    AtomicReference<String> thread = new AtomicReference<>();
-    first.future.whenComplete((r, t) -> thread.set(Thread.currentThread().getName()));
+    // waited for on its own future: a thread waiting on the task's future may run its dependents
+    CompletableFuture<String> thread =
+        first.future.handle((r, t) -> Thread.currentThread().getName());
     pool.settle(first, TaskFate.MAY_HAVE_RUN, true);
+    assertThat(thread.get(WAIT.toSeconds(), TimeUnit.SECONDS)).startsWith("sched-test-callbacks-");
     assertThat(first.future)
         .failsWithin(WAIT)
         .withThrowableThat()
         .havingCause()
         .withMessage("task 1 lost by holder");
-    assertThat(thread.get()).startsWith("sched-test-callbacks-");
     assertThat(pool.lostCount()).isEqualTo(1);
     assertThat(pool.queue).containsExactly(other);
   }
@@ -85,24 +86,27 @@ class PoolSchedulerTest {
   @Test
   void anExpiredTaskFailsOnACallbackThreadNotOnTheThreadThatExpiresIt() throws Exception {
     Task task = pool.add(0);
+    CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicReference<String> thread = new AtomicReference<>();
     task.future.whenComplete(
         (r, t) -> {
           thread.set(Thread.currentThread().getName());
+          entered.countDown();
           await(release); // a caller's stage that blocks
         });
 
     pool.expire(task.future, (id, where) -> new TimeoutException("task " + id + ": " + where));
     // returned although the dependent blocks: it runs elsewhere
     assertThat(pool.queue).isEmpty();
+    assertThat(entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    assertThat(thread.get()).startsWith("sched-test-callbacks-");
+    release.countDown();
     assertThat(task.future)
         .failsWithin(WAIT)
         .withThrowableThat()
         .havingCause()
         .withMessage("task 1: it was queued");
-    release.countDown();
-    assertThat(thread.get()).startsWith("sched-test-callbacks-");
 
     pool.expire(task.future, (id, where) -> new AssertionError("expired twice")); // done: nothing
   }
