@@ -231,7 +231,7 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
    * @param cancelQueued whether queued tasks are cancelled (on this thread, after the lock)
    */
   public final void shutdown(boolean cancelQueued) {
-    List<T> dropped = List.of();
+    List<T> dropped;
     lock.lock();
     try {
       dropped = stopLocked(cancelQueued);
