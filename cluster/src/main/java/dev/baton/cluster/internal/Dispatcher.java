@@ -13,12 +13,14 @@ import dev.baton.cluster.MemberLostException;
 import dev.baton.process.Codec;
 import dev.baton.process.ProcessPoolException;
 import dev.baton.process.internal.Answers;
+import dev.baton.process.internal.CallDeadline;
 import dev.baton.process.internal.PoolCalls;
-import dev.baton.process.internal.TrackedDeadline;
+import dev.baton.process.internal.PoolScheduler;
+import dev.baton.process.internal.PoolTask;
+import dev.baton.process.internal.TaskFate;
 import dev.baton.process.internal.ValueCodec;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -29,22 +31,20 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The cluster pool's scheduler: a queue of tasks in the caller, sent to members with a free slot.
- * See {@code dev.baton.cluster.ClusterPool} for the semantics it gives.
+ * See {@code dev.baton.cluster.ClusterPool} for the semantics it gives. The queue, the lock, the
+ * callback threads, the life cycle and what becomes of a task its member let go of are {@link
+ * PoolScheduler}'s; this class adds the members.
  */
-public final class Dispatcher implements MembershipListener {
+public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.Loss>
+    implements MembershipListener {
   /*
    * Scheduling: tasks wait in `queue`, in the caller. A member takes part when it carries the
    * SLOTS attribute (a Baton member) and is not a lite member; it is sent at most SLOTS * window
@@ -63,9 +63,9 @@ public final class Dispatcher implements MembershipListener {
    *
    * Failure: a member that leaves (membership event) or whose invocations fail with a member-left
    * or target-disconnected exception loses the tasks it held. A task whose invocation was refused
-   * with target-not-member never left this JVM: it goes back to the front of the queue and costs
-   * no retry. Of the tasks a lost member held, each
-   * with retries left goes back to the front of the queue (at least once: it may have run, or be
+   * with target-not-member never left this JVM: its fate is NEVER_STARTED, it goes back to the
+   * front of the queue and costs no retry. Every task a lost member held MAY_HAVE_RUN: each with
+   * retries left goes back to the front of the queue (at least once: it may have run, or be
    * running still, on a member that was only unreachable); every other fails with
    * MemberLostException naming the member (at most once). A member whose invocation failed that
    * way is taken out of the rotation at once, before Hazelcast's failure detector has removed
@@ -81,12 +81,15 @@ public final class Dispatcher implements MembershipListener {
    *
    * Cancellation: cancel(true), a caller's deadline and shutdownNow withdraw a running task: its
    * slot is free at once, and Hazelcast's future for it is cancelled, which reaches the member and
-   * interrupts the thread running it; its late answer is ignored (its attempt is stale).
+   * interrupts the thread running it; its late answer is ignored (its attempt is stale). A
+   * deadline's failure, like every completion of a caller's future, runs on the callback threads,
+   * not on the timer thread that noticed it: a dependent stage that blocks there would hold up
+   * every other deadline, the suspects' return and termination.
    *
-   * Concurrency: all state below is guarded by `lock`. Invocations are made, and futures
-   * completed, outside it: Hazelcast may answer on the calling thread, and a user's dependent
-   * stage must not run under the pool's lock. A task's `attempt` tells a stale answer (from a
-   * member it was taken from) from the live one.
+   * Concurrency: all state below is guarded by `lock`. Invocations are made outside it: Hazelcast
+   * may answer on the calling thread. An answer arrives on a Hazelcast thread, which may make no
+   * remote call: the sends it frees run on the callback threads. A task's `attempt` tells a stale
+   * answer (from a member it was taken from) from the live one.
    */
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
@@ -98,6 +101,11 @@ public final class Dispatcher implements MembershipListener {
    */
   static final MemberSelector BATON_MEMBERS =
       m -> !m.isLiteMember() && m.getAttribute(Settings.SLOTS) != null;
+
+  /** The failures of an invocation that mean its member is lost to the pool ({@link #causedBy}). */
+  private static final Class<?>[] MEMBER_LOST = {
+    MemberLeftException.class, TargetDisconnectedException.class, TargetNotMemberException.class
+  };
 
   private final String poolName;
   private final String clusterName;
@@ -111,22 +119,16 @@ public final class Dispatcher implements MembershipListener {
   private final Duration suspicion;
   private final Duration noMemberTimeout;
   private final int window;
-  private final ScheduledExecutorService timer;
-  private final ExecutorService callbacks;
-  private final AtomicLong ids = new AtomicLong();
-  private final AtomicLong retried = new AtomicLong();
-  private final AtomicLong lost = new AtomicLong();
-
-  private final ReentrantLock lock = new ReentrantLock();
-  private final ArrayDeque<Job> queue = new ArrayDeque<>();
   private final Map<UUID, Slot> members = new LinkedHashMap<>();
   private final Map<UUID, Long> suspects = new LinkedHashMap<>();
   private final Set<UUID> proving = new LinkedHashSet<>();
   private final Set<UUID> refused = new LinkedHashSet<>();
   private long noMemberSince;
   private int rotation;
-  private boolean shutdown;
-  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
+  /** Cancels of withdrawn tasks not yet made on their members; termination waits for them. */
+  private int cancelling;
+
   private final Runnable onTerminate;
 
   /**
@@ -152,6 +154,7 @@ public final class Dispatcher implements MembershipListener {
       Duration noMemberTimeout,
       int window,
       Runnable onTerminate) {
+    super("baton-cluster-" + poolName);
     this.window = window;
     this.poolName = poolName;
     this.clusterName = clusterName;
@@ -164,24 +167,6 @@ public final class Dispatcher implements MembershipListener {
     this.suspicion = suspicion;
     this.noMemberTimeout = noMemberTimeout;
     this.onTerminate = onTerminate;
-    AtomicLong callbackSeq = new AtomicLong();
-    this.callbacks =
-        Executors.newCachedThreadPool(
-            r -> {
-              Thread t =
-                  new Thread(
-                      r,
-                      "baton-cluster-" + poolName + "-callbacks-" + callbackSeq.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "baton-cluster-" + poolName + "-timer");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /**
@@ -253,21 +238,14 @@ public final class Dispatcher implements MembershipListener {
    * @return how many times a task was sent again because its member was lost
    */
   public long tasksRetried() {
-    return retried.get();
+    return retriedCount();
   }
 
   /**
    * @return how many tasks failed because their member was lost
    */
   public long tasksLost() {
-    return lost.get();
-  }
-
-  /**
-   * @return the future completed once the pool has shut down, drained and released its instance
-   */
-  public CompletableFuture<Void> terminationFuture() {
-    return terminated;
+    return lostCount();
   }
 
   /**
@@ -280,20 +258,8 @@ public final class Dispatcher implements MembershipListener {
    * @return its future, or null when the pool is shut down
    */
   public CompletableFuture<Object> submit(MemberTask task, int retries, boolean exposed) {
-    Job job = new Job(ids.incrementAndGet(), task, retries, exposed, null);
-    List<Runnable> sends;
-    lock.lock();
-    try {
-      if (shutdown) {
-        return null;
-      }
-      queue.addLast(job);
-      sends = dispatchLocked();
-    } finally {
-      lock.unlock();
-    }
-    sends.forEach(Runnable::run);
-    return job.future;
+    Job job = new Job(nextId(), task, retries, exposed, null);
+    return enqueue(List.of(job)) ? job.future : null;
   }
 
   /**
@@ -305,14 +271,21 @@ public final class Dispatcher implements MembershipListener {
   public List<CompletableFuture<Object>> submitAll(List<MemberTask> tasks) {
     Object group = new Object();
     List<Job> jobs = new ArrayList<>(tasks.size());
+    List<CompletableFuture<Object>> futures = new ArrayList<>(tasks.size());
     for (MemberTask t : tasks) {
-      jobs.add(new Job(ids.incrementAndGet(), t, 0, false, group));
+      Job job = new Job(nextId(), t, 0, false, group);
+      jobs.add(job);
+      futures.add(job.future);
     }
+    return enqueue(jobs) ? futures : null;
+  }
+
+  private boolean enqueue(List<Job> jobs) {
     List<Runnable> sends;
     lock.lock();
     try {
-      if (shutdown) {
-        return null;
+      if (!isOpenLocked()) {
+        return false;
       }
       queue.addAll(jobs);
       sends = dispatchLocked();
@@ -320,30 +293,7 @@ public final class Dispatcher implements MembershipListener {
       lock.unlock();
     }
     sends.forEach(Runnable::run);
-    List<CompletableFuture<Object>> futures = new ArrayList<>(jobs.size());
-    jobs.forEach(j -> futures.add(j.future));
-    return futures;
-  }
-
-  /**
-   * Stops accepting tasks; the pool terminates once nothing is queued or running.
-   *
-   * @param cancelQueued whether queued tasks are cancelled
-   */
-  public void shutdown(boolean cancelQueued) {
-    List<Job> cancelled = new ArrayList<>();
-    lock.lock();
-    try {
-      shutdown = true;
-      if (cancelQueued) {
-        cancelled.addAll(queue);
-        queue.clear();
-      }
-    } finally {
-      lock.unlock();
-    }
-    cancelled.forEach(j -> j.future.cancel(false));
-    poke();
+    return true;
   }
 
   /** Stops accepting tasks, cancels every queued and running task, and terminates now. */
@@ -351,61 +301,75 @@ public final class Dispatcher implements MembershipListener {
     List<Job> cancelled = new ArrayList<>();
     lock.lock();
     try {
-      shutdown = true;
-      cancelled.addAll(queue);
-      queue.clear();
+      cancelled.addAll(stopLocked(true));
       for (Slot s : members.values()) {
         cancelled.addAll(s.running);
       }
+      tryTerminateLocked();
     } finally {
       lock.unlock();
     }
     cancelled.forEach(j -> j.future.cancel(true));
-    poke();
   }
 
   /**
-   * Takes a task back: out of the queue, or from the member running it, whose slot is free at once
-   * and which is asked to interrupt it.
-   */
-  private void withdraw(Job job) {
-    java.util.concurrent.Future<?> remote = null;
-    List<Runnable> sends;
-    lock.lock();
-    try {
-      if (!queue.remove(job) && job.slot != null) {
-        job.slot.running.remove(job);
-        releaseLocked(job);
-        job.slot = null;
-        remote = job.remote;
-      }
-      sends = dispatchLocked();
-    } finally {
-      lock.unlock();
-    }
-    if (remote != null) {
-      try {
-        remote.cancel(true); // reaches the member: Hazelcast interrupts the task's thread there
-      } catch (RuntimeException e) {
-        LOG.debug(
-            "pool {}: cancelling task {} on its member failed: {}", poolName, job.id, e.toString());
-      }
-    }
-    sendLater(sends);
-    if (shutdown) {
-      poke();
-    }
-  }
-
-  /**
-   * Fails a task with a caller's timeout, taking it back from wherever it is.
+   * Fails a task with a caller's timeout, taking it back from wherever it is ({@link
+   * PoolScheduler#expire}): its future fails on a callback thread.
    *
    * @param future a future this dispatcher returned
    * @param failure what it fails with
    */
   public void expire(CompletableFuture<Object> future, TimeoutException failure) {
-    if (future instanceof JobFuture f && f.expire(failure)) {
-      withdraw(f.job);
+    expire(future, (id, where) -> failure);
+  }
+
+  @Override
+  protected Job taskOf(CompletableFuture<Object> future) {
+    return future instanceof JobFuture f ? f.job : null;
+  }
+
+  @Override
+  protected String takeBackLocked(Job job) {
+    withdrawLocked(job);
+    return "it was taken back from pool "
+        + poolName
+        + " (a member running it was asked to interrupt"
+        + " it)";
+  }
+
+  /**
+   * Takes a task back: out of the queue, or from the member running it, whose slot is free at once
+   * and which is asked, from a callback thread, to interrupt it.
+   */
+  private void withdrawLocked(Job job) {
+    if (!queue.remove(job) && job.slot != null) {
+      job.slot.running.remove(job);
+      leaveSendLocked(job);
+      job.slot = null;
+      java.util.concurrent.Future<?> remote = job.remote;
+      if (remote != null) {
+        cancelling++;
+        completions.execute(() -> cancelRemote(job, remote));
+      }
+    }
+    sendLater(dispatchLocked());
+    tryTerminateLocked();
+  }
+
+  private void cancelRemote(Job job, java.util.concurrent.Future<?> remote) {
+    try {
+      remote.cancel(true); // reaches the member: Hazelcast interrupts the task's thread there
+    } catch (RuntimeException e) {
+      LOG.debug(
+          "pool {}: cancelling task {} on its member failed: {}", poolName, job.id, e.toString());
+    } finally {
+      lock.lock();
+      try {
+        cancelling--;
+        tryTerminateLocked();
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -415,7 +379,7 @@ public final class Dispatcher implements MembershipListener {
    * @return a caller's deadline over the tasks of one call
    */
   public PoolCalls.Deadline deadline(Duration timeout, String call) {
-    return new CallDeadline(timeout, call);
+    return new CallDeadline(this, timeout, call);
   }
 
   @Override
@@ -434,7 +398,6 @@ public final class Dispatcher implements MembershipListener {
   @Override
   public void memberRemoved(MembershipEvent event) {
     Member m = event.getMember();
-    List<Runnable> completions = new ArrayList<>();
     List<Runnable> sends;
     lock.lock();
     try {
@@ -443,29 +406,16 @@ public final class Dispatcher implements MembershipListener {
       refused.remove(m.getUuid());
       Slot slot = members.remove(m.getUuid());
       if (slot != null) {
-        loseLocked(slot, new ArrayList<>(slot.running), "left the cluster", null, completions);
+        loseLocked(slot, new ArrayList<>(slot.running), "left the cluster", null);
         LOG.info(
             "pool {}: member {} left; {} member(s) remain", poolName, slot.name, members.size());
       }
       sends = dispatchLocked();
+      tryTerminateLocked();
     } finally {
       lock.unlock();
     }
-    completions.forEach(this::completeLater);
     sends.forEach(Runnable::run);
-  }
-
-  /**
-   * Completes a task's future on the pool's callback threads, never on a Hazelcast thread: the
-   * result is decoded there, and a dependent stage that blocks, even on this pool, blocks no thread
-   * of Hazelcast's. The threads grow when all are busy and end once idle.
-   */
-  private void completeLater(Runnable completion) {
-    try {
-      callbacks.execute(completion);
-    } catch (RejectedExecutionException e) {
-      completion.run(); // terminated: the caller's thread completes what is left
-    }
   }
 
   private void admitLocked(Member m, List<Runnable> sends) {
@@ -576,7 +526,7 @@ public final class Dispatcher implements MembershipListener {
    */
   private void sendLater(List<Runnable> sends) {
     if (!sends.isEmpty()) {
-      completeLater(() -> sends.forEach(Runnable::run));
+      completions.execute(() -> sends.forEach(Runnable::run));
     }
   }
 
@@ -630,13 +580,7 @@ public final class Dispatcher implements MembershipListener {
       }
       best.inFlight++;
       Slot target = best;
-      if (batch.size() == 1) {
-        Job job = batch.getFirst();
-        int attempt = attempts[0];
-        sends.add(() -> send(job, target, attempt));
-      } else {
-        sends.add(() -> sendBatch(batch, target, attempts));
-      }
+      sends.add(() -> send(batch, target, attempts));
     }
     if (!members.isEmpty()) {
       noMemberSince = System.nanoTime();
@@ -645,7 +589,7 @@ public final class Dispatcher implements MembershipListener {
   }
 
   /** A job leaves its slot: the slot's invocation ends with the last job of its batch. */
-  private void releaseLocked(Job job) {
+  private void leaveSendLocked(Job job) {
     Send send = job.send;
     if (send != null && job.slot != null) {
       job.send = null;
@@ -655,12 +599,21 @@ public final class Dispatcher implements MembershipListener {
     }
   }
 
-  private void sendBatch(List<Job> jobs, Slot slot, int[] attempts) {
+  /**
+   * Sends one invocation: a task alone, or a batch of chunks run one after the other on one member
+   * thread. A task taken back while it was being sent has its invocation cancelled at once; the
+   * answer of a batch is split into its tasks' answers.
+   */
+  private void send(List<Job> jobs, Slot slot, int[] attempts) {
     java.util.concurrent.Future<byte[]> remote;
     try {
-      List<MemberTask> tasks = new ArrayList<>(jobs.size());
-      jobs.forEach(j -> tasks.add(j.task));
-      remote = executor.submitToMember(new MemberBatch(tasks), slot.member);
+      if (jobs.size() == 1) {
+        remote = executor.submitToMember(jobs.getFirst().task, slot.member);
+      } else {
+        List<MemberTask> tasks = new ArrayList<>(jobs.size());
+        jobs.forEach(j -> tasks.add(j.task));
+        remote = executor.submitToMember(new MemberBatch(tasks), slot.member);
+      }
     } catch (RuntimeException e) {
       for (int k = 0; k < jobs.size(); k++) {
         answered(jobs.get(k), slot, attempts[k], null, e);
@@ -682,54 +635,28 @@ public final class Dispatcher implements MembershipListener {
       lock.unlock();
     }
     if (withdrawn) {
-      remote.cancel(true); // one of the batch's tasks was taken back while it was being sent
+      remote.cancel(true); // one of its tasks was taken back while it was being sent
     }
     stage(remote)
         .whenCompleteAsync(
             (reply, failure) -> {
               byte[][] replies = null;
-              Throwable error = failure;
-              if (error == null) {
+              if (failure == null && jobs.size() == 1) {
+                replies = new byte[][] {reply};
+              } else if (failure == null) {
                 try {
                   replies = MemberBatch.split(reply, jobs.size());
                 } catch (IllegalArgumentException e) {
                   replies = new byte[jobs.size()][]; // no answer verifies: its member is lost
-                  java.util.Arrays.fill(replies, new byte[0]);
+                  Arrays.fill(replies, new byte[0]);
                 }
               }
               for (int k = 0; k < jobs.size(); k++) {
                 answered(
-                    jobs.get(k), slot, attempts[k], replies == null ? null : replies[k], error);
+                    jobs.get(k), slot, attempts[k], replies == null ? null : replies[k], failure);
               }
             },
             DIRECT);
-  }
-
-  private void send(Job job, Slot slot, int attempt) {
-    java.util.concurrent.Future<byte[]> remote;
-    try {
-      remote = executor.submitToMember(job.task, slot.member);
-    } catch (RuntimeException e) {
-      answered(job, slot, attempt, null, e);
-      return;
-    }
-    boolean withdrawn;
-    lock.lock();
-    try {
-      withdrawn = job.attempt != attempt || job.slot != slot;
-      if (!withdrawn) {
-        job.remote = remote;
-      }
-    } finally {
-      lock.unlock();
-    }
-    if (withdrawn) {
-      remote.cancel(true); // taken back while it was being sent
-      return;
-    }
-    stage(remote)
-        .whenCompleteAsync(
-            (reply, failure) -> answered(job, slot, attempt, reply, failure), DIRECT);
   }
 
   /**
@@ -751,155 +678,164 @@ public final class Dispatcher implements MembershipListener {
   private void answered(Job job, Slot slot, int attempt, byte[] signed, Throwable failure) {
     byte[] reply = failure == null ? verified(job, slot, signed) : null;
     boolean forged = failure == null && reply == null;
-    List<Runnable> completions = new ArrayList<>();
+    boolean undecoded = false;
     List<Runnable> sends;
-    boolean mine;
     lock.lock();
     try {
-      mine = job.attempt == attempt && job.slot == slot && slot.running.remove(job);
+      boolean mine = job.attempt == attempt && job.slot == slot && slot.running.remove(job);
       if (mine) {
-        releaseLocked(job);
-      }
-      if (mine && forged) {
-        mine = false; // never decoded: its member is lost, with every task it held
+        leaveSendLocked(job);
         job.slot = null;
+      }
+      if (mine && forged) { // never decoded: its member is lost, with every task it held
         members.remove(slot.member.getUuid());
         refused.add(slot.member.getUuid());
-        List<Job> held = new ArrayList<>(slot.running);
-        held.add(0, job);
         String cause = "sent an answer without this cluster's tag (it does not hold the secret)";
-        loseLocked(slot, held, cause, null, completions);
+        loseMemberLocked(slot, job, cause, null);
         LOG.warn(
             "pool {}: member {} {}; no more tasks go to it; {} member(s) remain",
             poolName,
             slot.name,
             cause,
             members.size());
-      } else if (mine) {
-        job.slot = null;
-        boolean notSent = failure != null && notSent(failure);
-        if (notSent || (failure != null && memberLost(failure))) {
-          mine = false; // handled here: the member is lost, with every task it held
-          boolean removed = members.remove(slot.member.getUuid()) != null;
-          if (removed) {
-            suspects.put(slot.member.getUuid(), System.nanoTime() + suspicion.toNanos());
-          }
-          if (notSent) {
-            queue.addFirst(job); // it never left this JVM: sending it elsewhere costs no retry
-          }
-          if (removed) {
-            List<Job> held = new ArrayList<>(slot.running);
-            if (!notSent) {
-              held.add(0, job);
-            }
-            String cause = "became unreachable (" + failure.getClass().getSimpleName() + ")";
-            loseLocked(slot, held, cause, failure, completions);
-            LOG.info(
-                "pool {}: member {} {}; {} member(s) remain",
-                poolName,
-                slot.name,
-                cause,
-                members.size());
-          } else if (!notSent) {
-            loseLocked(slot, List.of(job), "left the cluster", failure, completions);
-          }
+      } else if (mine && failure != null && causedBy(failure, MEMBER_LOST)) {
+        boolean notSent = causedBy(failure, TargetNotMemberException.class);
+        if (notSent) { // it never left this JVM: sending it elsewhere costs no retry
+          settleLocked(job, fateOf(job, TaskFate.NEVER_STARTED), true, null);
         }
+        if (members.remove(slot.member.getUuid()) != null) {
+          suspects.put(slot.member.getUuid(), System.nanoTime() + suspicion.toNanos());
+          String cause = "became unreachable (" + failure.getClass().getSimpleName() + ")";
+          loseMemberLocked(slot, notSent ? null : job, cause, failure);
+          LOG.info(
+              "pool {}: member {} {}; {} member(s) remain",
+              poolName,
+              slot.name,
+              cause,
+              members.size());
+        } else if (!notSent) { // its member left already, with the other tasks it held
+          loseLocked(slot, List.of(job), "left the cluster", failure);
+        }
+      } else if (mine && failure != null) {
+        failLocked(
+            job,
+            new ProcessPoolException(
+                "task " + job.id + " could not run on member " + slot.name + ": " + failure,
+                failure));
+      } else if (mine && job.exposed) {
+        completeLocked(job, () -> new Reply(job, slot.name, reply).complete());
+      } else if (mine) {
+        undecoded = true;
       }
       sends = dispatchLocked();
+      tryTerminateLocked();
     } finally {
       lock.unlock();
     }
-    completions.forEach(this::completeLater);
+    if (undecoded) {
+      job.future.complete(new Reply(job, slot.name, reply)); // the waiting thread decodes it
+    }
     sendLater(sends);
-    if (mine) {
-      if (failure != null) {
-        completeLater(
-            () ->
-                job.future.completeExceptionally(
-                    new ProcessPoolException(
-                        "task " + job.id + " could not run on member " + slot.name + ": " + failure,
-                        failure)));
-      } else if (job.exposed) {
-        completeLater(() -> complete(job, slot, reply));
-      } else {
-        job.future.complete(new Reply(job, slot.name, reply)); // the waiting thread decodes it
-      }
-    }
-    if (shutdown) {
-      poke();
-    }
-  }
-
-  /** Requeues the tasks with retries left, fails the others; completions run outside the lock. */
-  private void loseLocked(
-      Slot slot, List<Job> held, String why, Throwable cause, List<Runnable> completions) {
-    slot.running.removeAll(held);
-    for (int i = held.size() - 1; i >= 0; i--) {
-      Job job = held.get(i);
-      job.slot = null;
-      if (job.future.isDone()) {
-        continue;
-      }
-      if (job.retriesLeft > 0) {
-        job.retriesLeft--;
-        retried.incrementAndGet();
-        queue.addFirst(job);
-        LOG.info("pool {}: task {} runs again, its member {} {}", poolName, job.id, slot.name, why);
-      } else {
-        lost.incrementAndGet();
-        MemberLostException e =
-            new MemberLostException(
-                "member "
-                    + slot.name
-                    + " (pid "
-                    + slot.pidText()
-                    + ") "
-                    + why
-                    + " while it held task "
-                    + job.id
-                    + " of pool "
-                    + poolName
-                    + "; the task may or may not have run: submit it with submitRetryable to"
-                    + " run it again on another member",
-                slot.name,
-                slot.member.getUuid(),
-                slot.pid());
-        if (cause != null) {
-          e.initCause(cause);
-        }
-        completions.add(() -> job.future.completeExceptionally(e));
-      }
-    }
-  }
-
-  /** The member may have run the task: it left, or the connection to it broke, after the send. */
-  private static boolean memberLost(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof MemberLeftException || c instanceof TargetDisconnectedException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
-   * The invocation was refused before it left: its target was no longer a member when it was made
-   * (a target invocation is not retried after a member-left answer, so this is never a second try).
+   * Settles every task a member held, {@code first} (the task whose answer told, or null) first,
+   * the member being out of the rotation.
    */
-  private static boolean notSent(Throwable t) {
+  private void loseMemberLocked(Slot slot, Job first, String why, Throwable cause) {
+    List<Job> held = new ArrayList<>(slot.running);
+    if (first != null) {
+      held.add(0, first);
+    }
+    loseLocked(slot, held, why, cause);
+  }
+
+  /**
+   * Settles the tasks a lost member held, by their fate ({@link TaskFate#MAY_HAVE_RUN}): each with
+   * retries left goes back to the front of the queue, every other fails with a {@link
+   * MemberLostException}.
+   */
+  private void loseLocked(Slot slot, List<Job> held, String why, Throwable cause) {
+    slot.running.removeAll(held);
+    Loss loss = new Loss(slot, why, cause);
+    for (int i = held.size() - 1; i >= 0; i--) {
+      Job job = held.get(i);
+      job.slot = null;
+      settleLocked(job, fateOf(job, TaskFate.MAY_HAVE_RUN), true, loss);
+    }
+  }
+
+  private static TaskFate fateOf(Job job, TaskFate live) {
+    return job.future.isDone() ? TaskFate.FINISHED : live;
+  }
+
+  /**
+   * A member lost while it held tasks.
+   *
+   * @param slot the member
+   * @param why how it was lost, for messages
+   * @param cause what Hazelcast said, or null
+   */
+  record Loss(Slot slot, String why, Throwable cause) {}
+
+  @Override
+  protected Throwable lostLocked(Job job, Loss loss) {
+    Slot slot = loss.slot();
+    MemberLostException e =
+        new MemberLostException(
+            "member "
+                + slot.name
+                + " (pid "
+                + slot.pidText()
+                + ") "
+                + loss.why()
+                + " while it held task "
+                + job.id
+                + " of pool "
+                + poolName
+                + "; the task may or may not have run: submit it with submitRetryable to"
+                + " run it again on another member",
+            slot.name,
+            slot.member.getUuid(),
+            slot.pid());
+    if (loss.cause() != null) {
+      e.initCause(loss.cause());
+    }
+    return e;
+  }
+
+  @Override
+  protected void retryingLocked(Job job, Loss loss) {
+    LOG.info(
+        "pool {}: task {} runs again, its member {} {}",
+        poolName,
+        job.id,
+        loss.slot().name,
+        loss.why());
+  }
+
+  @Override
+  protected Throwable timedOutLocked(Job job, Loss loss) {
+    // no fate of a cluster's task is TIMED_OUT: a caller's deadline fails it through expire
+    return new IllegalStateException("task " + job.id + " of pool " + poolName + " timed out");
+  }
+
+  /**
+   * @return whether {@code t} or one of its causes is one of {@code types}: a member-left or
+   *     target-disconnected exception says the member may have run the task (it left, or the
+   *     connection to it broke, after the send); a target-not-member exception says the invocation
+   *     was refused before it left (a target invocation is not retried after a member-left answer,
+   *     so this is never a second try)
+   */
+  private static boolean causedBy(Throwable t, Class<?>... types) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof TargetNotMemberException) {
-        return true;
+      for (Class<?> type : types) {
+        if (type.isInstance(c)) {
+          return true;
+        }
       }
     }
     return false;
-  }
-
-  private void complete(Job job, Slot slot, byte[] reply) {
-    boolean ok = reply.length > 0 && reply[0] == MemberTask.OK;
-    byte[] body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
-    Answers.complete(
-        job.future, codec, ok, body, job.id, new Answers.Where("member", slot.name, "on"));
   }
 
   /**
@@ -909,48 +845,43 @@ public final class Dispatcher implements MembershipListener {
    */
   private static final java.util.concurrent.Executor DIRECT = Runnable::run;
 
-  /** A verified answer not yet decoded: the waiting caller decodes it in its own thread. */
+  /**
+   * A verified answer not yet decoded: the waiting caller decodes it in its own thread, or a
+   * callback thread completes an exposed task's future with it ({@link #complete}).
+   */
   private final class Reply implements PoolCalls.Undecoded {
     private final Job job;
-    private final String member;
-    private final byte[] reply;
+    private final boolean ok;
+    private final byte[] body;
+    private final Answers.Where where;
 
     Reply(Job job, String member, byte[] reply) {
       this.job = job;
-      this.member = member;
-      this.reply = reply;
+      this.ok = reply.length > 0 && reply[0] == MemberTask.OK;
+      this.body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
+      this.where = new Answers.Where("member", member, "on");
     }
 
     @Override
     public Object decode() {
-      boolean ok = reply.length > 0 && reply[0] == MemberTask.OK;
-      byte[] body = reply.length == 0 ? reply : Arrays.copyOfRange(reply, 1, reply.length);
-      Answers.Where where = new Answers.Where("member", member, "on");
       if (!ok) {
         throw Answers.failure(codec, body, job.id, where);
       }
       return Answers.decodeResult(codec, body, job.id, where);
     }
-  }
 
-  /** Runs {@link #tick} soon, unless the pool has terminated (a late answer, a second shutdown). */
-  private void poke() {
-    try {
-      timer.execute(this::tick);
-    } catch (RejectedExecutionException e) {
-      // terminated: nothing is left to check
+    void complete() {
+      Answers.complete(job.future, codec, ok, body, job.id, where);
     }
   }
 
-  /** Every 250 ms and after a shutdown: re-admits suspects, bounds waits, terminates. */
+  /** Every 250 ms: re-admits suspects, bounds the wait for a member, checks for termination. */
   private void tick() {
     List<Runnable> sends = List.of();
     List<Runnable> admits = new ArrayList<>();
-    List<Job> starved = new ArrayList<>();
-    boolean terminate = false;
     lock.lock();
     try {
-      if (terminated.isDone()) {
+      if (isTerminatedLocked()) {
         return;
       }
       long now = System.nanoTime();
@@ -975,52 +906,60 @@ public final class Dispatcher implements MembershipListener {
       if (members.isEmpty()
           && !queue.isEmpty()
           && now - noMemberSince > noMemberTimeout.toNanos()) {
-        starved.addAll(queue);
+        for (Job j : queue) {
+          failLocked(
+              j,
+              new ProcessPoolException(
+                  "task "
+                      + j.id
+                      + " of pool "
+                      + poolName
+                      + " found no Baton member to run it for "
+                      + noMemberTimeout.toSeconds()
+                      + " s; start a member (ClusterMember) in cluster \""
+                      + clusterName
+                      + "\""));
+        }
         queue.clear();
       }
-      if (shutdown
-          && queue.isEmpty()
-          && members.values().stream().allMatch(s -> s.running.isEmpty())) {
-        terminate = true;
-      }
+      tryTerminateLocked();
     } finally {
       lock.unlock();
     }
-    for (Job j : starved) {
-      completeLater(
-          () ->
-              j.future.completeExceptionally(
-                  new ProcessPoolException(
-                      "task "
-                          + j.id
-                          + " of pool "
-                          + poolName
-                          + " found no Baton member to run it for "
-                          + noMemberTimeout.toSeconds()
-                          + " s; start a member (ClusterMember) in cluster \""
-                          + clusterName
-                          + "\"")));
-    }
     admits.forEach(Runnable::run);
     sends.forEach(Runnable::run);
-    if (terminate) {
-      try {
-        onTerminate.run();
-      } catch (RuntimeException e) {
-        LOG.warn("pool {}: releasing its Hazelcast instance failed", poolName, e);
-      } finally {
-        timer.shutdown();
-        callbacks.shutdown(); // completions already handed over still run
-        try {
-          // bounded: a callback that waits for this pool's termination must not hold it forever
-          if (!callbacks.awaitTermination(30, TimeUnit.SECONDS)) {
-            LOG.warn("pool {}: callbacks still running 30 s after shutdown", poolName);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        terminated.complete(null);
+  }
+
+  @Override
+  protected boolean idleLocked() {
+    if (cancelling > 0) {
+      return false;
+    }
+    for (Slot s : members.values()) {
+      if (!s.running.isEmpty()) {
+        return false;
       }
+    }
+    return true;
+  }
+
+  /** Releases the pool's Hazelcast instance on the timer thread, which ends after it. */
+  @Override
+  protected void releaseLocked(Runnable done) {
+    Runnable release =
+        () -> {
+          try {
+            onTerminate.run();
+          } catch (RuntimeException e) {
+            LOG.warn("pool {}: releasing its Hazelcast instance failed", poolName, e);
+          } finally {
+            done.run();
+          }
+        };
+    try {
+      timer.execute(release);
+    } catch (RejectedExecutionException e) {
+      release.run(); // never: only this shuts the timer down
     }
   }
 
@@ -1073,11 +1012,9 @@ public final class Dispatcher implements MembershipListener {
   }
 
   /** A task and where it is; its fields are guarded by the dispatcher's lock. */
-  private final class Job {
-    final long id;
+  final class Job extends PoolTask {
     final MemberTask task;
-    final CompletableFuture<Object> future;
-    final boolean exposed;
+    final JobFuture future;
 
     /** The call whose chunks may travel together, or null for a task that travels alone. */
     final Object group;
@@ -1085,7 +1022,6 @@ public final class Dispatcher implements MembershipListener {
     /** The invocation it travels in while a member holds it. */
     Send send;
 
-    int retriesLeft;
     int attempt;
     Slot slot;
 
@@ -1093,12 +1029,15 @@ public final class Dispatcher implements MembershipListener {
     java.util.concurrent.Future<byte[]> remote;
 
     Job(long id, MemberTask task, int retries, boolean exposed, Object group) {
-      this.id = id;
+      super(id, retries, exposed);
       this.task = task;
-      this.exposed = exposed;
       this.group = group;
-      this.retriesLeft = retries;
       this.future = new JobFuture(this);
+    }
+
+    @Override
+    public CompletableFuture<Object> future() {
+      return future;
     }
   }
 
@@ -1118,65 +1057,24 @@ public final class Dispatcher implements MembershipListener {
     public boolean cancel(boolean mayInterruptIfRunning) {
       boolean cancelled = super.cancel(mayInterruptIfRunning);
       if (cancelled) {
-        if (mayInterruptIfRunning) {
-          withdraw(job);
-        } else {
-          lock.lock();
-          try {
+        lock.lock();
+        try {
+          if (mayInterruptIfRunning) {
+            withdrawLocked(job);
+          } else {
             queue.remove(job);
-          } finally {
-            lock.unlock();
+            tryTerminateLocked();
           }
+        } finally {
+          lock.unlock();
         }
       }
       return cancelled;
     }
 
-    boolean expire(TimeoutException failure) {
-      return super.completeExceptionally(failure);
-    }
-
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
       return new CompletableFuture<>();
-    }
-  }
-
-  /**
-   * A cluster pool's call deadline ({@link TrackedDeadline}): a task it expires fails with a {@link
-   * TimeoutException} and is withdrawn (out of the queue, or cancelled on its member).
-   */
-  private final class CallDeadline extends TrackedDeadline {
-    CallDeadline(Duration timeout, String call) {
-      super(timeout, call);
-      arm(
-          fire -> {
-            try {
-              return timer.schedule(fire, timeout.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (RejectedExecutionException e) {
-              return null; // terminated: every task is refused anyway
-            }
-          });
-    }
-
-    @Override
-    protected void expire(CompletableFuture<Object> f) {
-      if (f.isDone()) {
-        return;
-      }
-      long id = f instanceof JobFuture j ? j.job.id : -1;
-      Dispatcher.this.expire(
-          f,
-          new TimeoutException(
-              "task "
-                  + id
-                  + " of pool "
-                  + poolName
-                  + " missed the deadline of "
-                  + timeout()
-                  + " set by "
-                  + call()
-                  + "; it was taken back (a member running it was asked to interrupt it)"));
     }
   }
 }

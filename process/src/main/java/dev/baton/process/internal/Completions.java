@@ -3,6 +3,7 @@ package dev.baton.process.internal;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -87,7 +88,7 @@ public final class Completions {
    * @param completion what completes it
    */
   public void later(CompletableFuture<?> future, Runnable completion) {
-    callbacks.execute(
+    execute(
         () -> {
           try {
             completion.run();
@@ -101,6 +102,20 @@ public final class Completions {
             }
           }
         });
+  }
+
+  /**
+   * Runs {@code work} on a callback thread (remote calls an answer's thread may not make, say);
+   * after {@link #shutdown}, on this thread, since nothing is left to hold up then.
+   *
+   * @param work what to run
+   */
+  public void execute(Runnable work) {
+    try {
+      callbacks.execute(work);
+    } catch (RejectedExecutionException e) {
+      work.run(); // terminated: the calling thread completes what is left
+    }
   }
 
   /**

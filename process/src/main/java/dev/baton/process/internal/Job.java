@@ -3,11 +3,11 @@ package dev.baton.process.internal;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * A task on its way through a {@link PoolEngine}: queued, sent to a worker, settled.
+ * A process pool's task ({@link PoolTask}): what it runs, and the worker it was sent to.
  *
  * <p>Its fields other than the future are guarded by the engine's lock.
  */
-final class Job {
+final class Job extends PoolTask {
   /**
    * Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. A map's
    * chunks (its function is known, the chunk is small) go deeper, up to {@link #MAP_PIPELINE}: they
@@ -34,10 +34,8 @@ final class Job {
     return smallChunk ? MAP_PIPELINE : PIPELINE;
   }
 
-  final long id;
   final Payloads.TaskBody body;
   final TaskFuture future;
-  int retriesLeft;
   WorkerProcess worker;
   ScheduledFuture<?> timer;
 
@@ -53,19 +51,14 @@ final class Job {
    */
   boolean expired;
 
-  /**
-   * Whether its future is the caller's (from {@code submit}): then it completes on a callback
-   * thread. A future the pool keeps to itself (a blocking call's, an iterator's) has no user
-   * dependents, so the reader completes it with the undecoded answer and the waiting caller decodes
-   * it ({@link WorkerAnswer}).
-   */
-  final boolean exposed;
-
   Job(long id, Payloads.TaskBody body, int retries, boolean exposed, PoolEngine engine) {
-    this.id = id;
+    super(id, retries, exposed);
     this.body = body;
-    this.retriesLeft = retries;
-    this.exposed = exposed;
     this.future = new TaskFuture(this, engine);
+  }
+
+  @Override
+  public TaskFuture future() {
+    return future;
   }
 }

@@ -5,24 +5,22 @@ import dev.baton.process.PoolTrace;
 import dev.baton.process.WorkerStartException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pool's dispatcher: a queue of tasks, a set of workers, and the rules that move tasks between
  * them and survive workers dying.
+ *
+ * <p>The queue, the lock, the callback threads, the pool's life cycle and what becomes of a task
+ * its worker let go of are {@link PoolScheduler}'s; this class adds the workers.
  *
  * <p>Concurrency: one lock ({@link #lock}) guards the queue, the worker set, every worker's
  * in-flight deque and counters, the state and the counters below. Frames to a worker are written
@@ -33,11 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Completion: a worker's reader thread reads frames and does the bookkeeping above; it never
  * decodes a result and never runs a caller's code. A future from {@code submit} is the caller's and
  * completes on the pool's callback threads ({@link Completions}). A future the pool keeps to itself
- * (a blocking call's, an iterator's: {@link Job#exposed} false) has no dependent but the pool's own
- * bookkeeping, so the reader completes it at once with the {@link WorkerAnswer} it read, and the
- * caller waiting for it decodes it: one hand-off, reader to caller, instead of two. Decoding a
- * hostile result costs its caller, or a callback thread, at most the codec's work limit ({@link
- * SerialPolicy#maxWork()}).
+ * (a blocking call's, an iterator's: {@link PoolTask#exposed} false) has no dependent but the
+ * pool's own bookkeeping, so the reader completes it at once with the {@link WorkerAnswer} it read,
+ * and the caller waiting for it decodes it: one hand-off, reader to caller, instead of two.
+ * Decoding a hostile result costs its caller, or a callback thread, at most the codec's work limit
+ * ({@link SerialPolicy#maxWork()}).
  *
  * <p>Batching: task frames are written into the workers' stdin buffers and flushed once per
  * dispatch; on a reader thread, once it has read all it had buffered ({@link #drained}), so that
@@ -51,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * being stolen is no exception ({@link Stealing}): only a CANCELLED answer puts a stolen task back
  * in the queue.
  */
-public final class PoolEngine implements WorkerProcess.Listener {
+public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
+    implements WorkerProcess.Listener {
   private static final Logger LOG = LoggerFactory.getLogger(PoolEngine.class);
 
   /** Map functions a worker keeps by id before the pool tells it to forget them all. */
@@ -59,13 +58,6 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   /** Replacement start failures in a row, with no worker ready, after which queued work fails. */
   private static final int MAX_START_FAILURES = 3;
-
-  /** Pool states, in the only order they are entered. */
-  private enum State {
-    OPEN,
-    SHUTDOWN,
-    TERMINATED
-  }
 
   /**
    * How to start workers and run tasks.
@@ -92,28 +84,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
       ValueCodec codec) {}
 
   private final Config config;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final AtomicLong ids = new AtomicLong();
-  private final ScheduledThreadPoolExecutor timers;
-
-  /** Where results are decoded and futures completed; see the class comment. */
-  private final Completions completions;
-
   private final Stealing stealing;
-
-  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-
-  /** Tasks not yet sent, in submission order (retries go first). Guarded by {@link #lock}. */
-  private final ArrayDeque<Job> queue = new ArrayDeque<>();
 
   /** Workers that may receive tasks (starting or ready). Guarded by {@link #lock}. */
   private final List<WorkerProcess> workers = new ArrayList<>();
 
   /** Every worker process not yet exited, retired ones included. Guarded by {@link #lock}. */
   private final List<WorkerProcess> live = new ArrayList<>();
-
-  /** Guarded by {@link #lock}. */
-  private State state = State.OPEN;
 
   /** Guarded by {@link #lock}. */
   private int workerSeq;
@@ -134,20 +111,9 @@ public final class PoolEngine implements WorkerProcess.Listener {
    * @param config how to start workers and run tasks
    */
   public PoolEngine(Config config) {
+    super(config.name());
     this.config = config;
-    this.timers =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, config.name() + "-timers");
-              t.setDaemon(true);
-              return t;
-            });
-    this.timers.setRemoveOnCancelPolicy(true);
-    // a start-up timer left from a worker that became ready must not keep the thread after close
-    this.timers.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.completions = new Completions(config.name(), lock, this::finishLocked);
-    this.stealing = new Stealing(lock, timers);
+    this.stealing = new Stealing(lock, timer);
   }
 
   /**
@@ -173,57 +139,29 @@ public final class PoolEngine implements WorkerProcess.Listener {
     return ready;
   }
 
-  /**
-   * Fails a task whose caller's deadline passed, with {@code failure}: a queued task leaves the
-   * queue; a task sent ahead is taken back with a cancel frame (if its worker started it meanwhile,
-   * the worker is killed once it is the one running); a running task's worker is killed and
-   * replaced. Does nothing to a task already done or being completed. Its future fails on a
-   * callback thread, like every other. Any thread.
-   *
-   * @param future the task's future
-   * @param failure what it fails with, given the words this method returns for where it was
-   */
-  public void expire(
-      TaskFuture future, java.util.function.Function<String, ? extends Throwable> failure) {
-    Job job = future.job();
-    String where;
-    lock.lock();
-    try {
-      if (job.future.isDone() || job.expired || completions.isHeldLocked(job.future)) {
-        return; // done, or its answer is being completed on a callback thread
-      }
-      job.expired = true;
-      completions.holdLocked(job.future);
-      WorkerProcess w = job.worker;
-      if (w == null) {
-        queue.remove(job);
-        where = "it was still queued";
-      } else if (w.inFlight.peekFirst() == job) {
-        killLocked(w, WorkerProcess.Death.TIMEOUT, job);
-        where = "worker " + w + " was running it and was killed and replaced";
-      } else {
-        w.sendCancel(job.id);
-        where = "it had been sent ahead to worker " + w + " and was taken back";
-      }
-    } finally {
-      lock.unlock();
-    }
-    completions.failLater(job.future, failure.apply(where));
+  @Override
+  protected Job taskOf(CompletableFuture<Object> future) {
+    return future instanceof TaskFuture f ? f.job() : null;
   }
 
   /**
-   * Runs {@code action} on the pool's timer thread after {@code delayNanos}; never, once the pool
-   * has terminated.
-   *
-   * @param action a short action
-   * @param delayNanos the delay
-   * @return its handle, to cancel it
+   * A queued task leaves the queue; a task sent ahead is taken back with a cancel frame (if its
+   * worker started it meanwhile, the worker is killed once it is the one running); a running task's
+   * worker is killed and replaced.
    */
-  public ScheduledFuture<?> schedule(Runnable action, long delayNanos) {
-    try {
-      return timers.schedule(action, delayNanos, TimeUnit.NANOSECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      return null;
+  @Override
+  protected String takeBackLocked(Job job) {
+    job.expired = true;
+    WorkerProcess w = job.worker;
+    if (w == null) {
+      queue.remove(job);
+      return "it was still queued";
+    } else if (w.inFlight.peekFirst() == job) {
+      killLocked(w, WorkerProcess.Death.TIMEOUT, job);
+      return "worker " + w + " was running it and was killed and replaced";
+    } else {
+      w.sendCancel(job.id);
+      return "it had been sent ahead to worker " + w + " and was taken back";
     }
   }
 
@@ -232,8 +170,8 @@ public final class PoolEngine implements WorkerProcess.Listener {
    *
    * @param body the task
    * @param retries how many times a crash of its worker may be retried
-   * @param exposed whether the future goes to the caller (see {@link Job#exposed}); a future that
-   *     does not may complete with an {@link WorkerAnswer}
+   * @param exposed whether the future goes to the caller (see {@link PoolTask#exposed}); a future
+   *     that does not may complete with an {@link WorkerAnswer}
    * @return its future, or null when the pool is not open
    * @throws WorkerStartException when the pool gave up starting workers
    */
@@ -255,13 +193,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
     List<TaskFuture> futures = new ArrayList<>(bodies.size());
     List<Job> jobs = new ArrayList<>(bodies.size());
     for (Payloads.TaskBody body : bodies) {
-      Job job = new Job(ids.incrementAndGet(), body, retries, exposed, this);
+      Job job = new Job(nextId(), body, retries, exposed, this);
       jobs.add(job);
       futures.add(job.future);
     }
     lock.lock();
     try {
-      if (state != State.OPEN) {
+      if (!isOpenLocked()) {
         return null;
       }
       if (broken != null) {
@@ -281,7 +219,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
   public boolean isOpen() {
     lock.lock();
     try {
-      return state == State.OPEN;
+      return isOpenLocked();
     } finally {
       lock.unlock();
     }
@@ -315,49 +253,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
     }
   }
 
-  /**
-   * @return completed when every worker has exited after a shutdown
-   */
-  public CompletableFuture<Void> terminationFuture() {
-    return terminated;
-  }
-
-  /**
-   * Stops accepting tasks; workers exit once the queue is empty and they are idle.
-   *
-   * @param cancelQueued whether queued tasks are cancelled
-   */
-  public void shutdown(boolean cancelQueued) {
-    List<Job> dropped = new ArrayList<>();
-    lock.lock();
-    try {
-      if (state == State.OPEN) {
-        state = State.SHUTDOWN;
-      }
-      if (cancelQueued) {
-        dropped.addAll(queue);
-        queue.clear();
-      }
-      finishLocked();
-    } finally {
-      lock.unlock();
-    }
-    for (Job j : dropped) {
-      j.future.cancel(false);
-    }
-  }
-
   /** Stops accepting tasks, cancels queued and running ones and kills every worker. */
   public void shutdownNow() {
     List<Job> dropped = new ArrayList<>();
     List<WorkerProcess> doomed;
     lock.lock();
     try {
-      if (state == State.OPEN) {
-        state = State.SHUTDOWN;
-      }
-      dropped.addAll(queue);
-      queue.clear();
+      dropped.addAll(stopLocked(true));
       for (WorkerProcess w : live) {
         dropped.addAll(w.inFlight);
         w.inFlight.clear();
@@ -365,7 +267,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
       }
       workers.clear();
       doomed = new ArrayList<>(live);
-      finishLocked();
+      tryTerminateLocked();
     } finally {
       lock.unlock();
     }
@@ -490,13 +392,13 @@ public final class PoolEngine implements WorkerProcess.Listener {
   private void armTimerLocked(Job job) {
     if (job.expired) { // taken back too late: its worker started it
       WorkerProcess w = job.worker;
-      job.timer = timers.schedule(() -> timedOut(job, w), 0, TimeUnit.NANOSECONDS);
+      job.timer = timer.schedule(() -> timedOut(job, w), 0, TimeUnit.NANOSECONDS);
       return;
     }
     Duration timeout = config.taskTimeout();
     if (timeout != null) {
       WorkerProcess w = job.worker;
-      job.timer = timers.schedule(() -> timedOut(job, w), timeout.toNanos(), TimeUnit.NANOSECONDS);
+      job.timer = timer.schedule(() -> timedOut(job, w), timeout.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -589,12 +491,12 @@ public final class PoolEngine implements WorkerProcess.Listener {
             && worker.dispatched >= config.maxTasksPerWorker()
             && worker.inFlight.isEmpty()) {
           retireLocked(worker);
-          if (state == State.OPEN || !queue.isEmpty()) {
+          if (isOpenLocked() || !queue.isEmpty()) {
             spawnLocked();
           }
         }
         dispatchLocked(true); // flushed once this reader has no more frames: drained()
-        finishLocked();
+        tryTerminateLocked();
       }
     } finally {
       lock.unlock();
@@ -667,15 +569,15 @@ public final class PoolEngine implements WorkerProcess.Listener {
           armTimerLocked(next);
         }
         if (job.expired || job.future.isDone()) {
-          settleLocked(job, TaskFate.FINISHED, worker);
+          letGoLocked(job, TaskFate.FINISHED, worker);
         } else if (job.stealing) {
-          settleLocked(job, TaskFate.STOLEN, worker);
+          letGoLocked(job, TaskFate.STOLEN, worker);
         } else { // a user's cancel that lost the race to its own future: failed all the same
-          settleLocked(job, TaskFate.FINISHED, worker);
+          letGoLocked(job, TaskFate.FINISHED, worker);
           failLocked(job, new CancellationException("task " + job.id + " cancelled"));
         }
         dispatchLocked();
-        finishLocked();
+        tryTerminateLocked();
       }
     } finally {
       lock.unlock();
@@ -711,14 +613,14 @@ public final class PoolEngine implements WorkerProcess.Listener {
       CrashReport.markExit(worker, head != null);
       for (Job behind; (behind = worker.inFlight.pollLast()) != null; ) {
         boolean settled = behind.expired || behind.future.isDone();
-        settleLocked(behind, settled ? TaskFate.FINISHED : TaskFate.NEVER_STARTED, worker);
+        letGoLocked(behind, settled ? TaskFate.FINISHED : TaskFate.NEVER_STARTED, worker);
       }
       if (head != null) {
-        settleLocked(head, fateOfHead(worker, head), worker);
+        letGoLocked(head, fateOfHead(worker, head), worker);
       }
       replaceLocked(worker, member);
       dispatchLocked();
-      finishLocked();
+      tryTerminateLocked();
     } finally {
       lock.unlock();
     }
@@ -735,40 +637,36 @@ public final class PoolEngine implements WorkerProcess.Listener {
     return TaskFate.MAY_HAVE_RUN; // being stolen or not: the worker may have taken it (Stealing)
   }
 
-  /** Does with a job its worker let go of what its fate asks; failures complete on callbacks. */
-  private void settleLocked(Job job, TaskFate fate, WorkerProcess worker) {
+  /** Does with a job its worker let go of what its fate asks ({@link #settleLocked}). */
+  private void letGoLocked(Job job, TaskFate fate, WorkerProcess worker) {
     if (job.timer != null) {
       job.timer.cancel(false);
     }
     job.worker = null;
     job.stealing = false;
-    boolean retriesAllowed = worker.death() != WorkerProcess.Death.SHUTDOWN;
-    switch (fate.step(job.retriesLeft, retriesAllowed)) {
-      case NOTHING -> {}
-      case REQUEUE -> queue.addFirst(job);
-      case RETRY -> {
-        job.retriesLeft--;
-        queue.addFirst(job);
-        LOG.warn("worker {} died running task {}; retrying it", worker, job.id);
-      }
-      case FAIL_TIMEOUT ->
-          failLocked(
-              job,
-              new TimeoutException(
-                  "task "
-                      + job.id
-                      + " ran longer than the pool's task timeout of "
-                      + config.taskTimeout()
-                      + " in worker "
-                      + worker
-                      + "; the worker was killed and replaced"));
-      case FAIL_CRASHED -> failLocked(job, CrashReport.crashed(config.name(), worker, job.id));
-    }
+    settleLocked(job, fate, worker.death() != WorkerProcess.Death.SHUTDOWN, worker);
   }
 
-  private void failLocked(Job job, Throwable failure) {
-    completions.holdLocked(job.future);
-    completions.failLater(job.future, failure);
+  @Override
+  protected Throwable timedOutLocked(Job job, WorkerProcess worker) {
+    return new TimeoutException(
+        "task "
+            + job.id
+            + " ran longer than the pool's task timeout of "
+            + config.taskTimeout()
+            + " in worker "
+            + worker
+            + "; the worker was killed and replaced");
+  }
+
+  @Override
+  protected Throwable lostLocked(Job job, WorkerProcess worker) {
+    return CrashReport.crashed(config.name(), worker, job.id);
+  }
+
+  @Override
+  protected void retryingLocked(Job job, WorkerProcess worker) {
+    LOG.warn("worker {} died running task {}; retrying it", worker, job.id);
   }
 
   /**
@@ -792,7 +690,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
       return;
     }
     boolean giveUp = !wasReady && startFailures >= MAX_START_FAILURES && !anyReadyLocked();
-    if (!giveUp && (state == State.OPEN || !queue.isEmpty())) {
+    if (!giveUp && (isOpenLocked() || !queue.isEmpty())) {
       giveUp = spawnLocked() == null && workers.isEmpty();
     }
     if (giveUp) {
@@ -844,7 +742,7 @@ public final class PoolEngine implements WorkerProcess.Listener {
     workers.add(w);
     live.add(w);
     Tracer.mark(w.lane(), PoolTrace.WORKER_START, name);
-    timers.schedule(
+    timer.schedule(
         () -> {
           if (!w.readyFuture().isDone()) {
             w.kill(WorkerProcess.Death.STARTUP_TIMEOUT, 0, "not ready in time");
@@ -858,16 +756,14 @@ public final class PoolEngine implements WorkerProcess.Listener {
 
   private void closeOutputSoon(WorkerProcess w) {
     try {
-      timers.schedule(w::closeOutput, 2, TimeUnit.SECONDS);
+      timer.schedule(w::closeOutput, 2, TimeUnit.SECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
       w.closeOutput();
     }
   }
 
-  private void finishLocked() {
-    if (state == State.OPEN) {
-      return;
-    }
+  @Override
+  protected void drainingLocked() {
     if (queue.isEmpty()) {
       for (WorkerProcess w : new ArrayList<>(workers)) {
         if (w.inFlight.isEmpty()) {
@@ -875,14 +771,10 @@ public final class PoolEngine implements WorkerProcess.Listener {
         }
       }
     }
-    if (state == State.SHUTDOWN
-        && live.isEmpty()
-        && queue.isEmpty()
-        && completions.settledLocked()) {
-      state = State.TERMINATED;
-      timers.shutdown();
-      completions.shutdown();
-      terminated.complete(null);
-    }
+  }
+
+  @Override
+  protected boolean idleLocked() {
+    return live.isEmpty();
   }
 }

@@ -3,9 +3,9 @@ package dev.baton.process.internal;
 /**
  * What happened to a task when the worker that held it let go of it (it died, was killed, or
  * dropped the task), and so what the scheduler does with it: the one decision behind a pool's
- * requeue, retry and failure rules, written once. A cluster's dispatcher has the same cases: a task
- * that never reached its member is {@link #NEVER_STARTED}, one whose member was lost while it held
- * it {@link #MAY_HAVE_RUN}.
+ * requeue, retry and failure rules, written once and applied by {@link PoolScheduler#settleLocked}.
+ * A cluster's dispatcher has the same cases: a task that never reached its member is {@link
+ * #NEVER_STARTED}, one whose member was lost while it held it {@link #MAY_HAVE_RUN}.
  */
 public enum TaskFate {
   /** It was answered, or its future is complete already (cancelled, past its deadline). */
