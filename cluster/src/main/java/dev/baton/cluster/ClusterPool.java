@@ -70,15 +70,16 @@ import org.slf4j.LoggerFactory;
  * the member, after the failure-detection timeout at most (at most once: such a task may or may not
  * have run); a task submitted with {@link #submitRetryable} is sent again to another member instead
  * (at least once); the other tasks go on. When no member is left to run queued tasks (a client
- * whose members are all gone), they fail after the no-member timeout. A task that throws fails with
- * {@link dev.baton.process.RemoteTaskException}. {@code cancel(false)} removes a queued task and
- * drops a running one's result (the member runs it to the end); {@code cancel(true)} and a missed
- * deadline (the {@code Duration} overloads) also reach the member, which interrupts the task, and
- * free its slot at once. {@link #close()} waits for running tasks at most {@link
- * Builder#closeTimeout}, then does what {@link #shutdownNow()} does; after termination no thread of
- * the pool or of its Hazelcast instance is left (a task that ignores interrupts keeps its member's
- * thread, as any Java thread would; on a machine of 2 cores or fewer, the daemon threads that run
- * Hazelcast's asynchronous callbacks for the whole JVM end after a minute idle).
+ * whose members are all gone), they fail after the no-member timeout, with a {@link
+ * dev.baton.process.PoolException}. A task that throws fails with {@link
+ * dev.baton.process.RemoteTaskException}. {@code cancel(false)} removes a queued task and drops a
+ * running one's result (the member runs it to the end); {@code cancel(true)} and a missed deadline
+ * (the {@code Duration} overloads) also reach the member, which interrupts the task, and free its
+ * slot at once. {@link #close()} waits for running tasks at most {@link Builder#closeTimeout}, then
+ * does what {@link #shutdownNow()} does; after termination no thread of the pool or of its
+ * Hazelcast instance is left (a task that ignores interrupts keeps its member's thread, as any Java
+ * thread would; on a machine of 2 cores or fewer, the daemon threads that run Hazelcast's
+ * asynchronous callbacks for the whole JVM end after a minute idle).
  *
  * <p>Trust: a cluster's name is not a password. With a secret ({@link Builder#secret(Path)}, the
  * same on every member), a member takes part only after proving that it holds it, every task and

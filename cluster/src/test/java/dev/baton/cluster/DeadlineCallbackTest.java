@@ -29,7 +29,7 @@ class DeadlineCallbackTest {
             .clusterName(Clusters.uniqueName("deadline-callback-test"))
             .port(port)
             .addresses(Clusters.addresses(port))
-            .threadsPerMember(1)
+            .threads(1)
             .failureDetection(Clusters.FAILURE_DETECTION)
             .build();
   }

@@ -11,12 +11,12 @@ import com.hazelcast.spi.exception.TargetDisconnectedException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.baton.cluster.MemberLostException;
 import dev.baton.process.Codec;
-import dev.baton.process.ProcessPoolException;
+import dev.baton.process.PoolException;
 import dev.baton.process.internal.Answers;
 import dev.baton.process.internal.CallDeadline;
 import dev.baton.process.internal.PoolCalls;
+import dev.baton.process.internal.PoolJob;
 import dev.baton.process.internal.PoolScheduler;
-import dev.baton.process.internal.PoolTask;
 import dev.baton.process.internal.TaskFate;
 import dev.baton.process.internal.ValueCodec;
 import java.security.SecureRandom;
@@ -719,7 +719,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
       } else if (mine && failure != null) {
         failLocked(
             job,
-            new ProcessPoolException(
+            new PoolException(
                 "task " + job.id + " could not run on member " + slot.name + ": " + failure,
                 failure));
       } else if (mine && job.exposed) {
@@ -814,12 +814,6 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
         loss.why());
   }
 
-  @Override
-  protected Throwable timedOutLocked(Job job, Loss loss) {
-    // no fate of a cluster's task is TIMED_OUT: a caller's deadline fails it through expire
-    return new IllegalStateException("task " + job.id + " of pool " + poolName + " timed out");
-  }
-
   /**
    * @return whether {@code t} or one of its causes is one of {@code types}: a member-left or
    *     target-disconnected exception says the member may have run the task (it left, or the
@@ -909,7 +903,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
         for (Job j : queue) {
           failLocked(
               j,
-              new ProcessPoolException(
+              new PoolException(
                   "task "
                       + j.id
                       + " of pool "
@@ -1012,7 +1006,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
   }
 
   /** A task and where it is; its fields are guarded by the dispatcher's lock. */
-  final class Job extends PoolTask {
+  final class Job extends PoolJob {
     final MemberTask task;
     final JobFuture future;
 

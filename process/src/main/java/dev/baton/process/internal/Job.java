@@ -3,11 +3,11 @@ package dev.baton.process.internal;
 import java.util.concurrent.ScheduledFuture;
 
 /**
- * A process pool's task ({@link PoolTask}): what it runs, and the worker it was sent to.
+ * A process pool's task ({@link PoolJob}): what it runs, and the worker it was sent to.
  *
  * <p>Its fields other than the future are guarded by the engine's lock.
  */
-final class Job extends PoolTask {
+final class Job extends PoolJob {
   /**
    * Tasks sent ahead to a worker: one running, one waiting in its stdin, so it never idles. A map's
    * chunks (its function is known, the chunk is small) go deeper, up to {@link #MAP_PIPELINE}: they

@@ -31,11 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>Completion: a worker's reader thread reads frames and does the bookkeeping above; it never
  * decodes a result and never runs a caller's code. A future from {@code submit} is the caller's and
  * completes on the pool's callback threads ({@link Completions}). A future the pool keeps to itself
- * (a blocking call's, an iterator's: {@link PoolTask#exposed} false) has no dependent but the
- * pool's own bookkeeping, so the reader completes it at once with the {@link WorkerAnswer} it read,
- * and the caller waiting for it decodes it: one hand-off, reader to caller, instead of two.
- * Decoding a hostile result costs its caller, or a callback thread, at most the codec's work limit
- * ({@link SerialPolicy#maxWork()}).
+ * (a blocking call's, an iterator's: {@link PoolJob#exposed} false) has no dependent but the pool's
+ * own bookkeeping, so the reader completes it at once with the {@link WorkerAnswer} it read, and
+ * the caller waiting for it decodes it: one hand-off, reader to caller, instead of two. Decoding a
+ * hostile result costs its caller, or a callback thread, at most the codec's work limit ({@link
+ * SerialPolicy#maxWork()}).
  *
  * <p>Batching: task frames are written into the workers' stdin buffers and flushed once per
  * dispatch; on a reader thread, once it has read all it had buffered ({@link #drained}), so that
@@ -170,7 +170,7 @@ public final class PoolEngine extends PoolScheduler<Job, WorkerProcess>
    *
    * @param body the task
    * @param retries how many times a crash of its worker may be retried
-   * @param exposed whether the future goes to the caller (see {@link PoolTask#exposed}); a future
+   * @param exposed whether the future goes to the caller (see {@link PoolJob#exposed}); a future
    *     that does not may complete with an {@link WorkerAnswer}
    * @return its future, or null when the pool is not open
    * @throws WorkerStartException when the pool gave up starting workers

@@ -22,7 +22,7 @@ import java.util.function.BiFunction;
  * @param <H> what holds a task while it runs (a worker, a lost member and why it was lost), handed
  *     back to the pool's hooks to build a failure's message
  */
-public abstract class PoolScheduler<T extends PoolTask, H> {
+public abstract class PoolScheduler<T extends PoolJob, H> {
   /*
    * Concurrency: `lock` guards the queue, the state and every field a pool adds (its workers or
    * members and what they hold). A pool makes remote calls, writes frames and completes futures
@@ -128,11 +128,17 @@ public abstract class PoolScheduler<T extends PoolTask, H> {
   protected void drainingLocked() {}
 
   /**
+   * A pool with a task timeout says what a task that ran past it fails with; only such a pool
+   * decides the fate {@link TaskFate#TIMED_OUT}, so by default this is never called.
+   *
    * @param task a task whose holder was killed for running longer than the task timeout
    * @param holder its holder
    * @return what its future fails with
+   * @throws UnsupportedOperationException in a pool without a task timeout
    */
-  protected abstract Throwable timedOutLocked(T task, H holder);
+  protected Throwable timedOutLocked(T task, H holder) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no task timeout");
+  }
 
   /**
    * @param task a task whose holder was lost while it may have run it, with no retry left

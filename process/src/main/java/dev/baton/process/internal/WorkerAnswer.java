@@ -6,8 +6,8 @@ import dev.baton.process.ProcessPoolException;
 
 /**
  * A task's answer as a worker's reader received it, not yet decoded: what the future of a task that
- * is not {@link PoolTask#exposed} completes with. The caller that waits for it decodes it in its
- * own thread, so that no hostile result costs the reader anything, with no hand-off in between.
+ * is not {@link PoolJob#exposed} completes with. The caller that waits for it decodes it in its own
+ * thread, so that no hostile result costs the reader anything, with no hand-off in between.
  */
 final class WorkerAnswer implements PoolCalls.Undecoded {
   private final ValueCodec codec;
@@ -23,7 +23,7 @@ final class WorkerAnswer implements PoolCalls.Undecoded {
   }
 
   /**
-   * Completes the future of an {@link PoolTask#exposed} task with its answer, on a callback thread.
+   * Completes the future of an {@link PoolJob#exposed} task with its answer, on a callback thread.
    *
    * @param codec the pool's codec
    * @param job the task

@@ -6,9 +6,9 @@
  *
  * <p>The scheduling skeleton both pools share lives here too, and is exported to the cluster
  * module: {@link dev.baton.process.internal.PoolScheduler} (queue, lock, callback threads, life
- * cycle, a task's fate when its holder lets go), {@link dev.baton.process.internal.PoolTask},
- * {@link dev.baton.process.internal.Completions}, {@link dev.baton.process.internal.TaskFate} and
- * {@link dev.baton.process.internal.CallDeadline}; {@link dev.baton.process.internal.PoolEngine} is
- * the process pool's scheduler, the cluster's {@code Dispatcher} the other.
+ * cycle, a task's fate when its holder lets go), {@link dev.baton.process.internal.PoolJob}, {@link
+ * dev.baton.process.internal.Completions}, {@link dev.baton.process.internal.TaskFate} and {@link
+ * dev.baton.process.internal.CallDeadline}; {@link dev.baton.process.internal.PoolEngine} is the
+ * process pool's scheduler, the cluster's {@code Dispatcher} the other.
  */
 package dev.baton.process.internal;

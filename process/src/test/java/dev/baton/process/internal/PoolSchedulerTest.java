@@ -166,7 +166,7 @@ class PoolSchedulerTest {
     }
   }
 
-  private static final class Task extends PoolTask {
+  private static final class Task extends PoolJob {
     final CompletableFuture<Object> future = new CompletableFuture<>();
 
     Task(long id, int retries) {

@@ -8,7 +8,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Its fields other than the future are guarded by the scheduler's lock.
  */
-public abstract class PoolTask {
+public abstract class PoolJob {
   /** Its id in its pool, in submission order. */
   public final long id;
 
@@ -28,7 +28,7 @@ public abstract class PoolTask {
    * @param retries how many times it may run again when its holder is lost
    * @param exposed whether its future goes to the caller
    */
-  protected PoolTask(long id, int retries, boolean exposed) {
+  protected PoolJob(long id, int retries, boolean exposed) {
     this.id = id;
     this.retriesLeft = retries;
     this.exposed = exposed;
