@@ -81,10 +81,10 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
    * not on the timer thread that noticed it: a dependent stage that blocks there would hold up
    * every other deadline, the suspects' return and termination.
    *
-   * Concurrency: all state below, and the roster's, is guarded by `lock`. Invocations are made outside it: Hazelcast
-   * may answer on the calling thread. An answer arrives on a Hazelcast thread, which may make no
-   * remote call: the sends it frees run on the callback threads. A task's `attempt` tells a stale
-   * answer (from a member it was taken from) from the live one.
+   * Concurrency: all state below, and the roster's, is guarded by `lock`. Invocations are made
+   * outside it: Hazelcast may answer on the calling thread. An answer arrives on a Hazelcast
+   * thread, which may make no remote call: the sends it frees run on the callback threads. A task's
+   * `attempt` tells a stale answer (from a member it was taken from) from the live one.
    */
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
