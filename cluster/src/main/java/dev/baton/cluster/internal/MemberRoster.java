@@ -53,7 +53,7 @@ final class MemberRoster {
    * `proved` takes the lock, admits, dispatches, and hands the sends to the callback threads.
    */
 
-  /** The scheduler's logger: the roster's lines are the pool's, as they always were. */
+  /** The scheduler's logger: every line about a pool's members, admitted or lost, goes to one. */
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
   /**
@@ -91,7 +91,8 @@ final class MemberRoster {
     void sendLater(List<Runnable> sends);
 
     /**
-     * Sends a member the challenge: a remote call.
+     * Sends a member the challenge: a remote call. A failure to send it, thrown or in the stage, is
+     * a challenge that could not be answered.
      *
      * @return the member's answer, its proof
      */
