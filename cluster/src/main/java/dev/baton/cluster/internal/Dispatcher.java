@@ -1,7 +1,6 @@
 package dev.baton.cluster.internal;
 
 import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MemberSelector;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
@@ -19,10 +18,10 @@ import dev.baton.process.internal.PoolJob;
 import dev.baton.process.internal.PoolScheduler;
 import dev.baton.process.internal.TaskFate;
 import dev.baton.process.internal.ValueCodec;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,9 +30,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.Loss>
     implements MembershipListener {
   /*
-   * Scheduling: tasks wait in `queue`, in the caller. A member takes part when it carries the
-   * SLOTS attribute (a Baton member) and is not a lite member; it is sent at most SLOTS * window
+   * Members: which members take part (Baton members only, proved against the secret, suspects
+   * kept out for a while) is MemberRoster's; see its comment. `members` holds the ones it seated.
+   *
+   * Scheduling: tasks wait in `queue`, in the caller. A member is sent at most SLOTS * window
    * tasks at once, each with submitToMember: a thread's next task is already on the member when it
    * finishes one, so a member does not idle for a round trip between two tasks (window 1: every
    * task a member holds is one it is running). The chunks of one map (a `group`) that wait in the
@@ -68,16 +70,9 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
    * retries left goes back to the front of the queue (at least once: it may have run, or be
    * running still, on a member that was only unreachable); every other fails with
    * MemberLostException naming the member (at most once). A member whose invocation failed that
-   * way is taken out of the rotation at once, before Hazelcast's failure detector has removed
-   * it, so that a retry does not go back to it; it comes back after the failure-detection timeout
-   * if it is still a member by then.
-   *
-   * Trust (a cluster with a secret): a member takes part only once it has answered a random
-   * challenge with the proof ClusterKeys.prove gives for its own UUID; until then it is in
-   * `proving`, and one that fails is in `refused` until it leaves. Every answer must carry the tag
-   * ClusterKeys.signAnswer gives for the member it was sent to and the task it answers; an answer
-   * that does not is never decoded, and its member is treated as lost (its tasks fail or run again
-   * elsewhere) and refused.
+   * way is taken out of the rotation at once, a suspect of the roster's. With a secret, an answer
+   * without the tag its member had to give it is never decoded (`verified`): that member is lost
+   * the same way, and refused.
    *
    * Cancellation: cancel(true), a caller's deadline and shutdownNow withdraw a running task: its
    * slot is free at once, and Hazelcast's future for it is cancelled, which reaches the member and
@@ -86,21 +81,13 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
    * not on the timer thread that noticed it: a dependent stage that blocks there would hold up
    * every other deadline, the suspects' return and termination.
    *
-   * Concurrency: all state below is guarded by `lock`. Invocations are made outside it: Hazelcast
-   * may answer on the calling thread. An answer arrives on a Hazelcast thread, which may make no
-   * remote call: the sends it frees run on the callback threads. A task's `attempt` tells a stale
-   * answer (from a member it was taken from) from the live one.
+   * Concurrency: all state below, and the roster's, is guarded by `lock`. Invocations are made
+   * outside it: Hazelcast may answer on the calling thread. An answer arrives on a Hazelcast
+   * thread, which may make no remote call: the sends it frees run on the callback threads. A task's
+   * `attempt` tells a stale answer (from a member it was taken from) from the live one.
    */
 
   private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
-
-  /**
-   * The members that run a Baton executor: not lite, and publishing their slot count. A member it
-   * selects still proves that it holds the secret before it is sent a task, in a cluster that has
-   * one.
-   */
-  static final MemberSelector BATON_MEMBERS =
-      m -> !m.isLiteMember() && m.getAttribute(Settings.SLOTS) != null;
 
   /** The failures of an invocation that mean its member is lost to the pool ({@link #causedBy}). */
   private static final Class<?>[] MEMBER_LOST = {
@@ -115,14 +102,13 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
   private final Codec codecKind;
   private final ClusterKeys keys;
   private final UUID poolId;
-  private final SecureRandom random = new SecureRandom();
-  private final Duration suspicion;
   private final Duration noMemberTimeout;
   private final int window;
+  private final MemberRoster roster;
+
+  /** The members the roster seated, in the order they joined. */
   private final Map<UUID, Slot> members = new LinkedHashMap<>();
-  private final Map<UUID, Long> suspects = new LinkedHashMap<>();
-  private final Set<UUID> proving = new LinkedHashSet<>();
-  private final Set<UUID> refused = new LinkedHashSet<>();
+
   private long noMemberSince;
   private int rotation;
 
@@ -164,7 +150,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     this.codecKind = codecKind;
     this.keys = keys;
     this.poolId = UUID.randomUUID();
-    this.suspicion = suspicion;
+    this.roster = new MemberRoster(poolName, keys, suspicion, lock, new Seats());
     this.noMemberTimeout = noMemberTimeout;
     this.onTerminate = onTerminate;
   }
@@ -187,7 +173,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     lock.lock();
     try {
       for (Member m : hazelcast.getCluster().getMembers()) {
-        admitLocked(m, sends);
+        roster.admitLocked(m, sends);
       }
       noMemberSince = System.nanoTime();
       sends.addAll(dispatchLocked());
@@ -312,17 +298,6 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     cancelled.forEach(j -> j.future.cancel(true));
   }
 
-  /**
-   * Fails a task with a caller's timeout, taking it back from wherever it is ({@link
-   * PoolScheduler#expire}): its future fails on a callback thread.
-   *
-   * @param future a future this dispatcher returned
-   * @param failure what it fails with
-   */
-  public void expire(CompletableFuture<Object> future, TimeoutException failure) {
-    expire(future, (id, where) -> failure);
-  }
-
   @Override
   protected Job taskOf(CompletableFuture<Object> future) {
     return future instanceof JobFuture f ? f.job : null;
@@ -346,7 +321,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
       job.slot.running.remove(job);
       leaveSendLocked(job);
       job.slot = null;
-      java.util.concurrent.Future<?> remote = job.remote;
+      Future<?> remote = job.remote;
       if (remote != null) {
         cancelling++;
         completions.execute(() -> cancelRemote(job, remote));
@@ -356,7 +331,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     tryTerminateLocked();
   }
 
-  private void cancelRemote(Job job, java.util.concurrent.Future<?> remote) {
+  private void cancelRemote(Job job, Future<?> remote) {
     try {
       remote.cancel(true); // reaches the member: Hazelcast interrupts the task's thread there
     } catch (RuntimeException e) {
@@ -387,7 +362,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     List<Runnable> sends = new ArrayList<>();
     lock.lock();
     try {
-      admitLocked(event.getMember(), sends);
+      roster.admitLocked(event.getMember(), sends);
       sends.addAll(dispatchLocked());
     } finally {
       lock.unlock();
@@ -401,9 +376,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     List<Runnable> sends;
     lock.lock();
     try {
-      suspects.remove(m.getUuid());
-      proving.remove(m.getUuid());
-      refused.remove(m.getUuid());
+      roster.forgetLocked(m.getUuid());
       Slot slot = members.remove(m.getUuid());
       if (slot != null) {
         loseLocked(slot, new ArrayList<>(slot.running), "left the cluster", null);
@@ -418,106 +391,48 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     sends.forEach(Runnable::run);
   }
 
-  private void admitLocked(Member m, List<Runnable> sends) {
-    UUID id = m.getUuid();
-    if (members.containsKey(id)
-        || suspects.containsKey(id)
-        || proving.contains(id)
-        || refused.contains(id)) {
-      return;
+  /** The scheduler's side of the roster: a member it admitted gets its slot here. */
+  private final class Seats implements MemberRoster.Seats {
+    @Override
+    public boolean seatedLocked(UUID member) {
+      return members.containsKey(member);
     }
-    if (!BATON_MEMBERS.select(m)) {
+
+    @Override
+    public void seatLocked(Member m, int slots) {
+      Slot slot = new Slot(m, slots);
+      members.put(m.getUuid(), slot);
       LOG.info(
-          "pool {}: member {} runs no Baton executor (lite, or not started by Baton): no tasks"
-              + " go to it",
+          "pool {}: member {} joined ({} slot(s), pid {}); {} member(s)",
           poolName,
-          m.getAddress());
-      return;
+          slot.name,
+          slot.slots,
+          m.getAttribute(Settings.PID),
+          members.size());
     }
-    if (keys != null) {
-      proving.add(id);
-      sends.add(() -> challenge(m));
-      return;
-    }
-    admitNowLocked(m);
-  }
 
-  private void admitNowLocked(Member m) {
-    Slot slot;
-    try {
-      slot = new Slot(m, Integer.parseInt(m.getAttribute(Settings.SLOTS)));
-    } catch (NumberFormatException e) {
-      LOG.warn(
-          "pool {}: member {} publishes no slot count; no tasks go to it",
-          poolName,
-          m.getAddress());
-      refused.add(m.getUuid());
-      return;
+    @Override
+    public List<Runnable> dispatchLocked() {
+      return Dispatcher.this.dispatchLocked();
     }
-    members.put(m.getUuid(), slot);
-    LOG.info(
-        "pool {}: member {} joined ({} slot(s), pid {}); {} member(s)",
-        poolName,
-        slot.name,
-        slot.slots,
-        m.getAttribute(Settings.PID),
-        members.size());
-  }
 
-  /** Asks a member to prove that it holds the cluster's secret; admits it if it does. */
-  private void challenge(Member m) {
-    byte[] nonce = new byte[32];
-    random.nextBytes(nonce);
-    MemberTask proof = task(MemberTask.PROVE, 0, new byte[0], nonce);
-    CompletionStage<byte[]> answer;
-    try {
-      answer = stage(executor.submitToMember(proof, m));
-    } catch (RuntimeException e) {
-      proved(m, false, e);
-      return;
+    @Override
+    public void sendLater(List<Runnable> sends) {
+      Dispatcher.this.sendLater(sends);
     }
-    answer.whenCompleteAsync(
-        (reply, failure) ->
-            proved(m, failure == null && keys.checkProof(nonce, m.getUuid(), reply), failure),
-        DIRECT);
-  }
 
-  /**
-   * Admits a member that proved it holds the secret; refuses one that answered something else until
-   * it leaves; a challenge that could not be answered (the member unreachable for a moment) is
-   * asked again after the suspicion time, as a suspect's.
-   */
-  private void proved(Member m, boolean ok, Throwable failure) {
-    List<Runnable> sends;
-    lock.lock();
-    try {
-      if (!proving.remove(m.getUuid())) {
-        return; // it left meanwhile
-      }
-      if (ok) {
-        admitNowLocked(m);
-      } else if (failure != null) {
-        suspects.put(m.getUuid(), System.nanoTime() + suspicion.toNanos());
-        LOG.info(
-            "pool {}: member {} could not be asked to prove that it holds the cluster's secret"
-                + " ({}); asking again in {}",
-            poolName,
-            m.getAddress(),
-            failure.toString(),
-            suspicion);
-      } else {
-        refused.add(m.getUuid());
-        LOG.warn(
-            "pool {}: member {} did not prove that it holds the cluster's secret; no task goes to"
-                + " it",
-            poolName,
-            m.getAddress());
-      }
-      sends = dispatchLocked();
-    } finally {
-      lock.unlock();
+    @Override
+    public CompletionStage<byte[]> challenge(Member m, byte[] nonce) {
+      MemberTask proof = task(MemberTask.PROVE, 0, new byte[0], nonce);
+      return stage(executor.submitToMember(proof, m));
     }
-    sendLater(sends);
+
+    @Override
+    public Collection<Member> presentLocked() {
+      return hazelcast.getLifecycleService().isRunning()
+          ? hazelcast.getCluster().getMembers()
+          : List.of();
+    }
   }
 
   /**
@@ -531,7 +446,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
   }
 
   @SuppressWarnings("unchecked")
-  private static <T> CompletionStage<T> stage(java.util.concurrent.Future<T> f) {
+  private static <T> CompletionStage<T> stage(Future<T> f) {
     if (f instanceof CompletionStage<?> s) {
       return (CompletionStage<T>) s;
     }
@@ -605,7 +520,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
    * answer of a batch is split into its tasks' answers.
    */
   private void send(List<Job> jobs, Slot slot, int[] attempts) {
-    java.util.concurrent.Future<byte[]> remote;
+    Future<byte[]> remote;
     try {
       if (jobs.size() == 1) {
         remote = executor.submitToMember(jobs.getFirst().task, slot.member);
@@ -689,7 +604,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
       }
       if (mine && forged) { // never decoded: its member is lost, with every task it held
         members.remove(slot.member.getUuid());
-        refused.add(slot.member.getUuid());
+        roster.refuseLocked(slot.member.getUuid());
         String cause = "sent an answer without this cluster's tag (it does not hold the secret)";
         loseMemberLocked(slot, job, cause, null);
         LOG.warn(
@@ -704,7 +619,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
           settleLocked(job, fateOf(job, TaskFate.NEVER_STARTED), true, null);
         }
         if (members.remove(slot.member.getUuid()) != null) {
-          suspects.put(slot.member.getUuid(), System.nanoTime() + suspicion.toNanos());
+          roster.suspectLocked(slot.member.getUuid());
           String cause = "became unreachable (" + failure.getClass().getSimpleName() + ")";
           loseMemberLocked(slot, notSent ? null : job, cause, failure);
           LOG.info(
@@ -837,7 +752,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
    * sender when the answer is in already): {@code answered} only takes the lock briefly and hands
    * decoding and user stages to the callback threads or to the waiting caller.
    */
-  private static final java.util.concurrent.Executor DIRECT = Runnable::run;
+  private static final Executor DIRECT = Runnable::run;
 
   /**
    * A verified answer not yet decoded: the waiting caller decodes it in its own thread, or a
@@ -879,22 +794,8 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
         return;
       }
       long now = System.nanoTime();
-      if (!suspects.isEmpty()) {
-        List<UUID> due = new ArrayList<>();
-        suspects.forEach(
-            (uuid, until) -> {
-              if (now - until >= 0) {
-                due.add(uuid);
-              }
-            });
-        due.forEach(suspects::remove);
-        if (!due.isEmpty() && hazelcast.getLifecycleService().isRunning()) {
-          for (Member m : hazelcast.getCluster().getMembers()) {
-            if (due.contains(m.getUuid())) {
-              admitLocked(m, admits);
-            }
-          }
-        }
+      if (roster.hasSuspectsLocked()) {
+        roster.readmitDueLocked(now, admits);
         sends = dispatchLocked();
       }
       if (members.isEmpty()
@@ -1020,7 +921,7 @@ public final class Dispatcher extends PoolScheduler<Dispatcher.Job, Dispatcher.L
     Slot slot;
 
     /** Hazelcast's future for the attempt in flight, to cancel it on the member. */
-    java.util.concurrent.Future<byte[]> remote;
+    Future<byte[]> remote;
 
     Job(long id, MemberTask task, int retries, boolean exposed, Object group) {
       super(id, retries, exposed);

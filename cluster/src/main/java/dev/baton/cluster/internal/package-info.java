@@ -1,7 +1,8 @@
 /**
- * The cluster pool's machinery: the scheduler ({@link dev.baton.cluster.internal.Dispatcher}), the
- * task and the batch as they travel to a member ({@link dev.baton.cluster.internal.MemberTask},
- * {@link dev.baton.cluster.internal.MemberBatch}), what a member applies to them, all of it its own
+ * The cluster pool's machinery: the scheduler ({@link dev.baton.cluster.internal.Dispatcher}) and
+ * the roster of members it sends to ({@code MemberRoster}), the task and the batch as they travel
+ * to a member ({@link dev.baton.cluster.internal.MemberTask}, {@link
+ * dev.baton.cluster.internal.MemberBatch}), what a member applies to them, all of it its own
  * configuration ({@link dev.baton.cluster.internal.MemberRules}), the keys a cluster's secret gives
  * ({@link dev.baton.cluster.internal.ClusterKeys}), the gate that lets a member's executors run
  * Baton's tasks only ({@code TaskGate}), Hazelcast's logging one level down ({@link
