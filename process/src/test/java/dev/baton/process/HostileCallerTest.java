@@ -70,6 +70,6 @@ class HostileCallerTest {
     await()
         .atMost(Duration.ofSeconds(20))
         .until(
-            () -> !anyThreadNamed("leaves-nothing-timers") && !anyThreadNamed("leaves-nothing-"));
+            () -> !anyThreadNamed("leaves-nothing-timer") && !anyThreadNamed("leaves-nothing-"));
   }
 }
