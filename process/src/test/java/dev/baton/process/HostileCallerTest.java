@@ -69,7 +69,6 @@ class HostileCallerTest {
     // the start-up timer of the worker (60 s here) must not keep the timer thread alive
     await()
         .atMost(Duration.ofSeconds(20))
-        .until(
-            () -> !anyThreadNamed("leaves-nothing-timer") && !anyThreadNamed("leaves-nothing-"));
+        .until(() -> !anyThreadNamed("leaves-nothing-timer") && !anyThreadNamed("leaves-nothing-"));
   }
 }
