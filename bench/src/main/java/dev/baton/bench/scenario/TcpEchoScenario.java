@@ -7,9 +7,6 @@ import dev.baton.eventloop.TaskMechanism;
 import dev.baton.eventloop.Tasks;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -99,7 +96,7 @@ final class TcpEchoScenario implements Scenario {
               .group(group)
               .channel(NioServerSocketChannel.class)
               .childOption(ChannelOption.TCP_NODELAY, true)
-              .childHandler(new Echo())
+              .childHandler(new NettyEcho())
               .bind(HOST, 0)
               .sync()
               .channel();
@@ -174,25 +171,6 @@ final class TcpEchoScenario implements Scenario {
       stopper.get(30, TimeUnit.SECONDS).run();
       ended.get(30, TimeUnit.SECONDS);
       thread.join(TimeUnit.SECONDS.toMillis(10));
-    }
-  }
-
-  /** Writes back what it reads; one instance serves every connection. */
-  @ChannelHandler.Sharable
-  private static final class Echo extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ctx.write(msg);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      ctx.flush();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
     }
   }
 }

@@ -9,8 +9,6 @@ import dev.baton.eventloop.TlsOptions;
 import dev.baton.examples.SelfSignedTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -165,7 +163,7 @@ final class TlsEchoScenario implements Scenario {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new Echo());
+                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new NettyEcho());
                     }
                   })
               .bind(HOST, 0)
@@ -245,23 +243,5 @@ final class TlsEchoScenario implements Scenario {
       throw new IllegalStateException("a TLS echo client failed", failures.get(0));
     }
     return merged;
-  }
-
-  /** Writes back what it reads (plaintext, under the SslHandler). */
-  private static final class Echo extends ChannelInboundHandlerAdapter {
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      ctx.write(msg);
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-      ctx.flush();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      ctx.close();
-    }
   }
 }
