@@ -299,20 +299,6 @@ public final class ClusterPool implements Pool {
     return calls.map(fn, items, chunkSize, timeout);
   }
 
-  /**
-   * Like {@link #imap(PoolFunction, Iterable, int)} with a deadline for the whole iteration, from
-   * this call: once it passes, the chunks in flight fail with a {@link TimeoutException}, no more
-   * items are sent, and {@code next()} throws it in a {@link
-   * java.util.concurrent.CompletionException}.
-   *
-   * @param fn the function
-   * @param items the items, read on the consuming thread
-   * @param chunkSize items per task, {@code >= 1}
-   * @param timeout how long the iteration may take, positive
-   * @param <A> the item type
-   * @param <R> the result type
-   * @return an iterator over the results in order
-   */
   @Override
   public <A, R> Iterator<R> imap(
       PoolFunction<? super A, ? extends R> fn,
@@ -322,18 +308,6 @@ public final class ClusterPool implements Pool {
     return calls.imap(fn, items, chunkSize, true, timeout);
   }
 
-  /**
-   * Like {@link #imapUnordered(PoolFunction, Iterable, int)} with a deadline for the whole
-   * iteration, as {@link #imap(PoolFunction, Iterable, int, Duration)} has.
-   *
-   * @param fn the function
-   * @param items the items, read on the consuming thread
-   * @param chunkSize items per task, {@code >= 1}
-   * @param timeout how long the iteration may take, positive
-   * @param <A> the item type
-   * @param <R> the result type
-   * @return an iterator over the results in completion order
-   */
   @Override
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn,

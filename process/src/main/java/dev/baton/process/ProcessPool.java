@@ -297,18 +297,6 @@ public final class ProcessPool implements Pool {
     return map(fn, items, 0);
   }
 
-  /**
-   * Like {@link #map(PoolFunction, Collection)} with a chosen chunk size.
-   *
-   * @param fn the function
-   * @param items the items
-   * @param chunkSize items per task, {@code >= 1}, or 0 for the default
-   * @param <A> the item type
-   * @param <R> the result type
-   * @return the results, in the items' order
-   * @throws InterruptedException when the waiting thread is interrupted
-   * @throws IllegalArgumentException when {@code chunkSize < 0}
-   */
   @Override
   public <A, R> List<R> map(
       PoolFunction<? super A, ? extends R> fn, Collection<? extends A> items, int chunkSize)
@@ -406,34 +394,12 @@ public final class ProcessPool implements Pool {
     return calls.imap(fn, items, chunkSize, true, timeout);
   }
 
-  /**
-   * Like {@link #imap} but yields each chunk's results as soon as it arrives.
-   *
-   * @param fn the function
-   * @param items the items, read on the consuming thread
-   * @param chunkSize items per task, {@code >= 1}
-   * @param <A> the item type
-   * @param <R> the result type
-   * @return an iterator over the results in completion order
-   */
   @Override
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn, Iterable<? extends A> items, int chunkSize) {
     return calls.imap(fn, items, chunkSize, false);
   }
 
-  /**
-   * Like {@link #imapUnordered(PoolFunction, Iterable, int)} with a deadline for the whole
-   * iteration, as {@link #imap(PoolFunction, Iterable, int, Duration)} has.
-   *
-   * @param fn the function
-   * @param items the items, read on the consuming thread
-   * @param chunkSize items per task, {@code >= 1}
-   * @param timeout how long the iteration may take, positive
-   * @param <A> the item type
-   * @param <R> the result type
-   * @return an iterator over the results in completion order
-   */
   @Override
   public <A, R> Iterator<R> imapUnordered(
       PoolFunction<? super A, ? extends R> fn,
