@@ -7,8 +7,11 @@ import dev.baton.gil.GilRuntime;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -85,5 +88,41 @@ final class AgentFixture implements AutoCloseable {
   @Override
   public void close() {
     runtime.close();
+  }
+
+  /** A test body that may throw. */
+  @FunctionalInterface
+  interface Thrower {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code body} on two plain threads at once and waits for both, as {@link #runBoth}. */
+  static void runTwice(Thrower body) throws InterruptedException {
+    runBoth(body, body);
+  }
+
+  /** Runs both bodies on two plain threads and waits for them, failing on a hang or an error. */
+  static void runBoth(Thrower first, Thrower second) throws InterruptedException {
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    List<Thread> threads = new ArrayList<>();
+    for (Thrower body : List.of(first, second)) {
+      threads.add(
+          Thread.ofPlatform()
+              .daemon()
+              .start(
+                  () -> {
+                    try {
+                      body.run();
+                    } catch (Throwable t) {
+                      failures.add(t);
+                    }
+                  }));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    for (Thread t : threads) {
+      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      assertThat(t.isAlive()).as("thread %s finished (no deadlock)", t.getName()).isFalse();
+    }
+    assertThat(failures).isEmpty();
   }
 }

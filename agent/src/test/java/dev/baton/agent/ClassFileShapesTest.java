@@ -19,10 +19,6 @@ import java.lang.constant.ConstantDescs;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -89,22 +85,7 @@ class ClassFileShapesTest {
     try (AgentFixture agent = new AgentFixture(Duration.ofMillis(1))) {
       Class<?> type = new BytesLoader(name, rewritten).loadClass(name);
       Method add = type.getMethod(method, int.class);
-      List<CompletableFuture<Void>> runs = new ArrayList<>();
-      for (int t = 0; t < 2; t++) {
-        runs.add(
-            CompletableFuture.runAsync(
-                () -> {
-                  try {
-                    add.invoke(null, TIMES);
-                  } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                  }
-                },
-                r -> Thread.ofPlatform().start(r)));
-      }
-      for (CompletableFuture<Void> run : runs) {
-        run.get(AgentFixture.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-      }
+      AgentFixture.runTwice(() -> add.invoke(null, TIMES));
       assertThat(type.getField("counter").getInt(null)).isEqualTo(2 * TIMES);
       assertThat(agent.runtime.stats().forcedSwitches())
           .as("%s", agent.runtime.stats())

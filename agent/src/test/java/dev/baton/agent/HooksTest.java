@@ -1,5 +1,7 @@
 package dev.baton.agent;
 
+import static dev.baton.agent.AgentFixture.runBoth;
+import static dev.baton.agent.AgentFixture.runTwice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,10 +9,7 @@ import dev.baton.gil.Gil;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -90,7 +89,7 @@ class HooksTest {
       Object monitors = type.getConstructor().newInstance();
       Method increment = type.getMethod("increment");
       Method maybeThrow = type.getMethod("incrementThenMaybeThrow", int.class);
-      Thrower body =
+      AgentFixture.Thrower body =
           () -> {
             for (int i = 0; i < 100_000; i++) {
               increment.invoke(monitors);
@@ -192,39 +191,5 @@ class HooksTest {
   private static int counter(Class<?> race) throws ReflectiveOperationException {
     Field field = race.getField("counter");
     return field.getInt(null);
-  }
-
-  @FunctionalInterface
-  interface Thrower {
-    void run() throws Exception;
-  }
-
-  private static void runTwice(Thrower body) throws InterruptedException {
-    runBoth(body, body);
-  }
-
-  /** Runs both bodies on two plain threads and waits for them, failing on a hang or an error. */
-  private static void runBoth(Thrower first, Thrower second) throws InterruptedException {
-    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-    List<Thread> threads = new ArrayList<>();
-    for (Thrower body : List.of(first, second)) {
-      threads.add(
-          Thread.ofPlatform()
-              .daemon()
-              .start(
-                  () -> {
-                    try {
-                      body.run();
-                    } catch (Throwable t) {
-                      failures.add(t);
-                    }
-                  }));
-    }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    for (Thread t : threads) {
-      t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-      assertThat(t.isAlive()).as("thread %s finished (no deadlock)", t.getName()).isFalse();
-    }
-    assertThat(failures).isEmpty();
   }
 }

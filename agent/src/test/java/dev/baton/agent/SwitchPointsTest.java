@@ -7,10 +7,7 @@ import dev.baton.agent.internal.AgentOptions;
 import dev.baton.agent.internal.SwitchPoints;
 import java.lang.reflect.Method;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,22 +61,7 @@ class SwitchPointsTest {
         .withMessageContaining("switch=a.B# is not PREFIX or PREFIX#method");
   }
 
-  private static void runTwice(Method run) throws Exception {
-    List<CompletableFuture<Void>> runs = new ArrayList<>();
-    for (int t = 0; t < 2; t++) {
-      runs.add(
-          CompletableFuture.runAsync(
-              () -> {
-                try {
-                  run.invoke(null, TIMES);
-                } catch (ReflectiveOperationException e) {
-                  throw new IllegalStateException(e);
-                }
-              },
-              r -> Thread.ofPlatform().start(r)));
-    }
-    for (CompletableFuture<Void> r : runs) {
-      r.get(AgentFixture.PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-    }
+  private static void runTwice(Method run) throws InterruptedException {
+    AgentFixture.runTwice(() -> run.invoke(null, TIMES));
   }
 }
