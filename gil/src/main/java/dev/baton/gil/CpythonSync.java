@@ -105,8 +105,12 @@ final class CpythonSync extends GilSync {
       // a waiter from here on, so that a holder releasing for I/O lets this thread in
       waitersInc();
       if (gil.waiters == 1 && gil.casHolder(null, me)) {
-        // a stale request: nobody else waits
+        // nobody else waits: the request was stale, or its waiter took the GIL and gave it back
+        // between this thread's clearing of holder and its taking of the mutex
         waitersDec();
+        if (requested && gil.acquisitionsOpaque() != seen) {
+          books.forcedSwitch();
+        }
         Tracer.span(SpanState.WAITING_FOR_GIL, waitStart); // its tenure ended: the timeline says so
         gil.began(me);
         return;
@@ -122,7 +126,7 @@ final class CpythonSync extends GilSync {
           interrupted = true;
         }
       }
-      if (gil.acquisitionsOpaque() != seen) {
+      if (requested && gil.acquisitionsOpaque() != seen) {
         books.forcedSwitch();
       }
       interrupted |= await(me, false, start);

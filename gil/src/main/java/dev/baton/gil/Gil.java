@@ -621,6 +621,11 @@ public final class Gil extends GilFields.GilPad3 implements Guard {
     return intervalNanos;
   }
 
+  /** The policy's synchronizer; this package's tests stage its races through its mutex. */
+  GilSync sync() {
+    return sync;
+  }
+
   long watchdogNanos() {
     return watchdogNanos;
   }

@@ -13,6 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -115,6 +116,44 @@ class GilTest extends GilTestBase {
     GilStats stats = gil.stats();
     assertThat(stats.dropRequests()).isGreaterThanOrEqualTo(1);
     assertThat(stats.forcedSwitches()).isGreaterThanOrEqualTo(1);
+  }
+
+  @Test
+  void aWaiterWhoseWholeTenureFitsInTheDroppersHandOverStillCountsAsAForcedSwitch()
+      throws Exception {
+    // CPYTHON's dropper clears holder, then takes the mutex: a waiter can take the GIL, run and
+    // give it back in between, so that the dropper finds the GIL free and nobody waiting; the
+    // drop still let another thread run. Staged here: "waiter" holds the mutex across that window.
+    Gil gil = runtime(GilPolicy.CPYTHON).gil();
+    ReentrantLock mutex = gil.sync().mutex;
+    Thread dropper = Thread.currentThread();
+    CountDownLatch requested = new CountDownLatch(1);
+    AtomicBoolean waiterRan = new AtomicBoolean();
+    gil.acquire();
+    Thread waiter =
+        thread(
+            "waiter",
+            () -> {
+              mutex.lock();
+              try {
+                assertThat(gil.sync().requestDrop(dropper)).isTrue();
+                requested.countDown();
+                await().atMost(BOUND).until(() -> mutex.hasQueuedThread(dropper));
+                gil.acquire(); // free: the dropper cleared holder before it asked for the mutex
+                waiterRan.set(true);
+                gil.release();
+              } finally {
+                mutex.unlock();
+              }
+            });
+    assertThat(requested.await(BOUND.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    gil.checkpoint();
+    gil.release();
+    join(waiter);
+    assertThat(waiterRan).isTrue();
+    GilStats stats = gil.stats();
+    assertThat(stats.dropRequests()).isEqualTo(1);
+    assertThat(stats.forcedSwitches()).isEqualTo(1);
   }
 
   @ParameterizedTest
