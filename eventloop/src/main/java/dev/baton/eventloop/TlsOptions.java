@@ -1,9 +1,14 @@
 package dev.baton.eventloop;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * TLS settings for a {@link Connection} or a {@link Server} (the {@code ssl=} argument of asyncio's
@@ -160,6 +165,44 @@ public final class TlsOptions {
    */
   public boolean clientAuthRequired() {
     return needClientAuth;
+  }
+
+  /**
+   * A new engine for one connection to or from {@code peer}, set up as these options say: its mode,
+   * and for a client the server name (SNI and host name verification) and the port, as Netty's
+   * {@code SslContext.newEngine(alloc, host, port)} does; for a server whether client certificates
+   * are required; for both the ALPN protocols.
+   */
+  SSLEngine newEngine(SocketAddress peer) {
+    SSLEngine engine;
+    if (client) {
+      int port = peer instanceof InetSocketAddress inet ? inet.getPort() : -1;
+      engine =
+          serverName != null
+              ? context.createSSLEngine(serverName, port)
+              : context.createSSLEngine();
+    } else {
+      engine = context.createSSLEngine();
+    }
+    engine.setUseClientMode(client);
+    SSLParameters p = engine.getSSLParameters();
+    if (!client) {
+      p.setNeedClientAuth(needClientAuth);
+    } else if (serverName != null) {
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      if (!serverName.isEmpty() && !isIpLiteral(serverName)) {
+        p.setServerNames(List.of(new SNIHostName(serverName)));
+      }
+    }
+    if (!applicationProtocols.isEmpty()) {
+      p.setApplicationProtocols(applicationProtocols.toArray(String[]::new));
+    }
+    engine.setSSLParameters(p);
+    return engine;
+  }
+
+  private static boolean isIpLiteral(String host) {
+    return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
   }
 
   @Override

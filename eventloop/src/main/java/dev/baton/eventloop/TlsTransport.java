@@ -1,20 +1,16 @@
 package dev.baton.eventloop;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -109,51 +105,13 @@ final class TlsTransport implements Transport, ReadinessHandler {
     this.channel = socket.channel;
     this.key = socket.key;
     this.options = options;
-    this.engine = createEngine(options, connection.remoteAddress());
+    this.engine = options.newEngine(connection.remoteAddress());
     SSLSession session = engine.getSession();
     this.netIn = ByteBuffer.allocate(Math.max(session.getPacketBufferSize(), early.length));
     this.netIn.put(early);
     this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize()).flip();
     this.netOut = ByteBuffer.allocate(session.getPacketBufferSize());
     this.handshake = new Future<>(loop);
-  }
-
-  private static SSLEngine createEngine(TlsOptions options, java.net.SocketAddress peer) {
-    SSLEngine engine;
-    if (options.clientMode()) {
-      String name = options.serverName();
-      int port = peer instanceof InetSocketAddress inet ? inet.getPort() : -1;
-      engine =
-          name != null
-              ? options.context().createSSLEngine(name, port)
-              : options.context().createSSLEngine();
-      engine.setUseClientMode(true);
-      SSLParameters p = engine.getSSLParameters();
-      if (name != null) {
-        p.setEndpointIdentificationAlgorithm("HTTPS");
-        if (!name.isEmpty() && !isIpLiteral(name)) {
-          p.setServerNames(List.of(new SNIHostName(name)));
-        }
-      }
-      if (!options.applicationProtocols().isEmpty()) {
-        p.setApplicationProtocols(options.applicationProtocols().toArray(String[]::new));
-      }
-      engine.setSSLParameters(p);
-    } else {
-      engine = options.context().createSSLEngine();
-      engine.setUseClientMode(false);
-      SSLParameters p = engine.getSSLParameters();
-      p.setNeedClientAuth(options.clientAuthRequired());
-      if (!options.applicationProtocols().isEmpty()) {
-        p.setApplicationProtocols(options.applicationProtocols().toArray(String[]::new));
-      }
-      engine.setSSLParameters(p);
-    }
-    return engine;
-  }
-
-  private static boolean isIpLiteral(String host) {
-    return host.indexOf(':') >= 0 || host.matches("\\d{1,3}(\\.\\d{1,3}){3}");
   }
 
   /** Takes the selection key over and starts the handshake; the future completes with it. */
