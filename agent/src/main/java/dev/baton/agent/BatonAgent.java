@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,10 @@ import org.slf4j.LoggerFactory;
 public final class BatonAgent {
   private static final Logger LOG = LoggerFactory.getLogger(BatonAgent.class);
 
-  /** How long after start-up an include that matched no class is reported (and again at exit). */
+  /**
+   * How long after the application's first class loaded an include that matched no class is
+   * reported (or at exit, if that comes first).
+   */
   static final Duration UNMATCHED_CHECK = Duration.ofSeconds(5);
 
   private BatonAgent() {}
@@ -175,13 +179,20 @@ public final class BatonAgent {
   }
 
   /** Instruments the included classes as they are loaded. */
-  private static final class Transformer implements ClassFileTransformer {
+  static final class Transformer implements ClassFileTransformer {
     private final ClassFilter filter;
 
     /** The include prefixes no class has matched yet; emptied as classes match. */
     private final Set<String> unmatched = ConcurrentHashMap.newKeySet();
 
     private final AtomicBoolean reported = new AtomicBoolean();
+
+    /**
+     * Opened by the application's first class (the main class, as a rule): the delay of the report
+     * counts from there, so that a JVM slow to start does not report the main class's own package
+     * as matching nothing.
+     */
+    private final CountDownLatch applicationStarted = new CountDownLatch(1);
 
     private final SwitchPoints switchPoints;
 
@@ -191,22 +202,31 @@ public final class BatonAgent {
       unmatched.addAll(filter.include());
     }
 
-    /** Reports the prefixes that matched nothing, once: after {@code delay}, or at exit. */
+    /**
+     * Reports the prefixes that matched nothing, once: {@code delay} after the application's first
+     * class loaded, or at exit.
+     */
     void checkIncludesAfter(Duration delay) {
-      Thread.ofPlatform()
+      startCheck(delay);
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(this::reportUnmatched, "baton-agent-includes-at-exit"));
+    }
+
+    /** The delayed half of {@link #checkIncludesAfter}. */
+    Thread startCheck(Duration delay) {
+      return Thread.ofPlatform()
           .daemon()
           .name("baton-agent-includes")
           .start(
               () -> {
                 try {
+                  applicationStarted.await();
                   Thread.sleep(delay);
                 } catch (InterruptedException e) {
                   return;
                 }
                 reportUnmatched();
               });
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(this::reportUnmatched, "baton-agent-includes-at-exit"));
     }
 
     private void reportUnmatched() {
@@ -230,12 +250,16 @@ public final class BatonAgent {
       if (loader == null || className == null || classBeingRedefined != null) {
         return null;
       }
-      String prefix = filter.includedBy(className.replace('/', '.'));
+      String dottedName = className.replace('/', '.');
+      String prefix = filter.includedBy(dottedName);
+      if (prefix != null && !unmatched.isEmpty()) {
+        unmatched.remove(prefix);
+      }
+      if (applicationStarted.getCount() != 0 && ClassFilter.ofApplication(dottedName)) {
+        applicationStarted.countDown(); // after the match above: the report cannot miss it
+      }
       if (prefix == null) {
         return null;
-      }
-      if (!unmatched.isEmpty()) {
-        unmatched.remove(prefix);
       }
       try {
         return ClassInstrumenter.instrument(classfileBuffer, loader, switchPoints);

@@ -2,12 +2,16 @@ package dev.baton.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.agent.internal.ClassFilter;
+import dev.baton.agent.internal.SwitchPoints;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +68,37 @@ class BatonAgentTest {
         .contains("include=com.nothing. matched no class")
         .contains("include=adv/agent/ matched no class")
         .doesNotContain("include=demo.race. matched no class");
+  }
+
+  @Test
+  void anUnmatchedIncludeIsReportedOnlyAfterTheApplicationsFirstClassLoaded() throws Exception {
+    // A JVM slow to start loads its main class late: a report timed from start-up named the main
+    // class's own package as matching nothing. Staged here: the main class loads when the test
+    // says.
+    BatonAgent.Transformer transformer =
+        new BatonAgent.Transformer(
+            new ClassFilter(List.of("demo.race.", "com.nothing."), List.of()),
+            SwitchPoints.EVERYWHERE);
+    ClassLoader loader = getClass().getClassLoader();
+    byte[] main;
+    try (InputStream in = loader.getResourceAsStream("demo/race/RaceMain.class")) {
+      main = in.readAllBytes();
+    }
+    try (LogCapture log = new LogCapture()) {
+      Thread check = transformer.startCheck(Duration.ZERO);
+      // the agent's own classes and its dependencies' are not the application's
+      assertThat(transformer.transform(loader, "org/slf4j/Logger", null, null, new byte[0]))
+          .isNull();
+      check.join(500);
+      assertThat(check.isAlive()).as("the check waits for the application's first class").isTrue();
+
+      assertThat(transformer.transform(loader, "demo/race/RaceMain", null, null, main)).isNotNull();
+      check.join(AgentFixture.PATIENCE.toMillis());
+      assertThat(check.isAlive()).as("the check ran").isFalse();
+      assertThat(log.text())
+          .contains("include=com.nothing. matched no class")
+          .doesNotContain("include=demo.race. matched no class");
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,14 +38,17 @@ class DiagnosticsTest {
         .run(
             () -> {
               loop[0] = EventLoop.current();
+              // the culprit shares its batch with the bystander, so only the watchdog can name it:
+              // it runs until the watchdog has seen it run past the threshold, and it runs last in
+              // the batch, so that no step after it can be seen running long and named instead
+              loop[0].createTask("bystander", () -> null);
               Task<Void> culprit =
                   loop[0].createTask(
                       "culprit",
                       () -> {
-                        blockFor(600);
+                        blockUntil(() -> loop[0].diagnostics.hasSuspect());
                         return null;
                       });
-              loop[0].createTask("bystander", () -> null);
               await(culprit);
               return null;
             });
@@ -61,10 +65,14 @@ class DiagnosticsTest {
             .mechanism(m)
             .slowCallbackThreshold(Duration.ofMillis(20))
             .build();
-    // the callback runs until the watchdog has seen it run past the threshold: what is asserted
-    // below does not depend on how long anything took
-    loop.callSoon(() -> blockUntilSuspected(loop));
-    loop.callSoon(loop::stop);
+    // the callback runs until the watchdog has seen it run past the threshold, and is its pass's
+    // only step: what is asserted below does not depend on how long anything took (a step after
+    // it, descheduled past the threshold, would be named instead)
+    loop.callSoon(
+        () -> {
+          blockUntil(loop.diagnostics::hasSuspect);
+          loop.stop();
+        });
     loop.runForever();
     loop.close();
     assertThat(loop.slowCallbackWarnings()).isEqualTo(1);
@@ -107,10 +115,13 @@ class DiagnosticsTest {
     assertThat(LoopDiagnostics.stepFrame(new StackTraceElement[] {sleep, body})).isNull();
   }
 
-  /** Runs (as a loop step) until the watchdog names it as the slow suspect. */
-  private static void blockUntilSuspected(EventLoop loop) {
+  /**
+   * Blocks the loop (as a step) until the watchdog has seen what {@code seen} asks, or 30 s, so
+   * that what the watchdog reports does not depend on when its thread was scheduled.
+   */
+  private static void blockUntil(BooleanSupplier seen) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!loop.diagnostics.hasSuspect() && System.nanoTime() < deadline) {
+    while (!seen.getAsBoolean() && System.nanoTime() < deadline) {
       blockFor(5);
     }
   }
@@ -145,7 +156,7 @@ class DiagnosticsTest {
         .run(
             () -> {
               loop[0] = EventLoop.current();
-              blockFor(400);
+              blockUntil(() -> loop[0].blockedWarnings() >= 1);
               return null;
             });
     assertThat(loop[0].blockedWarnings()).isGreaterThanOrEqualTo(1);

@@ -1,9 +1,12 @@
 package dev.baton.eventloop;
 
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +22,8 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Keys and certificates made at test time with keytool (self-signed, for "localhost" and
- * 127.0.0.1), their SSL contexts, their PEM form for openssl, and openssl peers.
+ * Keys and certificates made at test time with keytool, in this JVM (self-signed, for "localhost"
+ * and 127.0.0.1), their SSL contexts, their PEM form for openssl, and openssl peers.
  */
 final class TlsFixtures {
   static final char[] PASSWORD = "changeit".toCharArray();
@@ -38,7 +41,6 @@ final class TlsFixtures {
     List<String> cmd =
         new ArrayList<>(
             List.of(
-                "keytool",
                 "-genkeypair",
                 "-keystore",
                 keystore.toString(),
@@ -62,7 +64,7 @@ final class TlsFixtures {
       cmd.add("-startdate");
       cmd.add(startDate);
     }
-    run(cmd);
+    keytool(cmd);
     run(
         List.of(
             "openssl",
@@ -198,11 +200,31 @@ final class TlsFixtures {
   record ExpiredChain(SSLContext serverContext, SSLContext clientContext) {}
 
   private static void keytool(String[] store, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add("keytool");
-    cmd.addAll(List.of(args));
+    List<String> cmd = new ArrayList<>(List.of(args));
     cmd.addAll(List.of(store));
-    run(cmd);
+    keytool(cmd);
+  }
+
+  /**
+   * Runs keytool in this JVM: its class is in java.base, whose package the build exports to the
+   * tests. A keytool JVM per command made the expired chain's seven commands take most of its
+   * test's time limit on a busy machine.
+   */
+  private static void keytool(List<String> args) throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+      Class<?> tool = Class.forName("sun.security.tools.keytool.Main");
+      status =
+          (int)
+              tool.getMethod("run", String[].class, PrintStream.class)
+                  .invoke(tool.getConstructor().newInstance(), args.toArray(String[]::new), print);
+    } catch (InvocationTargetException e) {
+      throw new IOException("keytool " + args + " failed: " + out, e.getCause());
+    }
+    if (status != 0) {
+      throw new IOException("keytool " + args + " failed with status " + status + ": " + out);
+    }
   }
 
   static SSLContext trusting(Certificate cert) throws Exception {

@@ -43,13 +43,25 @@ public record ClassFilter(List<String> include, List<String> exclude) {
 
   /**
    * @param dottedName a binary class name, {@code com.example.Main}
-   * @return whether the agent instruments the class
+   * @return whether the class is the application's: none of those never instrumented, whatever the
+   *     options say (the JDK, Baton, its dependencies, test and build runners)
    */
-  public boolean includes(String dottedName) {
+  public static boolean ofApplication(String dottedName) {
     for (String never : NEVER) {
       if (dottedName.startsWith(never)) {
         return false;
       }
+    }
+    return true;
+  }
+
+  /**
+   * @param dottedName a binary class name, {@code com.example.Main}
+   * @return whether the agent instruments the class
+   */
+  public boolean includes(String dottedName) {
+    if (!ofApplication(dottedName)) {
+      return false;
     }
     for (String prefix : exclude) {
       if (dottedName.startsWith(prefix)) {
