@@ -2,6 +2,7 @@ package dev.baton.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.baton.cluster.forbidden.Gadget;
 import dev.baton.process.Pool;
@@ -49,7 +50,7 @@ class ClusterPoolTest {
             .failureDetection(Clusters.FAILURE_DETECTION)
             .build();
     other = member().start();
-    org.awaitility.Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 2);
+    await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 2);
   }
 
   @AfterAll
@@ -189,7 +190,7 @@ class ClusterPoolTest {
       String name = lateInstance(late);
       // the pool hears of the member after its start returns; the imap sends nothing more until
       // the next result is taken, so the chunks still to come meet the member, whatever the timing
-      org.awaitility.Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 3);
+      await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 3);
       while (results.hasNext()) {
         seen.add(results.next());
       }
@@ -197,7 +198,7 @@ class ClusterPoolTest {
       assertThat(seen).as("a chunk ran on the member that joined").anyMatch(s -> s.contains(name));
     }
     // the other tests share the cluster: give it back as it was, the late member gone from the view
-    org.awaitility.Awaitility.await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 2);
+    await().atMost(Clusters.WAIT).until(() -> pool.memberCount() == 2);
   }
 
   private static String lateInstance(ClusterMember m) {
