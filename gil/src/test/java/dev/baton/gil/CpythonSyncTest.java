@@ -6,6 +6,7 @@ import dev.baton.core.Blocking;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -85,6 +86,12 @@ class CpythonSyncTest extends GilTestBase {
               while (gil.waitingThreads() == 0 && System.nanoTime() < deadline) {
                 Thread.onSpinWait();
               }
+              // the waiter counts from its registration, which it makes under the mutex and ends
+              // by sleeping (or by taking a free GIL); once this thread has had the mutex, the
+              // waiter sleeps, and only the release below can let it in
+              ReentrantLock mutex = gil.sync().mutex;
+              mutex.lock();
+              mutex.unlock();
               Blocking.run(() -> handOffsInAction.set(gil.stats().handOffs()));
             });
     join(holder);
